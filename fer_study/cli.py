@@ -1,0 +1,113 @@
+"""The `fer-study` command line: data info/fetch, profiles and running the study."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import profiles
+
+
+def _data_info(args: argparse.Namespace) -> int:
+    from .data import load
+    from .data.integrity import duplicates
+
+    d = load(args.data, skip_bad=args.skip_bad, verbose=False)
+    dup = duplicates(d.images, d.splits)
+    info = {
+        "source": d.source, "format": d.format, "sha256": d.sha256, "is_demo": d.is_demo,
+        "counts": d.counts(),
+        "duplicates": {k: {kk: vv for kk, vv in v.items() if kk != "members"} for k, v in dup.items()},
+        "count_differences": d.count_differences(),
+        "skipped": [{"item": w, "problem": p} for w, p in d.skipped],
+    }
+    if args.json:
+        print(json.dumps(info))
+        return 0
+    from .exploration import counts_frame
+
+    print(f"source:  {d.source}{'  (DEMO DATA, NOT FER2013)' if d.is_demo else ''}")
+    print(f"format:  {d.format}\nsha256:  {d.sha256}\nimages:  {len(d)}")
+    print(counts_frame(d).to_string())
+    diffs = info["count_differences"]
+    print(f"counts: {'match the official FER2013 counts' if not diffs else f'{len(diffs)} cell(s) differ from the official FER2013 counts'}")
+    for x in diffs:
+        print(f"  {x['split']}/{x['class']}: found {x['found']}, official {x['expected']} ({x['difference']:+d})")
+    for kind, v in info["duplicates"].items():
+        print(f"{kind} duplicates: {v['groups']} groups, {v['images']} images; across splits: {v['groups_across_splits']}")
+    if d.skipped:
+        print(f"skipped {len(d.skipped)} bad item(s):")
+        for w, p in d.skipped[:20]:
+            print(f"  {w}: {p}")
+    return 0
+
+
+def _data_fetch(args: argparse.Namespace) -> int:
+    from .fetch import fetch
+
+    path = fetch(force=args.force)
+    print(f"FER2013 is at {path}")
+    return 0
+
+
+def _profiles(args: argparse.Namespace) -> int:
+    cfg = profiles.resolve(args.profile, profiles.parse_assignments(args.set or []))
+    print(json.dumps(dict(cfg), indent=2))
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .runner import run
+
+    record = run(profile=args.profile, data=args.data, out=args.out, only=args.only,
+                 overrides=profiles.parse_assignments(args.set or []))
+    print(f"study finished in {record['wall_seconds']:.0f} s (profile {record['profile']}, "
+          f"data {record['data']['data_label']})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="fer-study", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="inspect or fetch FER2013").add_subparsers(dest="data_command", required=True)
+    info = data.add_parser("info", help="source, format, sha256, counts and duplicates")
+    info.add_argument("--data", help="FER2013 zip, folder or CSV (default: $FER2013_PATH, data/fer2013, demo)")
+    info.add_argument("--json", action="store_true", help="print one JSON object")
+    info.add_argument("--skip-bad", action="store_true", help="skip bad images/rows and report them")
+    info.set_defaults(func=_data_info)
+    fetch = data.add_parser("fetch", help="download msambare/fer2013 with kagglehub into data/fer2013")
+    fetch.add_argument("--force", action="store_true", help="download again even if present")
+    fetch.set_defaults(func=_data_fetch)
+
+    prof = sub.add_parser("profiles", help="print a profile's settings")
+    prof.add_argument("--profile", default="smoke", choices=profiles.names())
+    prof.add_argument("--set", action="append", metavar="KEY=VALUE")
+    prof.set_defaults(func=_profiles)
+
+    run = sub.add_parser("run", help="execute the notebooks with papermill into results/<profile>/")
+    run.add_argument("--profile", choices=profiles.names(), help="default: smoke on demo data, cpu on FER2013")
+    run.add_argument("--data", help="FER2013 zip, folder or CSV, or 'demo'")
+    run.add_argument("--out", help="output folder (default results/<profile>)")
+    run.add_argument("--only", nargs="+", metavar="NN", help="run only these notebook numbers")
+    run.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a profile setting")
+    run.set_defaults(func=_run)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .data import DataError
+    from .fetch import FetchError
+    from .runner import NotebookFailed
+
+    try:
+        return args.func(args)
+    except (DataError, FetchError, NotebookFailed, profiles.ProfileError, ValueError) as err:
+        print(f"fer-study: error: {err}", file=sys.stderr)
+        return 2 if not isinstance(err, NotebookFailed) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Plots of the study: class counts, sample grids, pixel statistics, downsampling before/after."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .data import FERData
+from .labels import CLASSES, SPLITS
+
+
+def counts_bar(counts: pd.DataFrame, title: str):
+    """Grouped bars of a class-by-split count table (the 'total' row and column are left out)."""
+    df = counts.drop(index="total", errors="ignore").drop(columns="total", errors="ignore")
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    df.plot.bar(ax=ax, width=0.8)
+    ax.set_ylabel("images")
+    ax.set_xlabel("")
+    ax.set_title(title)
+    for container in ax.containers:
+        ax.bar_label(container, fontsize=6, padding=1)
+    ax.tick_params(axis="x", rotation=0)
+    fig.tight_layout()
+    return fig
+
+
+def sample_grid(data: FERData, per_class: int, seed: int):
+    """A random sample of `per_class` images for each class, one row per class."""
+    rng = np.random.default_rng(seed)
+    fig, axes = plt.subplots(len(CLASSES), per_class, figsize=(per_class * 0.9, len(CLASSES) * 0.95))
+    for i, c in enumerate(CLASSES):
+        idx = np.flatnonzero(data.labels == i)
+        pick = rng.choice(idx, size=min(per_class, len(idx)), replace=False) if len(idx) else []
+        for j in range(per_class):
+            ax = axes[i, j]
+            ax.axis("off")
+            if j < len(pick):
+                ax.imshow(data.images[pick[j]], cmap="gray", vmin=0, vmax=255)
+        axes[i, 0].set_title(c, fontsize=8, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def pixel_summary(data: FERData):
+    """Mean face per class and the grey-value histogram per split."""
+    fig, axes = plt.subplots(1, len(CLASSES) + 1, figsize=(2 * len(CLASSES) + 3, 2.4),
+                             gridspec_kw={"width_ratios": [1] * len(CLASSES) + [2.5]})
+    for i, c in enumerate(CLASSES):
+        m = data.labels == i
+        ax = axes[i]
+        ax.axis("off")
+        if m.any():
+            ax.imshow(data.images[m].mean(axis=0), cmap="gray", vmin=0, vmax=255)
+        ax.set_title(f"mean {c}", fontsize=8)
+    ax = axes[-1]
+    for k, s in enumerate(SPLITS):
+        m = data.splits == k
+        if m.any():
+            ax.hist(data.images[m].ravel(), bins=64, range=(0, 255), density=True, histtype="step", label=s)
+    ax.set_xlabel("grey value")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def before_after_bar(before: dict[str, int], after: dict[str, int], title: str):
+    """Paper A's Fig. 4 and 5 side by side: class sizes before and after downsampling."""
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
+    for ax, counts, label in ((axes[0], before, "before downsampling"), (axes[1], after, "after downsampling")):
+        bars = ax.bar(list(counts), list(counts.values()), color="tab:blue" if label.startswith("before") else "tab:green")
+        ax.bar_label(bars, fontsize=8)
+        ax.set_title(label)
+    axes[0].set_ylabel("images")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,91 @@
+"""The study's settings: the `smoke`, `cpu` and `paper` profiles, defined here and only here.
+
+A notebook or the CLI may override named keys; an unknown key is an error. Every profile lists
+what it reduces against the papers, so no reduced run can pass for a full one.
+"""
+
+from __future__ import annotations
+
+import json
+from types import MappingProxyType
+from typing import Any, Mapping
+
+# Settings shared by every profile unless the profile says otherwise.
+_BASE: dict[str, Any] = {
+    "seed": 0,
+    # 01 data exploration
+    "sample_grid_per_class": 8,
+    "find_duplicates": True,
+    # 02 downsampling: paper A section 2.2-2.3
+    "a_classes": ["angry", "happy", "neutral", "sad"],
+    "a_test_fraction": 0.2,
+}
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "smoke": {
+        "description": "The whole study in a few minutes on a laptop CPU (CI). Not a result.",
+    },
+    "cpu": {
+        "description": "The full study on real FER2013 in about 90 minutes on 2 CPU cores.",
+    },
+    "paper": {
+        "description": "The papers' own settings, for a GPU box.",
+    },
+}
+
+# What each profile reduces against the papers, in words, next to the settings it explains.
+REDUCTIONS: dict[str, dict[str, str]] = {"smoke": {}, "cpu": {}, "paper": {}}
+
+
+class ProfileError(KeyError):
+    """An unknown profile or override key, or an override of the wrong type."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+def names() -> list[str]:
+    return list(PROFILES)
+
+
+def resolve(profile: str, overrides: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    """The settings of `profile` with `overrides` applied; read-only."""
+    if profile not in PROFILES:
+        raise ProfileError(f"unknown profile '{profile}' (choose from {', '.join(PROFILES)})")
+    cfg = dict(_BASE)
+    cfg.update(PROFILES[profile])
+    for key, value in (overrides or {}).items():
+        if key not in cfg or key == "description":
+            raise ProfileError(f"unknown setting '{key}' for profile '{profile}' (known: {', '.join(sorted(k for k in cfg if k != 'description'))})")
+        default = cfg[key]
+        if default is not None and not _same_kind(default, value):
+            raise ProfileError(f"setting '{key}' expects {type(default).__name__}, got {value!r}")
+        cfg[key] = value
+    cfg["profile"] = profile
+    cfg["reductions"] = dict(REDUCTIONS[profile])
+    cfg["overrides"] = dict(overrides or {})
+    return MappingProxyType(cfg)
+
+
+def _same_kind(default: Any, value: Any) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, type(default))
+
+
+def parse_assignments(items: list[str]) -> dict[str, Any]:
+    """Parse CLI `key=value` strings; values are JSON where they parse (numbers, lists, true), else text."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key:
+            raise ProfileError(f"--set expects key=value, got '{item}'")
+        try:
+            out[key] = json.loads(text)
+        except ValueError:
+            out[key] = text
+    return out

@@ -1,0 +1,61 @@
+"""The run record: parameters, seed, data checksum, package versions, git commit, machine."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import platform
+import subprocess
+from importlib import metadata
+
+from .paths import project_root
+
+PACKAGES = (
+    "fer-study", "keras", "tensorflow-cpu", "tensorflow", "jax", "numpy", "scikit-learn", "deap",
+    "pandas", "matplotlib", "seaborn", "papermill", "nbval", "pillow",
+)
+
+
+def package_versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def git_commit() -> dict[str, object]:
+    """HEAD of the checkout and whether the tree differs from it (a dirty run is marked so)."""
+    root = project_root()
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    if head.returncode != 0:
+        return {"commit": None, "dirty": None}
+    return {"commit": head.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
+
+
+def machine() -> dict[str, object]:
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "processor": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(),
+        "keras_backend": os.environ.get("KERAS_BACKEND", "tensorflow"),
+    }
+
+
+def record(**extra: object) -> dict[str, object]:
+    """A provenance record with the time, code, packages and machine, plus `extra` fields."""
+    return {
+        "written_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "git": git_commit(),
+        "packages": package_versions(),
+        "machine": machine(),
+        **extra,
+    }

@@ -1,0 +1,80 @@
+"""Writing a notebook's outputs: figures (PNG+PDF), tables (CSV+Markdown) and its JSON summary."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import provenance
+from .paths import results_dir
+
+
+class Outputs:
+    """Files one notebook writes under results/<profile>/, each stamped with data and profile."""
+
+    def __init__(self, notebook: str, cfg: Mapping[str, Any], data_provenance: Mapping[str, Any],
+                 out_dir: str | os.PathLike | None = None):
+        self.notebook = notebook
+        self.cfg = cfg
+        self.data = dict(data_provenance)
+        self.root = Path(out_dir) if out_dir else results_dir(cfg["profile"])
+        for sub in ("figures", "tables", "summaries"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+
+    @property
+    def stamp(self) -> str:
+        """The line every figure carries: which data and which profile made it."""
+        return f"{self.data['data_label']} · profile {self.cfg['profile']} · sha256 {self.data['sha256'][:12]}"
+
+    def figure(self, fig, name: str) -> list[Path]:
+        """Save `fig` as figures/<name>.png and .pdf with the data/profile stamp in its corner."""
+        fig.text(0.995, 0.005, self.stamp, ha="right", va="bottom", fontsize=6, color="0.35")
+        paths = []
+        for ext in ("png", "pdf"):
+            p = self.root / "figures" / f"{name}.{ext}"
+            # A fixed creation date keeps the PDF bytes stable between identical runs.
+            meta = {"CreationDate": None} if ext == "pdf" else {"Software": None}
+            fig.savefig(p, dpi=150, bbox_inches="tight", metadata=meta)
+            paths.append(p)
+        return paths
+
+    def table(self, df: pd.DataFrame, name: str, index: bool = True) -> list[Path]:
+        """Save `df` as tables/<name>.csv and .md; the Markdown notes data and profile."""
+        csv = self.root / "tables" / f"{name}.csv"
+        md = self.root / "tables" / f"{name}.md"
+        df.to_csv(csv, index=index)
+        md.write_text(df.to_markdown(index=index) + f"\n\n_{self.stamp}_\n")
+        return [csv, md]
+
+    def summary(self, facts: Mapping[str, Any]) -> Path:
+        """Write summaries/<notebook>.json: the facts plus settings and provenance."""
+        path = self.root / "summaries" / f"{self.notebook}.json"
+        body = {
+            "notebook": self.notebook,
+            "profile": self.cfg["profile"],
+            "settings": dict(self.cfg),
+            "data": self.data,
+            "facts": facts,
+            "provenance": provenance.record(),
+        }
+        path.write_text(json.dumps(body, indent=2, default=_jsonable) + "\n")
+        return path
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return float(obj)
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, Path):
+        return str(obj)
+    if isinstance(obj, Mapping):
+        return dict(obj)
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")

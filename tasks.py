@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Set up and run fer-study with nothing but Python 3.11+:
+
+    python3 tasks.py study [fer-study run options]   # set everything up, then run the study
+    python3 tasks.py test  [pytest options]          # set everything up, then run the tests
+
+Setting up means: a virtual environment in .venv, the pinned dependencies of requirements.lock,
+this package in editable mode, and a Jupyter kernel named "fer-study". It is skipped when nothing
+it depends on has changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".fer-study-setup"
+
+
+def _say(msg: str) -> None:
+    print(f"[tasks] {msg}", flush=True)
+
+
+def _setup_key() -> str:
+    h = hashlib.sha256()
+    for name in ("requirements.lock", "pyproject.toml"):
+        h.update((ROOT / name).read_bytes())
+    return h.hexdigest()
+
+
+def ensure_environment() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"fer-study needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    key = _setup_key()
+    if PY.exists() and STAMP.exists() and STAMP.read_text().strip() == key:
+        return
+    if not PY.exists():
+        _say(f"creating the virtual environment {VENV}")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    _say("installing the pinned dependencies (requirements.lock); the first time takes a few minutes")
+    pip = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run(pip + ["-r", str(ROOT / "requirements.lock")], check=True)
+    subprocess.run(pip + ["--no-deps", "-e", str(ROOT)], check=True)
+    _say("registering the Jupyter kernel 'fer-study'")
+    subprocess.run([str(PY), "-m", "ipykernel", "install", "--user", "--name", "fer-study",
+                    "--display-name", "Python (fer-study)"], check=True, stdout=subprocess.DEVNULL)
+    STAMP.write_text(key + "\n")
+
+
+def study(args: list[str]) -> int:
+    ensure_environment()
+    return subprocess.run([str(PY), "-m", "fer_study", "run", *args], cwd=ROOT).returncode
+
+
+def test(args: list[str]) -> int:
+    ensure_environment()
+    _say("unit tests (tests/)")
+    unit = subprocess.run([str(PY), "-m", "pytest", "tests", *args], cwd=ROOT).returncode
+    # nbval re-executes the committed notebooks on the demo data (whatever FER2013_PATH says), so
+    # their committed fact outputs hold on every machine; outputs go to a scratch folder.
+    with tempfile.TemporaryDirectory(prefix="fer-study-nbval-") as scratch:
+        env = dict(os.environ, FER2013_PATH="demo", FER_STUDY_OUT=scratch)
+        _say("nbval over notebooks/ (demo data, smoke profile)")
+        nb = subprocess.run([str(PY), "-m", "pytest", "--nbval-lax", "--nbval-current-env",
+                             "-p", "no:cacheprovider", "notebooks", *args], cwd=ROOT, env=env).returncode
+    _say(f"unit tests: {'passed' if unit == 0 else 'FAILED'}; notebooks: {'passed' if nb == 0 else 'FAILED'}")
+    return unit or nb
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("study", "test", "setup"):
+        print(__doc__)
+        return 2
+    if argv[0] == "setup":
+        ensure_environment()
+        return 0
+    return {"study": study, "test": test}[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
