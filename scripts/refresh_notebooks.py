@@ -1,0 +1,32 @@
+"""Re-execute the committed notebooks in place on the demo data (smoke profile), so the outputs that
+nbval checks are the ones a fresh machine produces. Run after changing a notebook:
+
+    .venv/bin/python scripts/refresh_notebooks.py [NN ...]
+"""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(only: list[str]) -> None:
+    with tempfile.TemporaryDirectory(prefix="fer-study-refresh-") as scratch:
+        os.environ.update(FER2013_PATH="demo", FER_STUDY_OUT=scratch)
+        for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+            if only and path.name[:2] not in only:
+                continue
+            print("executing", path.name, flush=True)
+            nb = nbformat.read(path, as_version=4)
+            NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
+                           timeout=3600).execute()
+            nbformat.write(nb, path)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

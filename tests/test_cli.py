@@ -1,0 +1,54 @@
+"""The fer-study command line."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import needs_fer2013, real_fer2013
+from fer_study import cli
+from fer_study.data.integrity import KNOWN_COUNTS
+
+FER2013_SHA256 = "cd401ff70d11dfc69dffb0d072681372a9f26bba77daa8e2ec63e229de956e34"
+
+
+def test_data_info_json(small_zip, capsys):
+    assert cli.main(["data", "info", "--data", str(small_zip), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["format"] == "zip" and len(info["sha256"]) == 64
+    assert set(info["counts"]) == {"Training", "PublicTest", "PrivateTest"}
+    assert info["counts"]["Training"]["happy"] == 2
+    assert {"exact", "near"} <= set(info["duplicates"])
+
+
+def test_missing_data_is_a_clear_error(tmp_path, capsys):
+    assert cli.main(["data", "info", "--data", str(tmp_path / "nope.zip")]) == 2
+    assert "nope.zip: no such file or folder" in capsys.readouterr().err
+
+
+def test_fetch_without_network_says_what_to_do(monkeypatch, capsys):
+    import kagglehub
+
+    def offline(handle, *a, **k):
+        raise ConnectionError("network is unreachable")
+
+    monkeypatch.setattr(kagglehub, "dataset_download", offline)
+    assert cli.main(["data", "fetch"]) == 2
+    err = capsys.readouterr().err
+    assert "could not download msambare/fer2013" in err and "FER2013_PATH" in err
+
+
+def test_unknown_set_key_is_an_error(capsys):
+    assert cli.main(["profiles", "--profile", "cpu", "--set", "nope=1"]) == 2
+    assert "unknown setting 'nope'" in capsys.readouterr().err
+
+
+@needs_fer2013
+def test_real_fer2013_info_matches_the_published_counts():
+    out = subprocess.run([sys.executable, "-m", "fer_study", "data", "info", "--data", str(real_fer2013()), "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    info = json.loads(out)
+    assert info["counts"] == KNOWN_COUNTS
+    assert info["sha256"] == FER2013_SHA256
+    assert info["count_differences"] == []

@@ -1,0 +1,59 @@
+"""The papermill runner on the smoke profile, and how it fails."""
+
+import json
+
+import nbformat
+import pytest
+
+from fer_study import runner
+
+
+def test_smoke_run_writes_notebooks_outputs_and_run_record(tmp_path):
+    record = runner.run(profile="smoke", data="demo", out=tmp_path, log=lambda s: None)
+    assert record["status"] == "ok"
+    names = [n["notebook"] for n in record["notebooks"]]
+    assert names[:2] == ["01_data_exploration.ipynb", "02_downsampling.ipynb"]
+    saved = json.loads((tmp_path / "run.json").read_text())
+    assert saved["data"]["is_demo"] and len(saved["data"]["sha256"]) == 64
+    assert saved["seed"] == 0 and saved["profile"] == "smoke"
+    assert {"git", "packages", "machine"} <= set(saved["provenance"])
+    assert saved["provenance"]["packages"]["keras"]
+    for f in ("figures/01_counts.png", "figures/01_counts.pdf", "tables/01_counts.csv", "tables/01_counts.md",
+              "figures/02_downsampling.pdf", "splits/paper_a.npz", "summaries/02_downsampling.json"):
+        assert (tmp_path / f).exists(), f
+    executed = nbformat.read(tmp_path / "notebooks" / "02_downsampling.ipynb", as_version=4)
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+    summary = json.loads((tmp_path / "summaries" / "01_data_exploration.json").read_text())
+    assert summary["data"]["data_label"] == "demo data, not FER2013"
+    assert "demo data, not FER2013" in (tmp_path / "tables" / "01_counts.md").read_text()
+
+
+def test_only_and_overrides_reach_the_notebook(tmp_path):
+    runner.run(profile="smoke", data="demo", out=tmp_path, only=["1"], overrides={"seed": 3}, log=lambda s: None)
+    summary = json.loads((tmp_path / "summaries" / "01_data_exploration.json").read_text())
+    assert summary["settings"]["seed"] == 3
+    assert not (tmp_path / "summaries" / "02_downsampling.json").exists()
+
+
+def test_unknown_override_fails_before_running(tmp_path):
+    with pytest.raises(KeyError, match="unknown setting 'epochz'"):
+        runner.run(profile="smoke", data="demo", out=tmp_path, overrides={"epochz": 1}, log=lambda s: None)
+    assert not (tmp_path / "notebooks").exists()
+
+
+def test_a_failing_notebook_names_itself_and_keeps_the_partial_copy(tmp_path, monkeypatch):
+    nbdir = tmp_path / "nbs"
+    nbdir.mkdir()
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('profile = "smoke"\ndata = "auto"\nout_dir = ""\noverrides = {}')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("raise ValueError('boom')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, nbdir / "01_broken.ipynb")
+    monkeypatch.setattr(runner, "notebooks_dir", lambda: nbdir)
+    with pytest.raises(runner.NotebookFailed) as err:
+        runner.run(profile="smoke", data="demo", out=tmp_path / "out", log=lambda s: None)
+    msg = str(err.value)
+    assert "01_broken.ipynb failed in cell" in msg and "ValueError: boom" in msg
+    assert (tmp_path / "out" / "notebooks" / "01_broken.ipynb").exists()
+    assert json.loads((tmp_path / "out" / "run.json").read_text())["status"] == "failed"
