@@ -1,0 +1,112 @@
+"""Classification metrics from predictions, paper A's "accuracy" audit, bootstrap CIs and McNemar."""
+
+from __future__ import annotations
+
+from math import comb
+
+import numpy as np
+
+
+def confusion(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> np.ndarray:
+    """k x k confusion matrix, rows = true class, columns = predicted class."""
+    m = np.zeros((k, k), dtype=np.int64)
+    np.add.at(m, (np.asarray(y_true, np.int64), np.asarray(y_pred, np.int64)), 1)
+    return m
+
+
+def _safe_div(a, b):
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return np.divide(a, b, out=np.zeros_like(a), where=b > 0)
+
+
+def report(cm: np.ndarray) -> dict:
+    """Top-1 accuracy, per-class/macro/micro precision, recall, F1, and mean one-vs-rest accuracy."""
+    cm = np.asarray(cm, dtype=np.int64)
+    n, k = cm.sum(), len(cm)
+    tp = np.diag(cm).astype(float)
+    fp = cm.sum(axis=0) - tp
+    fn = cm.sum(axis=1) - tp
+    tn = n - tp - fp - fn
+    precision, recall = _safe_div(tp, tp + fp), _safe_div(tp, tp + fn)
+    f1 = _safe_div(2 * precision * recall, precision + recall)
+    micro_p = tp.sum() / (tp.sum() + fp.sum())
+    micro_r = tp.sum() / (tp.sum() + fn.sum())
+    return {
+        "n": int(n),
+        "top1": float(tp.sum() / n),
+        "per_class": {"precision": precision.tolist(), "recall": recall.tolist(), "f1": f1.tolist(),
+                      "tp": tp.astype(int).tolist(), "fp": fp.astype(int).tolist(),
+                      "fn": fn.astype(int).tolist(), "tn": tn.astype(int).tolist()},
+        "macro": {"precision": float(precision.mean()), "recall": float(recall.mean()), "f1": float(f1.mean())},
+        "micro": {"precision": float(micro_p), "recall": float(micro_r),
+                  "f1": float(2 * micro_p * micro_r / (micro_p + micro_r)) if micro_p + micro_r else 0.0},
+        "totals": {"tp": int(tp.sum()), "fp": int(fp.sum()), "fn": int(fn.sum()), "tn": int(tn.sum())},
+        # Paper A's "accuracy" = (TP+TN)/(TP+TN+FP+FN) over the summed one-vs-rest tables.
+        "mean_one_vs_rest_accuracy": float((tp + tn).sum() / (tp + tn + fp + fn).sum()),
+    }
+
+
+def one_vs_rest_from_top1(top1: float, k: int) -> float:
+    """Mean one-vs-rest accuracy implied by top-1 accuracy over k classes: 1 - 2(1 - top1)/k.
+
+    Each wrong prediction is one FN (for its true class) and one FP (for the predicted class), so
+    the k summed one-vs-rest tables hold 2(1 - top1)·n errors out of k·n entries.
+    """
+    return 1 - 2 * (1 - top1) / k
+
+
+def top1_from_one_vs_rest(acc: float, k: int) -> float:
+    """The inverse: the top-1 accuracy that a mean one-vs-rest accuracy over k classes implies."""
+    return 1 - (1 - acc) * k / 2
+
+
+def totals_audit(tp: int, fp: int, fn: int, tn: int, k: int) -> dict:
+    """What summed one-vs-rest totals (as in paper A's Tables 2 and 3) can and cannot mean."""
+    n_images = tp + fn  # every image is either a TP or an FN of its own class
+    entries = tp + fp + fn + tn
+    return {
+        "images_implied_by_tp_plus_fn": n_images,
+        "entries": entries,
+        "entries_equal_k_times_images": entries == k * n_images,
+        "fp_equals_fn": fp == fn,  # in a single-label confusion matrix the two totals are equal
+        "top1": tp / n_images,
+        "mean_one_vs_rest_accuracy": (tp + tn) / entries,
+        "micro_precision": tp / (tp + fp),
+        "micro_recall": tp / (tp + fn),
+    }
+
+
+def bootstrap_ci(y_true: np.ndarray, y_pred: np.ndarray, stat=None, n_boot: int = 2000,
+                 seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+    """Percentile bootstrap CI of a statistic of (y_true, y_pred), resampling test images."""
+    stat = stat or (lambda t, p: float(np.mean(t == p)))
+    rng = np.random.default_rng(seed)
+    n = len(y_true)
+    values = np.array([stat(y_true[i], y_pred[i]) for i in (rng.integers(0, n, n) for _ in range(n_boot))])
+    lo, hi = np.quantile(values, [(1 - level) / 2, 1 - (1 - level) / 2])
+    return float(lo), float(hi)
+
+
+def mcnemar(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray) -> dict:
+    """Exact McNemar test of two classifiers on the same images (two-sided binomial on discordant pairs)."""
+    a_ok, b_ok = pred_a == y_true, pred_b == y_true
+    b = int(np.sum(a_ok & ~b_ok))  # only A right
+    c = int(np.sum(~a_ok & b_ok))  # only B right
+    n = b + c
+    if n == 0:
+        return {"only_a_correct": b, "only_b_correct": c, "p_value": 1.0}
+    tail = sum(comb(n, i) for i in range(0, min(b, c) + 1)) / 2**n
+    return {"only_a_correct": b, "only_b_correct": c, "p_value": float(min(1.0, 2 * tail))}
+
+
+def mean_std(values) -> dict:
+    v = np.asarray(values, float)
+    return {"mean": float(v.mean()), "std": float(v.std(ddof=1)) if len(v) > 1 else 0.0, "n": int(len(v)),
+            "values": v.tolist()}
+
+
+def stratified_sample(y: np.ndarray, per_class: int, seed: int) -> np.ndarray:
+    """Positions of a fixed-seed sample of `per_class` items of every class (paper A's 200 images: 50 x 4)."""
+    rng = np.random.default_rng(seed)
+    picks = [rng.choice(np.flatnonzero(y == c), size=per_class, replace=False) for c in np.unique(y)]
+    return np.sort(np.concatenate(picks))
