@@ -75,3 +75,37 @@ def before_after_bar(before: dict[str, int], after: dict[str, int], title: str):
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def training_curves(runs: list[dict], title: str):
+    """Train and validation accuracy and loss per epoch for each model and seed (paper A's Fig. 8/9)."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    colours = {"basic": "tab:red", "improved": "tab:blue"}
+    for r in runs:
+        h = r["history"]
+        for ax, key in ((axes[0], "accuracy"), (axes[1], "loss")):
+            ax.plot(h[key], color=colours.get(r["model"], "k"), lw=1, label=f"{r['model']} train (seed {r['seed']})")
+            ax.plot(h[f"val_{key}"], color=colours.get(r["model"], "k"), lw=1, ls="--",
+                    label=f"{r['model']} validation (seed {r['seed']})")
+            ax.set_xlabel("epoch")
+            ax.set_title(key)
+    axes[0].legend(fontsize=6)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def confusion_matrices(matrices: dict[str, list], classes: list[str], title: str):
+    """One heatmap per model of a confusion matrix (rows true, columns predicted)."""
+    import seaborn as sns
+
+    fig, axes = plt.subplots(1, len(matrices), figsize=(4.2 * len(matrices), 3.6))
+    for ax, (name, cm) in zip(np.atleast_1d(axes), matrices.items()):
+        sns.heatmap(np.asarray(cm), annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax,
+                    xticklabels=classes, yticklabels=classes)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("true")
+        ax.set_title(name)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 # Deterministic kernels on the TensorFlow backend; must be set before TensorFlow loads.
 os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")
+# Keep TensorFlow's C++ info logs out of notebook outputs (warnings and errors still show).
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras
 import numpy as np

@@ -1,0 +1,43 @@
+"""Paper A's models and training: shapes, determinism, and summaries recomputable from saved predictions."""
+
+import numpy as np
+import pytest
+
+from fer_study import metrics, models, paper_a, profiles, sampling, training
+from fer_study.data import load
+
+
+def test_model_shapes_and_layers():
+    b, i = models.basic_cnn(4), models.improved_cnn(4)
+    assert b.output_shape == (None, 4) and i.output_shape == (None, 4)
+    conv = lambda m: sum(type(l).__name__ == "Conv2D" for l in m.layers)
+    assert conv(b) == 2 and conv(i) == 4
+    names = [type(l).__name__ for l in i.layers]
+    assert names.count("BatchNormalization") == 4 and names.count("Dropout") == 1
+    assert i.get_layer(index=names.index("Dropout")).rate == 0.2
+
+
+def test_same_seed_same_numbers():
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 255, (64, 48, 48), dtype=np.uint8)
+    y = rng.integers(0, 4, 64)
+    run = lambda seed: training.train(models.basic_cnn, x, y, x[:16], y[:16], n_classes=4, epochs=2,
+                                      batch_size=16, learning_rate=1e-3, seed=seed)
+    a, b, c = run(1), run(1), run(2)
+    assert a.history == b.history
+    assert a.history != c.history
+
+
+def test_summary_recomputes_from_saved_predictions(tmp_path):
+    data = load("demo", verbose=False)
+    cfg = profiles.resolve("smoke", {"a_epochs": 1})
+    split = sampling.paper_a_split(data, tuple(cfg["a_classes"]), cfg["a_test_fraction"], cfg["seed"])
+    result = paper_a.run(data, split, cfg, log=lambda s: None)
+    ev = paper_a.evaluate(result, cfg)
+    saved = paper_a.load_predictions(paper_a.save_predictions(result, tmp_path / "p.npz"))
+    again = paper_a.evaluate({**saved, "classes": result["classes"]}, cfg)
+    assert again["per_run"].equals(ev["per_run"])
+    assert again["mcnemar_basic_vs_improved"] == ev["mcnemar_basic_vs_improved"]
+    top1 = ev["per_run"].set_index("model").loc["basic", "top1"]
+    assert ev["per_run"].set_index("model").loc["basic", "mean_one_vs_rest_accuracy"] == pytest.approx(
+        metrics.one_vs_rest_from_top1(top1, 4))
