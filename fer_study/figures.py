@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import seaborn as sns
 
 from .data import FERData
 from .labels import CLASSES, SPLITS
@@ -107,5 +108,15 @@ def confusion_matrices(matrices: dict[str, list], classes: list[str], title: str
         ax.set_ylabel("true")
         ax.set_title(name)
     fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def grid_heatmap(trials: pd.DataFrame, rows: list[str], cols: list[str], metric: str, title: str):
+    """The grid search as a heatmap: `metric` for every combination, `rows` x `cols` parameters."""
+    table = trials.pivot_table(index=rows, columns=cols, values=metric, aggfunc="mean")
+    fig, ax = plt.subplots(figsize=(1.3 * len(table.columns) + 3, 0.5 * len(table.index) + 2))
+    sns.heatmap(table, annot=True, fmt=".3f", cmap="viridis", cbar_kws={"label": metric}, ax=ax)
+    ax.set_title(title)
     fig.tight_layout()
     return fig

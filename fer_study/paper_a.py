@@ -50,7 +50,8 @@ def run(data: FERData, split: Split, cfg: Mapping, fit_part: str = "train", eval
         for name in ("basic", "improved"):
             t = training.train(builder(name, cfg, k), data.images[tr], remap[data.labels[tr]],
                                data.images[va], remap[data.labels[va]], n_classes=k, epochs=cfg["a_epochs"],
-                               batch_size=cfg["a_batch_size"], learning_rate=cfg["a_learning_rate"], seed=seed)
+                               batch_size=cfg["a_batch_size"], learning_rate=cfg["a_learning_rate"], seed=seed,
+                               steps_per_execution=cfg["steps_per_execution"], precision=cfg["precision"])
             probs = training.predict(t.model, data.images[test_idx])
             log(f"{split.name}: {name} seed {seed}: {t.seconds:.0f} s, test top-1 {np.mean(probs.argmax(1) == y_test):.3f}")
             runs.append({"model": name, "seed": seed, "history": t.history, "seconds": t.seconds, "probs": probs})
@@ -102,6 +103,80 @@ def evaluate(result: dict, cfg: Mapping) -> dict:
         headline[model]["top1"]["ci95_bootstrap_seed%d" % first] = metrics.bootstrap_ci(
             y, p, n_boot=cfg["a_bootstrap"], seed=cfg["seed"])
         headline[model]["confusion_seed%d" % first] = metrics.confusion(y, p, k).tolist()
-    test = metrics.mcnemar(y, preds[("basic", first)], preds[("improved", first)])
+    pair = (("basic", first), ("improved", first))
+    test = metrics.mcnemar(y, preds[pair[0]], preds[pair[1]]) if all(p in preds for p in pair) else None
     return {"per_run": per_run, "headline": headline, "mcnemar_basic_vs_improved": test,
             "n_test": int(len(y)), "n_eval_sample": int(len(sample)), "k": k}
+
+
+# --- grid search (notebook 04) -------------------------------------------------------------------
+
+def grid_filters(cfg: Mapping, n_conv: int) -> list[int]:
+    """Filters for an improved CNN with `n_conv` layers: the profile's list, its last value repeated."""
+    base = list(cfg["a_filters_improved"])
+    return [base[min(i, len(base) - 1)] for i in range(n_conv)]
+
+
+def grid_context(data: FERData, cfg: Mapping) -> dict:
+    """What, besides a trial's own parameters, decides its result (part of each logged trial's key)."""
+    keys = ("seed", "a_classes", "a_test_fraction", "a_val_fraction", "a_grid_epochs", "a_grid_train_images",
+            "a_filters_improved", "a_kernel_size", "a_dense", "precision")
+    return {"data_sha256": data.sha256, **{k: cfg[k] for k in keys}}
+
+
+def grid_builder(params: Mapping, cfg: Mapping):
+    from .models import improved_cnn
+
+    return partial(improved_cnn, filters=grid_filters(cfg, params["n_conv"]), kernel_size=cfg["a_kernel_size"],
+                   dense=cfg["a_dense"], dropout=params["dropout"])
+
+
+def selection_split(data: FERData, split: Split, cfg: Mapping) -> tuple[np.ndarray, np.ndarray]:
+    """Grid-search train and validation indices, both inside the split's training part (never test).
+    The train side is subsampled (stratified) to `a_grid_train_images` when that is positive."""
+    fit_idx = split.parts["train"]
+    tr, va = train_test_split(fit_idx, test_size=cfg["a_val_fraction"], stratify=data.labels[fit_idx],
+                              random_state=cfg["seed"])
+    n = cfg["a_grid_train_images"]
+    if 0 < n < len(tr):
+        tr, _ = train_test_split(tr, train_size=n, stratify=data.labels[tr], random_state=cfg["seed"])
+    return np.sort(tr), np.sort(va)
+
+
+def grid_trial(data: FERData, split: Split, cfg: Mapping, params: Mapping) -> dict:
+    """Train one grid configuration on the selection-train part; score it on the validation part."""
+    from . import training
+
+    remap, k = label_map(split.classes), len(split.classes)
+    tr, va = selection_split(data, split, cfg)
+    t = training.train(grid_builder(params, cfg), data.images[tr], remap[data.labels[tr]], data.images[va],
+                       remap[data.labels[va]], n_classes=k, epochs=cfg["a_grid_epochs"],
+                       batch_size=params["batch_size"], learning_rate=params["learning_rate"], seed=cfg["seed"],
+                       steps_per_execution=cfg["steps_per_execution"], precision=cfg["precision"])
+    h = t.history
+    return {"val_accuracy": h["val_accuracy"][-1], "best_epoch_val_accuracy": max(h["val_accuracy"]),
+            "train_accuracy": h["accuracy"][-1], "val_loss": h["val_loss"][-1], "train_seconds": round(t.seconds, 2),
+            "epochs": cfg["a_grid_epochs"], "n_train": int(len(tr)), "n_val": int(len(va)),
+            "n_params": int(t.model.count_params())}
+
+
+def retrain(data: FERData, split: Split, cfg: Mapping, params: Mapping, log=print) -> dict:
+    """The chosen configuration trained for `a_epochs` per seed on the training part (less the
+    validation carve-out) and evaluated once on the test part; same result layout as `run`."""
+    from . import training
+
+    remap, k = label_map(split.classes), len(split.classes)
+    fit_idx, test_idx = split.parts["train"], split.parts["test"]
+    y_test = remap[data.labels[test_idx]]
+    runs = []
+    for seed in cfg["a_seeds"]:
+        tr, va = train_test_split(fit_idx, test_size=cfg["a_val_fraction"], stratify=data.labels[fit_idx],
+                                  random_state=seed)
+        t = training.train(grid_builder(params, cfg), data.images[tr], remap[data.labels[tr]], data.images[va],
+                           remap[data.labels[va]], n_classes=k, epochs=cfg["a_epochs"],
+                           batch_size=params["batch_size"], learning_rate=params["learning_rate"], seed=seed,
+                           steps_per_execution=cfg["steps_per_execution"], precision=cfg["precision"])
+        probs = training.predict(t.model, data.images[test_idx])
+        log(f"best grid configuration, seed {seed}: {t.seconds:.0f} s, test top-1 {np.mean(probs.argmax(1) == y_test):.3f}")
+        runs.append({"model": "gridbest", "seed": seed, "history": t.history, "seconds": t.seconds, "probs": probs})
+    return {"split": split.name, "classes": list(split.classes), "test_index": test_idx, "y_test": y_test, "runs": runs}

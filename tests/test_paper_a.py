@@ -41,3 +41,14 @@ def test_summary_recomputes_from_saved_predictions(tmp_path):
     top1 = ev["per_run"].set_index("model").loc["basic", "top1"]
     assert ev["per_run"].set_index("model").loc["basic", "mean_one_vs_rest_accuracy"] == pytest.approx(
         metrics.one_vs_rest_from_top1(top1, 4))
+
+
+def test_grid_selection_never_touches_the_test_part():
+    data = load("demo", verbose=False)
+    cfg = profiles.resolve("smoke", {"a_grid_train_images": 200})
+    split = sampling.paper_a_split(data, tuple(cfg["a_classes"]), cfg["a_test_fraction"], cfg["seed"])
+    tr, va = paper_a.selection_split(data, split, cfg)
+    test = set(split.parts["test"].tolist())
+    assert len(tr) == 200 and not (set(tr) | set(va)) & test and not set(tr) & set(va)
+    assert set(tr) | set(va) <= set(split.parts["train"].tolist())
+    assert paper_a.grid_filters(cfg, 5) == [32, 64, 128, 256, 256]
