@@ -120,3 +120,45 @@ def grid_heatmap(trials: pd.DataFrame, rows: list[str], cols: list[str], metric:
     ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def ga_progress(searches: dict[str, dict], paper_best: list[float], title: str):
+    """Fitness per generation (paper B's Fig. 4): every individual, the best and the mean per
+    protocol, the paper's Table 3 best values, and random search's running best at equal budget."""
+    fig, axes = plt.subplots(1, len(searches), figsize=(5.5 * len(searches), 4), squeeze=False, sharey=True)
+    for ax, (name, s) in zip(axes[0], searches.items()):
+        hist = pd.DataFrame(s["state"].history)
+        ax.scatter(hist["generation"], 100 * hist["fitness"], s=14, alpha=0.45, color="0.4", label="individuals")
+        book = pd.DataFrame(list(s["state"].logbook))
+        ax.plot(book["gen"], 100 * book["best"], "o-", label="best")
+        ax.plot(book["gen"], 100 * book["mean"], "s--", label="mean")
+        ax.plot(range(len(paper_best)), paper_best, "k^:", label="paper B Table 3 (best)")
+        if s["random"]:
+            best_random = 100 * max(r["fitness"] for r in s["random"])
+            ax.axhline(best_random, color="tab:red", lw=1, label=f"random search best ({len(s['random'])} trainings)")
+        ax.set_xlabel("generation (0 = initial population)")
+        ax.set_title(f"protocol: {name}")
+        ax.set_xticks(range(max(len(paper_best), len(book))))
+    axes[0][0].set_ylabel("fitness = accuracy (%)")
+    axes[0][-1].legend(fontsize=7, loc="lower right")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def claims_forest(rows: list[dict], title: str):
+    """Each numeric claim: the paper's value (black x) against ours with its 95% interval."""
+    rows = [r for r in rows if isinstance(r["paper value"], float) and isinstance(r["ours"], float) and r["interval"]]
+    fig, ax = plt.subplots(figsize=(8, 0.42 * len(rows) + 1.4))
+    colours = {"reproduced": "tab:green", "not reproduced": "tab:red"}
+    for i, r in enumerate(rows):
+        c = colours.get(r["verdict"], "tab:gray")
+        ax.plot([100 * r["interval"][0], 100 * r["interval"][1]], [i, i], color=c, lw=3, alpha=0.6)
+        ax.plot(100 * r["ours"], i, "o", color=c)
+        ax.plot(100 * r["paper value"], i, "kx", ms=8, mew=2)
+    ax.set_yticks(range(len(rows)), [f"{r['id']}: {r['claim'][:48]}" for r in rows], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("% (x = paper; dot and bar = ours with 95% interval; green = reproduced, red = not, grey = not as specified)")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig

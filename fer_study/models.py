@@ -48,3 +48,27 @@ def improved_cnn(n_classes: int, filters: Sequence[int] = (32, 64, 128, 256), ke
 
 
 BUILDERS = {"basic": basic_cnn, "improved": improved_cnn}
+
+
+def paper_b_cnn(n_classes: int, filters: Sequence[int], kernels: Sequence[int], activations: Sequence[str],
+                dense: int = 256, dropout_conv: float = 0.25, dropout_dense: float = 0.5) -> keras.Model:
+    """Paper B's template (section 2.1; its Fig. 2 is missing from the text, so this is our reading):
+    three blocks of [Conv2D -> BN -> Conv2D -> BN -> MaxPool 2x2 -> Dropout], every Conv2D with
+    'same' padding, he_normal initialisation and the genome's filters, kernel and activation; then
+    flatten -> Dense(`dense`, relu) -> BN -> Dropout -> Dense(n_classes, softmax). Dense width and
+    dropout rates are not in the paper (our choice, profile settings)."""
+    if not len(filters) == len(kernels) == len(activations) == 6:
+        raise ValueError("paper B's template has exactly six convolutional layers")
+    inp, x = _inputs()
+    for i, (f, k, a) in enumerate(zip(filters, kernels, activations)):
+        x = layers.Conv2D(int(f), int(k), padding="same", activation=a, kernel_initializer="he_normal")(x)
+        x = layers.BatchNormalization()(x)
+        if i % 2 == 1:
+            x = layers.MaxPooling2D(2)(x)
+            x = layers.Dropout(dropout_conv)(x)
+    x = layers.Flatten()(x)
+    x = layers.Dense(dense, activation="relu", kernel_initializer="he_normal")(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.Dropout(dropout_dense)(x)
+    out = layers.Dense(n_classes, activation="softmax")(x)
+    return keras.Model(inp, out, name="paper_b_cnn")

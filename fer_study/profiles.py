@@ -41,6 +41,29 @@ _BASE: dict[str, Any] = {
     "a_grid": {"learning_rate": [0.001, 0.0001], "batch_size": [16, 64], "dropout": [0.2, 0.5], "n_conv": [3, 4]},
     "a_grid_epochs": 30,
     "a_grid_train_images": 0,  # 0 = the whole selection-train part
+    # 05 paper B: the GA of section 2.2 and section 3 (population 10, 3 generations, cx 0.2, mut 0.1, elitism)
+    "b_protocols": ["paper", "clean"],
+    "b_population": 10,
+    "b_generations": 3,
+    "b_cxpb": 0.2,
+    "b_mutpb": 0.1,
+    "b_elite": 1,  # "elitism": how many is not stated (our choice)
+    "b_tournament": 3,  # selection operator not stated beyond "higher scores, greater chance" (our choice)
+    "b_gene_mutation_prob": 0.2,  # per-gene redraw probability inside a mutant (our choice)
+    "b_filters_max_exp": 10,  # filters 2 .. 2**10 = 1024 (Table 1)
+    "b_kernel_max": 9,
+    "b_lr_range": [0.001, 0.01],
+    "b_epochs": 30,  # not stated in paper B (our choice)
+    "b_batch_size": 64,  # not stated in paper B (our choice)
+    "b_dense": 256,  # not stated (our choice)
+    "b_dropout_conv": 0.25,  # not stated (our choice)
+    "b_dropout_dense": 0.5,  # not stated (our choice)
+    "b_train_images": 0,  # 0 = the protocol's whole training part
+    "b_seeds": [0, 1, 2],  # seeds for the final retrains (GA winner, Table 2 genome)
+    "b_random_search": True,
+    "b_executor": "inprocess",  # inprocess | pool | dask
+    "b_workers": 2,
+    "b_scheduler": "",  # a Dask scheduler address; empty = a LocalCluster on this machine
 }
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -51,10 +74,22 @@ PROFILES: dict[str, dict[str, Any]] = {
         "a_bootstrap": 200,
         "a_grid": {"learning_rate": [0.001], "batch_size": [16, 64], "dropout": [0.2], "n_conv": [3, 4]},
         "a_grid_epochs": 1,
+        "b_population": 4,
+        "b_generations": 1,
+        "b_filters_max_exp": 4,
+        "b_kernel_max": 5,
+        "b_epochs": 1,
+        "b_train_images": 400,
+        "b_seeds": [0],
     },
     "cpu": {
-        "description": "The full study on real FER2013 in about 90 minutes on 2 CPU cores.",
-        "a_epochs": 8,
+        "description": "The full study on real FER2013 in about an hour on 2 CPU cores (reduced budgets).",
+        "a_epochs": 5,
+        "a_grid_epochs": 3,
+        "a_grid_train_images": 4000,
+        "b_filters_max_exp": 5,
+        "b_epochs": 2,
+        "b_train_images": 5000,
     },
     "paper": {
         "description": "The papers' own settings, for a GPU box.",
@@ -69,10 +104,21 @@ REDUCTIONS: dict[str, dict[str, str]] = {
         "a_bootstrap": "200 bootstrap resamples instead of 2000",
         "a_grid": "4 grid points instead of 16",
         "a_grid_epochs": "1 epoch per grid trial instead of 30",
+        "b_population": "population 4 instead of paper B's 10",
+        "b_generations": "1 generation instead of 3",
+        "b_filters_max_exp": "filters up to 16 instead of 1024",
+        "b_kernel_max": "kernels up to 5 instead of 9",
+        "b_epochs": "1 epoch per genome instead of 30",
+        "b_train_images": "400 training images per genome instead of the whole training part",
+        "b_seeds": "1 seed for the final retrains instead of 3",
     },
     "cpu": {
-        "a_epochs": "8 of paper A's 100 epochs (measured here: about 10 s per epoch for the basic CNN "
-                    "and 35 s for the improved one at batch 16 on 2 cores)",
+        "a_epochs": "5 of paper A's 100 epochs (notebooks 03 and 04's final retrains)",
+        "a_grid_epochs": "3 epochs per grid trial instead of 30",
+        "a_grid_train_images": "grid trials train on 4000 images of the selection-train part",
+        "b_filters_max_exp": "filters up to 32 instead of 1024 (a 1024-filter 9x9 layer at 48x48 is out of reach on a CPU)",
+        "b_epochs": "2 epochs per genome instead of 30",
+        "b_train_images": "5000 training images per genome instead of the protocol's whole training part",
     },
     "paper": {},
 }

@@ -22,9 +22,14 @@ class Outputs:
         self.notebook = notebook
         self.cfg = cfg
         self.data = dict(data_provenance)
-        self.root = Path(out_dir) if out_dir else results_dir(cfg["profile"])
+        self.root = self.root_for(cfg, out_dir)
         for sub in ("figures", "tables", "summaries"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
+
+    @staticmethod
+    def root_for(cfg: Mapping[str, Any], out_dir: str | os.PathLike | None = None) -> Path:
+        """The folder a notebook of this profile writes to: `out_dir`, else results/<profile>/."""
+        return Path(out_dir) if out_dir else results_dir(cfg["profile"])
 
     @property
     def stamp(self) -> str:
@@ -43,13 +48,19 @@ class Outputs:
             paths.append(p)
         return paths
 
-    def table(self, df: pd.DataFrame, name: str, index: bool = True) -> list[Path]:
-        """Save `df` as tables/<name>.csv and .md; the Markdown notes data and profile."""
+    def table(self, df: pd.DataFrame, name: str, index: bool = True, latex: bool = False) -> list[Path]:
+        """Save `df` as tables/<name>.csv and .md (and .tex if asked); Markdown and LaTeX note data and profile."""
         csv = self.root / "tables" / f"{name}.csv"
         md = self.root / "tables" / f"{name}.md"
         df.to_csv(csv, index=index)
         md.write_text(df.to_markdown(index=index) + f"\n\n_{self.stamp}_\n")
-        return [csv, md]
+        paths = [csv, md]
+        if latex:
+            tex = self.root / "tables" / f"{name}.tex"
+            body = df.to_latex(index=index, escape=True, longtable=False)
+            tex.write_text(f"% {self.stamp}\n{body}")
+            paths.append(tex)
+        return paths
 
     def summary(self, facts: Mapping[str, Any]) -> Path:
         """Write summaries/<notebook>.json: the facts plus settings and provenance."""

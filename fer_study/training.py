@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 
-# Deterministic kernels on the TensorFlow backend; must be set before TensorFlow loads.
-os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")
-# Keep TensorFlow's C++ info logs out of notebook outputs (warnings and errors still show).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
+# (fer_study/__init__.py sets TF_DETERMINISTIC_OPS before Keras loads.)
 import keras
 import numpy as np
 

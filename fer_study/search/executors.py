@@ -1,0 +1,89 @@
+"""Where fitness evaluations run: in this process, a local process pool, or a Dask cluster.
+
+Every executor has one method, `run(fn, items)`, yielding `(index, result)` as each evaluation
+finishes (in any order), so the caller can log and checkpoint after every single one. `fn` must be
+a picklable top-level function (or a functools.partial of one) for the pool and Dask executors.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator, Sequence
+
+
+class InProcess:
+    """Evaluations one after the other in this process (the default; deterministic order)."""
+
+    name = "inprocess"
+
+    def run(self, fn: Callable[[Any], Any], items: Sequence) -> Iterator[tuple[int, Any]]:
+        for i, item in enumerate(items):
+            yield i, fn(item)
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessPool:
+    """A local pool of `workers` processes (spawned, so each has its own TensorFlow runtime)."""
+
+    name = "pool"
+
+    def __init__(self, workers: int = 2):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def run(self, fn, items):
+        from concurrent.futures import as_completed
+
+        futures = {self.pool.submit(fn, item): i for i, item in enumerate(items)}
+        for fut in as_completed(futures):
+            yield futures[fut], fut.result()
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+class Dask:
+    """dask.distributed: a `LocalCluster` on loopback by default, or the scheduler at `address`
+    (e.g. 'tcp://10.0.0.5:8786') whose workers may sit on other machines or GPUs."""
+
+    name = "dask"
+
+    def __init__(self, workers: int = 2, address: str = ""):
+        from distributed import Client, LocalCluster
+
+        self.cluster = None
+        if address:
+            self.client = Client(address)
+        else:
+            # One thread per worker process: TensorFlow already uses the cores inside a worker.
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        host="127.0.0.1", dashboard_address=None)
+            self.client = Client(self.cluster)
+
+    def run(self, fn, items):
+        from distributed import as_completed
+
+        # pure=False: a retried evaluation must run again, not reuse a cached failure.
+        futures = [self.client.submit(fn, item, pure=False) for item in items]
+        index = {f.key: i for i, f in enumerate(futures)}
+        for fut in as_completed(futures):
+            yield index[fut.key], fut.result()
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def make(name: str, workers: int = 2, address: str = ""):
+    """An executor by name: 'inprocess', 'pool' or 'dask'."""
+    if name == "inprocess":
+        return InProcess()
+    if name == "pool":
+        return ProcessPool(workers)
+    if name == "dask":
+        return Dask(workers, address)
+    raise ValueError(f"unknown executor '{name}' (choose from inprocess, pool, dask)")

@@ -1,0 +1,265 @@
+"""Paper B's genetic algorithm on DEAP, checkpointed after every evaluation so a killed search resumes
+to the same result as an uninterrupted one.
+
+One generation: tournament selection of parents, then crossover (probability `cxpb` per pair; one of
+one-point, two-point or three-point, drawn per pair, as the paper names all three) and mutation
+(probability `mutpb` per child; every gene redrawn from its own domain), with the best `elite`
+individuals carried over unchanged (elitism). Fitness is validation accuracy. The GA's random draws
+come from its own `random.Random`, saved in the checkpoint; training seeds do not touch it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import numpy as np
+from deap import base, tools
+
+from .. import genome as G
+from .trial_log import SearchStateError, TrialLog, trial_key
+
+CHECKPOINT_VERSION = 1
+
+
+class FitnessMax(base.Fitness):
+    weights = (1.0,)
+
+
+class Individual(list):
+    """A genome (list of genes) with a DEAP fitness."""
+
+    def __init__(self, genes=()):
+        super().__init__(genes)
+        self.fitness = FitnessMax()
+
+
+@dataclass(frozen=True)
+class GASettings:
+    population: int = 10
+    generations: int = 3
+    cxpb: float = 0.2
+    mutpb: float = 0.1
+    elite: int = 1
+    tournament: int = 3
+    gene_prob: float = 0.2
+    seed: int = 0
+
+    @classmethod
+    def from_settings(cls, cfg: Mapping[str, Any]) -> "GASettings":
+        return cls(population=cfg["b_population"], generations=cfg["b_generations"], cxpb=cfg["b_cxpb"],
+                   mutpb=cfg["b_mutpb"], elite=cfg["b_elite"], tournament=cfg["b_tournament"],
+                   gene_prob=cfg["b_gene_mutation_prob"], seed=cfg["seed"])
+
+
+@contextlib.contextmanager
+def _stream(rng: random.Random):
+    """Run DEAP's operators (which draw from the global `random`) on the GA's own stream."""
+    saved = random.getstate()
+    random.setstate(rng.getstate())
+    try:
+        yield
+    finally:
+        rng.setstate(random.getstate())
+        random.setstate(saved)
+
+
+def cx_multi_point(a: list, b: list, points: int = 3) -> tuple[list, list]:
+    """k-point crossover (DEAP ships one- and two-point only): swap every other segment."""
+    cuts = sorted(random.sample(range(1, len(a)), points))
+    swap, prev = False, 0
+    for c in cuts + [len(a)]:
+        if swap:
+            a[prev:c], b[prev:c] = b[prev:c], a[prev:c]
+        swap, prev = not swap, c
+    return a, b
+
+
+CROSSOVERS = {"one_point": tools.cxOnePoint, "two_point": tools.cxTwoPoint, "multi_point": cx_multi_point}
+
+
+@dataclass
+class State:
+    """Everything a resumed search needs; pickled after every evaluation."""
+
+    settings: GASettings
+    context_key: str
+    rng_state: Any
+    generation: int = 0
+    population: list = field(default_factory=list)
+    hall_of_fame: Any = None
+    logbook: Any = None
+    generation_started: float = 0.0  # wall seconds already spent in this generation before a restart
+    history: list = field(default_factory=list)  # every individual of every generation, with fitness
+
+
+class GeneticSearch:
+    """The search: `run()` evaluates, checkpoints, varies, until the last generation is evaluated."""
+
+    def __init__(self, space: G.Space, settings: GASettings, fitness: Callable[[list], Mapping[str, Any]],
+                 folder: str | os.PathLike, context: Mapping[str, Any] | None = None, executor=None,
+                 log: Callable[[str], None] = print, name: str = "ga"):
+        from .executors import InProcess
+
+        self.space, self.settings, self.fitness = space, settings, fitness
+        self.folder = Path(folder)
+        self.checkpoint_path = self.folder / f"{name}_checkpoint.pkl"
+        self.evaluations = TrialLog(self.folder / f"{name}_evaluations.jsonl")
+        self.context = dict(context or {})
+        self.context_key = trial_key({"context": self.context, "settings": settings.__dict__})
+        self.executor = executor or InProcess()
+        self.log = log
+        self.evaluation_hook: Callable[[int], None] = lambda n: None  # tests use it to kill a search
+        self._trained = 0
+
+    # --- fitness cache: the evaluation log, keyed by genome and context ---------------------------
+    def _cache_key(self, genes) -> str:
+        return trial_key({"genome": G.key(genes), "context": self.context})
+
+    def _context_keys(self, state: State) -> set:
+        return {self._cache_key(ind) for ind in state.population}
+
+    def cached(self, genes) -> dict | None:
+        return self.evaluations.done().get(self._cache_key(genes))
+
+    # --- checkpoint -------------------------------------------------------------------------------
+    def _save(self, state: State) -> None:
+        tmp = self.checkpoint_path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps({"version": CHECKPOINT_VERSION, "state": state}))
+        os.replace(tmp, self.checkpoint_path)  # atomic: a kill never leaves half a checkpoint
+
+    def _load(self) -> State | None:
+        if not self.checkpoint_path.exists():
+            return None
+        try:
+            blob = pickle.loads(self.checkpoint_path.read_bytes())
+            state = blob["state"]
+        except Exception as err:  # noqa: BLE001 - any unpickling failure means the same to the user
+            raise SearchStateError(self.checkpoint_path, f"cannot read the GA checkpoint ({err}); delete it to start over")
+        if blob.get("version") != CHECKPOINT_VERSION:
+            raise SearchStateError(self.checkpoint_path, f"checkpoint version {blob.get('version')}, expected {CHECKPOINT_VERSION}")
+        if state.context_key != self.context_key:
+            raise SearchStateError(self.checkpoint_path, "written by a search with other settings or data; "
+                                                         "delete it or use another output folder")
+        return state
+
+    def _fresh(self) -> State:
+        rng = random.Random(self.settings.seed)
+        pop = [Individual(self.space.sample(rng)) for _ in range(self.settings.population)]
+        stats = tools.Logbook()
+        stats.header = ["gen", "evals", "trained", "cache_hits", "best", "mean", "std", "min", "seconds"]
+        return State(self.settings, self.context_key, rng.getstate(), 0, pop,
+                     tools.HallOfFame(max(1, self.settings.elite)), stats)
+
+    # --- the loop ----------------------------------------------------------------------------------
+    def run(self) -> State:
+        state = self._load()
+        if state is None:
+            state = self._fresh()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._save(state)
+        else:
+            self.log(f"resuming from {self.checkpoint_path}: generation {state.generation}, "
+                     f"{sum(ind.fitness.valid for ind in state.population)}/{len(state.population)} evaluated")
+        while True:
+            self._evaluate(state)
+            if state.generation >= self.settings.generations:
+                return state
+            self._vary(state)
+
+    def _evaluate(self, state: State) -> None:
+        started = time.time() - state.generation_started
+        if len(state.logbook) > state.generation:  # this generation was finished before a restart
+            return
+        pending = [ind for ind in state.population if not ind.fitness.valid]
+        hits, todo = 0, []
+        for ind in pending:
+            rec = self.cached(ind)
+            if rec is not None:
+                ind.fitness.values = (rec["fitness"],)
+                hits += 1
+            elif all(G.key(ind) != G.key(t) for t in todo):
+                todo.append(ind)
+        trained = 0
+        for i, result in self.executor.run(self.fitness, [list(ind) for ind in todo]):
+            rec = self.evaluations.append(self._cache_key(todo[i]), {"genome": list(todo[i])},
+                                          {"generation": state.generation, **dict(result)})
+            trained += 1
+            self._trained += 1
+            state.generation_started = time.time() - started
+            self.log(f"gen {state.generation}: {G.short(todo[i])} -> {rec['fitness']:.4f} ({rec.get('wall_seconds', 0):.0f} s)")
+            for ind in state.population:  # duplicates inside one generation share the training
+                if not ind.fitness.valid and self._cache_key(ind) == self._cache_key(todo[i]):
+                    ind.fitness.values = (rec["fitness"],)
+            self._save(state)
+            self.evaluation_hook(self._trained)
+        # Counted from the log, so a generation resumed after a kill reports the same number.
+        trained = sum(r.get("generation") == state.generation and r["key"] in self._context_keys(state)
+                      for r in self.evaluations.records)
+        fits = np.array([ind.fitness.values[0] for ind in state.population])
+        state.hall_of_fame.update(state.population)
+        state.logbook.record(gen=state.generation, evals=len(pending), trained=trained, cache_hits=len(pending) - trained,
+                             best=float(fits.max()), mean=float(fits.mean()), std=float(fits.std()),
+                             min=float(fits.min()), seconds=round(time.time() - started, 1))
+        state.history += [{"generation": state.generation, "genome": list(ind), "fitness": ind.fitness.values[0]}
+                          for ind in state.population]
+        state.generation_started = 0.0
+        self._save(state)
+
+    def _vary(self, state: State) -> None:
+        s, rng = self.settings, random.Random()
+        rng.setstate(state.rng_state)
+        elites = [Individual(list(ind)) for ind in state.hall_of_fame[: s.elite]]
+        for e, h in zip(elites, state.hall_of_fame):
+            e.fitness.values = h.fitness.values
+        with _stream(rng):
+            parents = tools.selTournament(state.population, s.population - len(elites), tournsize=s.tournament)
+            kids = [Individual(list(p)) for p in parents]
+            for kid, p in zip(kids, parents):
+                kid.fitness.values = p.fitness.values
+            for a, b in zip(kids[::2], kids[1::2]):
+                if random.random() < s.cxpb:
+                    op = random.choice(sorted(CROSSOVERS))
+                    CROSSOVERS[op](a, b)
+                    del a.fitness.values, b.fitness.values
+            for kid in kids:
+                if random.random() < s.mutpb:
+                    self.space.mutate(kid, random, s.gene_prob)
+                    del kid.fitness.values
+        state.population = elites + kids
+        state.rng_state = rng.getstate()
+        state.generation += 1
+        self._save(state)
+
+    def close(self) -> None:
+        self.executor.close()
+
+
+def random_search(space: G.Space, n: int, seed: int, fitness, folder, context=None, executor=None,
+                  log: Callable[[str], None] = print, name: str = "random") -> list[dict]:
+    """The baseline: `n` genomes drawn uniformly from the same space (distinct), each trained once;
+    logged and resumable like the GA. Returns one record per genome, in draw order."""
+    from .executors import InProcess
+
+    rng = random.Random(seed + 1_000_003)  # a stream apart from the GA's
+    genomes: list[list] = []
+    while len(genomes) < n:
+        g = space.sample(rng)
+        if all(G.key(g) != G.key(h) for h in genomes):
+            genomes.append(g)
+    trials = TrialLog(Path(folder) / f"{name}_evaluations.jsonl")
+    ctx = dict(context or {})
+    k = lambda g: trial_key({"genome": G.key(g), "context": ctx})
+    todo = [g for g in genomes if k(g) not in trials.done()]
+    for i, result in (executor or InProcess()).run(fitness, todo):
+        rec = trials.append(k(todo[i]), {"genome": todo[i]}, dict(result))
+        log(f"random: {G.short(todo[i])} -> {rec['fitness']:.4f}")
+    done = trials.done()
+    return [{"draw": i, "genome": g, **{kk: v for kk, v in done[k(g)].items() if kk not in ("key", "params")}}
+            for i, g in enumerate(genomes)]

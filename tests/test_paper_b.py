@@ -1,0 +1,58 @@
+"""Paper B: the template network, the protocols, a real fitness that is deterministic across processes."""
+
+import numpy as np
+import pytest
+
+from fer_study import genome as G
+from fer_study import models, paper_b, profiles
+from fer_study.data import load
+from fer_study.labels import SPLITS
+from fer_study.search import executors
+
+
+def test_template_has_six_convs_three_pools_and_the_genome():
+    m = models.paper_b_cnn(7, **{k: v for k, v in G.layers(G.TABLE2).items() if k in ("filters",)},
+                           kernels=G.layers(G.TABLE2)["kernels"], activations=G.layers(G.TABLE2)["activations"])
+    convs = [l for l in m.layers if type(l).__name__ == "Conv2D"]
+    assert [c.filters for c in convs] == [8, 8, 2, 256, 16, 128]
+    assert [c.kernel_size for c in convs] == [(3, 3), (5, 5), (9, 9), (3, 3), (3, 3), (3, 3)]
+    assert all(c.padding == "same" and type(c.kernel_initializer).__name__ == "HeNormal" for c in convs)
+    names = [type(l).__name__ for l in m.layers]
+    assert names.count("MaxPooling2D") == 3 and names.count("BatchNormalization") == 7 and m.output_shape == (None, 7)
+
+
+def test_protocols():
+    data = load("demo", verbose=False)
+    cfg = profiles.resolve("smoke", {"b_train_images": 0})
+    paper, clean = paper_b.protocol(data, "paper", cfg), paper_b.protocol(data, "clean", cfg)
+    assert paper.selects_on_report and not clean.selects_on_report
+    assert len(paper.fit) + len(paper.select) == len(data)
+    assert abs(len(paper.select) / len(data) - 0.2) < 0.01
+    assert not set(paper.fit) & set(paper.select)
+    names = np.asarray(SPLITS)[data.splits]
+    assert set(names[clean.fit]) == {"Training"} and set(names[clean.select]) == {"PublicTest"}
+    assert set(names[clean.report]) == {"PrivateTest"}
+    with pytest.raises(ValueError, match="unknown protocol 'x'"):
+        paper_b.protocol(data, "x", cfg)
+
+
+def test_time_arithmetic_shows_the_inconsistency():
+    a = paper_b.time_arithmetic()
+    assert a["sum_printed"] == "431:43:28" and a["sum_hours_over_10"] == "44:43:28"
+    assert a["stated_total"] == "37:57:55" and not a["equal_as_printed"] and not a["equal_hours_over_10"]
+
+
+def test_fitness_is_deterministic_in_process_and_in_a_process_pool():
+    data = load("demo", verbose=False)
+    cfg = profiles.resolve("smoke", {"b_train_images": 200})
+    task = paper_b.make_task(data, paper_b.protocol(data, "clean", cfg), cfg)
+    genomes = [G.from_layers([4] * 6, [3] * 6, ["relu"] * 6, "Adam", 0.001),
+               G.from_layers([2, 4, 2, 4, 2, 4], [1, 3, 5, 3, 1, 3], ["tanh", "elu"] * 3, "SGD", 0.01)]
+    here = [paper_b.fitness(g, task)["fitness"] for g in genomes]
+    assert here == [paper_b.fitness(g, task)["fitness"] for g in genomes]
+    pool = executors.make("pool", workers=2)
+    try:
+        there = dict(pool.run(paper_b.fitness_of(task), genomes))
+    finally:
+        pool.close()
+    assert [there[i]["fitness"] for i in range(2)] == here

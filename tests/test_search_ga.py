@@ -1,0 +1,125 @@
+"""Paper B's GA: seeded, resumable to the identical result, cached, and runnable on a Dask LocalCluster."""
+
+import random
+
+import pytest
+
+from fer_study import genome as G
+from fer_study.search import executors, ga
+from fer_study.search.trial_log import SearchStateError
+
+SPACE = G.Space(filters_max_exp=6, kernel_max=5)
+SETTINGS = ga.GASettings(population=6, generations=3, cxpb=0.5, mutpb=0.3, elite=1, seed=7)
+
+
+def fake_fitness(genes):
+    """A deterministic stand-in for training: favours many filters, small kernels, Adam."""
+    L = G.layers(genes)
+    score = sum(L["filters"]) / (6 * 64) - sum(L["kernels"]) / 60 + (L["optimizer"] == "Adam") * 0.2
+    return {"fitness": round(score + L["learning_rate"], 6), "wall_seconds": 0.0}
+
+
+class Killed(RuntimeError):
+    pass
+
+
+def outcome(state):
+    return ([(h["generation"], h["genome"], h["fitness"]) for h in state.history],
+            [list(i) for i in state.hall_of_fame], [(r["gen"], r["best"], r["mean"], r["trained"]) for r in state.logbook])
+
+
+def search(folder, fitness=fake_fitness, settings=SETTINGS, **kw):
+    return ga.GeneticSearch(SPACE, settings, fitness, folder, context={"data": "x"}, log=lambda s: None, **kw)
+
+
+def test_space_draws_respect_types_and_ranges():
+    rng = random.Random(0)
+    for _ in range(200):
+        g = SPACE.sample(rng)
+        assert SPACE.contains(g)
+        assert SPACE.contains(SPACE.mutate(list(g), rng, 0.5))
+    assert G.Space().contains(G.TABLE2)
+    assert G.layers(G.TABLE2)["filters"] == [8, 8, 2, 256, 16, 128]
+
+
+def test_multi_point_crossover_keeps_genes_in_place():
+    a, b = list(range(20)), list(range(100, 120))
+    random.seed(3)
+    x, y = ga.cx_multi_point(list(a), list(b))
+    assert all(v in (a[i], b[i]) for i, v in enumerate(x)) and x != a and x != b
+    assert [a[i] if v == b[i] else b[i] for i, v in enumerate(x)] == y
+
+
+def test_same_seed_same_search_and_elitism(tmp_path):
+    one, two = search(tmp_path / "a").run(), search(tmp_path / "b").run()
+    assert outcome(one) == outcome(two)
+    other = search(tmp_path / "c", settings=ga.GASettings(**{**SETTINGS.__dict__, "seed": 8})).run()
+    assert outcome(other) != outcome(one)
+    bests = [r["best"] for r in one.logbook]
+    assert bests == sorted(bests)  # elitism: the best never gets worse
+    assert len(one.logbook) == SETTINGS.generations + 1
+
+
+@pytest.mark.parametrize("kill_after", [1, 5, 8])
+def test_killed_search_resumes_to_the_identical_result(tmp_path, kill_after):
+    full = search(tmp_path / "full").run()
+    s = search(tmp_path / "cut")
+
+    def hook(n):
+        if n == kill_after:
+            raise Killed
+
+    s.evaluation_hook = hook
+    with pytest.raises(Killed):
+        s.run()
+    calls = []
+    resumed = search(tmp_path / "cut", fitness=lambda g: calls.append(g) or fake_fitness(g)).run()
+    assert outcome(resumed) == outcome(full)
+    trained_before = len(search(tmp_path / "full").evaluations.records)
+    assert kill_after + len(calls) == trained_before  # nothing trained twice, nothing lost
+
+
+def test_fitness_cache_prevents_retraining(tmp_path):
+    calls = []
+    state = search(tmp_path, fitness=lambda g: calls.append(G.key(g)) or fake_fitness(g)).run()
+    assert len(calls) == len(set(calls))  # no genome trained twice
+    seen = {G.key(h["genome"]) for h in state.history}
+    assert len(calls) == len(seen)
+    assert sum(r["trained"] for r in state.logbook) == len(calls)
+    # A rerun of the finished search trains nothing.
+    again = []
+    search(tmp_path, fitness=lambda g: again.append(g) or fake_fitness(g)).run()
+    assert again == []
+
+
+def test_checkpoint_from_other_settings_is_refused(tmp_path):
+    search(tmp_path).run()
+    with pytest.raises(SearchStateError, match="other settings"):
+        search(tmp_path, settings=ga.GASettings(**{**SETTINGS.__dict__, "cxpb": 0.9})).run()
+    (tmp_path / "ga_checkpoint.pkl").write_bytes(b"not a pickle")
+    with pytest.raises(SearchStateError, match="ga_checkpoint.pkl: cannot read"):
+        search(tmp_path).run()
+
+
+def test_random_search_is_distinct_and_resumable(tmp_path):
+    recs = ga.random_search(SPACE, 8, 0, fake_fitness, tmp_path, log=lambda s: None)
+    assert len({G.key(r["genome"]) for r in recs}) == 8
+    calls = []
+    again = ga.random_search(SPACE, 8, 0, lambda g: calls.append(g) or fake_fitness(g), tmp_path, log=lambda s: None)
+    assert calls == [] and [r["fitness"] for r in again] == [r["fitness"] for r in recs]
+
+
+def test_dask_local_cluster_runs_a_generation(tmp_path):
+    pytest.importorskip("distributed")
+    ex = executors.make("dask", workers=2)
+    try:
+        state = search(tmp_path, executor=ex, settings=ga.GASettings(**{**SETTINGS.__dict__, "generations": 1})).run()
+    finally:
+        ex.close()
+    serial = search(tmp_path / "serial", settings=ga.GASettings(**{**SETTINGS.__dict__, "generations": 1})).run()
+    assert outcome(state) == outcome(serial)
+
+
+def test_unknown_executor_is_an_error():
+    with pytest.raises(ValueError, match="unknown executor 'gpu'"):
+        executors.make("gpu")
