@@ -62,8 +62,11 @@ def run(data: FERData, split: Split, cfg: Mapping, fit_part: str = "train", eval
 
 
 def save_predictions(result: dict, path: Path) -> Path:
-    """Every test prediction, so every summary number can be recomputed from this file."""
-    arrays = {"test_index": result["test_index"], "y_test": result["y_test"], "classes": np.asarray(result["classes"])}
+    """Every test prediction (class probabilities and the test images' indices), so every summary
+    number can be recomputed from this file and the data. The labels themselves are not stored
+    (they are FER2013's), only their sha256, which `load_predictions` checks."""
+    arrays = {"test_index": result["test_index"], "classes": np.asarray(result["classes"]),
+              "labels_sha256": np.asarray(_labels_sha(result["y_test"]))}
     for r in result["runs"]:
         arrays[f"probs_{r['model']}_seed{r['seed']}"] = r["probs"]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -71,11 +74,22 @@ def save_predictions(result: dict, path: Path) -> Path:
     return path
 
 
-def load_predictions(path: Path) -> dict:
+def _labels_sha(y: np.ndarray) -> str:
+    import hashlib
+
+    return hashlib.sha256(np.asarray(y, dtype=np.int64).tobytes()).hexdigest()
+
+
+def load_predictions(path: Path, data: FERData) -> dict:
+    """Saved predictions with the test labels read back from `data` (checked against the saved sha256)."""
     with np.load(path) as z:
+        classes = z["classes"].tolist()
+        y = label_map(classes)[data.labels[z["test_index"]]]
+        if _labels_sha(y) != str(z["labels_sha256"]):
+            raise ValueError(f"{path}: the test labels in this data differ from those the predictions were made on")
         runs = [{"model": key.split("_")[1], "seed": int(key.split("seed")[1]), "probs": z[key]}
                 for key in z.files if key.startswith("probs_")]
-        return {"test_index": z["test_index"], "y_test": z["y_test"], "classes": z["classes"].tolist(), "runs": runs}
+        return {"test_index": z["test_index"], "y_test": y, "classes": classes, "runs": runs}
 
 
 def evaluate(result: dict, cfg: Mapping) -> dict:

@@ -244,8 +244,7 @@ def save_predictions(results: list[dict], path) -> None:
 
     arrays = {}
     for res in results:
-        arrays[f"{res['protocol']}__test_index"] = res["test_index"]
-        arrays[f"{res['protocol']}__y_test"] = res["y_test"]
+        arrays[f"{res['protocol']}__test_index"] = res["test_index"]  # labels come from the data, not this file
         for r in res["runs"]:
             arrays[f"{res['protocol']}__{r['model']}__seed{r['seed']}"] = r["probs"]
     Path(path).parent.mkdir(parents=True, exist_ok=True)

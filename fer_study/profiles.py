@@ -19,6 +19,8 @@ _BASE: dict[str, Any] = {
     "precision": "float32",
     # 01 data exploration
     "sample_grid_per_class": 8,
+    # Real FER2013 faces are drawn only when asked, so results/ (committed) never carries dataset images.
+    "show_real_faces": False,
     "find_duplicates": True,
     # 02 downsampling: paper A section 2.2-2.3
     "a_classes": ["angry", "happy", "neutral", "sad"],

@@ -34,7 +34,10 @@ def test_summary_recomputes_from_saved_predictions(tmp_path):
     split = sampling.paper_a_split(data, tuple(cfg["a_classes"]), cfg["a_test_fraction"], cfg["seed"])
     result = paper_a.run(data, split, cfg, log=lambda s: None)
     ev = paper_a.evaluate(result, cfg)
-    saved = paper_a.load_predictions(paper_a.save_predictions(result, tmp_path / "p.npz"))
+    path = paper_a.save_predictions(result, tmp_path / "p.npz")
+    with np.load(path) as z:
+        assert "y_test" not in z.files  # FER2013's labels never leave the data
+    saved = paper_a.load_predictions(path, data)
     again = paper_a.evaluate({**saved, "classes": result["classes"]}, cfg)
     assert again["per_run"].equals(ev["per_run"])
     assert again["mcnemar_basic_vs_improved"] == ev["mcnemar_basic_vs_improved"]
