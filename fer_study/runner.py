@@ -53,7 +53,8 @@ def run(profile: str | None = None, data: str | None = None, out: str | Path | N
         "profile": profile, "seed": cfg["seed"], "settings": dict(cfg), "overrides": dict(overrides or {}),
         "data": dataset.provenance(), "command": sys.argv, "notebooks": [], "status": "running",
     }
-    parameters = {"profile": profile, "data": dataset.source if not dataset.is_demo else "demo",
+    # Absolute: papermill runs each notebook with notebooks/ as its working directory.
+    parameters = {"profile": profile, "data": str(Path(dataset.source).resolve()) if not dataset.is_demo else "demo",
                   "out_dir": str(out.resolve()), "overrides": dict(overrides or {})}
     started = time.time()
     try:

@@ -9,7 +9,8 @@ from fer_study import runner
 
 
 def test_smoke_run_writes_notebooks_outputs_and_run_record(tmp_path):
-    record = runner.run(profile="smoke", data="demo", out=tmp_path, log=lambda s: None)
+    # 01-02 only: nbval runs every notebook anyway, and the unit tests stay quick.
+    record = runner.run(profile="smoke", data="demo", out=tmp_path, only=["01", "02"], log=lambda s: None)
     assert record["status"] == "ok"
     names = [n["notebook"] for n in record["notebooks"]]
     assert names[:2] == ["01_data_exploration.ipynb", "02_downsampling.ipynb"]
@@ -26,6 +27,17 @@ def test_smoke_run_writes_notebooks_outputs_and_run_record(tmp_path):
     summary = json.loads((tmp_path / "summaries" / "01_data_exploration.json").read_text())
     assert summary["data"]["data_label"] == "demo data, not FER2013"
     assert "demo data, not FER2013" in (tmp_path / "tables" / "01_counts.md").read_text()
+
+
+def test_a_relative_data_path_reaches_the_notebooks(tmp_path, monkeypatch):
+    from conftest import make_images, write_zip
+
+    monkeypatch.chdir(tmp_path)
+    write_zip(tmp_path / "mine.zip", make_images(per_cell=2))
+    record = runner.run(profile="smoke", data="mine.zip", out=tmp_path / "out", only=["01"], log=lambda s: None)
+    assert record["status"] == "ok"
+    summary = json.loads((tmp_path / "out" / "summaries" / "01_data_exploration.json").read_text())
+    assert summary["data"]["source"] == str(tmp_path / "mine.zip")
 
 
 def test_only_and_overrides_reach_the_notebook(tmp_path):
