@@ -1,4 +1,4 @@
-"""The `fer-study` command line: data info/fetch, profiles and running the study."""
+"""The `fer-study` command line: data info/fetch, profiles, running the study, detection."""
 
 from __future__ import annotations
 
@@ -67,6 +67,47 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+NO_FACE = 3  # exit status when no input held a face: distinct from success (0) and errors (1, 2)
+
+
+def _detect(args: argparse.Namespace) -> int:
+    import re
+    from pathlib import Path
+
+    from . import detection, saved_models
+
+    model, meta = saved_models.load(args.model)
+    classes = meta["classes"]
+    if args.classes and [c.strip() for c in args.classes.split(",")] != classes:
+        raise ValueError(f"model {meta['file']} predicts {','.join(classes)}, not the classes asked for ({args.classes})")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    detector = detection.Detector(min_neighbours=args.min_neighbours)
+    n_faces, records = 0, []
+    with (out / "detections.jsonl").open("w") as log:
+        for source in args.paths:
+            for label, frame in detection.frames(source, every=args.every, limit=args.max_frames):
+                res = detection.detect(frame, detector, model, classes, label)
+                stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(label).name)
+                annotated = out / f"{stem}_annotated.png"
+                detection.annotate(frame, res).save(annotated)
+                for i, face in enumerate(res["faces"]):
+                    rec = {"source": label, "face": i, **face, "model": meta["name"], "model_file": meta["file"],
+                           "annotated": str(annotated), "seconds": res["seconds"]}
+                    log.write(json.dumps(rec) + "\n")
+                    records.append(rec)
+                n_faces += len(res["faces"])
+                if not args.json:
+                    found = ", ".join(f"{f['label']} {f['probability']:.2f}" for f in res["faces"]) or "no face found"
+                    print(f"{label}: {found} -> {annotated}")
+    if args.json:
+        print(json.dumps(records))
+    if n_faces == 0:
+        print(f"fer-study: no face found in {', '.join(args.paths)}", file=sys.stderr)
+        return NO_FACE
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fer-study", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -93,6 +134,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--only", nargs="+", metavar="NN", help="run only these notebook numbers")
     run.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a profile setting")
     run.set_defaults(func=_run)
+
+    det = sub.add_parser("detect", help="find faces in photos, videos or a camera and classify their expression")
+    det.add_argument("paths", nargs="+", metavar="PATH", help="image or video files, or a camera index (0, 1, ...)")
+    det.add_argument("--model", default="improved-cnn",
+                     help="a saved model's name (improved-cnn, basic-cnn, ga-best, ...) or a .keras file")
+    det.add_argument("--out", default="detections", help="folder for annotated images and detections.jsonl")
+    det.add_argument("--json", action="store_true", help="print every face record as JSON")
+    det.add_argument("--every", type=int, default=10, help="every N-th frame of a video or camera")
+    det.add_argument("--max-frames", type=int, default=None, help="stop after this many frames per video/camera")
+    det.add_argument("--classes", help="comma-separated classes the model must predict (checked)")
+    det.add_argument("--min-neighbours", type=int, default=10, help="detector strictness (higher: fewer false faces)")
+    det.set_defaults(func=_detect)
     return p
 
 
@@ -101,10 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     from .data import DataError
     from .fetch import FetchError
     from .runner import NotebookFailed
+    from .saved_models import ModelNotFound
 
     try:
         return args.func(args)
-    except (DataError, FetchError, NotebookFailed, profiles.ProfileError, ValueError) as err:
+    except (DataError, FetchError, NotebookFailed, profiles.ProfileError, ValueError, ModelNotFound) as err:
         print(f"fer-study: error: {err}", file=sys.stderr)
         return 2 if not isinstance(err, NotebookFailed) else 1
 

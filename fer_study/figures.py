@@ -162,3 +162,32 @@ def claims_forest(rows: list[dict], title: str):
     ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def detections(panels: list[tuple[str, object]], title: str):
+    """Annotated photos side by side (PIL images or arrays)."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 5), squeeze=False)
+    for ax, (name, im) in zip(axes[0], panels):
+        ax.imshow(np.asarray(im), cmap="gray")
+        ax.set_title(name, fontsize=9)
+        ax.axis("off")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def crops_with_predictions(crops: list, labels: list[list[str]], row_names: list[str], title: str):
+    """The 48x48 crops the models see, with each model's prediction under each crop."""
+    n = len(crops)
+    cols = min(n, 8)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(1.6 * cols, 2.0 * rows + 0.6), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for i, (crop, labs) in enumerate(zip(crops, labels)):
+        ax = axes[i // cols][i % cols]
+        ax.imshow(crop, cmap="gray", vmin=0, vmax=255)
+        ax.set_title("\n".join(labs), fontsize=6)
+    fig.suptitle(f"{title}\n(caption lines: {', '.join(row_names)})", fontsize=9)
+    fig.tight_layout()
+    return fig

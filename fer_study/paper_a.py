@@ -34,9 +34,10 @@ def builder(name: str, cfg: Mapping, n_classes: int):
 
 
 def run(data: FERData, split: Split, cfg: Mapping, fit_part: str = "train", eval_part: str = "test",
-        log=print) -> dict:
+        log=print, model_dir=None) -> dict:
     """Train both models for every seed on `fit_part` (less a validation carve-out for the curves)
-    and predict `eval_part`. Returns {"y_test", "test_index", "runs": [...]}, one run per model and seed."""
+    and predict `eval_part`. Returns {"y_test", "test_index", "runs": [...]}, one run per model and seed.
+    With `model_dir`, the first seed's models are saved there as basic-cnn / improved-cnn (.keras)."""
     from . import training
 
     remap = label_map(split.classes)
@@ -58,6 +59,13 @@ def run(data: FERData, split: Split, cfg: Mapping, fit_part: str = "train", eval
             probs = training.predict(t.model, data.images[test_idx])
             log(f"{split.name}: {name} seed {seed}: {t.seconds:.0f} s, test top-1 {np.mean(probs.argmax(1) == y_test):.3f}")
             runs.append({"model": name, "seed": seed, "history": t.history, "seconds": t.seconds, "probs": probs})
+            if model_dir is not None and seed == cfg["a_seeds"][0]:
+                from . import saved_models
+
+                saved_models.save(t.model, f"{name}-cnn", split.classes, model_dir,
+                                  {"notebook": "03_basic_vs_improved", "split": split.name, "seed": seed,
+                                   "epochs": cfg["a_epochs"], "profile": cfg["profile"], "data_sha256": data.sha256,
+                                   "data": data.label_text, "test_top1": float(np.mean(probs.argmax(1) == y_test))})
     return {"split": split.name, "classes": list(split.classes), "test_index": test_idx, "y_test": y_test, "runs": runs}
 
 

@@ -134,9 +134,11 @@ def fitness_of(task: Task):
     return partial(fitness, task=task)
 
 
-def retrain(data: FERData, proto: Protocol, genes, cfg: Mapping, label: str, log=print) -> dict:
+def retrain(data: FERData, proto: Protocol, genes, cfg: Mapping, label: str, log=print, save_as: str = "",
+            model_dir=None) -> dict:
     """A genome trained once per seed in `b_seeds` on the protocol's fit part and evaluated on its
-    report part; same result layout as paper A's runs (predictions kept for the summary)."""
+    report part; same result layout as paper A's runs (predictions kept for the summary). With
+    `save_as` and `model_dir`, the first seed's model is saved there under that name (.keras)."""
     y = data.labels[proto.report]
     runs = []
     for seed in cfg["b_seeds"]:
@@ -145,6 +147,13 @@ def retrain(data: FERData, proto: Protocol, genes, cfg: Mapping, label: str, log
         log(f"{proto.name}: {label} seed {seed}: {r['train_seconds']:.0f} s, report accuracy {r['fitness']:.4f}")
         runs.append({"model": label, "seed": seed, "probs": r["probs"], "seconds": r["train_seconds"],
                      "accuracy": r["fitness"]})
+        if save_as and model_dir is not None and seed == cfg["b_seeds"][0]:
+            from . import saved_models
+
+            saved_models.save(r["model"], save_as, CLASSES, model_dir,
+                              {"notebook": "05_ga_search", "protocol": proto.name, "genome": list(genes), "seed": seed,
+                               "epochs": cfg["b_epochs"], "profile": cfg["profile"], "data_sha256": data.sha256,
+                               "data": data.label_text, "report_accuracy": r["fitness"]})
     return {"protocol": proto.name, "test_index": proto.report, "y_test": y, "classes": list(CLASSES), "runs": runs}
 
 

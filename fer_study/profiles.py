@@ -66,6 +66,10 @@ _BASE: dict[str, Any] = {
     "b_executor": "inprocess",  # inprocess | pool | dask
     "b_workers": 2,
     "b_scheduler": "",  # a Dask scheduler address; empty = a LocalCluster on this machine
+    # 07 detection (paper A section 2.6): models saved by 03 and 05, photos shipped with scikit-image
+    "d_models": ["improved-cnn", "basic-cnn", "ga-best"],
+    "d_min_neighbours": 10,
+    "d_fps_repeats": 20,
 }
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -83,6 +87,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "b_epochs": 1,
         "b_train_images": 400,
         "b_seeds": [0],
+        "d_fps_repeats": 3,
     },
     "cpu": {
         "description": "The full study on real FER2013 in about an hour on 2 CPU cores (reduced budgets).",
@@ -113,6 +118,7 @@ REDUCTIONS: dict[str, dict[str, str]] = {
         "b_epochs": "1 epoch per genome instead of 30",
         "b_train_images": "400 training images per genome instead of the whole training part",
         "b_seeds": "1 seed for the final retrains instead of 3",
+        "d_fps_repeats": "frames per second from 3 repetitions instead of 20",
     },
     "cpu": {
         "a_epochs": "5 of paper A's 100 epochs (notebooks 03 and 04's final retrains)",

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
 # (fer_study/__init__.py sets TF_DETERMINISTIC_OPS before Keras loads.)
 import keras
 import numpy as np
+
+# TensorFlow resets its logger when it loads; every genome of a search is a new model, so its
+# "retracing" warnings are expected noise.
+logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 
 @dataclass

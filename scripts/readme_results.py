@@ -1,0 +1,61 @@
+"""Write README.md's results section from a finished run (default results/cpu): the claim table and
+key figures of notebook 06 and the run record, so no number in the README is typed by hand.
+
+    .venv/bin/python scripts/readme_results.py [results/cpu]
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+START, END = "<!-- results:start (written by scripts/readme_results.py) -->", "<!-- results:end -->"
+
+
+def section(run_dir: Path) -> str:
+    run = json.loads((run_dir / "run.json").read_text())
+    rel = run_dir.relative_to(ROOT)
+    claims = pd.read_csv(run_dir / "tables" / "06_claims.csv").fillna("")
+    cols = ["id", "claim", "paper", "ours", "95% interval", "difference", "verdict"]
+    verdicts = claims["verdict"].value_counts().to_dict()
+    git = run["provenance"]["git"]
+    m = run["provenance"]["machine"]
+    times = ", ".join(f"{n['notebook'][:2]} {n['seconds'] / 60:.1f} min" for n in run["notebooks"])
+    lines = [
+        START, "",
+        f"From `{rel}/` — profile **{run['profile']}** ({run['settings']['description']}), data "
+        f"**{run['data']['data_label']}** (`{Path(run['data']['source']).name}`, sha256 `{run['data']['sha256'][:16]}…`), "
+        f"commit `{(git['commit'] or '')[:10]}`{' (dirty tree)' if git['dirty'] else ''}, "
+        f"{m['cpus']} CPU cores ({m['processor']}, {m['platform']}), wall time **{run['wall_seconds'] / 60:.0f} min** "
+        f"({times}). Command:", "",
+        "```bash", "FER2013_PATH=../shared/data/fer2013.zip python3 tasks.py study --profile cpu", "```", "",
+        f"The `{run['profile']}` profile reduces the papers' budgets (every reduction is listed in "
+        f"`{rel}/run.json` under `settings.reductions`), so a verdict here is a verdict on that budget.", "",
+        "Verdicts: " + ", ".join(f"{v} **{k}**" for k, v in verdicts.items()) + ".", "",
+        claims[cols].to_markdown(index=False), "",
+        f"Reasons and caveats per claim: [`{rel}/tables/06_claims.md`]({rel}/tables/06_claims.md); the papers' "
+        f"inconsistencies with their arithmetic: [`{rel}/tables/06_inconsistencies.md`]({rel}/tables/06_inconsistencies.md).", "",
+        f"![claims]({rel}/figures/06_claims.png)", "",
+        f"![GA progress]({rel}/figures/05_fitness_per_generation.png)", "",
+        f"![paper A training curves]({rel}/figures/03_curves.png)", "",
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def main(argv):
+    run_dir = (ROOT / (argv[0] if argv else "results/cpu")).resolve()
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    if START not in text or END not in text:
+        raise SystemExit(f"{readme}: no results markers ({START} ... {END})")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(head + section(run_dir) + tail)
+    print(f"README.md results section written from {run_dir}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,77 @@
+"""Detection: faces found in a package photo, no face, not an image, unknown model, class mismatch."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from fer_study import cli, detection, models, saved_models
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("models")
+    return saved_models.save(models.basic_cnn(4), "tiny", ["angry", "happy", "neutral", "sad"], folder,
+                             {"notebook": "test", "data": "none", "data_sha256": "0" * 64})
+
+
+@pytest.fixture
+def astronaut(tmp_path):
+    from skimage import data
+
+    path = tmp_path / "astronaut.png"
+    Image.fromarray(data.astronaut()).save(path)
+    return path
+
+
+def test_crop_is_grey_square_48(tmp_path):
+    grey = np.arange(200 * 300, dtype=np.uint32).reshape(200, 300).astype(np.uint8)
+    c = detection.crop(grey, detection.Box(top=-10, left=250, size=80))  # partly outside the image
+    assert c.shape == (48, 48) and c.dtype == np.uint8
+    assert detection.to_grey(np.zeros((5, 5, 3), np.uint8)).shape == (5, 5)
+
+
+def test_face_found_writes_annotated_image_and_json(tmp_path, astronaut, model_file, capsys):
+    out = tmp_path / "out"
+    assert cli.main(["detect", str(astronaut), "--model", str(model_file), "--out", str(out), "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert len(records) == 1
+    face = records[0]
+    assert set(face["probabilities"]) == {"angry", "happy", "neutral", "sad"}
+    assert abs(sum(face["probabilities"].values()) - 1) < 1e-4
+    assert 150 < face["box"]["left"] < 200 and 50 < face["box"]["top"] < 100  # the astronaut's face
+    assert (out / "astronaut.png_annotated.png").exists()
+    lines = (out / "detections.jsonl").read_text().splitlines()
+    assert json.loads(lines[0])["model_file"] == str(model_file)
+
+
+def test_no_face_is_a_distinct_exit_status(tmp_path, model_file, capsys):
+    blank = tmp_path / "wall.png"
+    Image.fromarray(np.full((240, 320), 128, np.uint8)).save(blank)
+    assert cli.main(["detect", str(blank), "--model", str(model_file), "--out", str(tmp_path / "o")]) == cli.NO_FACE
+    assert "no face found" in capsys.readouterr().err
+
+
+def test_not_an_image_names_the_file(tmp_path, model_file, capsys):
+    bad = tmp_path / "notes.jpg"
+    bad.write_text("this is not a picture")
+    assert cli.main(["detect", str(bad), "--model", str(model_file), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "notes.jpg: not a readable image" in err
+    assert cli.main(["detect", str(tmp_path / "missing.png"), "--model", str(model_file)]) == 2
+    assert "missing.png: no such file" in capsys.readouterr().err
+
+
+def test_not_a_video_names_the_file(tmp_path, model_file, capsys):
+    bad = tmp_path / "clip.mp4"
+    bad.write_bytes(b"\x00" * 100)
+    assert cli.main(["detect", str(bad), "--model", str(model_file), "--out", str(tmp_path / "o")]) == 2
+    assert "clip.mp4" in capsys.readouterr().err
+
+
+def test_unknown_model_and_class_mismatch(tmp_path, astronaut, model_file, capsys):
+    assert cli.main(["detect", str(astronaut), "--model", "no-such-model"]) == 2
+    assert "unknown model 'no-such-model'" in capsys.readouterr().err
+    assert cli.main(["detect", str(astronaut), "--model", str(model_file), "--classes", "happy,sad"]) == 2
+    assert "predicts angry,happy,neutral,sad, not the classes asked for" in capsys.readouterr().err
