@@ -224,14 +224,8 @@ def main(argv=None) -> int:
     from fer_study import detection
 
     det, model, img = detection.Detector(), models.improved_cnn(4), photos.astronaut()
-    classes = list(cfg["a_classes"])
-    detection.detect(img, det, model, classes)  # warm-up
-    reps = 5 if args.quick else 20
-    t = time.perf_counter()
-    secs = [detection.detect(img, det, model, classes)["seconds"] for _ in range(reps)]
-    res["detection"] = {"frames": reps, "frame": "512x512 RGB (skimage astronaut)", "fps": round(reps / (time.perf_counter() - t), 2),
-                        "detect_ms": round(1000 * np.mean([x["detect"] for x in secs]), 1),
-                        "classify_ms": round(1000 * np.mean([x["classify"] for x in secs]), 1)}
+    res["detection"] = {"frame": "512x512 RGB (skimage astronaut)",
+                        **detection.frames_per_second(img, det, model, list(cfg["a_classes"]), 5 if args.quick else 20)}
     print("detection:", res["detection"], flush=True)
     res["backends_installed"] = [b for b in ("tensorflow", "jax", "torch") if _importable(b)]
     Path(args.out).write_text(render(res))

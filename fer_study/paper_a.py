@@ -33,15 +33,14 @@ def builder(name: str, cfg: Mapping, n_classes: int):
                    dense=cfg["a_dense"], dropout=cfg["a_dropout"])
 
 
-def run(data: FERData, split: Split, cfg: Mapping, fit_part: str = "train", eval_part: str = "test",
-        log=print, model_dir=None) -> dict:
-    """Train both models for every seed on `fit_part` (less a validation carve-out for the curves)
-    and predict `eval_part`. Returns {"y_test", "test_index", "runs": [...]}, one run per model and seed.
-    With `model_dir`, the first seed's models are saved there as basic-cnn / improved-cnn (.keras)."""
+def _per_seed(data: FERData, split: Split, cfg: Mapping, models: list[tuple], log, fit_part: str = "train",
+              eval_part: str = "test", on_trained=None) -> dict:
+    """Train every (name, build, batch_size, learning_rate) in `models` once per seed in `a_seeds` on
+    `fit_part` (less a validation carve-out for the curves, or the split's own "val" part) and
+    predict `eval_part`. Returns {"y_test", "test_index", "runs": [...]}, one run per model and seed."""
     from . import training
 
-    remap = label_map(split.classes)
-    k = len(split.classes)
+    remap, k = label_map(split.classes), len(split.classes)
     fit_idx, test_idx = split.parts[fit_part], split.parts[eval_part]
     y_test = remap[data.labels[test_idx]]
     runs = []
@@ -51,22 +50,37 @@ def run(data: FERData, split: Split, cfg: Mapping, fit_part: str = "train", eval
         else:
             tr, va = train_test_split(fit_idx, test_size=cfg["a_val_fraction"], stratify=data.labels[fit_idx],
                                       random_state=seed)
-        for name in ("basic", "improved"):
-            t = training.train(builder(name, cfg, k), data.images[tr], remap[data.labels[tr]],
-                               data.images[va], remap[data.labels[va]], n_classes=k, epochs=cfg["a_epochs"],
-                               batch_size=cfg["a_batch_size"], learning_rate=cfg["a_learning_rate"], seed=seed,
-                               steps_per_execution=cfg["steps_per_execution"], precision=cfg["precision"])
+        for name, build, batch_size, learning_rate in models:
+            t = training.train(build, data.images[tr], remap[data.labels[tr]], data.images[va], remap[data.labels[va]],
+                               n_classes=k, epochs=cfg["a_epochs"], batch_size=batch_size, learning_rate=learning_rate,
+                               seed=seed, steps_per_execution=cfg["steps_per_execution"], precision=cfg["precision"])
             probs = training.predict(t.model, data.images[test_idx])
-            log(f"{split.name}: {name} seed {seed}: {t.seconds:.0f} s, test top-1 {np.mean(probs.argmax(1) == y_test):.3f}")
+            top1 = float(np.mean(probs.argmax(1) == y_test))
+            log(f"{split.name}: {name} seed {seed}: {t.seconds:.0f} s, test top-1 {top1:.3f}")
             runs.append({"model": name, "seed": seed, "history": t.history, "seconds": t.seconds, "probs": probs})
-            if model_dir is not None and seed == cfg["a_seeds"][0]:
-                from . import saved_models
-
-                saved_models.save(t.model, f"{name}-cnn", split.classes, model_dir,
-                                  {"notebook": "03_basic_vs_improved", "split": split.name, "seed": seed,
-                                   "epochs": cfg["a_epochs"], "profile": cfg["profile"], "data_sha256": data.sha256,
-                                   "data": data.label_text, "test_top1": float(np.mean(probs.argmax(1) == y_test))})
+            if on_trained is not None:
+                on_trained(name, seed, t.model, top1)
     return {"split": split.name, "classes": list(split.classes), "test_index": test_idx, "y_test": y_test, "runs": runs}
+
+
+def run(data: FERData, split: Split, cfg: Mapping, fit_part: str = "train", eval_part: str = "test",
+        log=print, model_dir=None) -> dict:
+    """Train both models for every seed on `fit_part` (less a validation carve-out for the curves)
+    and predict `eval_part`. Returns {"y_test", "test_index", "runs": [...]}, one run per model and seed.
+    With `model_dir`, the first seed's models are saved there as basic-cnn / improved-cnn (.keras)."""
+    k = len(split.classes)
+    models = [(name, builder(name, cfg, k), cfg["a_batch_size"], cfg["a_learning_rate"]) for name in ("basic", "improved")]
+
+    def save_first_seed(name, seed, model, top1):
+        if model_dir is not None and seed == cfg["a_seeds"][0]:
+            from . import saved_models
+
+            saved_models.save(model, f"{name}-cnn", split.classes, model_dir,
+                              {"notebook": "03_basic_vs_improved", "split": split.name, "seed": seed,
+                               "epochs": cfg["a_epochs"], "profile": cfg["profile"], "data_sha256": data.sha256,
+                               "data": data.label_text, "test_top1": top1})
+
+    return _per_seed(data, split, cfg, models, log, fit_part, eval_part, on_trained=save_first_seed)
 
 
 def save_predictions(result: dict, path: Path) -> Path:
@@ -199,20 +213,5 @@ def grid_trial(data: FERData, split: Split, cfg: Mapping, params: Mapping) -> di
 def retrain(data: FERData, split: Split, cfg: Mapping, params: Mapping, log=print) -> dict:
     """The chosen configuration trained for `a_epochs` per seed on the training part (less the
     validation carve-out) and evaluated once on the test part; same result layout as `run`."""
-    from . import training
-
-    remap, k = label_map(split.classes), len(split.classes)
-    fit_idx, test_idx = split.parts["train"], split.parts["test"]
-    y_test = remap[data.labels[test_idx]]
-    runs = []
-    for seed in cfg["a_seeds"]:
-        tr, va = train_test_split(fit_idx, test_size=cfg["a_val_fraction"], stratify=data.labels[fit_idx],
-                                  random_state=seed)
-        t = training.train(grid_builder(params, cfg), data.images[tr], remap[data.labels[tr]], data.images[va],
-                           remap[data.labels[va]], n_classes=k, epochs=cfg["a_epochs"],
-                           batch_size=params["batch_size"], learning_rate=params["learning_rate"], seed=seed,
-                           steps_per_execution=cfg["steps_per_execution"], precision=cfg["precision"])
-        probs = training.predict(t.model, data.images[test_idx])
-        log(f"best grid configuration, seed {seed}: {t.seconds:.0f} s, test top-1 {np.mean(probs.argmax(1) == y_test):.3f}")
-        runs.append({"model": "gridbest", "seed": seed, "history": t.history, "seconds": t.seconds, "probs": probs})
-    return {"split": split.name, "classes": list(split.classes), "test_index": test_idx, "y_test": y_test, "runs": runs}
+    model = ("gridbest", grid_builder(params, cfg), params["batch_size"], params["learning_rate"])
+    return _per_seed(data, split, cfg, [model], log)

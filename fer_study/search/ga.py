@@ -186,11 +186,9 @@ class GeneticSearch:
                 hits += 1
             elif all(G.key(ind) != G.key(t) for t in todo):
                 todo.append(ind)
-        trained = 0
         for i, result in self.executor.run(self.fitness, [list(ind) for ind in todo]):
             rec = self.evaluations.append(self._cache_key(todo[i]), {"genome": list(todo[i])},
                                           {"generation": state.generation, **dict(result)})
-            trained += 1
             self._trained += 1
             state.generation_started = time.time() - started
             self.log(f"gen {state.generation}: {G.short(todo[i])} -> {rec['fitness']:.4f} ({rec.get('wall_seconds', 0):.0f} s)")
