@@ -93,7 +93,7 @@ def matmul_roof(n: int = 4096, reps: int = 10) -> float:
 def write_jpegs(data, idx, folder: Path) -> None:
     from PIL import Image
 
-    from fer_study.labels import CLASSES
+    from fer_study.core.labels import CLASSES
 
     for i in idx:
         d = folder / CLASSES[data.labels[i]]
@@ -146,7 +146,7 @@ def main(argv=None) -> int:
     res["roof_gflops"] = round(roof / 1e9, 1)
     print(f"roof (float32 matmul): {roof / 1e9:.1f} GFLOP/s", flush=True)
 
-    from fer_study.labels import CLASS_INDEX
+    from fer_study.core.labels import CLASS_INDEX
 
     four = np.isin(y, [CLASS_INDEX[c] for c in cfg_a["a_classes"]])
     with tempfile.TemporaryDirectory() as jpgs:

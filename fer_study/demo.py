@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .labels import CLASSES, IMAGE_SIZE, SPLITS
+from .core.labels import CLASSES, IMAGE_SIZE, SPLITS
 
 DEMO_LABEL = "demo data, not FER2013"
 DEMO_SEED = 2013

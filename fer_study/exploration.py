@@ -7,7 +7,7 @@ import pandas as pd
 
 from .data import FERData
 from .data.integrity import KNOWN_COUNTS, duplicates
-from .labels import CLASSES, SPLITS
+from .core.labels import CLASSES, SPLITS
 
 
 def counts_frame(data: FERData) -> pd.DataFrame:

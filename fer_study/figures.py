@@ -8,7 +8,7 @@ import pandas as pd
 import seaborn as sns
 
 from .data import FERData
-from .labels import CLASSES, SPLITS
+from .core.labels import CLASSES, SPLITS
 
 
 def counts_bar(counts: pd.DataFrame, title: str):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import Mapping
 
@@ -11,8 +10,10 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from . import metrics
+from .core.labels import CLASS_INDEX
 from .data import FERData
-from .labels import CLASS_INDEX
+from .nn.fit import FitSettings
+from .nn.store import RunStore, TrainRequest
 from .sampling import Split
 
 
@@ -24,63 +25,95 @@ def label_map(classes) -> np.ndarray:
     return m
 
 
-def builder(name: str, cfg: Mapping, n_classes: int):
-    from .models import basic_cnn, improved_cnn
-
+def model_spec(name: str, cfg: Mapping) -> tuple[str, dict]:
+    """(architecture, settings) of paper A's `name` model ("basic" or "improved") under `cfg`."""
     if name == "basic":
-        return partial(basic_cnn, filters=cfg["a_filters_basic"], kernel_size=cfg["a_kernel_size"], dense=cfg["a_dense"])
-    return partial(improved_cnn, filters=cfg["a_filters_improved"], kernel_size=cfg["a_kernel_size"],
-                   dense=cfg["a_dense"], dropout=cfg["a_dropout"])
+        return "basic_cnn", {"filters": list(cfg["a_filters_basic"]), "kernel_size": cfg["a_kernel_size"],
+                             "dense": cfg["a_dense"]}
+    return "improved_cnn", {"filters": list(cfg["a_filters_improved"]), "kernel_size": cfg["a_kernel_size"],
+                            "dense": cfg["a_dense"], "dropout": cfg["a_dropout"], "order": cfg["a_improved_order"],
+                            "dense_bn": cfg["a_improved_dense_bn"], "block_dropout": cfg["a_block_dropout"]}
 
 
-def _per_seed(data: FERData, split: Split, cfg: Mapping, models: list[tuple], log, fit_part: str = "train",
-              eval_part: str = "test", on_trained=None) -> dict:
-    """Train every (name, build, batch_size, learning_rate) in `models` once per seed in `a_seeds` on
-    `fit_part` (less a validation carve-out for the curves, or the split's own "val" part) and
-    predict `eval_part`. Returns {"y_test", "test_index", "runs": [...]}, one run per model and seed."""
-    from . import training
+def fit_settings(cfg: Mapping, seed: int, epochs: int, batch_size: int, learning_rate: float) -> FitSettings:
+    return FitSettings(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed,
+                       steps_per_execution=cfg["steps_per_execution"], precision=cfg["precision"])
 
-    remap, k = label_map(split.classes), len(split.classes)
-    fit_idx, test_idx = split.parts[fit_part], split.parts[eval_part]
+
+def request(data: FERData, split: Split, arch: tuple[str, dict], fit: FitSettings, train: np.ndarray,
+            val: np.ndarray, test: np.ndarray, purpose: str, keep_model: bool = False) -> TrainRequest:
+    """A training of paper A's kind: the split's classes mapped to 0..k-1."""
+    return TrainRequest(arch=arch[0], arch_settings=arch[1], n_classes=len(split.classes), fit=fit,
+                        data_sha256=data.sha256, train_index=np.asarray(train), val_index=np.asarray(val),
+                        test_index=np.asarray(test), label_map=tuple(int(v) for v in label_map(split.classes)),
+                        data_source=data.source, keep_model=keep_model, purpose=purpose)
+
+
+def curve_split(data: FERData, split: Split, cfg: Mapping, seed: int, fit_part: str = "train") -> tuple[np.ndarray, np.ndarray]:
+    """Training and validation indices for the curves: the split's own "val" part where it has one
+    (the official split selects on PublicTest), else a stratified carve-out of the training part."""
+    fit_idx = split.parts[fit_part]
+    if "val" in split.parts:
+        return fit_idx, split.parts["val"]
+    tr, va = train_test_split(fit_idx, test_size=cfg["a_val_fraction"], stratify=data.labels[fit_idx],
+                              random_state=seed)
+    return np.sort(tr), np.sort(va)
+
+
+def _per_seed(data: FERData, split: Split, cfg: Mapping, models: list[tuple], store: RunStore, log, seeds=None,
+              fit_part: str = "train", eval_part: str = "test", executor=None, tag: str = "03") -> dict:
+    """Train every (name, arch, batch_size, learning_rate) in `models` once per seed on `fit_part`
+    (less a validation carve-out for the curves, or the split's own "val" part) and predict
+    `eval_part`, through the run store (a stored training is loaded, not repeated). Returns
+    {"y_test", "test_index", "runs": [...]}, one run per model and seed."""
+    seeds = list(cfg["a_seeds"] if seeds is None else seeds)
+    remap = label_map(split.classes)
+    test_idx = split.parts[eval_part]
     y_test = remap[data.labels[test_idx]]
+    reqs, meta = [], []
+    for seed in seeds:
+        tr, va = curve_split(data, split, cfg, seed, fit_part)
+        for name, arch, batch_size, learning_rate in models:
+            fs = fit_settings(cfg, seed, cfg["a_epochs"], batch_size, learning_rate)
+            reqs.append(request(data, split, arch, fs, tr, va, test_idx, f"{tag} {split.name} {name} seed {seed}",
+                                keep_model=seed == seeds[0]))
+            meta.append((name, seed))
+
+    def done(req, run):
+        verb = "trained" if run.trained_now else "loaded"
+        log(f"{req.purpose}: {verb} ({run.seconds:.0f} s of training), "
+            f"test top-1 {np.mean(run.probs_test.argmax(1) == y_test):.3f}"
+            + ("" if not run.failed else f"; FAILED TO TRAIN: {run.health.reason}"))
+
+    stored = store.run_many(reqs, data.images, data.labels, executor, on_done=done)
     runs = []
-    for seed in cfg["a_seeds"]:
-        if "val" in split.parts:  # the official split selects on PublicTest: the curves use it
-            tr, va = fit_idx, split.parts["val"]
-        else:
-            tr, va = train_test_split(fit_idx, test_size=cfg["a_val_fraction"], stratify=data.labels[fit_idx],
-                                      random_state=seed)
-        for name, build, batch_size, learning_rate in models:
-            t = training.train(build, data.images[tr], remap[data.labels[tr]], data.images[va], remap[data.labels[va]],
-                               n_classes=k, epochs=cfg["a_epochs"], batch_size=batch_size, learning_rate=learning_rate,
-                               seed=seed, steps_per_execution=cfg["steps_per_execution"], precision=cfg["precision"])
-            probs = training.predict(t.model, data.images[test_idx])
-            top1 = float(np.mean(probs.argmax(1) == y_test))
-            log(f"{split.name}: {name} seed {seed}: {t.seconds:.0f} s, test top-1 {top1:.3f}")
-            runs.append({"model": name, "seed": seed, "history": t.history, "seconds": t.seconds, "probs": probs})
-            if on_trained is not None:
-                on_trained(name, seed, t.model, top1)
+    for (name, seed), req, run in zip(meta, reqs, stored):
+        if not run.trained_now:
+            done(req, run)
+        runs.append({"model": name, "seed": seed, "history": run.history, "seconds": run.seconds,
+                     "probs": run.probs_test, "key": run.key, "health": run.health.to_json(), "failed": run.failed,
+                     "stored": run})
     return {"split": split.name, "classes": list(split.classes), "test_index": test_idx, "y_test": y_test, "runs": runs}
 
 
-def run(data: FERData, split: Split, cfg: Mapping, fit_part: str = "train", eval_part: str = "test",
-        log=print, model_dir=None) -> dict:
+def run(data: FERData, split: Split, cfg: Mapping, store: RunStore, fit_part: str = "train", eval_part: str = "test",
+        log=print, model_dir=None, seeds=None, executor=None) -> dict:
     """Train both models for every seed on `fit_part` (less a validation carve-out for the curves)
     and predict `eval_part`. Returns {"y_test", "test_index", "runs": [...]}, one run per model and seed.
     With `model_dir`, the first seed's models are saved there as basic-cnn / improved-cnn (.keras)."""
-    k = len(split.classes)
-    models = [(name, builder(name, cfg, k), cfg["a_batch_size"], cfg["a_learning_rate"]) for name in ("basic", "improved")]
+    models = [(name, model_spec(name, cfg), cfg["a_batch_size"], cfg["a_learning_rate"]) for name in ("basic", "improved")]
+    result = _per_seed(data, split, cfg, models, store, log, seeds, fit_part, eval_part, executor)
+    if model_dir is not None:
+        from . import saved_models
 
-    def save_first_seed(name, seed, model, top1):
-        if model_dir is not None and seed == cfg["a_seeds"][0]:
-            from . import saved_models
-
-            saved_models.save(model, f"{name}-cnn", split.classes, model_dir,
-                              {"notebook": "03_basic_vs_improved", "split": split.name, "seed": seed,
-                               "epochs": cfg["a_epochs"], "profile": cfg["profile"], "data_sha256": data.sha256,
-                               "data": data.label_text, "test_top1": top1})
-
-    return _per_seed(data, split, cfg, models, log, fit_part, eval_part, on_trained=save_first_seed)
+        for r in result["runs"]:
+            if r["seed"] == result["runs"][0]["seed"]:
+                saved_models.save(r["stored"].model(), f"{r['model']}-cnn", split.classes, model_dir,
+                                  {"notebook": "03_basic_vs_improved", "split": split.name, "seed": r["seed"],
+                                   "epochs": cfg["a_epochs"], "profile": cfg["profile"], "data_sha256": data.sha256,
+                                   "data": data.label_text, "run_key": r["key"],
+                                   "test_top1": float(np.mean(r["probs"].argmax(1) == result["y_test"]))})
+    return result
 
 
 def save_predictions(result: dict, path: Path) -> Path:
@@ -167,18 +200,10 @@ def grid_filters(cfg: Mapping, n_conv: int) -> list[int]:
     return [base[min(i, len(base) - 1)] for i in range(n_conv)]
 
 
-def grid_context(data: FERData, cfg: Mapping) -> dict:
-    """What, besides a trial's own parameters, decides its result (part of each logged trial's key)."""
-    keys = ("seed", "a_classes", "a_test_fraction", "a_val_fraction", "a_grid_epochs", "a_grid_train_images",
-            "a_filters_improved", "a_kernel_size", "a_dense", "precision")
-    return {"data_sha256": data.sha256, **{k: cfg[k] for k in keys}}
-
-
-def grid_builder(params: Mapping, cfg: Mapping):
-    from .models import improved_cnn
-
-    return partial(improved_cnn, filters=grid_filters(cfg, params["n_conv"]), kernel_size=cfg["a_kernel_size"],
-                   dense=cfg["a_dense"], dropout=params["dropout"])
+def grid_spec(params: Mapping, cfg: Mapping) -> tuple[str, dict]:
+    """The improved CNN with a grid point's dropout and number of conv layers."""
+    arch, settings = model_spec("improved", cfg)
+    return arch, {**settings, "filters": grid_filters(cfg, params["n_conv"]), "dropout": params["dropout"]}
 
 
 def selection_split(data: FERData, split: Split, cfg: Mapping) -> tuple[np.ndarray, np.ndarray]:
@@ -193,25 +218,27 @@ def selection_split(data: FERData, split: Split, cfg: Mapping) -> tuple[np.ndarr
     return np.sort(tr), np.sort(va)
 
 
-def grid_trial(data: FERData, split: Split, cfg: Mapping, params: Mapping) -> dict:
-    """Train one grid configuration on the selection-train part; score it on the validation part."""
-    from . import training
-
-    remap, k = label_map(split.classes), len(split.classes)
+def grid_request(data: FERData, split: Split, cfg: Mapping, params: Mapping) -> TrainRequest:
+    """One grid configuration trained on the selection-train part and scored on the validation part."""
     tr, va = selection_split(data, split, cfg)
-    t = training.train(grid_builder(params, cfg), data.images[tr], remap[data.labels[tr]], data.images[va],
-                       remap[data.labels[va]], n_classes=k, epochs=cfg["a_grid_epochs"],
-                       batch_size=params["batch_size"], learning_rate=params["learning_rate"], seed=cfg["seed"],
-                       steps_per_execution=cfg["steps_per_execution"], precision=cfg["precision"])
-    h = t.history
+    fs = fit_settings(cfg, cfg["seed"], cfg["a_grid_epochs"], params["batch_size"], params["learning_rate"])
+    return request(data, split, grid_spec(params, cfg), fs, tr, va, np.zeros(0, dtype=np.int64),
+                   f"04 grid {dict(params)}")
+
+
+def grid_result(run) -> dict:
+    """A grid trial's record (the trial log's row) from its stored run."""
+    h = run.history
     return {"val_accuracy": h["val_accuracy"][-1], "best_epoch_val_accuracy": max(h["val_accuracy"]),
-            "train_accuracy": h["accuracy"][-1], "val_loss": h["val_loss"][-1], "train_seconds": round(t.seconds, 2),
-            "epochs": cfg["a_grid_epochs"], "n_train": int(len(tr)), "n_val": int(len(va)),
-            "n_params": int(t.model.count_params())}
+            "train_accuracy": h["accuracy"][-1], "val_loss": h["val_loss"][-1], "train_seconds": round(run.seconds, 2),
+            "epochs": len(h["loss"]), "n_train": run.record["n"]["train"], "n_val": run.record["n"]["val"],
+            "n_params": run.record["n_params"], "trained": not run.failed, "failure": run.health.reason,
+            "run_key": run.key}
 
 
-def retrain(data: FERData, split: Split, cfg: Mapping, params: Mapping, log=print) -> dict:
+def retrain(data: FERData, split: Split, cfg: Mapping, params: Mapping, store: RunStore, log=print,
+            executor=None) -> dict:
     """The chosen configuration trained for `a_epochs` per seed on the training part (less the
     validation carve-out) and evaluated once on the test part; same result layout as `run`."""
-    model = ("gridbest", grid_builder(params, cfg), params["batch_size"], params["learning_rate"])
-    return _per_seed(data, split, cfg, [model], log)
+    model = ("gridbest", grid_spec(params, cfg), params["batch_size"], params["learning_rate"])
+    return _per_seed(data, split, cfg, [model], store, log, executor=executor, tag="04")

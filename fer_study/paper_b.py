@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 
 from . import genome as G
 from .data import FERData
-from .labels import CLASSES, SPLITS
+from .core.labels import CLASSES, SPLITS
 
 PROTOCOLS = {
     "paper": "paper B as written: a random stratified 80/20 split of all 35,887 images; fitness is accuracy "
@@ -196,7 +196,7 @@ def search(data: FERData, name: str, cfg: Mapping, folder, log=print) -> dict:
     task = make_task(data, proto, cfg)
     ctx = task_context(task, name)
     space, settings = G.Space.from_settings(cfg), ga.GASettings.from_settings(cfg)
-    executor = executors.make(cfg["b_executor"], cfg["b_workers"], cfg["b_scheduler"])
+    executor = executors.make(cfg["executor"], cfg["workers"], cfg["scheduler"])
     fit = fitness_of(task)
     try:
         t0 = time.time()

@@ -10,8 +10,8 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from . import provenance
-from .paths import results_dir
+from .core import provenance
+from .core.paths import results_dir
 
 
 class Outputs:

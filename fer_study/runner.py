@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from . import provenance
+from .core import provenance
 from .data import load
-from .paths import notebooks_dir, results_dir
+from .core.paths import notebooks_dir, results_dir
 from .profiles import resolve
 
 

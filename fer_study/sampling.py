@@ -10,7 +10,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from .data import FERData
-from .labels import CLASS_INDEX, SPLITS
+from .core.labels import CLASS_INDEX, SPLITS
 
 
 def downsample_to_smallest(indices: np.ndarray, labels: np.ndarray, seed: int) -> np.ndarray:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from .paths import project_root
+from .core.paths import project_root
 
 PREPROCESSING = "grey uint8 48x48, face centred (FER2013's crops); scaling to [0, 1] happens inside the model"
 # Where `load` looks for a model name, best budget first.

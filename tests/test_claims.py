@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from fer_study import claims, comparison
-from fer_study.paths import project_root
+from fer_study.core.paths import project_root
 
 
 def test_every_claim_has_a_measurement_or_a_reason():

@@ -11,7 +11,7 @@ from PIL import Image
 from conftest import encode, make_images, write_csv, write_folder, write_zip
 from fer_study.data import DataError, load
 from fer_study.data import dataset as dataset_mod
-from fer_study.labels import CLASS_INDEX, CLASSES, SPLITS
+from fer_study.core.labels import CLASS_INDEX, CLASSES, SPLITS
 
 
 def expected_counts(items):

@@ -4,7 +4,7 @@ import numpy as np
 
 from fer_study.data.integrity import KNOWN_COUNTS, count_differences, count_table, duplicates
 from fer_study.demo import render_face
-from fer_study.labels import CLASSES, SPLITS
+from fer_study.core.labels import CLASSES, SPLITS
 
 
 def test_known_counts_add_up_to_fer2013():

@@ -6,7 +6,7 @@ import pytest
 from fer_study import genome as G
 from fer_study import models, paper_b, profiles
 from fer_study.data import load
-from fer_study.labels import SPLITS
+from fer_study.core.labels import SPLITS
 from fer_study.search import executors
 
 

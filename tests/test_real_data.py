@@ -10,7 +10,7 @@ import pytest
 from conftest import needs_fer2013, real_fer2013
 from fer_study.data import load
 from fer_study.data.integrity import KNOWN_COUNTS
-from fer_study.labels import CLASS_TO_CSV_CODE, CLASSES, SPLITS
+from fer_study.core.labels import CLASS_TO_CSV_CODE, CLASSES, SPLITS
 
 pytestmark = needs_fer2013
 

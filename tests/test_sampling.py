@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from fer_study.data import load
-from fer_study.labels import CLASS_INDEX, SPLIT_INDEX
+from fer_study.core.labels import CLASS_INDEX, SPLIT_INDEX
 from fer_study.sampling import downsample_to_smallest, official_split, paper_a_split
 
 A = ("angry", "happy", "neutral", "sad")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..paths import cache_dir
+from ..core.paths import cache_dir
 from .sources import RawData
 
 # Bump when decoding or ordering changes, so stale caches are never read.

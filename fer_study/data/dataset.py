@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from .. import demo
-from ..labels import CLASS_INDEX, CLASSES, SPLIT_INDEX, SPLITS
-from ..paths import data_home, default_data_dir
+from ..core.labels import CLASS_INDEX, CLASSES, SPLIT_INDEX, SPLITS
+from ..core.paths import data_home, default_data_dir
 from . import cache
 from .errors import DataError
 from .integrity import count_differences, count_table

@@ -7,7 +7,7 @@ from itertools import combinations
 
 import numpy as np
 
-from ..labels import CLASSES, SPLITS
+from ..core.labels import CLASSES, SPLITS
 
 # The official FER2013 counts (Kaggle msambare/fer2013 = ICML 2013 challenge file), per split and class.
 KNOWN_COUNTS = {

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from ..labels import CLASS_INDEX, CSV_CODE_TO_CLASS, IMAGE_SIZE, SPLIT_INDEX, SPLITS
+from ..core.labels import CLASS_INDEX, CSV_CODE_TO_CLASS, IMAGE_SIZE, SPLIT_INDEX, SPLITS
 from .errors import DataError
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")

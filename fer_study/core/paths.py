@@ -8,7 +8,7 @@ from pathlib import Path
 
 def project_root() -> Path:
     """The checkout this package lives in, else the current folder (an installed, non-editable copy)."""
-    here = Path(__file__).resolve().parents[1]
+    here = Path(__file__).resolve().parents[2]
     if (here / "pyproject.toml").exists() and (here / "notebooks").is_dir():
         return here
     return Path.cwd()

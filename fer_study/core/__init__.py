@@ -1,0 +1,1 @@
+"""What every layer may use: labels, paths, settings, provenance, atomic writes."""

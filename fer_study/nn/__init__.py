@@ -1,0 +1,1 @@
+"""Neural networks: architectures, the training loop, training health and the run store."""

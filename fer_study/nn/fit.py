@@ -1,0 +1,185 @@
+"""The one training loop of the study: seeded, checkpointed after every epoch, resumable to the bit.
+
+Keras's `fit` runs one epoch at a time over a permutation drawn from (seed, epoch), so the batches
+of epoch e do not depend on whether epochs 0..e-1 ran in this process. After every epoch all model
+variables (weights, batch-norm statistics, dropout and augmentation seed states) and all optimizer
+variables (step, learning rate, moments) go to one npz checkpoint, written atomically. A training
+killed at any moment resumes from its last finished epoch and ends with the same history and
+weights as an uninterrupted one (on CPU, where kernels are deterministic).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+# (fer_study/__init__.py sets TF_DETERMINISTIC_OPS before Keras loads.)
+import keras
+import numpy as np
+
+from ..core import atomic
+
+# TensorFlow resets its logger when it loads; every genome of a search is a new model, so its
+# "retracing" warnings are expected noise.
+logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+# Bump when what a training computes changes (loss, shuffling, checkpoint semantics, metrics):
+# it is part of every stored run's key, so no stale result is ever read after such a change.
+TRAINING_VERSION = 2
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """How one model is trained. Every field is part of a stored run's key."""
+
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    optimizer: str = "adam"  # any Keras optimizer name; paper A and most genomes use Adam
+    seed: int = 0
+    # Batches per backend call: a speed setting (same batches, same updates; BENCHMARKS.md).
+    steps_per_execution: int = 1
+    precision: str = "float32"  # Keras dtype policy: float32, mixed_bfloat16, mixed_float16
+    # Learning-rate schedule and early stopping on the validation loss (Mini-Xception's recipe);
+    # 0 turns each off (the papers train at a constant rate for a fixed number of epochs).
+    plateau_patience: int = 0
+    plateau_factor: float = 0.1
+    early_stop_patience: int = 0
+
+    def __post_init__(self):
+        for name in ("epochs", "batch_size", "steps_per_execution"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if not self.learning_rate > 0:
+            raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}")
+
+
+@dataclass
+class FitResult:
+    model: keras.Model
+    history: dict  # per-epoch lists: loss, accuracy, val_loss, val_accuracy, learning_rate
+    seconds: float  # training wall time, summed over resumed pieces
+    resumed_from_epoch: int = 0
+    stopped_early: bool = False
+    notes: list = field(default_factory=list)
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be used; the message names the file and the problem."""
+
+    def __init__(self, path, problem: str):
+        super().__init__(f"{path}: {problem}")
+
+
+def fit(build: Callable[[], keras.Model], x: np.ndarray, y: np.ndarray, x_val: np.ndarray | None,
+        y_val: np.ndarray | None, settings: FitSettings, *, checkpoint: Path | None = None,
+        callbacks: Sequence[keras.callbacks.Callback] = (), on_epoch: Callable[[int, dict], None] | None = None,
+        monitor: tuple[np.ndarray, np.ndarray] | None = None) -> FitResult:
+    """Train `build()` on uint8 images `x` (N, 48, 48) and integer labels `y`; validate on
+    `x_val`/`y_val` after each epoch. With `checkpoint`, resume from it when it exists and rewrite it
+    after every epoch (the caller removes it once the result is stored).
+
+    `monitor` (test images, labels) adds a per-epoch `test_accuracy` to the history. It never
+    steers training or selection: it exists for the forensic table, which shows what a paper would
+    report had it picked the best epoch on its test part."""
+    s = settings
+    keras.utils.set_random_seed(s.seed)
+    # A fresh graph per model keeps memory flat over a search of many models.
+    keras.backend.clear_session(free_memory=True)
+    keras.mixed_precision.set_global_policy(s.precision)
+    model = build()
+    opt = keras.optimizers.get({"class_name": s.optimizer, "config": {"learning_rate": s.learning_rate}})
+    model.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=s.steps_per_execution)
+    opt.build(model.trainable_variables)
+
+    state = {"epoch": 0, "history": {}, "seconds": 0.0, "best_val_loss": math.inf, "plateau_wait": 0,
+             "stop_wait": 0, "stopped_early": False}
+    resumed = 0
+    if checkpoint is not None and Path(checkpoint).exists():
+        state = _restore(Path(checkpoint), model, opt, s)
+        resumed = state["epoch"]
+    val = (x_val[..., None], np.asarray(y_val)) if x_val is not None and len(x_val) else None
+    xs, ys = x[..., None], np.asarray(y)
+    for epoch in range(state["epoch"], s.epochs):
+        if state["stopped_early"]:
+            break
+        t0 = time.time()
+        order = np.random.default_rng([s.seed, epoch]).permutation(len(xs))
+        h = model.fit(xs[order], ys[order], validation_data=val, epochs=1, batch_size=s.batch_size,
+                      validation_batch_size=256, shuffle=False, verbose=0, callbacks=list(callbacks))
+        rec = {k: float(v[-1]) for k, v in h.history.items()}
+        rec["learning_rate"] = float(keras.ops.convert_to_numpy(opt.learning_rate))
+        if monitor is not None and len(monitor[0]):
+            rec["test_accuracy"] = float(np.mean(predict(model, monitor[0]).argmax(1) == monitor[1]))
+        for k, v in rec.items():
+            state["history"].setdefault(k, []).append(v)
+        state["seconds"] += time.time() - t0
+        state["epoch"] = epoch + 1
+        _schedule(state, opt, s, rec)
+        if checkpoint is not None:
+            _save(Path(checkpoint), model, opt, s, state)
+        if on_epoch is not None:
+            on_epoch(epoch + 1, rec)
+    return FitResult(model, state["history"], state["seconds"], resumed, state["stopped_early"])
+
+
+def _schedule(state: dict, opt, s: FitSettings, rec: dict) -> None:
+    """Reduce the learning rate on a validation-loss plateau; stop early after a longer one."""
+    if not (s.plateau_patience or s.early_stop_patience) or "val_loss" not in rec:
+        return
+    if rec["val_loss"] < state["best_val_loss"]:
+        state["best_val_loss"], state["plateau_wait"], state["stop_wait"] = rec["val_loss"], 0, 0
+        return
+    state["plateau_wait"] += 1
+    state["stop_wait"] += 1
+    if s.plateau_patience and state["plateau_wait"] >= s.plateau_patience:
+        opt.learning_rate.assign(float(keras.ops.convert_to_numpy(opt.learning_rate)) * s.plateau_factor)
+        state["plateau_wait"] = 0
+    if s.early_stop_patience and state["stop_wait"] >= s.early_stop_patience:
+        state["stopped_early"] = True
+
+
+def _variables(model, opt) -> list:
+    return list(model.variables) + list(opt.variables)
+
+
+def _save(path: Path, model, opt, s: FitSettings, state: dict) -> None:
+    variables = _variables(model, opt)
+    arrays = {f"v{i}": keras.ops.convert_to_numpy(v) for i, v in enumerate(variables)}
+    meta = {"training_version": TRAINING_VERSION, "settings": asdict(s), "state": state,
+            "paths": [v.path for v in variables]}
+    arrays["meta"] = np.asarray(json.dumps(meta))
+    atomic.write_with(path, lambda tmp: np.savez(tmp, **arrays), suffix=".npz")
+
+
+def _restore(path: Path, model, opt, s: FitSettings) -> dict:
+    """Load a checkpoint into `model` and `opt`; npz with allow_pickle=False runs no code."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            arrays = [z[f"v{i}"] for i in range(len(meta["paths"]))]
+    except Exception as err:  # noqa: BLE001 - any unreadable file means the same to the user
+        raise CheckpointError(path, f"not a readable training checkpoint ({type(err).__name__}: {err}); "
+                                    "delete it to train this model from the start") from None
+    variables = _variables(model, opt)
+    if meta.get("training_version") != TRAINING_VERSION or meta.get("settings") != asdict(s):
+        raise CheckpointError(path, "written by another training (settings or training version differ); "
+                                    "delete it to train this model from the start")
+    if meta["paths"] != [v.path for v in variables] or any(a.shape != tuple(v.shape) for a, v in zip(arrays, variables)):
+        raise CheckpointError(path, "its variables do not match this model; delete it to train from the start")
+    for a, v in zip(arrays, variables):
+        v.assign(a)
+    return meta["state"]
+
+
+def predict(model: keras.Model, x: np.ndarray, batch_size: int = 256) -> np.ndarray:
+    """Class probabilities (float32) for uint8 images (N, 48, 48)."""
+    if len(x) == 0:
+        return np.zeros((0, model.output_shape[-1]), dtype=np.float32)
+    return np.asarray(model.predict(x[..., None], batch_size=batch_size, verbose=0), dtype=np.float32)

@@ -1,0 +1,361 @@
+"""The run store: every training of the study runs once and is kept under results/<profile>/runs/.
+
+A `TrainRequest` says everything that decides a training's result: the model (architecture name
+and settings), the training settings, the data's sha256, the exact train/validation/test indices,
+the label mapping, the seed, the Keras backend and the training code's version. Its sha256 is the
+entry's key. `RunStore.run` returns the stored result when the key exists and trains otherwise;
+any change to any of those parts gives another key, so a stale entry is never read.
+
+An entry is a folder `runs/<key>/` holding `run.json` (key material, per-epoch history, health,
+timings, provenance), `arrays.npz` (indices and predicted probabilities for the validation and test
+images) and, where a later step needs it, `model.keras`. It is written into a temporary folder and
+renamed into place, so a killed write leaves no entry. While a training runs, its per-epoch
+checkpoint lives in `runs/.partial/<key>.npz`; a rerun resumes from it. Labels are never stored
+(FER2013's are not ours to publish): only their sha256, checked against the data on every load.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import keras
+import numpy as np
+
+from ..core import atomic, provenance
+from . import architectures, health
+from .fit import TRAINING_VERSION, FitSettings, fit, predict
+
+STORE_VERSION = 1
+
+
+class StoreError(ValueError):
+    """A store entry that cannot be used; the message names the file and the problem."""
+
+    def __init__(self, path, problem: str):
+        super().__init__(f"{path}: {problem}")
+
+
+def _sha(array: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(np.asarray(array, dtype=np.int64)).tobytes()).hexdigest()
+
+
+@dataclass(frozen=True, eq=False)
+class TrainRequest:
+    """One training: what decides its result (the key) plus where its data comes from."""
+
+    arch: str  # a name in architectures.ARCHITECTURES
+    arch_settings: Mapping[str, Any]  # JSON values only
+    n_classes: int
+    fit: FitSettings
+    data_sha256: str
+    train_index: np.ndarray  # indices into the dataset
+    val_index: np.ndarray  # validated after every epoch (curves, schedules); may be empty
+    test_index: np.ndarray  # predicted once at the end; may be empty
+    label_map: tuple  # canonical class index (0..6) -> model class (0..k-1), -1 where unused
+    data_source: str = ""  # where a worker process loads the data; not part of the key
+    keep_model: bool = False  # store model.keras for later steps (detection); not part of the key
+    purpose: str = ""  # what the study uses it for; not part of the key
+
+    def key_material(self) -> dict:
+        return {
+            "store_version": STORE_VERSION, "training_version": TRAINING_VERSION,
+            "backend": keras.backend.backend(),
+            "model": {"arch": self.arch, "n_classes": self.n_classes, "settings": dict(self.arch_settings)},
+            "fit": asdict(self.fit), "data_sha256": self.data_sha256,
+            "train_index": _sha(self.train_index), "val_index": _sha(self.val_index),
+            "test_index": _sha(self.test_index), "label_map": [int(v) for v in self.label_map],
+        }
+
+    @property
+    def key(self) -> str:
+        text = json.dumps(self.key_material(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+    def labels(self, all_labels: np.ndarray, part: str) -> np.ndarray:
+        index = {"train": self.train_index, "val": self.val_index, "test": self.test_index}[part]
+        return np.asarray(self.label_map, dtype=np.int64)[np.asarray(all_labels)[index]]
+
+
+@dataclass
+class StoredRun:
+    """A finished training as the store holds it."""
+
+    key: str
+    folder: Path
+    record: dict  # run.json
+    probs_val: np.ndarray
+    probs_test: np.ndarray
+    val_index: np.ndarray
+    test_index: np.ndarray
+    trained_now: bool = False
+
+    @property
+    def history(self) -> dict:
+        return self.record["history"]
+
+    @property
+    def seconds(self) -> float:
+        return self.record["seconds"]
+
+    @property
+    def health(self) -> health.Health:
+        return health.Health.from_json(self.record["health"])
+
+    @property
+    def failed(self) -> bool:
+        return not self.health.trained
+
+    def model(self) -> keras.Model:
+        path = self.folder / "model.keras"
+        if not path.exists():
+            raise StoreError(self.folder, "this run was stored without its model (keep_model was off)")
+        return keras.saving.load_model(path, compile=False)
+
+
+@dataclass
+class Payload:
+    """What a training hands back to the store (picklable, so a worker process can send it)."""
+
+    history: dict
+    seconds: float
+    health: dict
+    n_params: int
+    probs_val: np.ndarray
+    probs_test: np.ndarray
+    resumed_from_epoch: int
+    model_bytes: bytes | None = None
+    train_accuracy_inference: float = float("nan")
+
+
+def execute(request: TrainRequest, images: np.ndarray, labels: np.ndarray, checkpoint: Path | None,
+            on_epoch: Callable[[int, dict], None] | None = None, callbacks=()) -> Payload:
+    """Train `request` on the given arrays (the whole dataset's images and canonical labels)."""
+    r = request
+    xtr, ytr = images[r.train_index], r.labels(labels, "train")
+    xva, yva = images[r.val_index], r.labels(labels, "val")
+    xte, yte = images[r.test_index], r.labels(labels, "test")
+    result = fit(lambda: architectures.build(r.arch, r.n_classes, **dict(r.arch_settings)), xtr, ytr,
+                 xva if len(xva) else None, yva if len(yva) else None, r.fit, checkpoint=checkpoint,
+                 on_epoch=on_epoch, callbacks=callbacks, monitor=(xte, yte))
+    model = result.model
+    # Accuracy on the training images in inference mode (no dropout, moving BN statistics): what
+    # "evaluating on the training set" would report (forensic table). At most 5,000 images.
+    sub = np.random.default_rng(0).permutation(len(xtr))[:5000]
+    train_acc = float(np.mean(predict(model, xtr[sub]).argmax(1) == ytr[sub])) if len(sub) else float("nan")
+    probe = xva if len(xva) else xtr
+    dead = health.dead_fractions(model, probe)
+    h = health.assess(result.history, ytr, dead)
+    model_bytes = None
+    if r.keep_model:
+        # An uncompiled copy: the stored model is for inference, and Adam's two moments would
+        # triple the file (the resumable state lives in the checkpoint, not here).
+        bare = architectures.build(r.arch, r.n_classes, **dict(r.arch_settings))
+        bare.set_weights(model.get_weights())
+        with tempfile.TemporaryDirectory() as tmp:
+            p = Path(tmp) / "model.keras"
+            bare.save(p)
+            model_bytes = p.read_bytes()
+    return Payload(result.history, round(result.seconds, 2), h.to_json(), int(model.count_params()),
+                   predict(model, xva), predict(model, xte), result.resumed_from_epoch, model_bytes,
+                   train_accuracy_inference=train_acc)
+
+
+def execute_remote(request: TrainRequest, checkpoint: str | None) -> Payload:
+    """`execute` in a worker process: loads its own copy of the data (checked by sha256)."""
+    from ..data import load
+
+    data = load(request.data_source, verbose=False)
+    if data.sha256 != request.data_sha256:
+        raise RuntimeError(f"{request.data_source}: sha256 {data.sha256[:12]} on this worker, "
+                           f"expected {request.data_sha256[:12]}")
+    return execute(request, data.images, data.labels, Path(checkpoint) if checkpoint else None)
+
+
+class RunStore:
+    """The entries under one folder; counts what it trained and what it loaded."""
+
+    def __init__(self, root: str | os.PathLike, log: Callable[[str], None] = print):
+        self.root = Path(root)
+        self.partial = self.root / ".partial"
+        self.log = log
+        self.trained: list[str] = []  # keys trained by this instance, in order
+        self.loaded: list[str] = []  # keys read from disk by this instance
+
+    # --- reading --------------------------------------------------------------------------------
+    def folder(self, key: str) -> Path:
+        return self.root / key
+
+    def get(self, request: TrainRequest, labels: np.ndarray) -> StoredRun | None:
+        """The stored run of `request`, or None; its labels' sha256 must match `labels`."""
+        folder = self.folder(request.key)
+        if not (folder / "run.json").exists():
+            return None
+        run = self.read(folder)
+        for part, idx in (("val", run.val_index), ("test", run.test_index)):
+            want = run.record["labels_sha256"][part]
+            if _sha(request.labels(labels, part)) != want:
+                raise StoreError(folder, f"the {part} labels of this data differ from those the run was made with")
+        self.loaded.append(request.key)
+        return run
+
+    def read(self, folder: Path) -> StoredRun:
+        try:
+            record = json.loads((folder / "run.json").read_text())
+            with np.load(folder / "arrays.npz", allow_pickle=False) as z:
+                arrays = {k: z[k] for k in ("probs_val", "probs_test", "val_index", "test_index")}
+        except (OSError, ValueError, KeyError) as err:
+            raise StoreError(folder, f"damaged stored run ({type(err).__name__}: {err}); delete the folder "
+                                     "to train it again") from None
+        if record.get("store_version") != STORE_VERSION or record.get("key") != folder.name:
+            raise StoreError(folder, "not an entry of this store version; delete the folder to train it again")
+        return StoredRun(folder.name, folder, record, **arrays)
+
+    # --- training -------------------------------------------------------------------------------
+    def run(self, request: TrainRequest, images: np.ndarray, labels: np.ndarray,
+            on_epoch: Callable[[int, dict], None] | None = None) -> StoredRun:
+        """The stored result of `request`, training it first (resuming a partial one) if needed."""
+        found = self.get(request, labels)
+        if found is not None:
+            return found
+        ckpt = self.checkpoint_path(request.key)
+        payload = execute(request, images, labels, ckpt, on_epoch=on_epoch)
+        return self.put(request, payload, labels)
+
+    def run_many(self, requests: Sequence[TrainRequest], images: np.ndarray, labels: np.ndarray,
+                 executor=None, on_done: Callable[[TrainRequest, StoredRun], None] | None = None) -> list[StoredRun]:
+        """Every request's stored run, training the missing ones through `executor` (in this process
+        when None); results come back in request order."""
+        results: dict[int, StoredRun] = {}
+        todo: list[int] = []
+        for i, req in enumerate(requests):
+            found = self.get(req, labels)
+            if found is not None:
+                results[i] = found
+            elif all(requests[j].key != req.key for j in todo):
+                todo.append(i)
+        if executor is None or getattr(executor, "name", "") == "inprocess":
+            for i in todo:
+                results[i] = self.run(requests[i], images, labels)
+                if on_done:
+                    on_done(requests[i], results[i])
+        else:
+            from functools import partial
+
+            jobs = [(requests[i], str(self.checkpoint_path(requests[i].key))) for i in todo]
+            for n, payload in executor.run(partial(_remote_job), jobs):
+                i = todo[n]
+                results[i] = self.put(requests[i], payload, labels)
+                if on_done:
+                    on_done(requests[i], results[i])
+        for i, req in enumerate(requests):  # duplicates inside one batch share the training
+            if i not in results:
+                results[i] = self.get(req, labels)
+        return [results[i] for i in range(len(requests))]
+
+    def checkpoint_path(self, key: str) -> Path:
+        return self.partial / f"{key}.npz"
+
+    def put(self, request: TrainRequest, payload: Payload, labels: np.ndarray) -> StoredRun:
+        """Write an entry atomically (temporary folder, then one rename) and drop its checkpoint."""
+        key = request.key
+        record = {
+            "store_version": STORE_VERSION, "key": key, "key_material": request.key_material(),
+            "purpose": request.purpose, "history": payload.history, "seconds": payload.seconds,
+            "health": payload.health, "n_params": payload.n_params,
+            "resumed_from_epoch": payload.resumed_from_epoch, "has_model": payload.model_bytes is not None,
+            "train_accuracy_inference": payload.train_accuracy_inference,
+            "labels_sha256": {p: _sha(request.labels(labels, p)) for p in ("val", "test")},
+            "n": {"train": int(len(request.train_index)), "val": int(len(request.val_index)),
+                  "test": int(len(request.test_index))},
+            "written_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "provenance": {"git": provenance.git_commit(), "packages": provenance.package_versions(),
+                           "machine": provenance.machine()},
+        }
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=self.root))
+        except OSError as err:
+            raise atomic.OutputError(self.root, err) from None
+        try:
+            np.savez_compressed(tmp / "arrays.npz", probs_val=payload.probs_val, probs_test=payload.probs_test,
+                                val_index=np.asarray(request.val_index, dtype=np.int32),
+                                test_index=np.asarray(request.test_index, dtype=np.int32))
+            if payload.model_bytes is not None:
+                (tmp / "model.keras").write_bytes(payload.model_bytes)
+            (tmp / "run.json").write_text(json.dumps(record, indent=1) + "\n")
+            for f in tmp.iterdir():
+                with open(f, "rb") as fh:
+                    os.fsync(fh.fileno())
+            target = self.folder(key)
+            if target.exists():  # another process stored the same training meanwhile: keep theirs
+                shutil.rmtree(tmp)
+            else:
+                os.rename(tmp, target)
+        except OSError as err:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise atomic.OutputError(self.folder(key), err) from None
+        self.checkpoint_path(key).unlink(missing_ok=True)
+        self.trained.append(key)
+        run = self.read(self.folder(key))
+        run.trained_now = True
+        return run
+
+    # --- listing and pruning --------------------------------------------------------------------
+    def entries(self) -> list[dict]:
+        """One line of facts per stored run (key, purpose, model, epochs, seconds, health)."""
+        out = []
+        for folder in sorted(p for p in self.root.glob("*") if p.is_dir() and not p.name.startswith(".")):
+            try:
+                rec = json.loads((folder / "run.json").read_text())
+            except (OSError, ValueError):
+                out.append({"key": folder.name, "purpose": "(damaged)", "arch": "", "epochs": 0, "seconds": 0.0,
+                            "trained": False, "bytes": _size(folder)})
+                continue
+            km = rec["key_material"]
+            out.append({"key": folder.name, "purpose": rec.get("purpose", ""), "arch": km["model"]["arch"],
+                        "epochs": len(rec["history"].get("loss", [])), "seconds": rec["seconds"],
+                        "trained": rec["health"]["trained"], "bytes": _size(folder)})
+        return out
+
+    def prune(self, keep: Iterable[str], dry_run: bool = False) -> list[str]:
+        """Delete entries whose key is not in `keep`; returns the deleted keys."""
+        keep = set(keep)
+        gone = [e["key"] for e in self.entries() if e["key"] not in keep]
+        if not dry_run:
+            for key in gone:
+                shutil.rmtree(self.folder(key))
+        return gone
+
+
+def _remote_job(job: tuple[TrainRequest, str]) -> Payload:
+    request, checkpoint = job
+    return execute_remote(request, checkpoint)
+
+
+def _size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def referenced_keys(summaries_dir: Path) -> set[str]:
+    """Every run key named by the summaries of a results folder (what the current study uses)."""
+    keys: set[str] = set()
+    for path in Path(summaries_dir).glob("*.json"):
+        try:
+            body = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        keys.update(body.get("run_keys", []))
+    return keys
+
+
+def elapsed(t0: float) -> float:
+    return round(time.time() - t0, 2)
