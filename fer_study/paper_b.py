@@ -11,8 +11,10 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from . import genome as G
-from .data import FERData
 from .core.labels import CLASSES, SPLITS
+from .data import FERData
+from .nn.fit import FitSettings
+from .nn.store import RunStore, TrainRequest
 
 PROTOCOLS = {
     "paper": "paper B as written: a random stratified 80/20 split of all 35,887 images; fitness is accuracy "
@@ -52,10 +54,11 @@ def protocol(data: FERData, name: str, cfg: Mapping) -> Protocol:
     return Protocol(name, np.sort(fit), np.sort(select), np.sort(report))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Task:
     """What a worker needs to score genomes: where the data is (so a remote worker loads its own
-    copy, checked by sha256), which images, and the training settings. Small and picklable."""
+    copy, checked by sha256), which images, the training settings and the run store's folder
+    (shared between workers on one machine; on a cluster, a shared file system). Small and picklable."""
 
     data_source: str
     data_sha256: str
@@ -63,97 +66,102 @@ class Task:
     select: np.ndarray
     settings: tuple  # sorted (key, value) pairs of the b_* training settings
     seed: int
+    store_root: str
 
 
-_DATA: dict[str, FERData] = {}
+SETTING_KEYS = ("b_epochs", "b_batch_size", "b_dense", "b_dropout_conv", "b_dropout_dense", "b_template",
+                "steps_per_execution", "precision")
 
 
-def _data(task: Task) -> FERData:
-    d = _DATA.get(task.data_sha256)
-    if d is None:
-        from .data import load
-
-        d = load(task.data_source, verbose=False)
-        if d.sha256 != task.data_sha256:
-            raise RuntimeError(f"{task.data_source}: sha256 {d.sha256[:12]} on this worker, expected {task.data_sha256[:12]}")
-        _DATA[d.sha256] = d
-    return d
-
-
-def make_task(data: FERData, proto: Protocol, cfg: Mapping, seed: int | None = None) -> Task:
-    _DATA[data.sha256] = data  # in-process evaluations reuse the loaded arrays
-    keys = ("b_epochs", "b_batch_size", "b_dense", "b_dropout_conv", "b_dropout_dense", "steps_per_execution", "precision")
-    return Task(data.source, data.sha256, proto.fit, proto.select, tuple((k, cfg[k]) for k in keys),
-                cfg["seed"] if seed is None else seed)
+def make_task(data: FERData, proto: Protocol, cfg: Mapping, store_root, seed: int | None = None) -> Task:
+    return Task(data.source, data.sha256, proto.fit, proto.select, tuple((k, cfg[k]) for k in SETTING_KEYS),
+                cfg["seed"] if seed is None else seed, str(store_root))
 
 
 def task_context(task: Task, protocol_name: str) -> dict:
-    """What decides a fitness besides the genome (part of the fitness cache's key)."""
+    """What decides a fitness besides the genome (part of the GA log's key)."""
     return {"protocol": protocol_name, "data_sha256": task.data_sha256, "n_fit": int(len(task.fit)),
             "n_select": int(len(task.select)), "seed": task.seed, **dict(task.settings)}
 
 
-def build(genes, settings: Mapping):
-    from .models import paper_b_cnn
+def genome_request(genes, task: Task, data_source: str, test: np.ndarray | None = None, keep_model: bool = False,
+                   purpose: str = "") -> TrainRequest:
+    """The training of one genome: trained on the protocol's fit part, validated every epoch on its
+    select part (the fitness), and predicted once on `test` where given (the final retrains)."""
+    s, L = dict(task.settings), G.layers(genes)
+    arch = {"filters": [int(f) for f in L["filters"]], "kernels": [int(k) for k in L["kernels"]],
+            "activations": list(L["activations"]), "dense": s["b_dense"], "dropout_conv": s["b_dropout_conv"],
+            "dropout_dense": s["b_dropout_dense"], "template": s["b_template"]}
+    fs = FitSettings(epochs=s["b_epochs"], batch_size=s["b_batch_size"], learning_rate=float(L["learning_rate"]),
+                     optimizer=L["optimizer"], seed=task.seed, steps_per_execution=s["steps_per_execution"],
+                     precision=s["precision"])
+    return TrainRequest(arch="paper_b_cnn", arch_settings=arch, n_classes=len(CLASSES), fit=fs,
+                        data_sha256=task.data_sha256, train_index=task.fit, val_index=task.select,
+                        test_index=np.zeros(0, dtype=np.int64) if test is None else test,
+                        label_map=tuple(range(len(CLASSES))), data_source=data_source, keep_model=keep_model,
+                        purpose=purpose or f"05 genome {G.short(genes)}")
 
-    L = G.layers(genes)
-    return partial(paper_b_cnn, filters=L["filters"], kernels=L["kernels"], activations=L["activations"],
-                   dense=settings["b_dense"], dropout_conv=settings["b_dropout_conv"],
-                   dropout_dense=settings["b_dropout_dense"])
+
+def _dataset(task: Task, data: FERData | None) -> FERData:
+    if data is not None:
+        return data
+    from .data import load
+
+    d = load(task.data_source, verbose=False)
+    if d.sha256 != task.data_sha256:
+        raise RuntimeError(f"{task.data_source}: sha256 {d.sha256[:12]} on this worker, expected {task.data_sha256[:12]}")
+    return d
 
 
-def fitness(genes: list, task: Task, keep_model: bool = False) -> dict[str, Any]:
-    """Train a genome on `task.fit` and score it on `task.select` (a top-level function, so process
-    pools and Dask can ship it). Returns fitness (= accuracy), timings, and the model if asked."""
-    from . import training
-
+def fitness(genes: list, task: Task, data: FERData | None = None) -> dict[str, Any]:
+    """Train (or load from the run store) a genome on `task.fit` and score it on `task.select`.
+    A top-level function, so process pools and Dask can ship it; `data` is the loaded dataset for
+    in-process calls (a worker loads its own). Returns fitness (= accuracy) and timings."""
     t0 = time.time()
-    data, s = _data(task), dict(task.settings)
-    L = G.layers(genes)
-    x, y = data.images[task.fit], data.labels[task.fit]
-    t = training.train(build(genes, s), x, y, None, None, n_classes=len(CLASSES), epochs=s["b_epochs"],
-                       batch_size=s["b_batch_size"], learning_rate=L["learning_rate"], seed=task.seed,
-                       optimizer=L["optimizer"], steps_per_execution=s["steps_per_execution"], precision=s["precision"])
-    t1 = time.time()
-    probs = training.predict(t.model, data.images[task.select])
-    t2 = time.time()
+    d = _dataset(task, data)
+    store = RunStore(task.store_root, log=lambda m: None)
+    run = store.run(genome_request(genes, task, d.source), d.images, d.labels)
+    y = d.labels[task.select]
+    probs = run.probs_val
     # A diverged genome (NaN weights) predicts garbage: its fitness is 0, not an argmax of NaNs.
-    acc = float(np.mean(probs.argmax(1) == data.labels[task.select])) if np.isfinite(probs).all() else 0.0
-    out = {"fitness": acc, "train_accuracy": t.history["accuracy"][-1],
-           "n_params": int(t.model.count_params()), "train_seconds": round(t.seconds, 2),
-           "predict_seconds": round(t2 - t1, 2), "wall_seconds": round(t2 - t0, 2),
-           # building, compiling, data gathering: everything that is not fitting or predicting
-           "overhead_seconds": round((t2 - t0) - t.seconds - (t2 - t1), 2)}
-    if keep_model:
-        out["model"], out["probs"] = t.model, probs
-    return out
+    acc = float(np.mean(probs.argmax(1) == y)) if np.isfinite(probs).all() else 0.0
+    return {"fitness": acc, "train_accuracy": run.history["accuracy"][-1], "n_params": int(run.record["n_params"]),
+            "train_seconds": round(run.seconds, 2), "wall_seconds": round(time.time() - t0, 2),
+            "trained_now": run.trained_now, "failed": run.failed, "run_key": run.key}
 
 
-def fitness_of(task: Task):
-    """The picklable one-argument fitness function executors call: genome -> result."""
-    return partial(fitness, task=task)
+def fitness_of(task: Task, data: FERData | None = None):
+    """The one-argument fitness function executors call: genome -> result. Pass `data` only for the
+    in-process executor (workers load their own copy)."""
+    return partial(fitness, task=task, data=data)
 
 
-def retrain(data: FERData, proto: Protocol, genes, cfg: Mapping, label: str, log=print, save_as: str = "",
-            model_dir=None) -> dict:
-    """A genome trained once per seed in `b_seeds` on the protocol's fit part and evaluated on its
-    report part; same result layout as paper A's runs (predictions kept for the summary). With
+def retrain(data: FERData, proto: Protocol, genes, cfg: Mapping, label: str, store: RunStore, log=print,
+            save_as: str = "", model_dir=None) -> dict:
+    """A genome trained once per seed in `b_seeds` on the protocol's fit part, validated on its
+    select part and evaluated on its report part; same result layout as paper A's runs. With
     `save_as` and `model_dir`, the first seed's model is saved there under that name (.keras)."""
     y = data.labels[proto.report]
     runs = []
     for seed in cfg["b_seeds"]:
-        task = make_task(data, Protocol(proto.name, proto.fit, proto.report, proto.report), cfg, seed=seed)
-        r = fitness(list(genes), task, keep_model=True)
-        log(f"{proto.name}: {label} seed {seed}: {r['train_seconds']:.0f} s, report accuracy {r['fitness']:.4f}")
-        runs.append({"model": label, "seed": seed, "probs": r["probs"], "seconds": r["train_seconds"],
-                     "accuracy": r["fitness"]})
-        if save_as and model_dir is not None and seed == cfg["b_seeds"][0]:
+        task = make_task(data, proto, cfg, store.root, seed=seed)
+        keep = bool(save_as and model_dir is not None and seed == cfg["b_seeds"][0])
+        req = genome_request(genes, task, data.source, test=proto.report, keep_model=keep,
+                             purpose=f"05 {proto.name} {label} seed {seed}")
+        run = store.run(req, data.images, data.labels)
+        acc = float(np.mean(run.probs_test.argmax(1) == y))
+        log(f"{proto.name}: {label} seed {seed}: {'trained' if run.trained_now else 'loaded'} "
+            f"({run.seconds:.0f} s of training), report accuracy {acc:.4f}"
+            + ("" if not run.failed else f"; FAILED TO TRAIN: {run.health.reason}"))
+        runs.append({"model": label, "seed": seed, "probs": run.probs_test, "seconds": run.seconds,
+                     "accuracy": acc, "key": run.key, "failed": run.failed, "history": run.history})
+        if keep:
             from . import saved_models
 
-            saved_models.save(r["model"], save_as, CLASSES, model_dir,
+            saved_models.save(run.model(), save_as, CLASSES, model_dir,
                               {"notebook": "05_ga_search", "protocol": proto.name, "genome": list(genes), "seed": seed,
                                "epochs": cfg["b_epochs"], "profile": cfg["profile"], "data_sha256": data.sha256,
-                               "data": data.label_text, "report_accuracy": r["fitness"]})
+                               "data": data.label_text, "report_accuracy": acc, "run_key": run.key})
     return {"protocol": proto.name, "test_index": proto.report, "y_test": y, "classes": list(CLASSES), "runs": runs}
 
 
@@ -187,17 +195,17 @@ def time_arithmetic() -> dict:
     }
 
 
-def search(data: FERData, name: str, cfg: Mapping, folder, log=print) -> dict:
+def search(data: FERData, name: str, cfg: Mapping, folder, store: RunStore, log=print) -> dict:
     """The GA under protocol `name`, then (if `b_random_search`) random search with as many trainings
     as the GA used. Both checkpoint and log under `folder` and resume after an interruption."""
     from .search import executors, ga
 
     proto = protocol(data, name, cfg)
-    task = make_task(data, proto, cfg)
+    task = make_task(data, proto, cfg, store.root)
     ctx = task_context(task, name)
     space, settings = G.Space.from_settings(cfg), ga.GASettings.from_settings(cfg)
     executor = executors.make(cfg["executor"], cfg["workers"], cfg["scheduler"])
-    fit = fitness_of(task)
+    fit = fitness_of(task, data if cfg["executor"] == "inprocess" else None)
     try:
         t0 = time.time()
         gs = ga.GeneticSearch(space, settings, fit, folder, ctx, executor, log, name=f"ga_{name}")
@@ -241,7 +249,7 @@ def summarize_runs(result: dict, cfg: Mapping) -> dict:
     out = metrics.mean_std(accs)
     out["per_seed"] = {r["seed"]: r["accuracy"] for r in result["runs"]}
     out["ci95"] = [float(c) for c in metrics.bootstrap_ci(
-        result["y_test"], first["probs"].argmax(1), n_boot=cfg["a_bootstrap"], seed=cfg["seed"])]
+        result["y_test"], first["probs"].argmax(1), n_boot=cfg["b_bootstrap"], seed=cfg["seed"])]
     out["ci_seed"] = first["seed"]
     out["n_test"] = int(len(result["y_test"]))
     return out

@@ -67,6 +67,8 @@ _BASE: dict[str, Any] = {
     "b_dropout_conv": 0.25,  # not stated (our choice)
     "b_dropout_dense": 0.5,  # not stated (our choice)
     "b_train_images": 0,  # 0 = the protocol's whole training part
+    "b_template": "blocks3",  # our reading of the missing Fig. 2 (nn/architectures.paper_b_cnn); "plain6" = the sensitivity reading
+    "b_bootstrap": 2000,  # bootstrap resamples for paper B's intervals
     "b_seeds": [0, 1, 2],  # seeds for the final retrains (GA winner, Table 2 genome)
     "b_random_search": True,
     # Where sets of independent trainings run (seeds, grid trials, a GA generation): inprocess |
@@ -87,6 +89,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "a_seeds": [0],
         "a_official_seeds": [0],
         "a_bootstrap": 200,
+        "b_bootstrap": 200,
         "a_grid": {"learning_rate": [0.001], "batch_size": [16, 64], "dropout": [0.2], "n_conv": [3, 4]},
         "a_grid_epochs": 1,
         "b_population": 4,
@@ -119,6 +122,7 @@ REDUCTIONS: dict[str, dict[str, str]] = {
         "a_epochs": "3 of paper A's 100 epochs",
         "a_seeds": "1 seed instead of 3: no spread, no confidence over seeds",
         "a_bootstrap": "200 bootstrap resamples instead of 2000",
+        "b_bootstrap": "200 bootstrap resamples instead of 2000",
         "a_grid": "4 grid points instead of 16",
         "a_grid_epochs": "1 epoch per grid trial instead of 30",
         "b_population": "population 4 instead of paper B's 10",

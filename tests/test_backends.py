@@ -12,13 +12,15 @@ import pytest
 def test_tiny_training_under_jax(tmp_path):
     code = (
         "import numpy as np, keras\n"
-        "from fer_study import models, training\n"
+        "from fer_study.nn import architectures as models\n"
+        "from fer_study.nn.fit import FitSettings, fit, predict\n"
         "assert keras.backend.backend() == 'jax'\n"
         "x = np.random.default_rng(0).integers(0, 255, (32, 48, 48), dtype=np.uint8); y = np.arange(32) % 4\n"
-        "a = training.train(models.improved_cnn, x, y, x[:8], y[:8], n_classes=4, epochs=1, batch_size=8, learning_rate=1e-3, seed=0)\n"
-        "b = training.train(models.improved_cnn, x, y, x[:8], y[:8], n_classes=4, epochs=1, batch_size=8, learning_rate=1e-3, seed=0)\n"
+        "s = FitSettings(epochs=1, batch_size=8, learning_rate=1e-3, seed=0)\n"
+        "a = fit(lambda: models.improved_cnn(4), x, y, x[:8], y[:8], s)\n"
+        "b = fit(lambda: models.improved_cnn(4), x, y, x[:8], y[:8], s)\n"
         "assert a.history == b.history, (a.history, b.history)\n"
-        "print('ok', training.predict(a.model, x[:4]).shape)\n"
+        "print('ok', predict(a.model, x[:4]).shape)\n"
     )
     env = {**os.environ, "KERAS_BACKEND": "jax"}
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fer_study import cli, detection, models, saved_models
+from fer_study import cli, detection, saved_models
+from fer_study.nn import architectures as models
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,10 @@
 import numpy as np
 import pytest
 
-from fer_study import metrics, models, paper_a, profiles, sampling, training
+from fer_study import metrics, paper_a, profiles, sampling
+from fer_study.nn import architectures as models
+from fer_study.nn.fit import FitSettings, fit
+from fer_study.nn.store import RunStore
 from fer_study.data import load
 
 
@@ -13,16 +16,19 @@ def test_model_shapes_and_layers():
     conv = lambda m: sum(type(l).__name__ == "Conv2D" for l in m.layers)
     assert conv(b) == 2 and conv(i) == 4
     names = [type(l).__name__ for l in i.layers]
-    assert names.count("BatchNormalization") == 4 and names.count("Dropout") == 1
+    # four conv blocks and the dense layer are batch-normalised; one dropout, after the dense layer
+    assert names.count("BatchNormalization") == 5 and names.count("Dropout") == 1
     assert i.get_layer(index=names.index("Dropout")).rate == 0.2
+    first = models.improved_cnn(4, order="bn_relu", dense_bn=False)  # the first reading, for the sensitivity table
+    assert [type(l).__name__ for l in first.layers].count("BatchNormalization") == 4
 
 
 def test_same_seed_same_numbers():
     rng = np.random.default_rng(0)
     x = rng.integers(0, 255, (64, 48, 48), dtype=np.uint8)
     y = rng.integers(0, 4, 64)
-    run = lambda seed: training.train(models.basic_cnn, x, y, x[:16], y[:16], n_classes=4, epochs=2,
-                                      batch_size=16, learning_rate=1e-3, seed=seed)
+    run = lambda seed: fit(lambda: models.basic_cnn(4), x, y, x[:16], y[:16],
+                           FitSettings(epochs=2, batch_size=16, learning_rate=1e-3, seed=seed))
     a, b, c = run(1), run(1), run(2)
     assert a.history == b.history
     assert a.history != c.history
@@ -32,7 +38,7 @@ def test_summary_recomputes_from_saved_predictions(tmp_path):
     data = load("demo", verbose=False)
     cfg = profiles.resolve("smoke", {"a_epochs": 1})
     split = sampling.paper_a_split(data, tuple(cfg["a_classes"]), cfg["a_test_fraction"], cfg["seed"])
-    result = paper_a.run(data, split, cfg, log=lambda s: None)
+    result = paper_a.run(data, split, cfg, RunStore(tmp_path / "runs"), log=lambda s: None)
     ev = paper_a.evaluate(result, cfg)
     path = paper_a.save_predictions(result, tmp_path / "p.npz")
     with np.load(path) as z:

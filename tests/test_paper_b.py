@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from fer_study import genome as G
-from fer_study import models, paper_b, profiles
+from fer_study import paper_b, profiles
+from fer_study.nn import architectures as models
+from fer_study.nn.store import RunStore
 from fer_study.data import load
 from fer_study.core.labels import SPLITS
 from fer_study.search import executors
@@ -14,6 +16,8 @@ def test_template_has_six_convs_three_pools_and_the_genome():
     m = models.paper_b_cnn(7, **{k: v for k, v in G.layers(G.TABLE2).items() if k in ("filters",)},
                            kernels=G.layers(G.TABLE2)["kernels"], activations=G.layers(G.TABLE2)["activations"])
     convs = [l for l in m.layers if type(l).__name__ == "Conv2D"]
+    plain = models.paper_b_cnn(7, [4] * 6, [3] * 6, ["relu"] * 6, template="plain6")  # the sensitivity reading
+    assert [type(l).__name__ for l in plain.layers].count("BatchNormalization") == 0
     assert [c.filters for c in convs] == [8, 8, 2, 256, 16, 128]
     assert [c.kernel_size for c in convs] == [(3, 3), (5, 5), (9, 9), (3, 3), (3, 3), (3, 3)]
     assert all(c.padding == "same" and type(c.kernel_initializer).__name__ == "HeNormal" for c in convs)
@@ -42,17 +46,21 @@ def test_time_arithmetic_shows_the_inconsistency():
     assert a["stated_total"] == "37:57:55" and not a["equal_as_printed"] and not a["equal_hours_over_10"]
 
 
-def test_fitness_is_deterministic_in_process_and_in_a_process_pool():
+def test_fitness_is_deterministic_in_process_and_in_a_process_pool(tmp_path):
     data = load("demo", verbose=False)
     cfg = profiles.resolve("smoke", {"b_train_images": 200})
-    task = paper_b.make_task(data, paper_b.protocol(data, "clean", cfg), cfg)
+    proto = paper_b.protocol(data, "clean", cfg)
     genomes = [G.from_layers([4] * 6, [3] * 6, ["relu"] * 6, "Adam", 0.001),
                G.from_layers([2, 4, 2, 4, 2, 4], [1, 3, 5, 3, 1, 3], ["tanh", "elu"] * 3, "SGD", 0.01)]
-    here = [paper_b.fitness(g, task)["fitness"] for g in genomes]
-    assert here == [paper_b.fitness(g, task)["fitness"] for g in genomes]
+    here_task = paper_b.make_task(data, proto, cfg, tmp_path / "here")
+    here = [paper_b.fitness(g, here_task, data) for g in genomes]
+    assert all(r["trained_now"] for r in here)
+    again = [paper_b.fitness(g, here_task, data) for g in genomes]  # from the store: nothing trained
+    assert [r["fitness"] for r in again] == [r["fitness"] for r in here] and not any(r["trained_now"] for r in again)
     pool = executors.make("pool", workers=2)
-    try:
-        there = dict(pool.run(paper_b.fitness_of(task), genomes))
+    try:  # a fresh store: the workers train (and load the data) themselves
+        there = dict(pool.run(paper_b.fitness_of(paper_b.make_task(data, proto, cfg, tmp_path / "there")), genomes))
     finally:
         pool.close()
-    assert [there[i]["fitness"] for i in range(2)] == here
+    assert [there[i]["fitness"] for i in range(2)] == [r["fitness"] for r in here]
+    assert all(there[i]["trained_now"] for i in range(2))
