@@ -151,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from .core.atomic import OutputError
+    from .core.lock import FolderLocked
     from .data import DataError
     from .fetch import FetchError
     from .runner import NotebookFailed
@@ -158,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except (DataError, FetchError, NotebookFailed, profiles.ProfileError, ValueError, ModelNotFound) as err:
+    except (DataError, FetchError, NotebookFailed, profiles.ProfileError, ValueError, ModelNotFound, OutputError,
+            FolderLocked) as err:
+        # One line naming the file and the problem; no chained tracebacks.
         print(f"fer-study: error: {err}", file=sys.stderr)
         return 2 if not isinstance(err, NotebookFailed) else 1
 

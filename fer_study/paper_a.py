@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from . import metrics
+from .core import atomic
 from .core.labels import CLASS_INDEX
 from .data import FERData
 from .nn.fit import FitSettings
@@ -125,7 +126,7 @@ def save_predictions(result: dict, path: Path) -> Path:
     for r in result["runs"]:
         arrays[f"probs_{r['model']}_seed{r['seed']}"] = r["probs"]
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, **arrays)
+    atomic.write_with(path, lambda tmp: np.savez_compressed(tmp, **arrays), suffix=".npz")
     return path
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from . import genome as G
+from .core import atomic
 from .core.labels import CLASSES, SPLITS
 from .data import FERData
 from .nn.fit import FitSettings
@@ -265,4 +266,4 @@ def save_predictions(results: list[dict], path) -> None:
         for r in res["runs"]:
             arrays[f"{res['protocol']}__{r['model']}__seed{r['seed']}"] = r["probs"]
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, **arrays)
+    atomic.write_with(path, lambda tmp: np.savez_compressed(tmp, **arrays), suffix=".npz")

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .core import provenance
+from .core import atomic, provenance
 from .core.paths import results_dir
 
 
@@ -24,7 +24,10 @@ class Outputs:
         self.data = dict(data_provenance)
         self.root = self.root_for(cfg, out_dir)
         for sub in ("figures", "tables", "summaries"):
-            (self.root / sub).mkdir(parents=True, exist_ok=True)
+            try:
+                (self.root / sub).mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise atomic.OutputError(self.root / sub, err) from None
 
     @staticmethod
     def root_for(cfg: Mapping[str, Any], out_dir: str | os.PathLike | None = None) -> Path:
@@ -44,7 +47,8 @@ class Outputs:
             p = self.root / "figures" / f"{name}.{ext}"
             # A fixed creation date keeps the PDF bytes stable between identical runs.
             meta = {"CreationDate": None} if ext == "pdf" else {"Software": None}
-            fig.savefig(p, dpi=150, bbox_inches="tight", metadata=meta)
+            atomic.write_with(p, lambda tmp: fig.savefig(tmp, dpi=150, bbox_inches="tight", metadata=meta, format=ext),
+                              suffix=f".{ext}")
             paths.append(p)
         return paths
 
@@ -52,13 +56,13 @@ class Outputs:
         """Save `df` as tables/<name>.csv and .md (and .tex if asked); Markdown and LaTeX note data and profile."""
         csv = self.root / "tables" / f"{name}.csv"
         md = self.root / "tables" / f"{name}.md"
-        df.to_csv(csv, index=index)
-        md.write_text(df.to_markdown(index=index) + f"\n\n_{self.stamp}_\n")
+        atomic.write_text(csv, df.to_csv(index=index))
+        atomic.write_text(md, df.to_markdown(index=index) + f"\n\n_{self.stamp}_\n")
         paths = [csv, md]
         if latex:
             tex = self.root / "tables" / f"{name}.tex"
             body = df.to_latex(index=index, escape=True, longtable=False)
-            tex.write_text(f"% {self.stamp}\n{body}")
+            atomic.write_text(tex, f"% {self.stamp}\n{body}")
             paths.append(tex)
         return paths
 
@@ -73,7 +77,7 @@ class Outputs:
             "facts": facts,
             "provenance": provenance.record(),
         }
-        path.write_text(json.dumps(body, indent=2, default=_jsonable) + "\n")
+        atomic.write_text(path, json.dumps(body, indent=2, default=_jsonable) + "\n")
         return path
 
 

@@ -8,9 +8,10 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from .core import provenance
-from .data import load
+from .core import atomic, provenance
+from .core.lock import FolderLock
 from .core.paths import notebooks_dir, results_dir
+from .data import load
 from .profiles import resolve
 
 
@@ -47,11 +48,28 @@ def run(profile: str | None = None, data: str | None = None, out: str | Path | N
     if dataset.is_demo:
         log("!" * 78 + "\n!! DEMO DATA, NOT FER2013: every output of this run describes synthetic faces.\n" + "!" * 78)
     out = Path(out) if out else results_dir(profile)
-    (out / "notebooks").mkdir(parents=True, exist_ok=True)
     todo = notebooks(only)
+    try:
+        lock = FolderLock(out).acquire()  # refuses at once while another run writes here
+    except OSError as err:
+        raise atomic.OutputError(out, err) from None
+    if lock.taken_over is not None:
+        log(f"took over the lock of a run that is gone (pid {lock.taken_over.get('pid')}, "
+            f"started {lock.taken_over.get('started')}); its finished trainings are in {out / 'runs'}")
+    try:
+        return _run_locked(profile, cfg, dataset, out, todo, overrides, log)
+    finally:
+        lock.release()
+
+
+def _run_locked(profile, cfg, dataset, out: Path, todo: list[Path], overrides, log) -> dict:
+    try:
+        (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise atomic.OutputError(out / "notebooks", err) from None
     record: dict[str, Any] = {
         "profile": profile, "seed": cfg["seed"], "settings": dict(cfg), "overrides": dict(overrides or {}),
-        "data": dataset.provenance(), "command": sys.argv, "notebooks": [], "status": "running",
+        "data": dataset.provenance(), "command": command_line(), "notebooks": [], "status": "running",
     }
     # Absolute: papermill runs each notebook with notebooks/ as its working directory.
     parameters = {"profile": profile, "data": str(Path(dataset.source).resolve()) if not dataset.is_demo else "demo",
@@ -76,22 +94,50 @@ def run(profile: str | None = None, data: str | None = None, out: str | Path | N
     finally:
         record["wall_seconds"] = round(time.time() - started, 1)
         record["provenance"] = provenance.record()
-        (out / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
+        atomic.write_text(out / "run.json", json.dumps(record, indent=2, default=str) + "\n")
     return record
 
 
+def command_line() -> str:
+    """The command as the user typed it (the console script's name, not __main__.py's path)."""
+    import shlex
+
+    prog = Path(sys.argv[0]).name
+    prog = "fer-study" if prog in ("__main__.py", "fer-study") else prog
+    return shlex.join([prog, *sys.argv[1:]])
+
+
 def _execute(nb: Path, target: Path, parameters: dict) -> None:
+    """Execute into a temporary file beside `target` and move it into place, so `target` is always
+    a whole notebook (papermill rewrites its output after every cell). A failed run's partial
+    notebook is moved into place too, for the reader to see where it stopped."""
     import papermill
 
-    papermill.execute_notebook(
-        str(nb), str(target), parameters=parameters, cwd=str(nb.parent),
-        progress_bar=sys.stderr.isatty(), kernel_name="python3",
-    )
+    with atomic.replacing(target, suffix=".ipynb") as tmp:
+        try:
+            papermill.execute_notebook(
+                str(nb), str(tmp), parameters=parameters, cwd=str(nb.parent),
+                progress_bar=sys.stderr.isatty(), kernel_name="python3",
+            )
+        except Exception as err:
+            if tmp.exists() and tmp.stat().st_size:
+                tmp.replace(target)
+            raise err
 
 
 def _describe_failure(nb: Path, target: Path, err: Exception) -> str:
+    """One line: which notebook, which cell (papermill numbers cells from 0), what went wrong."""
+    name = type(err).__name__
+    if isinstance(err, atomic.OutputError):
+        return f"{nb.name}: {err}"
+    if name == "DeadKernelError" or "Kernel died" in str(err):
+        return (f"{nb.name}: the notebook's kernel died (killed, or out of memory); partly executed notebook at "
+                f"{target}")
     cell = getattr(err, "cell_index", None)
-    ename = getattr(err, "ename", type(err).__name__)
-    evalue = getattr(err, "evalue", str(err))
-    where = f"cell {cell}" if cell is not None else "before any cell ran"
+    if cell is None and getattr(err, "exec_count", None) is not None:
+        cell = err.exec_count
+    ename = getattr(err, "ename", name)
+    evalue = str(getattr(err, "evalue", err)).strip().splitlines()
+    evalue = evalue[-1] if evalue else ""
+    where = f"cell {cell}" if cell is not None else "outside its cells"
     return f"{nb.name} failed in {where}: {ename}: {evalue} (partly executed notebook kept at {target})"

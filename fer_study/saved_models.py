@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from .core import atomic
 from .core.paths import project_root
 
 PREPROCESSING = "grey uint8 48x48, face centred (FER2013's crops); scaling to [0, 1] happens inside the model"
@@ -22,8 +23,8 @@ def save(model, name: str, classes: Sequence[str], folder: str | Path, meta: Map
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.keras"
-    model.save(path)
-    (folder / f"{name}.json").write_text(json.dumps(
+    atomic.write_with(path, lambda tmp: model.save(tmp), suffix=".keras")
+    atomic.write_text(folder / f"{name}.json", json.dumps(
         {"name": name, "classes": list(classes), "preprocessing": PREPROCESSING, "input_shape": [48, 48, 1], **meta},
         indent=2, default=str) + "\n")
     return path

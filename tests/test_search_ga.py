@@ -25,7 +25,9 @@ class Killed(RuntimeError):
 
 def outcome(state):
     return ([(h["generation"], h["genome"], h["fitness"]) for h in state.history],
-            [list(i) for i in state.hall_of_fame], [(r["gen"], r["best"], r["mean"], r["trained"]) for r in state.logbook])
+            [list(i) for i in state.hall_of_fame],
+            # per-generation counts must match after a resume too (never negative cache hits)
+            [(r["gen"], r["best"], r["mean"], r["evals"], r["trained"], r["cache_hits"]) for r in state.logbook])
 
 
 def search(folder, fitness=fake_fitness, settings=SETTINGS, **kw):
@@ -77,6 +79,7 @@ def test_killed_search_resumes_to_the_identical_result(tmp_path, kill_after):
     assert outcome(resumed) == outcome(full)
     trained_before = len(search(tmp_path / "full").evaluations.records)
     assert kill_after + len(calls) == trained_before  # nothing trained twice, nothing lost
+    assert all(r["cache_hits"] >= 0 for r in resumed.logbook)
 
 
 def test_fitness_cache_prevents_retraining(tmp_path):
@@ -96,8 +99,15 @@ def test_checkpoint_from_other_settings_is_refused(tmp_path):
     search(tmp_path).run()
     with pytest.raises(SearchStateError, match="other settings"):
         search(tmp_path, settings=ga.GASettings(**{**SETTINGS.__dict__, "cxpb": 0.9})).run()
-    (tmp_path / "ga_checkpoint.pkl").write_bytes(b"not a pickle")
-    with pytest.raises(SearchStateError, match="ga_checkpoint.pkl: cannot read"):
+    (tmp_path / "ga_checkpoint.json").write_bytes(b"not json")
+    with pytest.raises(SearchStateError, match="ga_checkpoint.json: cannot read"):
+        search(tmp_path).run()
+    # Valid JSON of the wrong kind names the file too (the pickle of a str once gave an AttributeError).
+    (tmp_path / "ga_checkpoint.json").write_text('"a string"')
+    with pytest.raises(SearchStateError, match="ga_checkpoint.json: cannot read"):
+        search(tmp_path).run()
+    (tmp_path / "ga_checkpoint.json").write_text('{"version": 2, "state": {"population": 3}}')
+    with pytest.raises(SearchStateError, match="ga_checkpoint.json: cannot read"):
         search(tmp_path).run()
 
 

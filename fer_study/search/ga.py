@@ -11,8 +11,8 @@ come from its own `random.Random`, saved in the checkpoint; training seeds do no
 from __future__ import annotations
 
 import contextlib
+import json
 import os
-import pickle
 import random
 import time
 from dataclasses import dataclass, field
@@ -23,9 +23,11 @@ import numpy as np
 from deap import base, tools
 
 from .. import genome as G
+from ..core import atomic
 from .trial_log import SearchStateError, TrialLog, trial_key
 
-CHECKPOINT_VERSION = 1
+# 2: JSON (version 1 was a pickle, which runs code on load and cannot be read by other tools).
+CHECKPOINT_VERSION = 2
 
 
 class FitnessMax(base.Fitness):
@@ -86,7 +88,7 @@ CROSSOVERS = {"one_point": tools.cxOnePoint, "two_point": tools.cxTwoPoint, "mul
 
 @dataclass
 class State:
-    """Everything a resumed search needs; pickled after every evaluation."""
+    """Everything a resumed search needs; written as JSON after every evaluation."""
 
     settings: GASettings
     context_key: str
@@ -97,6 +99,38 @@ class State:
     logbook: Any = None
     generation_started: float = 0.0  # wall seconds already spent in this generation before a restart
     history: list = field(default_factory=list)  # every individual of every generation, with fitness
+    # Individuals of this generation that had no fitness when it started: recorded before the first
+    # evaluation, so a resumed generation reports the same evaluations and cache hits.
+    pending_at_start: int | None = None
+
+    def to_json(self) -> dict:
+        ind = lambda i: {"genes": list(i), "fitness": list(i.fitness.values) if i.fitness.valid else None}
+        return {"settings": self.settings.__dict__, "context_key": self.context_key,
+                "rng_state": [self.rng_state[0], list(self.rng_state[1]), self.rng_state[2]],
+                "generation": self.generation, "population": [ind(i) for i in self.population],
+                "hall_of_fame": [ind(i) for i in self.hall_of_fame] if self.hall_of_fame is not None else [],
+                "hall_of_fame_size": self.hall_of_fame.maxsize if self.hall_of_fame is not None else 1,
+                "logbook": list(self.logbook or []), "logbook_header": list(getattr(self.logbook, "header", []) or []),
+                "generation_started": self.generation_started, "history": self.history,
+                "pending_at_start": self.pending_at_start}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "State":
+        def ind(rec):
+            i = Individual(rec["genes"])
+            if rec["fitness"] is not None:
+                i.fitness.values = tuple(rec["fitness"])
+            return i
+        hof = tools.HallOfFame(d["hall_of_fame_size"])
+        hof.update([ind(r) for r in d["hall_of_fame"]])
+        book = tools.Logbook()
+        book.header = d["logbook_header"]
+        for rec in d["logbook"]:
+            book.record(**rec)
+        rng = d["rng_state"]
+        return cls(GASettings(**d["settings"]), d["context_key"], (rng[0], tuple(rng[1]), rng[2]), d["generation"],
+                   [ind(r) for r in d["population"]], hof, book, d["generation_started"], d["history"],
+                   d["pending_at_start"])
 
 
 class GeneticSearch:
@@ -109,7 +143,7 @@ class GeneticSearch:
 
         self.space, self.settings, self.fitness = space, settings, fitness
         self.folder = Path(folder)
-        self.checkpoint_path = self.folder / f"{name}_checkpoint.pkl"
+        self.checkpoint_path = self.folder / f"{name}_checkpoint.json"
         self.evaluations = TrialLog(self.folder / f"{name}_evaluations.jsonl")
         self.context = dict(context or {})
         self.context_key = trial_key({"context": self.context, "settings": settings.__dict__})
@@ -130,20 +164,25 @@ class GeneticSearch:
 
     # --- checkpoint -------------------------------------------------------------------------------
     def _save(self, state: State) -> None:
-        tmp = self.checkpoint_path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps({"version": CHECKPOINT_VERSION, "state": state}))
-        os.replace(tmp, self.checkpoint_path)  # atomic: a kill never leaves half a checkpoint
+        # Atomic: a kill never leaves half a checkpoint.
+        atomic.write_json(self.checkpoint_path, {"version": CHECKPOINT_VERSION, "state": state.to_json()})
 
     def _load(self) -> State | None:
         if not self.checkpoint_path.exists():
             return None
         try:
-            blob = pickle.loads(self.checkpoint_path.read_bytes())
-            state = blob["state"]
-        except Exception as err:  # noqa: BLE001 - any unpickling failure means the same to the user
-            raise SearchStateError(self.checkpoint_path, f"cannot read the GA checkpoint ({err}); delete it to start over")
-        if blob.get("version") != CHECKPOINT_VERSION:
-            raise SearchStateError(self.checkpoint_path, f"checkpoint version {blob.get('version')}, expected {CHECKPOINT_VERSION}")
+            blob = json.loads(self.checkpoint_path.read_text())
+            if not isinstance(blob, dict) or "version" not in blob:
+                raise ValueError("not a GA checkpoint (no version)")
+            if blob["version"] != CHECKPOINT_VERSION:
+                raise SearchStateError(self.checkpoint_path, f"checkpoint version {blob['version']}, expected "
+                                                             f"{CHECKPOINT_VERSION}; delete it to start over")
+            state = State.from_json(blob["state"])
+        except SearchStateError:
+            raise
+        except Exception as err:  # noqa: BLE001 - any malformed content means the same to the user
+            raise SearchStateError(self.checkpoint_path, f"cannot read the GA checkpoint ({type(err).__name__}: "
+                                                         f"{err}); delete it to start over") from None
         if state.context_key != self.context_key:
             raise SearchStateError(self.checkpoint_path, "written by a search with other settings or data; "
                                                          "delete it or use another output folder")
@@ -178,6 +217,9 @@ class GeneticSearch:
         if len(state.logbook) > state.generation:  # this generation was finished before a restart
             return
         pending = [ind for ind in state.population if not ind.fitness.valid]
+        if state.pending_at_start is None:
+            state.pending_at_start = len(pending)
+            self._save(state)
         hits, todo = 0, []
         for ind in pending:
             rec = self.cached(ind)
@@ -202,12 +244,14 @@ class GeneticSearch:
                       for r in self.evaluations.records)
         fits = np.array([ind.fitness.values[0] for ind in state.population])
         state.hall_of_fame.update(state.population)
-        state.logbook.record(gen=state.generation, evals=len(pending), trained=trained, cache_hits=len(pending) - trained,
+        evals = state.pending_at_start
+        state.logbook.record(gen=state.generation, evals=evals, trained=trained, cache_hits=evals - trained,
                              best=float(fits.max()), mean=float(fits.mean()), std=float(fits.std()),
                              min=float(fits.min()), seconds=round(time.time() - started, 1))
         state.history += [{"generation": state.generation, "genome": list(ind), "fitness": ind.fitness.values[0]}
                           for ind in state.population]
         state.generation_started = 0.0
+        state.pending_at_start = None
         self._save(state)
 
     def _vary(self, state: State) -> None:

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
-
+from ..core import atomic
 
 class SearchStateError(ValueError):
     """A search log or checkpoint that cannot be read; the message names the file and the problem."""
@@ -50,7 +50,8 @@ class TrialLog:
                                            "fix or remove the line to resume") from None
             self.records.append(rec)
         if self.dropped_partial_line:  # rewrite without the cut line so appends stay well-formed
-            self.path.write_text("".join(json.dumps(r) + "\n" for r in self.records))
+            # Atomically: a kill during the repair leaves the old file, never an empty one.
+            atomic.write_text(self.path, "".join(json.dumps(r) + "\n" for r in self.records))
 
     def done(self) -> dict[str, dict]:
         return {r["key"]: r for r in self.records}
@@ -58,8 +59,15 @@ class TrialLog:
     def append(self, key: str, params: Mapping[str, Any], result: Mapping[str, Any]) -> dict:
         rec = {"key": key, "params": dict(params), **dict(result)}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a") as fh:
-            fh.write(json.dumps(rec) + "\n")
+        with self.path.open("a+b") as fh:
+            # A complete last record without its newline (a kill between the two writes of an
+            # editor or another tool) must not be glued to this one.
+            fh.seek(0, os.SEEK_END)
+            if fh.tell() > 0:
+                fh.seek(-1, os.SEEK_END)
+                if fh.read(1) != b"\n":
+                    fh.write(b"\n")
+            fh.write((json.dumps(rec) + "\n").encode())
             fh.flush()
             os.fsync(fh.fileno())
         self.records.append(rec)
