@@ -51,6 +51,34 @@ def _data_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _runs(args: argparse.Namespace) -> int:
+    """List a results folder's stored trainings; with --prune, delete those no summary uses."""
+    from pathlib import Path
+
+    from .core.paths import results_dir
+    from .nn.store import RunStore, referenced_keys
+
+    root = Path(args.out) if args.out else results_dir(args.profile)
+    store = RunStore(root / "runs")
+    entries = store.entries()
+    used = referenced_keys(root / "summaries")
+    for e in entries:
+        mark = "" if e["key"] in used else "  (not used by any summary)"
+        state = "ok" if e["trained"] else "FAILED TO TRAIN"
+        print(f"{e['key']}  {e['arch']:<14} {e['epochs']:>4} ep {e['seconds'] / 60:7.1f} min  "
+              f"{e['bytes'] / 2**20:6.2f} MiB  {state:<15} {e['purpose']}{mark}")
+    total = sum(e["seconds"] for e in entries)
+    print(f"{len(entries)} stored trainings in {store.root}: {total / 3600:.2f} h of training, "
+          f"{sum(e['bytes'] for e in entries) / 2**20:.1f} MiB; {sum(e['key'] in used for e in entries)} used by the summaries")
+    if args.prune:
+        if not used:
+            print("fer-study: error: no summary names its runs here (run the study first); nothing pruned", file=sys.stderr)
+            return 2
+        gone = store.prune(used, dry_run=args.dry_run)
+        print(f"{'would delete' if args.dry_run else 'deleted'} {len(gone)} entries no current summary uses")
+    return 0
+
+
 def _profiles(args: argparse.Namespace) -> int:
     cfg = profiles.resolve(args.profile, profiles.parse_assignments(args.set or []))
     print(json.dumps(dict(cfg), indent=2))
@@ -126,6 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
     prof.add_argument("--profile", default="smoke", choices=profiles.names())
     prof.add_argument("--set", action="append", metavar="KEY=VALUE")
     prof.set_defaults(func=_profiles)
+
+    runs = sub.add_parser("runs", help="list the stored trainings of a results folder, or prune unused ones")
+    runs.add_argument("--profile", default="cpu", choices=profiles.names())
+    runs.add_argument("--out", help="a results folder (default results/<profile>/)")
+    runs.add_argument("--prune", action="store_true", help="delete stored runs that no summary of the folder uses")
+    runs.add_argument("--dry-run", action="store_true", help="with --prune: say what would go, delete nothing")
+    runs.set_defaults(func=_runs)
 
     run = sub.add_parser("run", help="execute the notebooks with papermill into results/<profile>/")
     run.add_argument("--profile", choices=profiles.names(), help="default: smoke on demo data, cpu on FER2013")

@@ -42,3 +42,50 @@ def test_cli_assignments_parse_as_json_where_they_can():
         "seed": 3, "a_classes": ["angry", "sad"], "x": "abc"}
     with pytest.raises(profiles.ProfileError, match="key=value"):
         profiles.parse_assignments(["seed"])
+
+
+# --- typed settings: every value validated before anything runs ----------------------------------
+import pytest as _pytest  # noqa: E402
+
+from fer_study import cli, study  # noqa: E402
+from fer_study.core import settings as S  # noqa: E402
+
+BAD = {
+    "a_epochs": -1, "a_batch_size": 0, "b_population": 0, "b_cxpb": 1.5, "b_mutpb": -0.1, "a_learning_rate": 0.0,
+    "a_seeds": [], "b_seeds": [-1], "a_test_fraction": 1.0, "a_dropout": 1.0, "b_elite": 10,
+    "executor": "gpu", "a_improved_order": "sideways", "a_grid": {"n_conv": [0]}, "b_lr_range": [0.01, 0.001],
+    "a_grid_train_images": -5, "b_filters_max_exp": 11, "a_classes": ["joy"], "a_epochs ": 3,
+}
+
+
+@_pytest.mark.parametrize("key", sorted(BAD))
+def test_out_of_range_settings_are_refused_naming_the_key(key):
+    with _pytest.raises(profiles.ProfileError, match=key.strip()):
+        profiles.resolve("smoke", {key: BAD[key]})
+
+
+@_pytest.mark.parametrize("key", ["a_epochs", "b_population"])
+def test_cli_refuses_before_anything_runs_and_writes_nothing(tmp_path, capsys, key):
+    out = tmp_path / "out"
+    code = cli.main(["run", "--profile", "smoke", "--data", "demo", "--out", str(out), "--set", f"{key}={BAD[key]}"])
+    assert code == 2 and key in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_a_notebooks_overrides_are_refused_the_same_way(tmp_path):
+    with _pytest.raises(profiles.ProfileError, match="b_population"):
+        study.setup("05_ga_search", "smoke", "demo", tmp_path / "out", {"b_population": 0}, log=lambda s: None)
+    assert not (tmp_path / "out").exists()
+
+
+def test_first_round_key_names_keep_working():
+    cfg = profiles.resolve("smoke", {"b_executor": "pool", "b_workers": 3})
+    assert cfg["executor"] == "pool" and cfg["workers"] == 3
+
+
+def test_every_setting_belongs_to_one_stage_and_every_profile_validates():
+    stages = [stage for stage, _, _ in S.fields().values()]
+    assert set(stages) == set(S.STAGES)
+    for name in profiles.names():
+        typed = profiles.typed(name)
+        assert typed.paper_b.b_population >= 2 and typed.runtime.steps_per_execution >= 1

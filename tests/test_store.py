@@ -217,3 +217,42 @@ def test_checkpoint_of_another_training_is_refused(tmp_path):
     ckpt.write_bytes(b"\x80\x04not an npz")
     with pytest.raises(fit_mod.CheckpointError, match="c.npz: not a readable training checkpoint"):
         fit_mod.fit(build, images, labels, None, None, s1, checkpoint=ckpt)
+
+
+def test_runs_command_lists_and_prunes_what_no_summary_uses(tmp_path, capsys):
+    from fer_study import cli
+
+    images, labels = arrays()
+    s = RunStore(tmp_path / "runs", log=lambda m: None)
+    used = s.run(request(), images, labels)
+    unused = s.run(request(**KEY_CHANGES["seed"]), images, labels)
+    (tmp_path / "summaries").mkdir()
+    (tmp_path / "summaries" / "03.json").write_text(json.dumps({"facts": {"run_keys": [used.key]}}))
+    assert cli.main(["runs", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert used.key in out and f"{unused.key}" in out and "not used by any summary" in out
+    assert cli.main(["runs", "--out", str(tmp_path), "--prune"]) == 0
+    assert [e["key"] for e in RunStore(tmp_path / "runs").entries()] == [used.key]
+
+
+def test_isolated_executor_trains_in_fresh_processes_with_the_same_result(tmp_path):
+    from fer_study.search import executors
+
+    images, labels = arrays()
+    here = RunStore(tmp_path / "a", log=lambda m: None).run(request(), images, labels)
+    ex = executors.make("isolated", workers=1)
+    try:  # the workers load the data themselves: give them a source
+        from conftest import write_zip, make_images
+        from fer_study.data import load
+
+        src = write_zip(tmp_path / "fer2013.zip", make_images(per_cell=5))
+        data = load(src, verbose=False)
+        req = request(data_sha256=data.sha256, data_source=str(src), train_index=np.arange(0, 60),
+                      val_index=np.arange(60, 80), test_index=np.arange(80, 100))
+        inproc = RunStore(tmp_path / "b", log=lambda m: None).run(req, data.images, data.labels)
+        isolated = RunStore(tmp_path / "c", log=lambda m: None).run_many([req], data.images, data.labels, ex)[0]
+    finally:
+        ex.close()
+    assert isolated.trained_now and isolated.history == inproc.history
+    assert np.array_equal(isolated.probs_test, inproc.probs_test)
+    assert here.key != req.key

@@ -353,7 +353,7 @@ def referenced_keys(summaries_dir: Path) -> set[str]:
             body = json.loads(path.read_text())
         except (OSError, ValueError):
             continue
-        keys.update(body.get("run_keys", []))
+        keys.update(body.get("facts", {}).get("run_keys", []))
     return keys
 
 

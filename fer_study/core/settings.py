@@ -1,0 +1,224 @@
+"""Every setting of the study, typed, with its default and why, one frozen dataclass per stage.
+
+Profiles (fer_study/profiles.py) are overrides of these defaults; `--set key=value` and a
+notebook's `overrides` are overrides of a profile. The flat key names (`a_epochs`, `b_population`)
+are the settings' names everywhere: on the command line, in notebooks, in summaries. Every value is
+validated before anything runs: an unknown key, a wrong type or a value out of range is refused,
+naming the key (the CLI exits with status 2 and writes nothing).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .labels import CLASSES
+
+
+class SettingsError(KeyError):
+    """An unknown, mistyped or out-of-range setting; the message names it."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+def rule(default: Any, **checks: Any):
+    """A field with its default and its range checks (min, max, gt, lt, choices, nonempty, items)."""
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda d=default: typing.cast(Any, _copy(d)), metadata=checks)
+    return field(default=default, metadata=checks)
+
+
+def _copy(v):
+    return {k: list(x) for k, x in v.items()} if isinstance(v, dict) else list(v)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    seed: int = rule(0, min=0)  # splits, downsampling and the GA's draws; training seeds are per stage
+    # Batches per backend call: a speed setting (same batches, same updates), measured in BENCHMARKS.md.
+    steps_per_execution: int = rule(32, min=1)
+    precision: str = rule("float32", choices=("float32", "mixed_bfloat16", "mixed_float16"))  # Keras dtype policy
+    # Where sets of independent trainings run (seeds, grid trials, a GA generation).
+    # "isolated" trains each model in a fresh process: flat memory over long searches.
+    executor: str = rule("inprocess", choices=("inprocess", "pool", "isolated", "dask"))
+    workers: int = rule(2, min=1)  # processes of the pool or the local Dask cluster
+    scheduler: str = rule("")  # a Dask scheduler address; empty = a LocalCluster on this machine
+
+
+@dataclass(frozen=True)
+class Data:
+    sample_grid_per_class: int = rule(8, min=1)  # faces per class in notebook 01's sample grid
+    # Real FER2013 faces are drawn only when asked, so results/ (committed) never carries dataset images.
+    show_real_faces: bool = rule(False)
+    find_duplicates: bool = rule(True)  # exact and near duplicates (notebook 01; paper B says it removed them)
+
+
+@dataclass(frozen=True)
+class PaperA:
+    a_classes: list = rule(["angry", "happy", "neutral", "sad"], nonempty=True, items={"choices": CLASSES})  # section 2.2
+    a_test_fraction: float = rule(0.2, gt=0, lt=1)  # the 80/20 split of section 2.3
+    a_epochs: int = rule(100, min=1)  # Table 1
+    a_batch_size: int = rule(16, min=1)  # Table 1
+    a_learning_rate: float = rule(0.001, gt=0)  # Table 1 (Adam)
+    a_seeds: list = rule([0, 1, 2], nonempty=True, items={"min": 0})  # ours: the paper reports one run
+    a_filters_basic: list = rule([32, 64], nonempty=True, items={"min": 1})  # not in the paper: our choice
+    a_filters_improved: list = rule([32, 64, 128, 256], nonempty=True, items={"min": 1})  # not in the paper: our choice
+    a_kernel_size: int = rule(3, min=1)  # not in the paper: our choice
+    a_dense: int = rule(128, min=1)  # not in the paper: our choice
+    a_dropout: float = rule(0.2, min=0, lt=1)  # Table 1, "in this layer" (the dense layer)
+    # Fig. 7's reading (nn/architectures.improved_cnn): conv+ReLU then BN (Table 1's order) and BN
+    # on the dense layer too; the first reading ("bn_relu", no dense BN) leaves the dense units dead.
+    a_improved_order: str = rule("relu_bn", choices=("relu_bn", "bn_relu"))
+    a_improved_dense_bn: bool = rule(True)
+    a_block_dropout: float = rule(0.0, min=0, lt=1)  # dropout after every conv block; 0 = Table 1's single dropout
+    a_val_fraction: float = rule(0.1, gt=0, lt=1)  # carved from the training part for the curves (Fig. 8/9)
+    a_eval_per_class: int = rule(50, min=1)  # Table 2's 200 images = 50 per class
+    a_bootstrap: int = rule(2000, min=1)  # bootstrap resamples for paper A's intervals
+    a_official_split: bool = rule(True)  # the same models on the official split (beyond the paper)
+    a_official_seeds: list = rule([0, 1, 2], nonempty=True, items={"min": 0})
+
+
+GRID_KEYS = ("learning_rate", "batch_size", "dropout", "n_conv")
+
+
+@dataclass(frozen=True)
+class Grid:
+    # Table 1's hyperparameters; the paper does not give its grid, so this one is ours.
+    a_grid: dict = rule({"learning_rate": [0.001, 0.0001], "batch_size": [16, 64], "dropout": [0.2, 0.5],
+                         "n_conv": [3, 4]}, nonempty=True, keys=GRID_KEYS)
+    a_grid_epochs: int = rule(30, min=1)  # per trial
+    a_grid_train_images: int = rule(0, min=0)  # 0 = the whole selection-train part
+
+
+@dataclass(frozen=True)
+class PaperB:
+    b_protocols: list = rule(["paper", "clean"], nonempty=True, items={"choices": ("paper", "clean")})
+    b_population: int = rule(10, min=2)  # section 3
+    b_generations: int = rule(3, min=0)  # section 3 (0: the initial population only)
+    b_cxpb: float = rule(0.2, min=0, max=1)  # section 3
+    b_mutpb: float = rule(0.1, min=0, max=1)  # section 3
+    b_elite: int = rule(1, min=0)  # "elitism": how many is not stated (our choice)
+    b_tournament: int = rule(3, min=1)  # selection "higher scores, greater chance": tournament (our choice)
+    b_gene_mutation_prob: float = rule(0.2, min=0, max=1)  # per-gene redraw inside a mutant (our choice)
+    b_filters_max_exp: int = rule(10, min=1, max=10)  # filters 2 .. 2**10 = 1024 (Table 1)
+    b_kernel_max: int = rule(9, min=1)  # Table 1
+    b_lr_range: list = rule([0.001, 0.01], items={"gt": 0}, length=2)  # Table 1
+    b_epochs: int = rule(30, min=1)  # not stated in paper B (our choice)
+    b_batch_size: int = rule(64, min=1)  # not stated in paper B (our choice)
+    b_dense: int = rule(256, min=1)  # not stated (our choice)
+    b_dropout_conv: float = rule(0.25, min=0, lt=1)  # not stated (our choice)
+    b_dropout_dense: float = rule(0.5, min=0, lt=1)  # not stated (our choice)
+    b_train_images: int = rule(0, min=0)  # 0 = the protocol's whole training part
+    # Our reading of the missing Fig. 2 (nn/architectures.paper_b_cnn); "plain6" = the sensitivity reading.
+    b_template: str = rule("blocks3", choices=("blocks3", "plain6"))
+    b_bootstrap: int = rule(2000, min=1)  # bootstrap resamples for paper B's intervals
+    b_seeds: list = rule([0, 1, 2], nonempty=True, items={"min": 0})  # final retrains (GA winner, Table 2 genome)
+    b_random_search: bool = rule(True)  # an equal-budget random search beside the GA
+
+
+@dataclass(frozen=True)
+class Detection:
+    d_models: list = rule(["improved-cnn", "basic-cnn", "ga-best"])  # models saved by notebooks 03 and 05
+    d_min_neighbours: int = rule(10, min=1)  # detector strictness
+    d_fps_repeats: int = rule(20, min=1)
+
+
+STAGES = {"runtime": Runtime, "data": Data, "paper_a": PaperA, "grid": Grid, "paper_b": PaperB, "detection": Detection}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A resolved profile: one object per stage."""
+
+    runtime: Runtime
+    data: Data
+    paper_a: PaperA
+    grid: Grid
+    paper_b: PaperB
+    detection: Detection
+
+    def flat(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for stage in STAGES:
+            out.update(dataclasses.asdict(getattr(self, stage)))
+        return out
+
+
+def defaults() -> dict[str, Any]:
+    """Every key with its default value."""
+    return Settings(**{name: cls() for name, cls in STAGES.items()}).flat()
+
+
+def fields() -> dict[str, tuple[str, dataclasses.Field, Any]]:
+    """key -> (stage, field, type) for every setting."""
+    out = {}
+    for stage, cls in STAGES.items():
+        hints = typing.get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            out[f.name] = (stage, f, hints[f.name])
+    return out
+
+
+def build(values: Mapping[str, Any]) -> Settings:
+    """Validate `values` (every key known, typed and in range) and return the typed settings."""
+    known = fields()
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise SettingsError(f"unknown setting '{unknown[0]}' (known: {', '.join(sorted(known))})")
+    for key, value in values.items():
+        _check(key, value, known[key][2], known[key][1].metadata)
+    if values.get("b_elite", 1) >= values.get("b_population", 10):
+        raise SettingsError(f"setting 'b_elite' must be smaller than b_population ({values.get('b_population')}), "
+                            f"got {values.get('b_elite')}")
+    lo, hi = values.get("b_lr_range", [0.001, 0.01])
+    if lo > hi:
+        raise SettingsError(f"setting 'b_lr_range' must be [low, high] with low <= high, got {[lo, hi]}")
+    per_stage = {stage: {} for stage in STAGES}
+    for key, value in values.items():
+        per_stage[known[key][0]][key] = value
+    return Settings(**{stage: STAGES[stage](**per_stage[stage]) for stage in STAGES})
+
+
+def _kind_ok(value: Any, kind: Any) -> bool:
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
+
+def _check(key: str, value: Any, kind: Any, checks: Mapping[str, Any], what: str = "setting") -> None:
+    name = f"{what} '{key}'"
+    if not _kind_ok(value, kind):
+        raise SettingsError(f"{name} expects {kind.__name__}, got {value!r}")
+    if "choices" in checks and value not in checks["choices"]:
+        raise SettingsError(f"{name} must be one of {', '.join(map(str, checks['choices']))}, got {value!r}")
+    for op, test, text in (("min", lambda v, b: v >= b, ">="), ("max", lambda v, b: v <= b, "<="),
+                           ("gt", lambda v, b: v > b, ">"), ("lt", lambda v, b: v < b, "<")):
+        if op in checks and not test(value, checks[op]):
+            raise SettingsError(f"{name} must be {text} {checks[op]}, got {value!r}")
+    if checks.get("nonempty") and not value:
+        raise SettingsError(f"{name} must not be empty")
+    if "length" in checks and len(value) != checks["length"]:
+        raise SettingsError(f"{name} must have {checks['length']} values, got {value!r}")
+    if isinstance(value, list) and "items" in checks:
+        item_kind = float if any(k in checks["items"] for k in ("gt",)) else (str if "choices" in checks["items"] else int)
+        for v in value:
+            _check(key, v, item_kind, checks["items"], what="each value of setting")
+    if isinstance(value, dict) and "keys" in checks:
+        for k, v in value.items():
+            if k not in checks["keys"]:
+                raise SettingsError(f"{name} has an unknown parameter '{k}' (known: {', '.join(checks['keys'])})")
+            if not isinstance(v, list) or not v:
+                raise SettingsError(f"{name}: '{k}' must be a non-empty list of values, got {v!r}")
+            for x in v:
+                bad = (k in ("batch_size", "n_conv") and not (_kind_ok(x, int) and x >= 1)) or \
+                      (k == "learning_rate" and not (_kind_ok(x, float) and x > 0)) or \
+                      (k == "dropout" and not (_kind_ok(x, float) and 0 <= x < 1))
+                if bad:
+                    raise SettingsError(f"{name}: {k} value {x!r} is out of range")
