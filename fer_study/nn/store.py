@@ -189,6 +189,10 @@ class RunStore:
         self.log = log
         self.trained: list[str] = []  # keys trained by this instance, in order
         self.loaded: list[str] = []  # keys read from disk by this instance
+        # Taken when the store opens (a notebook's start), not when an entry is written: a long run
+        # must record the commit whose code it runs, even if the checkout moves on meanwhile.
+        self.provenance = {"git": provenance.git_commit(), "packages": provenance.package_versions(),
+                           "machine": provenance.machine()}
 
     # --- reading --------------------------------------------------------------------------------
     def folder(self, key: str) -> Path:
@@ -277,8 +281,7 @@ class RunStore:
             "n": {"train": int(len(request.train_index)), "val": int(len(request.val_index)),
                   "test": int(len(request.test_index))},
             "written_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            "provenance": {"git": provenance.git_commit(), "packages": provenance.package_versions(),
-                           "machine": provenance.machine()},
+            "provenance": self.provenance,
         }
         try:
             self.root.mkdir(parents=True, exist_ok=True)
