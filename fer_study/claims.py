@@ -49,7 +49,7 @@ PAPER_B = {
 #
 # A claim is answered by a path into a notebook's summary (summaries/<notebook>.json, key "facts"),
 # or carries the reason it cannot be reproduced as specified. Verdict rule for numbers (documented
-# in notebook 06): "reproduced" when the paper's value lies inside our interval — the wider of the
+# in notebook 07): "reproduced" when the paper's value lies inside our interval — the wider of the
 # 95% bootstrap CI (first seed) and mean ± 2 std over seeds — otherwise "not reproduced". A single
 # accuracy without a CI (one search) gets a binomial 95% interval over its n test images.
 

@@ -1,4 +1,4 @@
-"""Notebook 06's tables, built only from the saved summaries of notebooks 01-05."""
+"""Notebook 07's tables, built only from the saved summaries of notebooks 01-06."""
 
 from __future__ import annotations
 

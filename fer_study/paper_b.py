@@ -38,9 +38,10 @@ class Protocol:
         return np.array_equal(self.select, self.report)
 
 
-def protocol(data: FERData, name: str, cfg: Mapping) -> Protocol:
+def protocol(data: FERData, name: str, cfg: Mapping, final: bool = False) -> Protocol:
     """The index sets of protocol `name`; the training side is subsampled (stratified) to
-    `b_train_images` when that is positive (a reduced profile)."""
+    `b_train_images` (the search) or `b_final_train_images` (`final`: the retrains) when that is
+    positive (a reduced profile)."""
     if name == "paper":
         every = data.indices(SPLITS, CLASSES)
         fit, test = train_test_split(every, test_size=0.2, stratify=data.labels[every], random_state=cfg["seed"])
@@ -49,7 +50,7 @@ def protocol(data: FERData, name: str, cfg: Mapping) -> Protocol:
         fit, select, report = (data.indices((s,), CLASSES) for s in SPLITS)
     else:
         raise ValueError(f"unknown protocol '{name}' (choose from {', '.join(PROTOCOLS)})")
-    n = cfg["b_train_images"]
+    n = cfg["b_final_train_images" if final else "b_train_images"]
     if 0 < n < len(fit):
         fit, _ = train_test_split(fit, train_size=n, stratify=data.labels[fit], random_state=cfg["seed"])
     return Protocol(name, np.sort(fit), np.sort(select), np.sort(report))
@@ -74,8 +75,13 @@ SETTING_KEYS = ("b_epochs", "b_batch_size", "b_dense", "b_dropout_conv", "b_drop
                 "steps_per_execution", "precision")
 
 
-def make_task(data: FERData, proto: Protocol, cfg: Mapping, store_root, seed: int | None = None) -> Task:
-    return Task(data.source, data.sha256, proto.fit, proto.select, tuple((k, cfg[k]) for k in SETTING_KEYS),
+def make_task(data: FERData, proto: Protocol, cfg: Mapping, store_root, seed: int | None = None,
+              final: bool = False) -> Task:
+    """The search's task, or with `final` a retrain's (trained for `b_final_epochs`)."""
+    values = {k: cfg[k] for k in SETTING_KEYS}
+    if final:
+        values["b_epochs"] = cfg["b_final_epochs"]
+    return Task(data.source, data.sha256, proto.fit, proto.select, tuple(values.items()),
                 cfg["seed"] if seed is None else seed, str(store_root))
 
 
@@ -139,13 +145,16 @@ def fitness_of(task: Task, data: FERData | None = None):
 
 def retrain(data: FERData, proto: Protocol, genes, cfg: Mapping, label: str, store: RunStore, log=print,
             save_as: str = "", model_dir=None) -> dict:
-    """A genome trained once per seed in `b_seeds` on the protocol's fit part, validated on its
-    select part and evaluated on its report part; same result layout as paper A's runs. With
+    """A genome trained once per seed in `b_seeds` for `b_final_epochs` on the protocol's fit part
+    (whole, or `b_final_train_images`), validated on its select part and evaluated on its report
+    part; same result layout as paper A's runs. `proto` is the search's protocol: its select and
+    report parts are used as they are, its fit part is rebuilt at the retrains' size. With
     `save_as` and `model_dir`, the first seed's model is saved there under that name (.keras)."""
+    proto = protocol(data, proto.name, cfg, final=True)
     y = data.labels[proto.report]
     runs = []
     for seed in cfg["b_seeds"]:
-        task = make_task(data, proto, cfg, store.root, seed=seed)
+        task = make_task(data, proto, cfg, store.root, seed=seed, final=True)
         keep = bool(save_as and model_dir is not None and seed == cfg["b_seeds"][0])
         req = genome_request(genes, task, data.source, test=proto.report, keep_model=keep,
                              purpose=f"05 {proto.name} {label} seed {seed}")
@@ -161,7 +170,7 @@ def retrain(data: FERData, proto: Protocol, genes, cfg: Mapping, label: str, sto
 
             saved_models.save(run.model(), save_as, CLASSES, model_dir,
                               {"notebook": "05_ga_search", "protocol": proto.name, "genome": list(genes), "seed": seed,
-                               "epochs": cfg["b_epochs"], "profile": cfg["profile"], "data_sha256": data.sha256,
+                               "epochs": cfg["b_final_epochs"], "profile": cfg["profile"], "data_sha256": data.sha256,
                                "data": data.label_text, "report_accuracy": acc, "run_key": run.key})
     return {"protocol": proto.name, "test_index": proto.report, "y_test": y, "classes": list(CLASSES), "runs": runs}
 

@@ -1,5 +1,5 @@
 """Write README.md's results section from a finished run (default results/cpu): the claim table and
-key figures of notebook 06 and the run record, so no number in the README is typed by hand.
+key figures of notebook 07 and the run record, so no number in the README is typed by hand.
 
     .venv/bin/python scripts/readme_results.py [results/cpu]
 """
@@ -17,7 +17,7 @@ START, END = "<!-- results:start (written by scripts/readme_results.py) -->", "<
 def section(run_dir: Path) -> str:
     run = json.loads((run_dir / "run.json").read_text())
     rel = run_dir.relative_to(ROOT)
-    claims = pd.read_csv(run_dir / "tables" / "06_claims.csv").fillna("")
+    claims = pd.read_csv(run_dir / "tables" / "07_claims.csv").fillna("")
     cols = ["id", "claim", "paper", "ours", "95% interval", "difference", "verdict"]
     verdicts = claims["verdict"].value_counts().to_dict()
     git = run["provenance"]["git"]
@@ -35,9 +35,9 @@ def section(run_dir: Path) -> str:
         f"`{rel}/run.json` under `settings.reductions`), so a verdict here is a verdict on that budget.", "",
         "Verdicts: " + ", ".join(f"{v} **{k}**" for k, v in verdicts.items()) + ".", "",
         claims[cols].to_markdown(index=False), "",
-        f"Reasons and caveats per claim: [`{rel}/tables/06_claims.md`]({rel}/tables/06_claims.md); the papers' "
-        f"inconsistencies with their arithmetic: [`{rel}/tables/06_inconsistencies.md`]({rel}/tables/06_inconsistencies.md).", "",
-        f"![claims]({rel}/figures/06_claims.png)", "",
+        f"Reasons and caveats per claim: [`{rel}/tables/07_claims.md`]({rel}/tables/07_claims.md); the papers' "
+        f"inconsistencies with their arithmetic: [`{rel}/tables/07_inconsistencies.md`]({rel}/tables/07_inconsistencies.md).", "",
+        f"![claims]({rel}/figures/07_claims.png)", "",
         f"![GA progress]({rel}/figures/05_fitness_per_generation.png)", "",
         f"![paper A training curves]({rel}/figures/03_curves.png)", "",
         END,

@@ -146,7 +146,11 @@ def mini_xception(n_classes: int, l2: float = 0.01, augment: bool = True, module
         x = layers.BatchNormalization()(x)
         x = layers.Activation("relu")(x)
     for f in modules:
-        shortcut = layers.Conv2D(f, 1, strides=2, padding="same", use_bias=False)(x)
+        # The strided 1x1 shortcut conv, written as subsampling then a 1x1 conv (the same function):
+        # TensorFlow's oneDNN CPU kernel for a strided 1x1 conv corrupts memory on a batch smaller
+        # than the others (the last of an epoch) and kills the process.
+        shortcut = layers.MaxPooling2D(1, strides=2, padding="same")(x)
+        shortcut = layers.Conv2D(f, 1, use_bias=False)(shortcut)
         shortcut = layers.BatchNormalization()(shortcut)
         x = layers.SeparableConv2D(f, 3, padding="same", use_bias=False, depthwise_regularizer=reg,
                                    pointwise_regularizer=reg)(x)
