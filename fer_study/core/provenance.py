@@ -27,11 +27,12 @@ def package_versions() -> dict[str, str]:
 
 
 def git_commit() -> dict[str, object]:
-    """HEAD of the checkout and whether the tree differs from it (a dirty run is marked so)."""
+    """HEAD of the checkout and whether its code differs from it (a dirty run is marked so).
+    results/ is left out of the check: a run rewrites it, and it is output, not code."""
     root = project_root()
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)results"], cwd=root,
                                capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return {"commit": None, "dirty": None}
