@@ -15,6 +15,7 @@ class SummaryError(ValueError):
 
 
 NOTEBOOKS = ("01_data_exploration", "02_downsampling", "03_basic_vs_improved", "04_grid_search", "05_ga_search")
+OPTIONAL = ("06_controls",)  # read when present: the controls are checks on the study, not claims of the papers
 
 
 def load_summaries(root: str | Path) -> dict[str, dict]:
@@ -29,6 +30,13 @@ def load_summaries(root: str | Path) -> dict[str, dict]:
             found[name] = json.loads(path.read_text())
         except ValueError as err:
             raise SummaryError(f"{path}: not valid JSON ({err})") from None
+    for name in OPTIONAL:
+        path = folder / f"{name}.json"
+        if path.exists():
+            try:
+                found[name] = json.loads(path.read_text())
+            except ValueError as err:
+                raise SummaryError(f"{path}: not valid JSON ({err})") from None
     shas = {b["data"]["sha256"] for b in found.values()}
     profiles = {b["profile"] for b in found.values()}
     if len(shas) > 1 or len(profiles) > 1:
@@ -39,6 +47,11 @@ def load_summaries(root: str | Path) -> dict[str, dict]:
 
 def facts(summaries: dict[str, dict]) -> dict[str, dict]:
     return {name: body["facts"] for name, body in summaries.items()}
+
+
+def settings(summaries: dict[str, dict]) -> dict[str, dict]:
+    """Each notebook's resolved settings (which steps its profile skips)."""
+    return {name: body.get("settings", {}) for name, body in summaries.items()}
 
 
 def _fmt(v, unit):
@@ -54,12 +67,13 @@ def claim_table(summaries: dict[str, dict]) -> pd.DataFrame:
     seeds = {"A": len(summaries["03_basic_vs_improved"]["settings"]["a_seeds"]),
              "B": len(summaries["05_ga_search"]["settings"]["b_seeds"])}
     rows = []
-    for c, r in zip(claims.REGISTRY, claims.table(f)):
+    for c, r in zip(claims.REGISTRY, claims.table(f, settings(summaries))):
         iv = r["interval"]
         rows.append({
             "id": c.id, "claim": c.statement + (" [beyond the paper]" if c.beyond_paper else ""), "where": c.where,
             "paper": _fmt(c.value, c.unit), "ours": _fmt(r["ours"], c.unit),
             "95% interval": "" if iv is None else f"{100 * iv[0]:.2f}–{100 * iv[1]:.2f} %",
+            "interval kind": r["interval kind"],
             "difference": "" if r["difference"] is None else (
                 f"{100 * r['difference']:+.2f} pts" if c.unit == "fraction" else f"{r['difference']:+g}"),
             "verdict": r["verdict"], "why / caveat": r["why"], "profile": profile, "seeds": seeds[c.paper],
@@ -75,9 +89,18 @@ def table4(summaries: dict[str, dict]) -> pd.DataFrame:
     label = {"ga_best": "our GA winner", "table2": "paper B's Table 2 genome"}
     for key, v in final.items():
         proto, model = key.split("/")
+        iv, kind = claims.named_interval(v)
         rows.append({"ref": "this study", "model": f"{label[model]}, {proto} protocol",
                      "test accuracy %": round(100 * v["mean"], 2),
-                     "source": f"profile {profile}, mean of {v['n']} seeds, 95% CI {100 * v['ci95'][0]:.1f}–{100 * v['ci95'][1]:.1f}"})
+                     "source": f"profile {profile}, mean of {v['n']} seed(s); 95 % {kind}: "
+                               f"{100 * iv[0]:.1f}–{100 * iv[1]:.1f}"})
+    control = summaries.get("06_controls", {}).get("facts", {}).get("control")
+    if control and "private_accuracy" in control:
+        v = control["private_accuracy"]
+        iv, kind = claims.named_interval(metrics.with_interval(v))
+        rows.append({"ref": "this study", "model": "Mini-Xception [45], positive control, PrivateTest",
+                     "test accuracy %": round(100 * v["mean"], 2),
+                     "source": f"profile {profile}, mean of {v['n']} seed(s); 95 % {kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f}"})
     return pd.DataFrame(rows).sort_values("test accuracy %", ascending=False, ignore_index=True)
 
 
@@ -155,3 +178,23 @@ def inconsistencies(summaries: dict[str, dict]) -> pd.DataFrame:
                        f"in this data ({summaries['01_data_exploration']['data']['data_label']})"},
     ]
     return pd.DataFrame(rows)
+
+
+def controls_text(control_facts: dict, cfg) -> str:
+    """The positive control's result in words, or why it is absent."""
+    from . import controls
+
+    if not control_facts:
+        return "Notebook 06 (the controls) has not run for this profile and output folder."
+    if not control_facts.get("control"):
+        return "The positive control is off in this profile (`c_enabled`)."
+    return controls.control_text(control_facts["control"], cfg)
+
+
+def sensitivity_table(control_facts: dict) -> pd.DataFrame | None:
+    """Notebook 06's readings table, for citing beside the claims."""
+    rows = (control_facts or {}).get("sensitivity")
+    if not rows:
+        return None
+    df = pd.DataFrame(rows)
+    return df[["paper", "reading", "what", "test top-1", "final val accuracy", "most dead ReLU layer", "trained"]].round(4)

@@ -115,7 +115,9 @@ def frames(source: str, every: int = 1, limit: int | None = None) -> Iterator[tu
 def classify(model, crops: Sequence[np.ndarray]) -> np.ndarray:
     if not len(crops):
         return np.zeros((0, model.output_shape[-1]))
-    import keras
+    from .core.quiet import import_keras
+
+    keras = import_keras()
 
     # A direct call, not model.predict: a handful of crops per frame, and no per-call function tracing.
     return np.asarray(keras.ops.convert_to_numpy(model(np.stack(crops)[..., None], training=False)))

@@ -150,7 +150,7 @@ def claims_forest(rows: list[dict], title: str):
     """Each numeric claim: the paper's value (black x) against ours with its 95% interval."""
     rows = [r for r in rows if isinstance(r["paper value"], float) and isinstance(r["ours"], float) and r["interval"]]
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(rows) + 1.4))
-    colours = {"reproduced": "tab:green", "not reproduced": "tab:red"}
+    colours = {"reproduced": "tab:green", "not reproduced": "tab:red", "inconclusive at this budget": "tab:orange"}
     for i, r in enumerate(rows):
         c = colours.get(r["verdict"], "tab:gray")
         ax.plot([100 * r["interval"][0], 100 * r["interval"][1]], [i, i], color=c, lw=3, alpha=0.6)
@@ -158,7 +158,13 @@ def claims_forest(rows: list[dict], title: str):
         ax.plot(100 * r["paper value"], i, "kx", ms=8, mew=2)
     ax.set_yticks(range(len(rows)), [f"{r['id']}: {r['claim'][:48]}" for r in rows], fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel("% (x = paper; dot and bar = ours with 95% interval; green = reproduced, red = not, grey = not as specified)")
+    ax.set_xlabel("accuracy %")
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color="k", marker="x", ls="", label="paper")] + [
+        Line2D([], [], color=c, marker="o", lw=3, alpha=0.8, label=f"ours, {v} (95 % interval, kind in the table)")
+        for v, c in colours.items()] + [Line2D([], [], color="tab:gray", marker="o", lw=3, label="ours, not as specified")]
+    ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
     ax.set_title(title)
     fig.tight_layout()
     return fig

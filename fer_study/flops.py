@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
-import keras
+from .core.quiet import import_keras
+
+keras = import_keras()
 
 
 def forward_flops(model: keras.Model) -> int:

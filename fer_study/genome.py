@@ -15,7 +15,8 @@ from typing import Any, Mapping, Sequence
 N_CONV = 6
 ACTIVATIONS = ("relu", "elu", "tanh", "sigmoid", "hard_sigmoid", "softplus", "linear")
 OPTIMIZERS = ("Adam", "SGD", "RMSprop", "Adadelta", "Adagrad", "Adamax", "Nadam")
-# Layer i's genes sit together (filters, kernel, activation), so point crossovers move whole layers.
+# Layer i's genes sit together (filters, kernel, activation). Cut points fall between any two genes,
+# so a crossover can also split a layer (its filters from one parent, its kernel from the other).
 GENE_NAMES = tuple(f"{g}{i}" for i in range(1, N_CONV + 1) for g in ("filters", "kernel", "activation")) + (
     "optimizer", "learning_rate")
 

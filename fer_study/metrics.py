@@ -110,3 +110,62 @@ def stratified_sample(y: np.ndarray, per_class: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     picks = [rng.choice(np.flatnonzero(y == c), size=per_class, replace=False) for c in np.unique(y)]
     return np.sort(np.concatenate(picks))
+
+
+def t_interval(values, confidence: float = 0.95) -> list[float] | None:
+    """Student-t interval of the mean over `values` (seeds); None for fewer than two values."""
+    from scipy import stats
+
+    v = np.asarray(values, float)
+    if len(v) < 2:
+        return None
+    half = stats.t.ppf(0.5 + confidence / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v))
+    return [float(v.mean() - half), float(v.mean() + half)]
+
+
+def binomial_interval(p: float, n: int) -> list[float]:
+    """Wilson 95 % interval of an accuracy p over n independent images."""
+    z = 1.959964
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return [float(centre - half), float(centre + half)]
+
+
+def with_interval(measure: dict) -> dict:
+    """`measure` (mean_std, maybe with a first-seed bootstrap `ci95`) with one named 95 % interval:
+    a t-interval of the mean over seeds when there are two or more, else the bootstrap over the
+    test images of the one seed. Never a mix of the two."""
+    out = dict(measure)
+    t = t_interval(measure.get("values", []))
+    if t is not None:
+        out["interval"], out["interval_kind"] = t, f"t-interval of the mean over {measure['n']} seeds"
+    elif "ci95" in measure:
+        out["interval"] = list(measure["ci95"])
+        out["interval_kind"] = f"bootstrap over test images (seed {measure.get('ci_seed', '?')})"
+    return out
+
+
+def curve_evidence(curves: list, k: int, delta: float) -> dict:
+    """Has training flattened? Per seed, the best value of the last `k` epochs against the best
+    before them; the curve has plateaued when that gain is below `delta` for every seed. Also the
+    best epoch's value (mean and spread over seeds), which more of the same training could reach."""
+    gains, best = [], []
+    for c in curves:
+        c = [float(v) for v in c]
+        best.append(max(c))
+        gains.append(max(c[-k:]) - max(c[:-k]) if len(c) > k else float("inf"))
+    return {"epochs": len(curves[0]) if curves else 0, "k": k, "delta": delta,
+            "gain_last_k": [g if np.isfinite(g) else None for g in gains],
+            "plateaued": bool(curves) and all(g < delta for g in gains), "best": mean_std(best)}
+
+
+def one_sided_paired(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray) -> dict:
+    """Is B more accurate than A on the same images? Exact one-sided binomial test on the discordant
+    pairs (b = only B right, c = only A right): p = P(X >= b) for X ~ Bin(b + c, 1/2)."""
+    from math import comb
+
+    a_ok, b_ok = pred_a == y_true, pred_b == y_true
+    only_b, only_a = int(np.sum(b_ok & ~a_ok)), int(np.sum(a_ok & ~b_ok))
+    n = only_a + only_b
+    p = 1.0 if n == 0 else sum(comb(n, i) for i in range(only_b, n + 1)) / 2**n
+    return {"only_b_correct": only_b, "only_a_correct": only_a, "p_value": float(p)}

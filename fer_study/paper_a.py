@@ -165,9 +165,11 @@ def evaluate(result: dict, cfg: Mapping) -> dict:
                      "top1_200": small["top1"], "mean_one_vs_rest_accuracy_200": small["mean_one_vs_rest_accuracy"],
                      **{f"{t}_200": small["totals"][t] for t in ("tp", "fp", "fn", "tn")}})
     per_run = pd.DataFrame(rows)
-    first = cfg["a_seeds"][0]
     headline = {}
-    for model, g in per_run.groupby("model"):
+    failed = {(r["model"], r["seed"]) for r in result["runs"] if r.get("failed")}
+    per_run["trained"] = [(m, sd) not in failed for m, sd in zip(per_run["model"], per_run["seed"])]
+    for model, g in per_run[per_run["trained"]].groupby("model"):
+        first = int(g["seed"].iloc[0])  # the first seed that trained
         p = preds[(model, first)]
         h = {col: metrics.mean_std(g[col]) for col in
              ("top1", "mean_one_vs_rest_accuracy", "macro_f1", "micro_f1", "top1_200", "mean_one_vs_rest_accuracy_200")}
@@ -180,16 +182,30 @@ def evaluate(result: dict, cfg: Mapping) -> dict:
                "macro_f1": boot(y, p, lambda t, q: metrics.report(metrics.confusion(t, q, k))["macro"]["f1"])}
         for col, ci in cis.items():
             h[col]["ci95"], h[col]["ci_seed"] = [float(c) for c in ci], first
-        runs = [r for r in result["runs"] if r["model"] == model and "history" in r]
+        runs = [r for r in result["runs"] if r["model"] == model and "history" in r and not r.get("failed")]
         if runs:  # the curves' end points (paper A quotes them for Fig. 8 and 9)
             h["final_train_accuracy"] = metrics.mean_std([r["history"]["accuracy"][-1] for r in runs])
             h["final_val_accuracy"] = metrics.mean_std([r["history"]["val_accuracy"][-1] for r in runs])
             h["train_val_gap"] = metrics.mean_std([r["history"]["accuracy"][-1] - r["history"]["val_accuracy"][-1] for r in runs])
+            # Would more epochs close a gap to the paper? (the verdict rule of notebook 07)
+            last, delta = cfg["v_plateau_epochs"], cfg["v_plateau_delta"]
+            h["curve"] = {"val": metrics.curve_evidence([r["history"]["val_accuracy"] for r in runs], last, delta),
+                          "train": metrics.curve_evidence([r["history"]["accuracy"] for r in runs], last, delta),
+                          "epochs": cfg["a_epochs"], "paper_epochs": 100}
+        for col in list(h):
+            if isinstance(h[col], dict) and "mean" in h[col]:
+                h[col] = metrics.with_interval(h[col])
         h["confusion_seed%d" % first] = metrics.confusion(y, p, k).tolist()
         headline[model] = h
-    pair = (("basic", first), ("improved", first))
-    test = metrics.mcnemar(y, preds[pair[0]], preds[pair[1]]) if all(p in preds for p in pair) else None
+    pairs = [(("basic", sd), ("improved", sd)) for sd in sorted({s for _, s in preds})
+             if ("basic", sd) in preds and ("improved", sd) in preds and ("basic", sd) not in failed
+             and ("improved", sd) not in failed]
+    test = metrics.mcnemar(y, preds[pairs[0][0]], preds[pairs[0][1]]) if pairs else None
+    # The paper's direction (improved better), one-sided, per seed: an exact binomial test on the
+    # discordant pairs of the same test images.
+    one_sided = {int(a[1]): metrics.one_sided_paired(y, preds[a], preds[b]) for a, b in pairs}
     return {"per_run": per_run, "headline": headline, "mcnemar_basic_vs_improved": test,
+            "improved_beats_basic": one_sided, "failed_runs": sorted([list(f) for f in failed]),
             "n_test": int(len(y)), "n_eval_sample": int(len(sample)), "k": k}
 
 

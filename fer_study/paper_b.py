@@ -251,18 +251,41 @@ def generations_table(state) -> "pd.DataFrame":
 
 
 def summarize_runs(result: dict, cfg: Mapping) -> dict:
-    """Accuracy per seed, mean ± std over seeds, bootstrap 95% CI on the first seed's predictions."""
+    """Accuracy per seed, mean ± std over the seeds that trained (a failed training is listed, never
+    averaged), one named 95 % interval (t over seeds, or the bootstrap over test images of a single
+    seed), and the validation curves' evidence for the verdict rule."""
     from . import metrics
 
-    accs = [r["accuracy"] for r in result["runs"]]
-    first = result["runs"][0]
-    out = metrics.mean_std(accs)
+    ok = [r for r in result["runs"] if not r.get("failed")] or result["runs"]
+    first = ok[0]
+    out = metrics.mean_std([r["accuracy"] for r in ok])
     out["per_seed"] = {r["seed"]: r["accuracy"] for r in result["runs"]}
+    out["failed_seeds"] = [r["seed"] for r in result["runs"] if r.get("failed")]
     out["ci95"] = [float(c) for c in metrics.bootstrap_ci(
         result["y_test"], first["probs"].argmax(1), n_boot=cfg["b_bootstrap"], seed=cfg["seed"])]
     out["ci_seed"] = first["seed"]
     out["n_test"] = int(len(result["y_test"]))
+    out = metrics.with_interval(out)
+    k, delta = cfg["v_plateau_epochs"], cfg["v_plateau_delta"]
+    out["curve"] = {"val": metrics.curve_evidence([r["history"]["val_accuracy"] for r in ok], k, delta),
+                    "train": metrics.curve_evidence([r["history"]["accuracy"] for r in ok], k, delta),
+                    "epochs": cfg["b_final_epochs"], "paper_epochs": None}
     return out
+
+
+def search_power(search: dict, data: FERData, cfg: Mapping) -> dict:
+    """Can this search rank genomes at all? The share of its evaluations (GA and random) that
+    failed to train or score within 2 points of always answering the majority class of the
+    selection images. Above `v_near_chance_share`, its claims are inconclusive at this budget."""
+    select = search["protocol"].select
+    chance = float(np.bincount(data.labels[select], minlength=len(CLASSES)).max() / len(select))
+    evals = list(search["evaluations"]) + list(search["random"])
+    near = [e for e in evals if e.get("failed") or e["fitness"] < chance + 0.02]
+    share = len(near) / len(evals) if evals else 1.0
+    return {"chance": chance, "n_evaluations": len(evals), "near_chance": len(near), "near_chance_share": share,
+            "can_rank": share <= cfg["v_near_chance_share"],
+            "budget": {"epochs": cfg["b_epochs"], "train_images": cfg["b_train_images"] or int(len(search["protocol"].fit)),
+                       "filters_max": 2 ** cfg["b_filters_max_exp"]}}
 
 
 def save_predictions(results: list[dict], path) -> None:

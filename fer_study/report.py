@@ -66,11 +66,16 @@ class Outputs:
             paths.append(tex)
         return paths
 
+    # Bump when the facts' layout changes (fields added, renamed or moved): readers can tell a
+    # summary written before the change (claims, notebook 07, the README script) and say so.
+    SCHEMA_VERSION = 2
+
     def summary(self, facts: Mapping[str, Any]) -> Path:
         """Write summaries/<notebook>.json: the facts plus settings and provenance."""
         path = self.root / "summaries" / f"{self.notebook}.json"
         body = {
             "notebook": self.notebook,
+            "schema_version": self.SCHEMA_VERSION,
             "profile": self.cfg["profile"],
             "settings": dict(self.cfg),
             "data": self.data,

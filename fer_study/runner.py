@@ -118,6 +118,9 @@ def _execute(nb: Path, target: Path, parameters: dict) -> None:
             papermill.execute_notebook(
                 str(nb), str(tmp), parameters=parameters, cwd=str(nb.parent),
                 progress_bar=sys.stderr.isatty(), kernel_name="python3",
+                # The kernel's own start-up warnings (plain-TCP transport on localhost) are about
+                # Jupyter, not the study; errors still show.
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
         except Exception as err:
             if tmp.exists() and tmp.stat().st_size:

@@ -57,7 +57,9 @@ def resolve(name_or_file: str, results_root: str | Path | None = None) -> Path:
 
 def load(name_or_file: str, results_root: str | Path | None = None):
     """(keras model, its metadata) for a name or file; the metadata must name the classes."""
-    import keras
+    from .core.quiet import import_keras
+
+    keras = import_keras()
 
     path = resolve(name_or_file, results_root)
     meta_path = path.with_suffix(".json")

@@ -61,3 +61,42 @@ def test_grid_selection_never_touches_the_test_part():
     assert len(tr) == 200 and not (set(tr) | set(va)) & test and not set(tr) & set(va)
     assert set(tr) | set(va) <= set(split.parts["train"].tolist())
     assert paper_a.grid_filters(cfg, 5) == [32, 64, 128, 256, 256]
+
+
+def _synthetic_result(failed_seed=None):
+    """Two models, two seeds, 4 classes, 400 test images: predictions of known accuracy."""
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(4), 100)
+    runs = []
+    for model, acc in (("basic", 0.6), ("improved", 0.7)):
+        for seed in (0, 1):
+            pred = np.where(rng.random(len(y)) < acc, y, (y + 1) % 4)
+            probs = np.eye(4, dtype=np.float32)[pred]
+            hist = {"accuracy": list(np.linspace(0.3, 0.9, 12)), "val_accuracy": list(np.linspace(0.3, acc, 12))}
+            runs.append({"model": model, "seed": seed, "probs": probs, "history": hist,
+                         "failed": failed_seed == seed and model == "improved"})
+    return {"y_test": y, "test_index": np.arange(len(y)), "classes": ["angry", "happy", "neutral", "sad"], "runs": runs}
+
+
+def test_every_interval_is_named_and_one_vs_rest_maps_the_top1_interval_for_every_model():
+    cfg = profiles.resolve("smoke", {"a_seeds": [0, 1], "a_bootstrap": 200})
+    ev = paper_a.evaluate(_synthetic_result(), cfg)
+    for model in ("basic", "improved"):
+        h = ev["headline"][model]
+        assert h["top1"]["interval_kind"] == "t-interval of the mean over 2 seeds"
+        assert h["top1"]["interval"][0] <= h["top1"]["mean"] <= h["top1"]["interval"][1]
+        lo, hi = h["top1_200"]["ci95"]
+        assert h["mean_one_vs_rest_accuracy_200"]["ci95"] == pytest.approx(
+            [metrics.one_vs_rest_from_top1(lo, 4), metrics.one_vs_rest_from_top1(hi, 4)])
+        assert len(h["confusion_seed0"]) == 4  # 4 classes, whatever else the loop computed
+        assert h["curve"]["val"]["epochs"] == 12
+    assert set(ev["improved_beats_basic"]) == {0, 1}
+    assert all(v["p_value"] < 0.05 for v in ev["improved_beats_basic"].values())  # 70 % against 60 %
+
+
+def test_a_failed_training_is_listed_and_never_averaged():
+    cfg = profiles.resolve("smoke", {"a_seeds": [0, 1], "a_bootstrap": 200})
+    ev = paper_a.evaluate(_synthetic_result(failed_seed=1), cfg)
+    assert ev["failed_runs"] == [["improved", 1]]
+    assert ev["headline"]["improved"]["top1"]["n"] == 1 and ev["headline"]["basic"]["top1"]["n"] == 2
+    assert list(ev["improved_beats_basic"]) == [0]

@@ -145,6 +145,18 @@ class Control:
 
 
 @dataclass(frozen=True)
+class Verdicts:
+    """When a number below the paper's counts as "not reproduced" rather than "inconclusive at this
+    budget" (notebook 07): the validation curve must have flattened, so more epochs would not close
+    the gap, and the paper's value must lie above our best epoch by more than the seed spread."""
+
+    v_plateau_epochs: int = rule(5, min=1)  # K: the last K epochs are compared with all before them
+    v_plateau_delta: float = rule(0.005, min=0, lt=1)  # δ: a gain below half a point is flat
+    # A search whose genomes mostly sit at chance cannot rank them: its claims are inconclusive.
+    v_near_chance_share: float = rule(0.5, min=0, max=1)
+
+
+@dataclass(frozen=True)
 class Detection:
     d_models: list = rule(["improved-cnn", "basic-cnn", "ga-best"])  # models saved by notebooks 03 and 05
     d_min_neighbours: int = rule(10, min=1)  # detector strictness
@@ -152,7 +164,7 @@ class Detection:
 
 
 STAGES = {"runtime": Runtime, "data": Data, "paper_a": PaperA, "grid": Grid, "paper_b": PaperB, "control": Control,
-          "detection": Detection}
+          "verdicts": Verdicts, "detection": Detection}
 
 
 @dataclass(frozen=True)
@@ -165,6 +177,7 @@ class Settings:
     grid: Grid
     paper_b: PaperB
     control: Control
+    verdicts: Verdicts
     detection: Detection
 
     def flat(self) -> dict[str, Any]:
