@@ -3,10 +3,12 @@
 
     python3 tasks.py study [fer-study run options]   # set everything up, then run the study
     python3 tasks.py test  [pytest options]          # set everything up, then run the tests
+    python3 tasks.py lab   [jupyter lab options]     # set everything up, then open JupyterLab
+    python3 tasks.py setup                           # only set everything up
 
 Setting up means: a virtual environment in .venv, the pinned dependencies of requirements.lock,
-this package in editable mode, and a Jupyter kernel named "fer-study". It is skipped when nothing
-it depends on has changed.
+this package in editable mode, and a Jupyter kernel named "fer-study" inside .venv (so each clone's
+JupyterLab runs that clone's code). It is skipped when nothing it depends on has changed.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def _say(msg: str) -> None:
 
 
 def _setup_key() -> str:
-    h = hashlib.sha256()
+    h = hashlib.sha256(b"setup 2: kernel in .venv")  # bump when set-up itself changes
     for name in ("requirements.lock", "pyproject.toml"):
         h.update((ROOT / name).read_bytes())
     return h.hexdigest()
@@ -50,8 +52,8 @@ def ensure_environment() -> None:
     pip = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     subprocess.run(pip + ["-r", str(ROOT / "requirements.lock")], check=True)
     subprocess.run(pip + ["--no-deps", "-e", str(ROOT)], check=True)
-    _say("registering the Jupyter kernel 'fer-study'")
-    subprocess.run([str(PY), "-m", "ipykernel", "install", "--user", "--name", "fer-study",
+    _say("registering the Jupyter kernel 'fer-study' in .venv")
+    subprocess.run([str(PY), "-m", "ipykernel", "install", "--sys-prefix", "--name", "fer-study",
                     "--display-name", "Python (fer-study)"], check=True, stdout=subprocess.DEVNULL)
     STAMP.write_text(key + "\n")
 
@@ -76,14 +78,21 @@ def test(args: list[str]) -> int:
     return unit or nb
 
 
+def lab(args: list[str]) -> int:
+    """JupyterLab from the project's environment, opened on notebooks/ with the fer-study kernel."""
+    ensure_environment()
+    return subprocess.run([str(BIN / "jupyter"), "lab", "--notebook-dir", str(ROOT), *args], cwd=ROOT).returncode
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("study", "test", "setup"):
+    commands = {"study": study, "test": test, "lab": lab}
+    if not argv or argv[0] not in (*commands, "setup"):
         print(__doc__)
         return 2
     if argv[0] == "setup":
         ensure_environment()
         return 0
-    return {"study": study, "test": test}[argv[0]](argv[1:])
+    return commands[argv[0]](argv[1:])
 
 
 if __name__ == "__main__":

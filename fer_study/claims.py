@@ -99,6 +99,7 @@ class Claim:
     power: tuple | None = None  # (notebook, path to a search's "search_power"): can the search rank genomes?
     maximum: bool = False  # the value is a maximum over a search's evaluations: no interval around it
     derive: str = ""  # a name in DERIVED: the number is computed from the measured record (e.g. counts)
+    accuracy: bool = True  # an accuracy (drawn in the claims figure); False for gaps and differences
 
 
 def _count(splits, classes=None):
@@ -194,7 +195,7 @@ REGISTRY: list[Claim] = [
                  "totals, 2·155 / (2·155 + 43 + 47) = 77.5 %"),
     Claim("A19", "A", "Basic CNN: training accuracy 100 %, about 30 points above validation (overfitting)", 0.30,
           "fraction", "Fig. 8; section 3", (_A3, f"{_hA}.basic.train_val_gap"), curve=(_A3, f"{_hA}.basic.curve", "train"),
-          caveat="measured as final training minus final validation accuracy"),
+          caveat="measured as final training minus final validation accuracy", accuracy=False),
     Claim("B7", "B", "Generation 3 took 16 h 45 min 4 s", "16:45:04", "h:m:s", "abstract",
           reason="Table 3 prints 160°45'04\"; only reading its hours as tenths gives 16:45:04, and under that reading the "
                  "table no longer sums to the stated total (B5)"),
@@ -234,6 +235,16 @@ def lookup(facts: Mapping[str, dict], ref: tuple) -> Any:
         else:
             raise ClaimDataError(f"summaries/{notebook}.json: no field '{part}' on the path 'facts.{path}'")
     return node
+
+
+def _failed_on_path(facts: Mapping, ref: tuple) -> bool:
+    """Does any record on the path to a measurement say its model failed to train?"""
+    node: Any = facts.get(ref[0], {})
+    for part in ref[1].split("."):
+        if isinstance(node, dict) and node.get("failed_to_train"):
+            return True
+        node = node.get(part) if isinstance(node, dict) else None
+    return isinstance(node, dict) and bool(node.get("failed_to_train"))
 
 
 def skipped(claim: Claim, settings: Mapping[str, Mapping] | None) -> str:
@@ -318,16 +329,21 @@ def _budget_verdict(claim: Claim, facts: Mapping, settings: Mapping | None, ours
         return NOT_REPRODUCED, (f"the {claim.curve[2]} curve is flat after {ev['epochs']} epochs (best of the last "
                                 f"{ev['k']} minus best before: {gains} points, all below {100 * ev['delta']:.1f}) and the "
                                 f"paper's {100 * target:.1f} % is above our best epoch ({100 * best:.1f} % ± {100 * spread:.1f})")
-    why = (f"the {claim.curve[2]} curve still rises (best of the last {ev['k']} epochs minus best before: {gains} points)"
+    short = any(g is None for g in ev["gain_last_k"])
+    why = (f"only {ev['epochs']} epochs: too few to tell whether the {claim.curve[2]} curve has flattened "
+           f"(the rule compares the last {ev['k']} epochs with those before)" if short else
+           f"the {claim.curve[2]} curve still rises (best of the last {ev['k']} epochs minus best before: {gains} points)"
            if not ev["plateaued"] else
            f"the paper's {100 * target:.1f} % is within reach of our best epoch ({100 * best:.1f} % ± {100 * spread:.1f})")
-    return INCONCLUSIVE, f"{why} after {ev['epochs']} epochs; {decide}"
+    after = "" if short else f" after {ev['epochs']} epochs"
+    return INCONCLUSIVE, f"{why}{after}; {decide}"
 
 
 def verdict(claim: Claim, facts: Mapping[str, dict], settings: Mapping[str, Mapping] | None = None) -> dict:
     """Our measurement for `claim`, its named interval, the difference to the paper, and the verdict
     with its reason. `settings` (per notebook) tells which steps the profile skips."""
     row: dict[str, Any] = {"id": claim.id, "paper": claim.paper, "claim": claim.statement, "where": claim.where,
+                           "accuracy": claim.accuracy,
                            "paper value": claim.value, "ours": None, "interval": None, "interval kind": "",
                            "difference": None, "verdict": NOT_AS_SPECIFIED if claim.reason else None,
                            "why": claim.reason or claim.caveat}
@@ -340,6 +356,11 @@ def verdict(claim: Claim, facts: Mapping[str, dict], settings: Mapping[str, Mapp
         return row
     m = lookup(facts, claim.measure)
     n = lookup(facts, claim.n_from) if claim.n_from else None
+    if _failed_on_path(facts, claim.measure) and not claim.reason:
+        row.update(verdict=INCONCLUSIVE, ours=m.get("mean") if isinstance(m, dict) else m,
+                   why="every seed of this model failed to train at this budget (notebook 03 says why); "
+                       "its numbers are not a result" + (f"; {row['why']}" if row["why"] else ""))
+        return row
     if claim.id == "A10":  # the paper's direction, one-sided, paired on the same images, per seed
         seeds = sorted(m, key=int)
         ps = {sd: m[sd]["p_value"] for sd in seeds}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from . import profiles
 
@@ -90,8 +91,21 @@ def _run(args: argparse.Namespace) -> int:
 
     record = run(profile=args.profile, data=args.data, out=args.out, only=args.only,
                  overrides=profiles.parse_assignments(args.set or []))
+    from . import site
+
+    index = site.build(record["out"])
     print(f"study finished in {record['wall_seconds']:.0f} s (profile {record['profile']}, "
-          f"data {record['data']['data_label']})")
+          f"data {record['data']['data_label']}); browsable report: {index}")
+    print(f"results: {record['out']} (what ran: {Path(record['out']) / 'run.json'})")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from . import site
+    from .core.paths import results_dir
+
+    index = site.build(Path(args.out) if args.out else results_dir(args.profile))
+    print(f"report: {index}")
     return 0
 
 
@@ -170,6 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a profile setting")
     run.set_defaults(func=_run)
 
+    rep = sub.add_parser("report", help="render a results folder into a static HTML site (results/<profile>/site/)")
+    rep.add_argument("--profile", default="cpu", choices=profiles.names())
+    rep.add_argument("--out", help="a results folder (default results/<profile>/)")
+    rep.set_defaults(func=_report)
+
     det = sub.add_parser("detect", help="find faces in photos, videos or a camera and classify their expression")
     det.add_argument("paths", nargs="+", metavar="PATH", help="image or video files, or a camera index (0, 1, ...)")
     det.add_argument("--model", default="improved-cnn",
@@ -196,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (DataError, FetchError, NotebookFailed, profiles.ProfileError, ValueError, ModelNotFound, OutputError,
-            FolderLocked) as err:
+            FolderLocked, FileNotFoundError) as err:
         # One line naming the file and the problem; no chained tracebacks.
         print(f"fer-study: error: {err}", file=sys.stderr)
         return 2 if not isinstance(err, NotebookFailed) else 1

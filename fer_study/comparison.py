@@ -198,3 +198,15 @@ def sensitivity_table(control_facts: dict) -> pd.DataFrame | None:
         return None
     df = pd.DataFrame(rows)
     return df[["paper", "reading", "what", "test top-1", "final val accuracy", "most dead ReLU layer", "trained"]].round(4)
+
+
+def reference_lines(summaries: dict[str, dict]) -> dict:
+    """Reference accuracies for the claims figure: chance for each paper's task (paper A's balanced
+    4 classes; paper B's 7 classes, always answering the majority class of its selection images
+    where notebook 05 measured it) and the best earlier result in paper B's Table 4."""
+    chance = {"paper A (4 balanced classes)": 0.25}
+    power = summaries.get("05_ga_search", {}).get("facts", {}).get("search_power", {})
+    if "paper" in power:
+        chance["paper B (majority class)"] = power["paper"]["chance"]
+    earlier = [a for ref, _, a in claims.PAPER_B["table4"] if ref != "paper B"]
+    return {"chance": chance, "best_published": max(earlier) / 100}

@@ -70,8 +70,9 @@ def before_after_bar(before: dict[str, int], after: dict[str, int], title: str):
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
     for ax, counts, label in ((axes[0], before, "before downsampling"), (axes[1], after, "after downsampling")):
         bars = ax.bar(list(counts), list(counts.values()), color="tab:blue" if label.startswith("before") else "tab:green")
-        ax.bar_label(bars, fontsize=8)
+        ax.bar_label(bars, fontsize=8, padding=2)
         ax.set_title(label)
+        ax.margins(y=0.12)  # room above the tallest bar for its label
     axes[0].set_ylabel("images")
     fig.suptitle(title)
     fig.tight_layout()
@@ -79,25 +80,40 @@ def before_after_bar(before: dict[str, int], after: dict[str, int], title: str):
 
 
 def training_curves(runs: list[dict], title: str):
-    """Train and validation accuracy and loss per epoch for each model and seed (paper A's Fig. 8/9)."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-    colours = {"basic": "tab:red", "improved": "tab:blue"}
-    for r in runs:
-        h = r["history"]
-        for ax, key in ((axes[0], "accuracy"), (axes[1], "loss")):
-            ax.plot(h[key], color=colours.get(r["model"], "k"), lw=1, label=f"{r['model']} train (seed {r['seed']})")
-            ax.plot(h[f"val_{key}"], color=colours.get(r["model"], "k"), lw=1, ls="--",
-                    label=f"{r['model']} validation (seed {r['seed']})")
+    """Train and validation accuracy and loss per epoch (paper A's Fig. 8/9): the mean over seeds as
+    a line and the range over seeds as a band, per model; integer epochs; the legend below the axes."""
+    from matplotlib.ticker import MaxNLocator
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    palette = ["tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange"]
+    models = list(dict.fromkeys(r["model"] for r in runs))
+    for m_i, model in enumerate(models):
+        mine = [r for r in runs if r["model"] == model]
+        colour = palette[m_i % len(palette)]
+        for ax, key, ylabel in ((axes[0], "accuracy", "accuracy"), (axes[1], "loss", "cross-entropy loss")):
+            for part, style in ((key, "-"), (f"val_{key}", "--")):
+                n = min(len(r["history"][part]) for r in mine)
+                values = np.array([r["history"][part][:n] for r in mine])
+                epochs = np.arange(1, n + 1)
+                label = f"{model}, {'validation' if part.startswith('val_') else 'training'}"
+                ax.plot(epochs, values.mean(0), ls=style, color=colour, lw=1.4,
+                        label=label + (f" (mean of {len(mine)} seeds, band = range)" if len(mine) > 1 else ""))
+                if len(mine) > 1:
+                    ax.fill_between(epochs, values.min(0), values.max(0), color=colour, alpha=0.15, lw=0)
             ax.set_xlabel("epoch")
-            ax.set_title(key)
-    axes[0].legend(fontsize=6)
+            ax.set_ylabel(ylabel)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.grid(alpha=0.3)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=7, frameon=False, bbox_to_anchor=(0.5, -0.02))
     fig.suptitle(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.1 + 0.04 * len(models), 1, 1))
     return fig
 
 
 def confusion_matrices(matrices: dict[str, list], classes: list[str], title: str):
-    """One heatmap per model of a confusion matrix (rows true, columns predicted)."""
+    """One heatmap per model of a confusion matrix (rows true, columns predicted); each panel names
+    its number of images. `title` should name the split and seed."""
     import seaborn as sns
 
     fig, axes = plt.subplots(1, len(matrices), figsize=(4.2 * len(matrices), 3.6))
@@ -106,7 +122,7 @@ def confusion_matrices(matrices: dict[str, list], classes: list[str], title: str
                     xticklabels=classes, yticklabels=classes)
         ax.set_xlabel("predicted")
         ax.set_ylabel("true")
-        ax.set_title(name)
+        ax.set_title(f"{name} ({int(np.asarray(cm).sum()):,} images)")
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -140,33 +156,59 @@ def ga_progress(searches: dict[str, dict], paper_best: list[float], title: str):
         ax.set_title(f"protocol: {name}")
         ax.set_xticks(range(max(len(paper_best), len(book))))
     axes[0][0].set_ylabel("fitness = accuracy (%)")
-    axes[0][-1].legend(fontsize=7, loc="lower right")
+    handles, labels = axes[0][-1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=7, frameon=False)
     fig.suptitle(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig
 
 
-def claims_forest(rows: list[dict], title: str):
-    """Each numeric claim: the paper's value (black x) against ours with its 95% interval."""
-    rows = [r for r in rows if isinstance(r["paper value"], float) and isinstance(r["ours"], float) and r["interval"]]
-    fig, ax = plt.subplots(figsize=(8, 0.42 * len(rows) + 1.4))
-    colours = {"reproduced": "tab:green", "not reproduced": "tab:red", "inconclusive at this budget": "tab:orange"}
-    for i, r in enumerate(rows):
-        c = colours.get(r["verdict"], "tab:gray")
-        ax.plot([100 * r["interval"][0], 100 * r["interval"][1]], [i, i], color=c, lw=3, alpha=0.6)
-        ax.plot(100 * r["ours"], i, "o", color=c)
-        ax.plot(100 * r["paper value"], i, "kx", ms=8, mew=2)
-    ax.set_yticks(range(len(rows)), [f"{r['id']}: {r['claim'][:48]}" for r in rows], fontsize=7)
-    ax.invert_yaxis()
-    ax.set_xlabel("accuracy %")
+def claims_forest(rows: list[dict], title: str, chance: dict | None = None, best_published: float | None = None):
+    """Each numeric accuracy claim: the paper's value (black x) against ours (dot) with its named
+    95 % interval (bar; none for a search's maximum), coloured by verdict. Chance levels and the
+    best published FER2013 accuracy are reference lines; claims left out are named below."""
+    import textwrap
+
     from matplotlib.lines import Line2D
 
+    numeric = [r for r in rows if isinstance(r["paper value"], float) and isinstance(r["ours"], float)
+               and r.get("accuracy", True) and r["paper value"] <= 1 and r["ours"] <= 1]
+    left_out = [r["id"] for r in rows if r not in numeric]
+    colours = {"reproduced": "tab:green", "not reproduced": "tab:red", "inconclusive at this budget": "tab:orange",
+               "not reproducible as specified": "tab:gray", "not measured": "0.7"}
+    labels = [textwrap.fill(f"{r['id']}: {r['claim']}", 60) for r in numeric]
+    heights = [0.22 + 0.16 * lab.count("\n") for lab in labels]
+    fig, ax = plt.subplots(figsize=(9, sum(heights) + 0.55 * len(numeric) * 0 + 2.2))
+    y = np.cumsum([0] + [h + 0.35 for h in heights[:-1]])
+    for yi, r in zip(y, numeric):
+        c = colours.get(r["verdict"], "tab:gray")
+        if r["interval"]:
+            ax.plot([100 * r["interval"][0], 100 * r["interval"][1]], [yi, yi], color=c, lw=3, alpha=0.6)
+        ax.plot(100 * r["ours"], yi, "o", color=c)
+        ax.plot(100 * r["paper value"], yi, "kx", ms=8, mew=2)
+    by_value: dict[float, list[str]] = {}
+    for name, value in (chance or {}).items():  # one line and one label per distinct chance level
+        by_value.setdefault(round(100 * value, 1), []).append(name)
+    for value, names in by_value.items():
+        ax.axvline(value, color="0.5", ls=":", lw=1)
+        ax.text(value, -0.6, "chance: " + "; ".join(names), fontsize=6, color="0.4", ha="center", va="bottom")
+    if best_published is not None:
+        ax.axvline(100 * best_published, color="tab:purple", ls="--", lw=1)
+        ax.text(100 * best_published, -0.6, "best published in paper B's Table 4", fontsize=6, color="tab:purple",
+                ha="center", va="bottom")
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.set_ylim(y[-1] + 0.8 if len(y) else 1, -1.0)
+    ax.set_xlabel("accuracy (%)")
+    ax.grid(axis="x", alpha=0.3)
     handles = [Line2D([], [], color="k", marker="x", ls="", label="paper")] + [
-        Line2D([], [], color=c, marker="o", lw=3, alpha=0.8, label=f"ours, {v} (95 % interval, kind in the table)")
-        for v, c in colours.items()] + [Line2D([], [], color="tab:gray", marker="o", lw=3, label="ours, not as specified")]
-    ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
+        Line2D([], [], color=c, marker="o", lw=3, alpha=0.8, label=f"ours: {v}") for v, c in colours.items()
+        if any(r["verdict"] == v for r in numeric)]
+    ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
+    note = ("Bars: our 95 % interval (its kind is named in the claim table; a search's maximum has none). "
+            + (f"Not drawn (not accuracies, or no number of ours): {', '.join(left_out)}." if left_out else ""))
+    fig.text(0.01, 0.01, textwrap.fill(note, 150), fontsize=6, color="0.3", va="bottom")
     ax.set_title(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
 
 

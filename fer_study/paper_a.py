@@ -125,6 +125,8 @@ def save_predictions(result: dict, path: Path) -> Path:
               "labels_sha256": np.asarray(_labels_sha(result["y_test"]))}
     for r in result["runs"]:
         arrays[f"probs_{r['model']}_seed{r['seed']}"] = r["probs"]
+    # Which trainings failed to train (so a re-evaluation leaves them out, as the first one did).
+    arrays["failed"] = np.asarray([f"{r['model']}_seed{r['seed']}" for r in result["runs"] if r.get("failed")], dtype=str)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_with(path, lambda tmp: np.savez_compressed(tmp, **arrays), suffix=".npz")
     return path
@@ -143,7 +145,9 @@ def load_predictions(path: Path, data: FERData) -> dict:
         y = label_map(classes)[data.labels[z["test_index"]]]
         if _labels_sha(y) != str(z["labels_sha256"]):
             raise ValueError(f"{path}: the test labels in this data differ from those the predictions were made on")
-        runs = [{"model": key.split("_")[1], "seed": int(key.split("seed")[1]), "probs": z[key]}
+        failed = set(z["failed"].tolist()) if "failed" in z.files else set()
+        runs = [{"model": key.split("_")[1], "seed": int(key.split("seed")[1]), "probs": z[key],
+                 "failed": key[len("probs_"):] in failed}
                 for key in z.files if key.startswith("probs_")]
         return {"test_index": z["test_index"], "y_test": y, "classes": classes, "runs": runs}
 
@@ -168,7 +172,11 @@ def evaluate(result: dict, cfg: Mapping) -> dict:
     headline = {}
     failed = {(r["model"], r["seed"]) for r in result["runs"] if r.get("failed")}
     per_run["trained"] = [(m, sd) not in failed for m, sd in zip(per_run["model"], per_run["seed"])]
-    for model, g in per_run[per_run["trained"]].groupby("model"):
+    for model, g in per_run.groupby("model"):
+        # Only the trainings that trained are averaged; a model none of whose seeds trained keeps
+        # its numbers for the record, flagged, and the claims read the flag (never a result).
+        all_failed = not g["trained"].any()
+        g = g if all_failed else g[g["trained"]]
         first = int(g["seed"].iloc[0])  # the first seed that trained
         p = preds[(model, first)]
         h = {col: metrics.mean_std(g[col]) for col in
@@ -182,7 +190,7 @@ def evaluate(result: dict, cfg: Mapping) -> dict:
                "macro_f1": boot(y, p, lambda t, q: metrics.report(metrics.confusion(t, q, k))["macro"]["f1"])}
         for col, ci in cis.items():
             h[col]["ci95"], h[col]["ci_seed"] = [float(c) for c in ci], first
-        runs = [r for r in result["runs"] if r["model"] == model and "history" in r and not r.get("failed")]
+        runs = [r for r in result["runs"] if r["model"] == model and "history" in r and (all_failed or not r.get("failed"))]
         if runs:  # the curves' end points (paper A quotes them for Fig. 8 and 9)
             h["final_train_accuracy"] = metrics.mean_std([r["history"]["accuracy"][-1] for r in runs])
             h["final_val_accuracy"] = metrics.mean_std([r["history"]["val_accuracy"][-1] for r in runs])
@@ -196,6 +204,8 @@ def evaluate(result: dict, cfg: Mapping) -> dict:
             if isinstance(h[col], dict) and "mean" in h[col]:
                 h[col] = metrics.with_interval(h[col])
         h["confusion_seed%d" % first] = metrics.confusion(y, p, k).tolist()
+        h["failed_to_train"] = bool(all_failed)
+        h["confusion"], h["confusion_seed"] = h["confusion_seed%d" % first], first
         headline[model] = h
     pairs = [(("basic", sd), ("improved", sd)) for sd in sorted({s for _, s in preds})
              if ("basic", sd) in preds and ("improved", sd) in preds and ("basic", sd) not in failed

@@ -126,7 +126,7 @@ def fitness(genes: list, task: Task, data: FERData | None = None) -> dict[str, A
     in-process calls (a worker loads its own). Returns fitness (= accuracy) and timings."""
     t0 = time.time()
     d = _dataset(task, data)
-    store = RunStore(task.store_root, log=lambda m: None)
+    store = RunStore(task.store_root, log=lambda m: None, progress=False)  # the search shows its own progress
     run = store.run(genome_request(genes, task, d.source), d.images, d.labels)
     y = d.labels[task.select]
     probs = run.probs_val
@@ -261,6 +261,7 @@ def summarize_runs(result: dict, cfg: Mapping) -> dict:
     out = metrics.mean_std([r["accuracy"] for r in ok])
     out["per_seed"] = {r["seed"]: r["accuracy"] for r in result["runs"]}
     out["failed_seeds"] = [r["seed"] for r in result["runs"] if r.get("failed")]
+    out["failed_to_train"] = len(out["failed_seeds"]) == len(result["runs"])  # the claims read this flag
     out["ci95"] = [float(c) for c in metrics.bootstrap_ci(
         result["y_test"], first["probs"].argmax(1), n_boot=cfg["b_bootstrap"], seed=cfg["seed"])]
     out["ci_seed"] = first["seed"]

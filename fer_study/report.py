@@ -14,6 +14,10 @@ from .core import atomic, provenance
 from .core.paths import results_dir
 
 
+class MixedOutputsError(ValueError):
+    """An output folder that already holds another profile's or another dataset's results."""
+
+
 class Outputs:
     """Files one notebook writes under results/<profile>/, each stamped with data and profile."""
 
@@ -23,11 +27,27 @@ class Outputs:
         self.cfg = cfg
         self.data = dict(data_provenance)
         self.root = self.root_for(cfg, out_dir)
+        self._refuse_mixing()
         for sub in ("figures", "tables", "summaries"):
             try:
                 (self.root / sub).mkdir(parents=True, exist_ok=True)
             except OSError as err:
                 raise atomic.OutputError(self.root / sub, err) from None
+
+    def _refuse_mixing(self) -> None:
+        """One output folder holds one profile on one dataset: a summary already there from other
+        data or another profile stops this notebook before it writes anything."""
+        for path in sorted((self.root / "summaries").glob("*.json")):
+            try:
+                other = json.loads(path.read_text())
+                theirs = (other["profile"], other["data"]["sha256"])
+            except (ValueError, KeyError, TypeError, OSError):
+                continue  # an unreadable summary is reported by whoever reads it
+            ours = (self.cfg["profile"], self.data["sha256"])
+            if theirs != ours:
+                raise MixedOutputsError(
+                    f"{path}: written by profile '{theirs[0]}' on data {theirs[1][:12]}, but this run is profile "
+                    f"'{ours[0]}' on data {ours[1][:12]}; use another output folder (--out) or empty this one")
 
     @staticmethod
     def root_for(cfg: Mapping[str, Any], out_dir: str | os.PathLike | None = None) -> Path:
@@ -52,18 +72,23 @@ class Outputs:
             paths.append(p)
         return paths
 
-    def table(self, df: pd.DataFrame, name: str, index: bool = True, latex: bool = False) -> list[Path]:
-        """Save `df` as tables/<name>.csv and .md (and .tex if asked); Markdown and LaTeX note data and profile."""
+    def table(self, df: pd.DataFrame, name: str, index: bool = True, latex: bool = False,
+              latex_columns: list[str] | None = None) -> list[Path]:
+        """Save `df` as tables/<name>.csv (full precision) and .md (and .tex if asked: only
+        `latex_columns` when given, so a wide table still fits a page); Markdown and LaTeX note
+        data and profile."""
+        from . import latex as tex
+
         csv = self.root / "tables" / f"{name}.csv"
         md = self.root / "tables" / f"{name}.md"
         atomic.write_text(csv, df.to_csv(index=index))
         atomic.write_text(md, df.to_markdown(index=index) + f"\n\n_{self.stamp}_\n")
         paths = [csv, md]
         if latex:
-            tex = self.root / "tables" / f"{name}.tex"
-            body = df.to_latex(index=index, escape=True, longtable=False)
-            atomic.write_text(tex, f"% {self.stamp}\n{body}")
-            paths.append(tex)
+            path = self.root / "tables" / f"{name}.tex"
+            body = df[latex_columns] if latex_columns else df
+            atomic.write_text(path, tex.table(body, index=index, stamp=self.stamp))
+            paths.append(path)
         return paths
 
     # Bump when the facts' layout changes (fields added, renamed or moved): readers can tell a

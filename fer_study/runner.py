@@ -70,6 +70,7 @@ def _run_locked(profile, cfg, dataset, out: Path, todo: list[Path], overrides, l
     record: dict[str, Any] = {
         "profile": profile, "seed": cfg["seed"], "settings": dict(cfg), "overrides": dict(overrides or {}),
         "data": dataset.provenance(), "command": command_line(), "notebooks": [], "status": "running",
+        "out": str(out),
     }
     # Absolute: papermill runs each notebook with notebooks/ as its working directory.
     parameters = {"profile": profile, "data": str(Path(dataset.source).resolve()) if not dataset.is_demo else "demo",
@@ -77,7 +78,8 @@ def _run_locked(profile, cfg, dataset, out: Path, todo: list[Path], overrides, l
     started = time.time()
     try:
         for i, nb in enumerate(todo, 1):
-            log(f"[{i}/{len(todo)}] {nb.name} (profile {profile}) ...")
+            elapsed = time.time() - started
+            log(f"[{i}/{len(todo)}] {nb.name} (profile {profile}; {elapsed / 60:.0f} min so far) ...")
             t0 = time.time()
             target = out / "notebooks" / nb.name
             try:

@@ -30,7 +30,7 @@ def section(run_dir: Path) -> str:
         f"commit `{(git['commit'] or '')[:10]}`{' (dirty tree)' if git['dirty'] else ''}, "
         f"{m['cpus']} CPU cores ({m['processor']}, {m['platform']}), wall time **{run['wall_seconds'] / 60:.0f} min** "
         f"({times}). Command:", "",
-        "```bash", "FER2013_PATH=../shared/data/fer2013.zip python3 tasks.py study --profile cpu", "```", "",
+        "```bash", "FER2013_PATH=/path/to/fer2013.zip python3 tasks.py study --profile cpu", "```", "",
         f"The `{run['profile']}` profile reduces the papers' budgets (every reduction is listed in "
         f"`{rel}/run.json` under `settings.reductions`), so a verdict here is a verdict on that budget.", "",
         "Verdicts: " + ", ".join(f"{v} **{k}**" for k, v in verdicts.items()) + ".", "",

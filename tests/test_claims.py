@@ -173,3 +173,11 @@ def test_the_generations_trend_is_tested_on_the_mean_and_needs_a_search_that_can
     assert claims.verdict(c, facts, {"05_ga_search": {"reductions": {}}})["verdict"] == claims.NOT_REPRODUCED
     gens[2]["mean"] = 0.25
     assert claims.verdict(c, facts, {"05_ga_search": {"reductions": {}}})["verdict"] == claims.REPRODUCED
+
+
+def test_a_model_that_failed_to_train_gives_no_verdict_on_its_numbers():
+    c = next(c for c in claims.REGISTRY if c.id == "A3")
+    facts = {"03_basic_vs_improved": {"paper_a_split": {"headline": {"improved": {
+        "failed_to_train": True, "top1": {"mean": 0.25, "std": 0.0, "n": 1, "values": [0.25]}}}}}}
+    r = claims.verdict(c, facts)
+    assert r["verdict"] == claims.INCONCLUSIVE and "failed to train" in r["why"]

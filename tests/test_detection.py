@@ -60,7 +60,7 @@ def test_not_an_image_names_the_file(tmp_path, model_file, capsys):
     assert cli.main(["detect", str(bad), "--model", str(model_file), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "notes.jpg: not a readable image" in err
-    assert cli.main(["detect", str(tmp_path / "missing.png"), "--model", str(model_file)]) == 2
+    assert cli.main(["detect", str(tmp_path / "missing.png"), "--model", str(model_file), "--out", str(tmp_path / "o")]) == 2
     assert "missing.png: no such file" in capsys.readouterr().err
 
 
@@ -72,7 +72,7 @@ def test_not_a_video_names_the_file(tmp_path, model_file, capsys):
 
 
 def test_unknown_model_and_class_mismatch(tmp_path, astronaut, model_file, capsys):
-    assert cli.main(["detect", str(astronaut), "--model", "no-such-model"]) == 2
+    assert cli.main(["detect", str(astronaut), "--model", "no-such-model", "--out", str(tmp_path / "o")]) == 2
     assert "unknown model 'no-such-model'" in capsys.readouterr().err
-    assert cli.main(["detect", str(astronaut), "--model", str(model_file), "--classes", "happy,sad"]) == 2
+    assert cli.main(["detect", str(astronaut), "--model", str(model_file), "--classes", "happy,sad", "--out", str(tmp_path / "o")]) == 2
     assert "predicts angry,happy,neutral,sad, not the classes asked for" in capsys.readouterr().err

@@ -197,3 +197,15 @@ def test_a_dead_kernel_is_reported_as_a_dead_kernel(tmp_path, monkeypatch):
         runner.run(profile="smoke", data="demo", out=tmp_path / "out", log=lambda s: None)
     run = json.loads((tmp_path / "out" / "run.json").read_text())  # still a whole, valid record
     assert run["status"] == "failed"
+
+
+def test_an_output_folder_refuses_to_mix_profiles_or_data(tmp_path):
+    from fer_study import profiles, report
+
+    smoke = profiles.resolve("smoke")
+    report.Outputs("01_x", smoke, {"sha256": "a" * 64, "data_label": "demo"}, tmp_path).summary({"n": 1})
+    report.Outputs("02_x", smoke, {"sha256": "a" * 64, "data_label": "demo"}, tmp_path)  # same: fine
+    with pytest.raises(report.MixedOutputsError, match=r"01_x.json: written by profile 'smoke' on data aaaaaaaaaaaa"):
+        report.Outputs("02_x", smoke, {"sha256": "b" * 64, "data_label": "other"}, tmp_path)
+    with pytest.raises(report.MixedOutputsError, match="profile 'cpu'"):
+        report.Outputs("02_x", profiles.resolve("cpu"), {"sha256": "a" * 64, "data_label": "demo"}, tmp_path)

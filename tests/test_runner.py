@@ -69,3 +69,37 @@ def test_a_failing_notebook_names_itself_and_keeps_the_partial_copy(tmp_path, mo
     assert "01_broken.ipynb failed in cell" in msg and "ValueError: boom" in msg
     assert (tmp_path / "out" / "notebooks" / "01_broken.ipynb").exists()
     assert json.loads((tmp_path / "out" / "run.json").read_text())["status"] == "failed"
+
+
+NOISE = ("oneDNN", "absl::", "IPKernelApp", "TCP without encryption", "DeprecationWarning", "cpu_feature_guard")
+
+
+def test_a_run_prints_no_framework_noise_and_ends_naming_its_results(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "fer_study", "run", "--profile", "smoke", "--data", "demo",
+                           "--only", "02", "03", "--out", str(tmp_path)], capture_output=True, text=True, timeout=900)
+    console = done.stdout + done.stderr
+    assert done.returncode == 0, console[-3000:]
+    assert not [w for w in NOISE if w in console], console
+    assert done.stdout.strip().splitlines()[-1] == f"results: {tmp_path} (what ran: {tmp_path / 'run.json'})"
+    executed = (tmp_path / "notebooks" / "03_basic_vs_improved.ipynb").read_text()
+    assert not [w for w in NOISE if w in executed]
+
+
+def test_the_report_of_a_run_links_only_what_exists(tmp_path):
+    from urllib.parse import urlparse
+
+    from fer_study import site
+
+    record = runner.run(profile="smoke", data="demo", out=tmp_path, only=["01", "02"], log=lambda s: None)
+    index = site.build(record["out"])
+    hrefs = site.links(index)
+    assert any(h.startswith("notebooks/02_downsampling.html") for h in hrefs)
+    assert any(h.endswith("01_counts.png") for h in hrefs)
+    for h in hrefs:
+        target = (index.parent / urlparse(h).path).resolve()
+        assert target.exists(), h
+    text = index.read_text()
+    assert "profile <b>smoke</b>" in text and "demo data, not FER2013" in text

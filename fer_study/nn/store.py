@@ -31,6 +31,7 @@ import keras
 import numpy as np
 
 from ..core import atomic, provenance
+from ..core.progress import Progress
 from . import architectures, health
 from .fit import TRAINING_VERSION, FitSettings, fit, predict
 
@@ -183,8 +184,9 @@ def execute_remote(request: TrainRequest, checkpoint: str | None) -> Payload:
 class RunStore:
     """The entries under one folder; counts what it trained and what it loaded."""
 
-    def __init__(self, root: str | os.PathLike, log: Callable[[str], None] = print):
+    def __init__(self, root: str | os.PathLike, log: Callable[[str], None] = print, progress: bool = True):
         self.root = Path(root)
+        self.progress = progress  # a progress line per training (epochs, time left); off inside searches
         self.partial = self.root / ".partial"
         self.log = log
         self.trained: list[str] = []  # keys trained by this instance, in order
@@ -231,7 +233,13 @@ class RunStore:
         if found is not None:
             return found
         ckpt = self.checkpoint_path(request.key)
-        payload = execute(request, images, labels, ckpt, on_epoch=on_epoch)
+        with Progress(request.fit.epochs, f"training {request.purpose or request.key}", enabled=self.progress) as bar:
+            def epoch_done(epoch: int, rec: dict) -> None:
+                bar.update(epoch - bar.done, note=f"validation accuracy {rec.get('val_accuracy', float('nan')):.3f}")
+                if on_epoch is not None:
+                    on_epoch(epoch, rec)
+
+            payload = execute(request, images, labels, ckpt, on_epoch=epoch_done)
         return self.put(request, payload, labels)
 
     def run_many(self, requests: Sequence[TrainRequest], images: np.ndarray, labels: np.ndarray,

@@ -24,6 +24,7 @@ from deap import base, tools
 
 from .. import genome as G
 from ..core import atomic
+from ..core.progress import Progress
 from .trial_log import SearchStateError, TrialLog, trial_key
 
 # 2: JSON (version 1 was a pickle, which runs code on load and cannot be read by other tools).
@@ -149,6 +150,7 @@ class GeneticSearch:
         self.context_key = trial_key({"context": self.context, "settings": settings.__dict__})
         self.executor = executor or InProcess()
         self.log = log
+        self.name = name
         self.evaluation_hook: Callable[[int], None] = lambda n: None  # tests use it to kill a search
         self._trained = 0
 
@@ -228,9 +230,12 @@ class GeneticSearch:
                 hits += 1
             elif all(G.key(ind) != G.key(t) for t in todo):
                 todo.append(ind)
+        bar = Progress(len(todo), f"{self.name} generation {state.generation}: genomes trained", every=1,
+                       enabled=bool(todo))
         for i, result in self.executor.run(self.fitness, [list(ind) for ind in todo]):
             rec = self.evaluations.append(self._cache_key(todo[i]), {"genome": list(todo[i])},
                                           {"generation": state.generation, **dict(result)})
+            bar.update(note=f"last fitness {rec['fitness']:.3f}")
             self._trained += 1
             state.generation_started = time.time() - started
             self.log(f"gen {state.generation}: {G.short(todo[i])} -> {rec['fitness']:.4f} ({rec.get('wall_seconds', 0):.0f} s)")
@@ -299,8 +304,10 @@ def random_search(space: G.Space, n: int, seed: int, fitness, folder, context=No
     ctx = dict(context or {})
     k = lambda g: trial_key({"genome": G.key(g), "context": ctx})
     todo = [g for g in genomes if k(g) not in trials.done()]
+    bar = Progress(len(todo), f"{name}: genomes trained", every=1, enabled=bool(todo))
     for i, result in (executor or InProcess()).run(fitness, todo):
         rec = trials.append(k(todo[i]), {"genome": todo[i]}, dict(result))
+        bar.update(note=f"last fitness {rec['fitness']:.3f}")
         log(f"random: {G.short(todo[i])} -> {rec['fitness']:.4f}")
     done = trials.done()
     return [{"draw": i, "genome": g, **{kk: v for kk, v in done[k(g)].items() if kk not in ("key", "params")}}

@@ -1,0 +1,35 @@
+"""Progress lines: how far, time so far, time left; one line per step only where nothing can be rewritten."""
+
+import io
+
+from fer_study.core.progress import Progress
+
+
+def test_a_log_file_gets_a_line_every_n_steps_and_at_the_end():
+    out = io.StringIO()
+    with Progress(25, "training x", every=10, stream=out) as bar:
+        for _ in range(25):
+            bar.update(note="val 0.5")
+    lines = out.getvalue().splitlines()
+    assert [l.split(":")[1].split("(")[0].strip() for l in lines] == ["10/25", "20/25", "25/25"]
+    assert "left" in lines[0] and "left" not in lines[-1] and lines[-1].endswith("· val 0.5")
+
+
+def test_a_terminal_line_is_rewritten_in_place():
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    out = Tty()
+    with Progress(3, "search", stream=out) as bar:
+        for _ in range(3):
+            bar.update()
+    text = out.getvalue()
+    assert text.count("\r") == 3 and text.endswith("\n") and text.count("\n") == 1
+
+
+def test_disabled_writes_nothing():
+    out = io.StringIO()
+    bar = Progress(3, "x", stream=out, enabled=False)
+    bar.update()
+    assert out.getvalue() == "" and bar.done == 1

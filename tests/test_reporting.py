@@ -1,0 +1,77 @@
+"""Notebook 07's tables from real (smoke, demo-data) summaries: every claim resolves, every table
+compiles as LaTeX and fits the page, and a summary missing a field fails loudly.
+
+The fixture is a smoke run's summaries on the demo data (no FER2013). Regenerate it after a change
+to the summaries' layout (report.Outputs.SCHEMA_VERSION):
+
+    fer-study run --profile smoke --data demo --out /tmp/smoke && cp /tmp/smoke/summaries/*.json tests/fixtures/smoke_summaries/
+"""
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from fer_study import claims, comparison, latex
+from fer_study.report import Outputs
+
+FIXTURE = Path(__file__).parent / "fixtures" / "smoke_summaries"
+
+
+@pytest.fixture()
+def summaries():
+    found = {}
+    for p in sorted(FIXTURE.glob("*.json")):
+        found[p.stem] = json.loads(p.read_text())
+    stale = [n for n, b in found.items() if b.get("schema_version") != Outputs.SCHEMA_VERSION]
+    assert not stale, f"regenerate tests/fixtures/smoke_summaries (schema {Outputs.SCHEMA_VERSION}): {stale}"
+    return found
+
+
+def test_every_claim_resolves_with_one_of_the_five_verdicts(summaries):
+    rows = claims.table(comparison.facts(summaries), comparison.settings(summaries))
+    assert len(rows) == len(claims.REGISTRY)
+    for row in rows:
+        assert row["verdict"] in claims.VERDICTS, row
+        if row["interval"] is not None:
+            assert row["interval kind"], row  # every interval is named
+
+
+def test_table4_prints_each_mean_inside_its_own_interval(summaries):
+    t4 = comparison.table4(summaries)
+    ours = t4[t4["ref"] == "this study"]
+    assert len(ours) >= 4
+    for _, r in ours.iterrows():
+        lo, hi = (float(x) for x in re.search(r"([\d.]+)–([\d.]+)$", r["source"]).groups())
+        assert lo - 0.05 <= r["test accuracy %"] <= hi + 0.05, r.to_dict()
+
+
+def test_a_summary_missing_a_field_fails_naming_field_and_file(summaries):
+    del summaries["03_basic_vs_improved"]["facts"]["paper_a_split"]["headline"]["improved"]["top1"]
+    with pytest.raises(claims.ClaimDataError, match=r"summaries/03_basic_vs_improved.json: no field 'top1'"):
+        comparison.claim_table(summaries)
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed (Debian: texlive-latex-recommended)")
+def test_every_latex_table_of_notebook_07_compiles_and_fits(summaries, tmp_path):
+    tables = {
+        "claims": comparison.claim_table(summaries)[["id", "claim", "paper", "ours", "95% interval", "verdict"]],
+        "table4": comparison.table4(summaries), "audit": comparison.audit_table(summaries).round(4),
+        "compute": comparison.compute_table(summaries), "inconsistencies": comparison.inconsistencies(summaries),
+    }
+    sens = comparison.sensitivity_table(summaries["06_controls"]["facts"])
+    if sens is not None:
+        tables["sensitivity"] = sens[["paper", "reading", "test top-1", "final val accuracy", "most dead ReLU layer", "trained"]]
+    for name, df in tables.items():
+        (tmp_path / f"{name}.tex").write_text(latex.table(df, stamp="fixture"))
+        (tmp_path / "doc.tex").write_text("\\documentclass{article}\n\\usepackage{booktabs,tabularx,array}\n"
+                                          "\\begin{document}\n\\input{%s.tex}\n\\end{document}\n" % name)
+        done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+        log = (tmp_path / "doc.log").read_text(errors="replace")
+        assert done.returncode == 0, (name, log[-2000:])
+        overfull = [float(x) for x in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+        assert not [x for x in overfull if x > 1.0], (name, overfull)
