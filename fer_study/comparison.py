@@ -210,3 +210,15 @@ def reference_lines(summaries: dict[str, dict]) -> dict:
         chance["paper B (majority class)"] = power["paper"]["chance"]
     earlier = [a for ref, _, a in claims.PAPER_B["table4"] if ref != "paper B"]
     return {"chance": chance, "best_published": max(earlier) / 100}
+
+
+def forensic_table(summaries: dict[str, dict]) -> pd.DataFrame | None:
+    """Notebooks 03 and 05's protocol slips side by side: what each would report from our runs,
+    the paper's figure it comes closest to, and whether it can produce it."""
+    rows = []
+    for name, paper in (("03_basic_vs_improved", "A"), ("05_ga_search", "B")):
+        for r in summaries.get(name, {}).get("facts", {}).get("forensics", []) or []:
+            rows.append({"paper": paper, **r})
+    if not rows:
+        return None
+    return pd.DataFrame(rows)

@@ -93,7 +93,7 @@ class Outputs:
 
     # Bump when the facts' layout changes (fields added, renamed or moved): readers can tell a
     # summary written before the change (claims, notebook 07, the README script) and say so.
-    SCHEMA_VERSION = 2
+    SCHEMA_VERSION = 3
 
     def summary(self, facts: Mapping[str, Any]) -> Path:
         """Write summaries/<notebook>.json: the facts plus settings and provenance."""
