@@ -53,8 +53,21 @@ def ensure_environment() -> None:
     subprocess.run(pip + ["-r", str(ROOT / "requirements.lock")], check=True)
     subprocess.run(pip + ["--no-deps", "-e", str(ROOT)], check=True)
     _say("registering the Jupyter kernel 'fer-study' in .venv")
-    subprocess.run([str(PY), "-m", "ipykernel", "install", "--sys-prefix", "--name", "fer-study",
-                    "--display-name", "Python (fer-study)"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(PY),
+            "-m",
+            "ipykernel",
+            "install",
+            "--sys-prefix",
+            "--name",
+            "fer-study",
+            "--display-name",
+            "Python (fer-study)",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     STAMP.write_text(key + "\n")
 
 
@@ -65,6 +78,11 @@ def study(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     ensure_environment()
+    code = ["fer_study", "tests", "benchmarks", "scripts", "tasks.py"]
+    _say("ruff (lint and format) and the layer contract (import-linter, pyproject.toml)")
+    lint = subprocess.run([str(BIN / "ruff"), "check", *code], cwd=ROOT).returncode
+    lint |= subprocess.run([str(BIN / "ruff"), "format", "--check", *code], cwd=ROOT).returncode
+    lint |= subprocess.run([str(BIN / "lint-imports")], cwd=ROOT).returncode
     _say("unit tests (tests/)")
     unit = subprocess.run([str(PY), "-m", "pytest", "tests", *args], cwd=ROOT).returncode
     # nbval re-executes the committed notebooks on the demo data (whatever FER2013_PATH says), so
@@ -72,10 +90,26 @@ def test(args: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="fer-study-nbval-") as scratch:
         env = dict(os.environ, FER2013_PATH="demo", FER_STUDY_OUT=scratch)
         _say("nbval over notebooks/ (demo data, smoke profile)")
-        nb = subprocess.run([str(PY), "-m", "pytest", "--nbval-lax", "--nbval-current-env",
-                             "-p", "no:cacheprovider", "notebooks", *args], cwd=ROOT, env=env).returncode
-    _say(f"unit tests: {'passed' if unit == 0 else 'FAILED'}; notebooks: {'passed' if nb == 0 else 'FAILED'}")
-    return unit or nb
+        nb = subprocess.run(
+            [
+                str(PY),
+                "-m",
+                "pytest",
+                "--nbval-lax",
+                "--nbval-current-env",
+                "-p",
+                "no:cacheprovider",
+                "notebooks",
+                *args,
+            ],
+            cwd=ROOT,
+            env=env,
+        ).returncode
+    _say(
+        f"lint and layers: {'passed' if lint == 0 else 'FAILED'}; unit tests: {'passed' if unit == 0 else 'FAILED'}; "
+        f"notebooks: {'passed' if nb == 0 else 'FAILED'}"
+    )
+    return lint or unit or nb
 
 
 def lab(args: list[str]) -> int:

@@ -7,17 +7,20 @@ import json
 import sys
 from pathlib import Path
 
-from . import profiles
+from fer_study.core import profiles
 
 
 def _data_info(args: argparse.Namespace) -> int:
-    from .data import load
-    from .data.integrity import duplicates
+    from fer_study.data import load
+    from fer_study.data.integrity import duplicates
 
     d = load(args.data, skip_bad=args.skip_bad, verbose=False)
     dup = duplicates(d.images, d.splits)
     info = {
-        "source": d.source, "format": d.format, "sha256": d.sha256, "is_demo": d.is_demo,
+        "source": d.source,
+        "format": d.format,
+        "sha256": d.sha256,
+        "is_demo": d.is_demo,
         "counts": d.counts(),
         "duplicates": {k: {kk: vv for kk, vv in v.items() if kk != "members"} for k, v in dup.items()},
         "count_differences": d.count_differences(),
@@ -26,17 +29,21 @@ def _data_info(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info))
         return 0
-    from .exploration import counts_frame
+    from fer_study.experiments.exploration import counts_frame
 
     print(f"source:  {d.source}{'  (DEMO DATA, NOT FER2013)' if d.is_demo else ''}")
     print(f"format:  {d.format}\nsha256:  {d.sha256}\nimages:  {len(d)}")
     print(counts_frame(d).to_string())
     diffs = info["count_differences"]
-    print(f"counts: {'match the official FER2013 counts' if not diffs else f'{len(diffs)} cell(s) differ from the official FER2013 counts'}")
+    print(
+        f"counts: {'match the official FER2013 counts' if not diffs else f'{len(diffs)} cell(s) differ from the official FER2013 counts'}"
+    )
     for x in diffs:
         print(f"  {x['split']}/{x['class']}: found {x['found']}, official {x['expected']} ({x['difference']:+d})")
     for kind, v in info["duplicates"].items():
-        print(f"{kind} duplicates: {v['groups']} groups, {v['images']} images; across splits: {v['groups_across_splits']}")
+        print(
+            f"{kind} duplicates: {v['groups']} groups, {v['images']} images; across splits: {v['groups_across_splits']}"
+        )
     if d.skipped:
         print(f"skipped {len(d.skipped)} bad item(s):")
         for w, p in d.skipped[:20]:
@@ -45,7 +52,7 @@ def _data_info(args: argparse.Namespace) -> int:
 
 
 def _data_fetch(args: argparse.Namespace) -> int:
-    from .fetch import fetch
+    from fer_study.data.fetch import fetch
 
     path = fetch(force=args.force)
     print(f"FER2013 is at {path}")
@@ -56,8 +63,8 @@ def _runs(args: argparse.Namespace) -> int:
     """List a results folder's stored trainings; with --prune, delete those no summary uses."""
     from pathlib import Path
 
-    from .core.paths import results_dir
-    from .nn.store import RunStore, referenced_keys
+    from fer_study.core.paths import results_dir
+    from fer_study.nn.store import RunStore, referenced_keys
 
     root = Path(args.out) if args.out else results_dir(args.profile)
     store = RunStore(root / "runs")
@@ -66,14 +73,21 @@ def _runs(args: argparse.Namespace) -> int:
     for e in entries:
         mark = "" if e["key"] in used else "  (not used by any summary)"
         state = "ok" if e["trained"] else "FAILED TO TRAIN"
-        print(f"{e['key']}  {e['arch']:<14} {e['epochs']:>4} ep {e['seconds'] / 60:7.1f} min  "
-              f"{e['bytes'] / 2**20:6.2f} MiB  {state:<15} {e['purpose']}{mark}")
+        print(
+            f"{e['key']}  {e['arch']:<14} {e['epochs']:>4} ep {e['seconds'] / 60:7.1f} min  "
+            f"{e['bytes'] / 2**20:6.2f} MiB  {state:<15} {e['purpose']}{mark}"
+        )
     total = sum(e["seconds"] for e in entries)
-    print(f"{len(entries)} stored trainings in {store.root}: {total / 3600:.2f} h of training, "
-          f"{sum(e['bytes'] for e in entries) / 2**20:.1f} MiB; {sum(e['key'] in used for e in entries)} used by the summaries")
+    print(
+        f"{len(entries)} stored trainings in {store.root}: {total / 3600:.2f} h of training, "
+        f"{sum(e['bytes'] for e in entries) / 2**20:.1f} MiB; {sum(e['key'] in used for e in entries)} used by the summaries"
+    )
     if args.prune:
         if not used:
-            print("fer-study: error: no summary names its runs here (run the study first); nothing pruned", file=sys.stderr)
+            print(
+                "fer-study: error: no summary names its runs here (run the study first); nothing pruned",
+                file=sys.stderr,
+            )
             return 2
         gone = store.prune(used, dry_run=args.dry_run)
         print(f"{'would delete' if args.dry_run else 'deleted'} {len(gone)} entries no current summary uses")
@@ -87,22 +101,29 @@ def _profiles(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .runner import run
+    from fer_study.runner import run
 
-    record = run(profile=args.profile, data=args.data, out=args.out, only=args.only,
-                 overrides=profiles.parse_assignments(args.set or []))
-    from . import site
+    record = run(
+        profile=args.profile,
+        data=args.data,
+        out=args.out,
+        only=args.only,
+        overrides=profiles.parse_assignments(args.set or []),
+    )
+    from fer_study.reporting import site
 
     index = site.build(record["out"])
-    print(f"study finished in {record['wall_seconds']:.0f} s (profile {record['profile']}, "
-          f"data {record['data']['data_label']}); browsable report: {index}")
+    print(
+        f"study finished in {record['wall_seconds']:.0f} s (profile {record['profile']}, "
+        f"data {record['data']['data_label']}); browsable report: {index}"
+    )
     print(f"results: {record['out']} (what ran: {Path(record['out']) / 'run.json'})")
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
-    from . import site
-    from .core.paths import results_dir
+    from fer_study.core.paths import results_dir
+    from fer_study.reporting import site
 
     index = site.build(Path(args.out) if args.out else results_dir(args.profile))
     print(f"report: {index}")
@@ -116,12 +137,15 @@ def _detect(args: argparse.Namespace) -> int:
     import re
     from pathlib import Path
 
-    from . import detection, saved_models
+    from fer_study.experiments import detection
+    from fer_study.nn import saved_models
 
     model, meta = saved_models.load(args.model)
     classes = meta["classes"]
     if args.classes and [c.strip() for c in args.classes.split(",")] != classes:
-        raise ValueError(f"model {meta['file']} predicts {','.join(classes)}, not the classes asked for ({args.classes})")
+        raise ValueError(
+            f"model {meta['file']} predicts {','.join(classes)}, not the classes asked for ({args.classes})"
+        )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     detector = detection.Detector(min_neighbours=args.min_neighbours)
@@ -134,8 +158,15 @@ def _detect(args: argparse.Namespace) -> int:
                 annotated = out / f"{stem}_annotated.png"
                 detection.annotate(frame, res).save(annotated)
                 for i, face in enumerate(res["faces"]):
-                    rec = {"source": label, "face": i, **face, "model": meta["name"], "model_file": meta["file"],
-                           "annotated": str(annotated), "seconds": res["seconds"]}
+                    rec = {
+                        "source": label,
+                        "face": i,
+                        **face,
+                        "model": meta["name"],
+                        "model_file": meta["file"],
+                        "annotated": str(annotated),
+                        "seconds": res["seconds"],
+                    }
                     log.write(json.dumps(rec) + "\n")
                     records.append(rec)
                 n_faces += len(res["faces"])
@@ -191,8 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     det = sub.add_parser("detect", help="find faces in photos, videos or a camera and classify their expression")
     det.add_argument("paths", nargs="+", metavar="PATH", help="image or video files, or a camera index (0, 1, ...)")
-    det.add_argument("--model", default="improved-cnn",
-                     help="a saved model's name (improved-cnn, basic-cnn, ga-best, ...) or a .keras file")
+    det.add_argument(
+        "--model",
+        default="improved-cnn",
+        help="a saved model's name (improved-cnn, basic-cnn, ga-best, ...) or a .keras file",
+    )
     det.add_argument("--out", default="detections", help="folder for annotated images and detections.jsonl")
     det.add_argument("--json", action="store_true", help="print every face record as JSON")
     det.add_argument("--every", type=int, default=10, help="every N-th frame of a video or camera")
@@ -205,17 +239,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .core.atomic import OutputError
-    from .core.lock import FolderLocked
-    from .data import DataError
-    from .fetch import FetchError
-    from .runner import NotebookFailed
-    from .saved_models import ModelNotFound
+    from fer_study.core.atomic import OutputError
+    from fer_study.core.lock import FolderLocked
+    from fer_study.data import DataError
+    from fer_study.data.fetch import FetchError
+    from fer_study.nn.saved_models import ModelNotFound
+    from fer_study.runner import NotebookFailed
 
     try:
         return args.func(args)
-    except (DataError, FetchError, NotebookFailed, profiles.ProfileError, ValueError, ModelNotFound, OutputError,
-            FolderLocked, FileNotFoundError) as err:
+    except (
+        DataError,
+        FetchError,
+        NotebookFailed,
+        profiles.ProfileError,
+        ValueError,
+        ModelNotFound,
+        OutputError,
+        FolderLocked,
+        FileNotFoundError,
+    ) as err:
         # One line naming the file and the problem; no chained tracebacks.
         print(f"fer-study: error: {err}", file=sys.stderr)
         return 2 if not isinstance(err, NotebookFailed) else 1

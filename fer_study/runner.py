@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
-from .core import atomic, provenance
-from .core.lock import FolderLock
-from .core.paths import notebooks_dir, results_dir
-from .data import load
-from .profiles import resolve
+from fer_study.core import atomic, provenance
+from fer_study.core.lock import FolderLock
+from fer_study.core.paths import notebooks_dir, results_dir
+from fer_study.core.profiles import resolve
+from fer_study.data import load
 
 
 class NotebookFailed(RuntimeError):
@@ -33,14 +34,19 @@ def notebooks(only: list[str] | None = None) -> list[Path]:
 
 def default_profile(data: str | None) -> str:
     """smoke on demo data, cpu on a real FER2013."""
-    from .data import resolve_path
+    from fer_study.data import resolve_path
 
     return "smoke" if resolve_path(data)[1] else "cpu"
 
 
-def run(profile: str | None = None, data: str | None = None, out: str | Path | None = None,
-        only: list[str] | None = None, overrides: Mapping[str, Any] | None = None,
-        log: Callable[[str], None] = print) -> dict:
+def run(
+    profile: str | None = None,
+    data: str | None = None,
+    out: str | Path | None = None,
+    only: list[str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    log: Callable[[str], None] = print,
+) -> dict:
     """Execute the notebooks into `out` (default results/<profile>/) and return the run record."""
     profile = profile or default_profile(data)
     cfg = resolve(profile, overrides)  # fails early on an unknown profile or key
@@ -54,8 +60,10 @@ def run(profile: str | None = None, data: str | None = None, out: str | Path | N
     except OSError as err:
         raise atomic.OutputError(out, err) from None
     if lock.taken_over is not None:
-        log(f"took over the lock of a run that is gone (pid {lock.taken_over.get('pid')}, "
-            f"started {lock.taken_over.get('started')}); its finished trainings are in {out / 'runs'}")
+        log(
+            f"took over the lock of a run that is gone (pid {lock.taken_over.get('pid')}, "
+            f"started {lock.taken_over.get('started')}); its finished trainings are in {out / 'runs'}"
+        )
     try:
         return _run_locked(profile, cfg, dataset, out, todo, overrides, log)
     finally:
@@ -68,13 +76,23 @@ def _run_locked(profile, cfg, dataset, out: Path, todo: list[Path], overrides, l
     except OSError as err:
         raise atomic.OutputError(out / "notebooks", err) from None
     record: dict[str, Any] = {
-        "profile": profile, "seed": cfg["seed"], "settings": dict(cfg), "overrides": dict(overrides or {}),
-        "data": dataset.provenance(), "command": command_line(), "notebooks": [], "status": "running",
+        "profile": profile,
+        "seed": cfg["seed"],
+        "settings": dict(cfg),
+        "overrides": dict(overrides or {}),
+        "data": dataset.provenance(),
+        "command": command_line(),
+        "notebooks": [],
+        "status": "running",
         "out": str(out),
     }
     # Absolute: papermill runs each notebook with notebooks/ as its working directory.
-    parameters = {"profile": profile, "data": str(Path(dataset.source).resolve()) if not dataset.is_demo else "demo",
-                  "out_dir": str(out.resolve()), "overrides": dict(overrides or {})}
+    parameters = {
+        "profile": profile,
+        "data": str(Path(dataset.source).resolve()) if not dataset.is_demo else "demo",
+        "out_dir": str(out.resolve()),
+        "overrides": dict(overrides or {}),
+    }
     started = time.time()
     try:
         for i, nb in enumerate(todo, 1):
@@ -118,8 +136,12 @@ def _execute(nb: Path, target: Path, parameters: dict) -> None:
     with atomic.replacing(target, suffix=".ipynb") as tmp:
         try:
             papermill.execute_notebook(
-                str(nb), str(tmp), parameters=parameters, cwd=str(nb.parent),
-                progress_bar=sys.stderr.isatty(), kernel_name="python3",
+                str(nb),
+                str(tmp),
+                parameters=parameters,
+                cwd=str(nb.parent),
+                progress_bar=sys.stderr.isatty(),
+                kernel_name="python3",
                 # The kernel's own start-up warnings (plain-TCP transport on localhost) are about
                 # Jupyter, not the study; errors still show.
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
@@ -136,8 +158,7 @@ def _describe_failure(nb: Path, target: Path, err: Exception) -> str:
     if isinstance(err, atomic.OutputError):
         return f"{nb.name}: {err}"
     if name == "DeadKernelError" or "Kernel died" in str(err):
-        return (f"{nb.name}: the notebook's kernel died (killed, or out of memory); partly executed notebook at "
-                f"{target}")
+        return f"{nb.name}: the notebook's kernel died (killed, or out of memory); partly executed notebook at {target}"
     cell = getattr(err, "cell_index", None)
     if cell is None and getattr(err, "exec_count", None) is not None:
         cell = err.exec_count

@@ -10,13 +10,15 @@ reductions against the papers) at the top of every notebook.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
-from . import profiles, report
-from .data import FERData, load
-from .nn.store import RunStore
-from .search import executors
+from fer_study.core import profiles
+from fer_study.data import FERData, load
+from fer_study.nn.store import RunStore
+from fer_study.reporting import report
+from fer_study.search import executors
 
 
 @dataclass
@@ -43,8 +45,14 @@ class Study:
             self._executor = None
 
 
-def setup(notebook: str, profile: str, data: str | os.PathLike | None, out_dir: str | os.PathLike | None = None,
-          overrides: Mapping[str, Any] | None = None, log: Callable[[str], None] = print) -> Study:
+def setup(
+    notebook: str,
+    profile: str,
+    data: str | os.PathLike | None,
+    out_dir: str | os.PathLike | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    log: Callable[[str], None] = print,
+) -> Study:
     """Resolve (and validate) the settings, load the data, open the outputs and the run store."""
     cfg = profiles.resolve(profile, overrides)
     dataset = load(data)

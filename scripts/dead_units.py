@@ -15,8 +15,9 @@ import argparse
 
 import numpy as np
 
-from fer_study import paper_a, profiles, sampling
-from fer_study.data import load
+from fer_study.core import profiles
+from fer_study.data import load, sampling
+from fer_study.experiments import paper_a
 from fer_study.nn import architectures, health
 from fer_study.nn.fit import FitSettings, fit
 
@@ -53,15 +54,29 @@ def main() -> None:
             def on_epoch(epoch, rec, rows=rows):
                 rows.append((epoch, rec["accuracy"]))
 
-            result = fit(lambda: architectures.improved_cnn(len(split.classes), **settings), x, y, None, None,
-                         FitSettings(epochs=args.epochs, batch_size=16, learning_rate=1e-3, seed=seed,
-                                     steps_per_execution=cfg["steps_per_execution"]), on_epoch=on_epoch)
+            result = fit(
+                lambda: architectures.improved_cnn(len(split.classes), **settings),
+                x,
+                y,
+                None,
+                None,
+                FitSettings(
+                    epochs=args.epochs,
+                    batch_size=16,
+                    learning_rate=1e-3,
+                    seed=seed,
+                    steps_per_execution=cfg["steps_per_execution"],
+                ),
+                on_epoch=on_epoch,
+            )
             dead = health.dead_fractions(result.model, x[probe])
             dense = [v for k, v in dead.items() if not k.startswith("conv")]
             for epoch, acc in rows:
                 last = epoch == rows[-1][0]
-                print(f"| {name} | {seed} | {epoch} | {acc:.3f} | {f'{dense[-1]:.0%}' if last and dense else ''} |",
-                      flush=True)
+                print(
+                    f"| {name} | {seed} | {epoch} | {acc:.3f} | {f'{dense[-1]:.0%}' if last and dense else ''} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

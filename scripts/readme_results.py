@@ -24,22 +24,34 @@ def section(run_dir: Path) -> str:
     m = run["provenance"]["machine"]
     times = ", ".join(f"{n['notebook'][:2]} {n['seconds'] / 60:.1f} min" for n in run["notebooks"])
     lines = [
-        START, "",
+        START,
+        "",
         f"From `{rel}/` — profile **{run['profile']}** ({run['settings']['description']}), data "
         f"**{run['data']['data_label']}** (`{Path(run['data']['source']).name}`, sha256 `{run['data']['sha256'][:16]}…`), "
         f"commit `{(git['commit'] or '')[:10]}`{' (dirty tree)' if git['dirty'] else ''}, "
         f"{m['cpus']} CPU cores ({m['processor']}, {m['platform']}), wall time **{run['wall_seconds'] / 60:.0f} min** "
-        f"({times}). Command:", "",
-        "```bash", "FER2013_PATH=/path/to/fer2013.zip python3 tasks.py study --profile cpu", "```", "",
+        f"({times}). Command:",
+        "",
+        "```bash",
+        "FER2013_PATH=/path/to/fer2013.zip python3 tasks.py study --profile cpu",
+        "```",
+        "",
         f"The `{run['profile']}` profile reduces the papers' budgets (every reduction is listed in "
-        f"`{rel}/run.json` under `settings.reductions`), so a verdict here is a verdict on that budget.", "",
-        "Verdicts: " + ", ".join(f"{v} **{k}**" for k, v in verdicts.items()) + ".", "",
-        claims[cols].to_markdown(index=False), "",
+        f"`{rel}/run.json` under `settings.reductions`), so a verdict here is a verdict on that budget.",
+        "",
+        "Verdicts: " + ", ".join(f"{v} **{k}**" for k, v in verdicts.items()) + ".",
+        "",
+        claims[cols].to_markdown(index=False),
+        "",
         f"Reasons and caveats per claim: [`{rel}/tables/07_claims.md`]({rel}/tables/07_claims.md); the papers' "
-        f"inconsistencies with their arithmetic: [`{rel}/tables/07_inconsistencies.md`]({rel}/tables/07_inconsistencies.md).", "",
-        f"![claims]({rel}/figures/07_claims.png)", "",
-        f"![GA progress]({rel}/figures/05_fitness_per_generation.png)", "",
-        f"![paper A training curves]({rel}/figures/03_curves.png)", "",
+        f"inconsistencies with their arithmetic: [`{rel}/tables/07_inconsistencies.md`]({rel}/tables/07_inconsistencies.md).",
+        "",
+        f"![claims]({rel}/figures/07_claims.png)",
+        "",
+        f"![GA progress]({rel}/figures/05_fitness_per_generation.png)",
+        "",
+        f"![paper A training curves]({rel}/figures/03_curves.png)",
+        "",
         END,
     ]
     return "\n".join(lines)

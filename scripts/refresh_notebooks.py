@@ -23,8 +23,13 @@ def main(only: list[str]) -> None:
                 continue
             print("executing", path.name, flush=True)
             nb = nbformat.read(path, as_version=4)
-            NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
-                           timeout=3600, extra_arguments=["--IPKernelApp.log_level=ERROR"]).execute()
+            NotebookClient(
+                nb,
+                kernel_name="python3",
+                resources={"metadata": {"path": str(path.parent)}},
+                timeout=3600,
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            ).execute()
             nbformat.write(nb, path)
 
 

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fer_study.demo import render_face
 from fer_study.core.labels import CLASS_TO_CSV_CODE, CLASSES, SPLITS
+from fer_study.data.demo import render_face
 
 # Captured before any test clears it: the real FER2013 copy for the tests that need one.
 REAL_FER2013 = os.environ.get("FER2013_PATH", "")

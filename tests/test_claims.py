@@ -1,12 +1,11 @@
 """The claims registry: every claim answered by a measurement or a stated reason; verdict rules."""
 
 import json
-from pathlib import Path
 
 import pytest
 
-from fer_study import claims, comparison
 from fer_study.core.paths import project_root
+from fer_study.reporting import claims, comparison
 
 
 def test_every_claim_has_a_measurement_or_a_reason():
@@ -25,14 +24,14 @@ def test_the_headline_claims_are_registered():
 
 
 def _curve(values_per_seed, k=5, delta=0.005, epochs=30, paper_epochs=100):
-    from fer_study import metrics
+    from fer_study.nn import metrics
 
     ev = metrics.curve_evidence(values_per_seed, k, delta)
     return {"val": ev, "train": ev, "epochs": epochs, "paper_epochs": paper_epochs}
 
 
 def _measure(values, ci=None):
-    from fer_study import metrics
+    from fer_study.nn import metrics
 
     m = metrics.mean_std(values)
     if ci:
@@ -71,8 +70,14 @@ def test_at_the_papers_budget_a_gap_is_not_reproduced_whatever_the_curve():
 
 def test_a_search_at_chance_is_inconclusive_not_failed():
     c = claims.Claim("G", "B", "g", 0.76, "fraction", "t", ("n", "best"), maximum=True, power=("n", "power"))
-    power = {"chance": 0.25, "n_evaluations": 20, "near_chance": 18, "near_chance_share": 0.9, "can_rank": False,
-             "budget": {"epochs": 2, "train_images": 5000, "filters_max": 32}}
+    power = {
+        "chance": 0.25,
+        "n_evaluations": 20,
+        "near_chance": 18,
+        "near_chance_share": 0.9,
+        "can_rank": False,
+        "budget": {"epochs": 2, "train_images": 5000, "filters_max": 32},
+    }
     r = claims.verdict(c, {"n": {"best": 0.29, "power": power}})
     assert r["verdict"] == claims.INCONCLUSIVE and "cannot rank" in r["why"]
     assert r["interval"] is None and "maximum" in r["interval kind"]  # no interval around a selected maximum
@@ -107,7 +112,11 @@ def test_a9_reads_5000_as_a_rounding():
 
 def test_a_claim_with_a_reason_is_never_called_reproduced():
     c = next(c for c in claims.REGISTRY if c.id == "A5")
-    facts = {"03_basic_vs_improved": {"paper_a_split": {"headline": {"basic": {"top1_200": {"mean": 0.767, "std": 0.0, "n": 1}}}}}}
+    facts = {
+        "03_basic_vs_improved": {
+            "paper_a_split": {"headline": {"basic": {"top1_200": {"mean": 0.767, "std": 0.0, "n": 1}}}}
+        }
+    }
     assert claims.verdict(c, facts)["verdict"] == claims.NOT_AS_SPECIFIED
 
 
@@ -130,7 +139,7 @@ REFERENCE = project_root() / "results" / "cpu"
 
 @pytest.mark.skipif(not (REFERENCE / "summaries" / "05_ga_search.json").exists(), reason="no committed reference run")
 def test_every_claim_resolves_against_the_committed_reference_run():
-    from fer_study.report import Outputs
+    from fer_study.reporting.report import Outputs
 
     summaries = comparison.load_summaries(REFERENCE)
     old = [n for n, b in summaries.items() if b.get("schema_version", 1) != Outputs.SCHEMA_VERSION]
@@ -154,8 +163,11 @@ def test_summaries_from_different_data_are_refused(tmp_path):
 
 
 def test_counts_are_derived_from_notebook_01():
-    counts = {"Training": {"angry": 10, "happy": 20, "fear": 5}, "PublicTest": {"angry": 1, "happy": 2, "fear": 1},
-              "PrivateTest": {"angry": 1, "happy": 1, "fear": 0}}
+    counts = {
+        "Training": {"angry": 10, "happy": 20, "fear": 5},
+        "PublicTest": {"angry": 1, "happy": 2, "fear": 1},
+        "PrivateTest": {"angry": 1, "happy": 1, "fear": 0},
+    }
     by_id = {c.id: c for c in claims.REGISTRY}
     r = claims.verdict(by_id["A12"], {"01_data_exploration": {"counts": counts}})
     assert r["ours"] == 41 and r["verdict"] == claims.NOT_REPRODUCED
@@ -165,8 +177,14 @@ def test_counts_are_derived_from_notebook_01():
 def test_the_generations_trend_is_tested_on_the_mean_and_needs_a_search_that_can_rank():
     c = next(c for c in claims.REGISTRY if c.id == "B8")
     gens = [{"mean": 0.20, "best": 0.3}, {"mean": 0.22, "best": 0.3}, {"mean": 0.21, "best": 0.3}]
-    weak = {"chance": 0.25, "n_evaluations": 20, "near_chance": 19, "near_chance_share": 0.95, "can_rank": False,
-            "budget": {"epochs": 3, "train_images": 8000, "filters_max": 32}}
+    weak = {
+        "chance": 0.25,
+        "n_evaluations": 20,
+        "near_chance": 19,
+        "near_chance_share": 0.95,
+        "can_rank": False,
+        "budget": {"epochs": 3, "train_images": 8000, "filters_max": 32},
+    }
     facts = {"05_ga_search": {"generations": {"paper": gens}, "search_power": {"paper": weak}}}
     assert claims.verdict(c, facts)["verdict"] == claims.INCONCLUSIVE
     facts["05_ga_search"]["search_power"]["paper"] = {**weak, "can_rank": True}
@@ -177,7 +195,14 @@ def test_the_generations_trend_is_tested_on_the_mean_and_needs_a_search_that_can
 
 def test_a_model_that_failed_to_train_gives_no_verdict_on_its_numbers():
     c = next(c for c in claims.REGISTRY if c.id == "A3")
-    facts = {"03_basic_vs_improved": {"paper_a_split": {"headline": {"improved": {
-        "failed_to_train": True, "top1": {"mean": 0.25, "std": 0.0, "n": 1, "values": [0.25]}}}}}}
+    facts = {
+        "03_basic_vs_improved": {
+            "paper_a_split": {
+                "headline": {
+                    "improved": {"failed_to_train": True, "top1": {"mean": 0.25, "std": 0.0, "n": 1, "values": [0.25]}}
+                }
+            }
+        }
+    }
     r = claims.verdict(c, facts)
     assert r["verdict"] == claims.INCONCLUSIVE and "failed to train" in r["why"]

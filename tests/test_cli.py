@@ -4,9 +4,8 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 from conftest import needs_fer2013, real_fer2013
+
 from fer_study import cli
 from fer_study.data.integrity import KNOWN_COUNTS
 
@@ -46,8 +45,12 @@ def test_unknown_set_key_is_an_error(capsys):
 
 @needs_fer2013
 def test_real_fer2013_info_matches_the_published_counts():
-    out = subprocess.run([sys.executable, "-m", "fer_study", "data", "info", "--data", str(real_fer2013()), "--json"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "fer_study", "data", "info", "--data", str(real_fer2013()), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     info = json.loads(out)
     assert info["counts"] == KNOWN_COUNTS
     assert info["sha256"] == FER2013_SHA256

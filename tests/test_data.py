@@ -6,12 +6,12 @@ import zipfile
 
 import numpy as np
 import pytest
+from conftest import encode, make_images, write_csv, write_folder, write_zip
 from PIL import Image
 
-from conftest import encode, make_images, write_csv, write_folder, write_zip
+from fer_study.core.labels import CLASS_INDEX, CLASSES, SPLITS
 from fer_study.data import DataError, load
 from fer_study.data import dataset as dataset_mod
-from fer_study.core.labels import CLASS_INDEX, CLASSES, SPLITS
 
 
 def expected_counts(items):
@@ -22,8 +22,9 @@ def expected_counts(items):
 
 
 def same_arrays(a, b):
-    return (np.array_equal(a.images, b.images) and np.array_equal(a.labels, b.labels)
-            and np.array_equal(a.splits, b.splits))
+    return (
+        np.array_equal(a.images, b.images) and np.array_equal(a.labels, b.labels) and np.array_equal(a.splits, b.splits)
+    )
 
 
 def test_every_format_gives_the_same_arrays(tmp_path, items, small_zip):
@@ -61,8 +62,15 @@ def test_csv_emotion_codes_are_not_alphabetical(tmp_path):
     rows = ["emotion,pixels,Usage"] + [f"{code},{' '.join(['100'] * 2304)},Training" for code in (4, 6, 5)]
     path.write_text("\n".join(rows) + "\n")
     d = load(path, verbose=False)
-    assert d.counts()["Training"] == {"angry": 0, "disgust": 0, "fear": 0, "happy": 0,
-                                       "neutral": 1, "sad": 1, "surprise": 1}
+    assert d.counts()["Training"] == {
+        "angry": 0,
+        "disgust": 0,
+        "fear": 0,
+        "happy": 0,
+        "neutral": 1,
+        "sad": 1,
+        "surprise": 1,
+    }
     assert np.array_equal(d.images[0], img)
 
 
@@ -99,6 +107,7 @@ def test_sha256_is_the_file_checksum(small_zip):
 
 # ---------------------------------------------------------------- bad input
 
+
 def _zip_with(tmp_path, extra: dict[str, bytes], items=None):
     path = write_zip(tmp_path / "bad.zip", items or make_images(per_cell=1))
     with zipfile.ZipFile(path, "a") as zf:
@@ -119,13 +128,25 @@ def _rgb_png():
 
 
 BAD_ZIP_CASES = {
-    "truncated": ("train/happy/Training_99999999.png", encode(np.zeros((48, 48), np.uint8))[:40], "truncated or unreadable"),
+    "truncated": (
+        "train/happy/Training_99999999.png",
+        encode(np.zeros((48, 48), np.uint8))[:40],
+        "truncated or unreadable",
+    ),
     "not 48x48": ("train/happy/Training_99999999.png", encode(np.zeros((40, 48), np.uint8)), "48x40, not 48x48"),
     "not greyscale": ("train/happy/Training_99999999.png", _rgb_png(), "not greyscale (mode RGB)"),
     "stray file": ("train/happy/notes.txt", b"hello", "stray non-image file"),
     "unknown class folder": ("test/Disgust_old/", b"", "unknown class folder 'Disgust_old'"),
-    "no split prefix": ("train/happy/img_1.png", encode(np.zeros((48, 48), np.uint8)), "no Training_/PublicTest_/PrivateTest_ prefix"),
-    "split/folder mismatch": ("train/happy/PublicTest_1.png", encode(np.zeros((48, 48), np.uint8)), "official split and folder disagree"),
+    "no split prefix": (
+        "train/happy/img_1.png",
+        encode(np.zeros((48, 48), np.uint8)),
+        "no Training_/PublicTest_/PrivateTest_ prefix",
+    ),
+    "split/folder mismatch": (
+        "train/happy/PublicTest_1.png",
+        encode(np.zeros((48, 48), np.uint8)),
+        "official split and folder disagree",
+    ),
 }
 
 

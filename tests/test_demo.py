@@ -7,7 +7,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from fer_study.data import load
-from fer_study.demo import DEMO_LABEL, demo_counts, write_demo_zip
+from fer_study.data.demo import DEMO_LABEL, demo_counts, write_demo_zip
 
 
 def test_same_seed_same_bytes(tmp_path):

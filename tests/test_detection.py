@@ -6,15 +6,22 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fer_study import cli, detection, saved_models
+from fer_study import cli
+from fer_study.experiments import detection
 from fer_study.nn import architectures as models
+from fer_study.nn import saved_models
 
 
 @pytest.fixture(scope="module")
 def model_file(tmp_path_factory):
     folder = tmp_path_factory.mktemp("models")
-    return saved_models.save(models.basic_cnn(4), "tiny", ["angry", "happy", "neutral", "sad"], folder,
-                             {"notebook": "test", "data": "none", "data_sha256": "0" * 64})
+    return saved_models.save(
+        models.basic_cnn(4),
+        "tiny",
+        ["angry", "happy", "neutral", "sad"],
+        folder,
+        {"notebook": "test", "data": "none", "data_sha256": "0" * 64},
+    )
 
 
 @pytest.fixture
@@ -60,7 +67,10 @@ def test_not_an_image_names_the_file(tmp_path, model_file, capsys):
     assert cli.main(["detect", str(bad), "--model", str(model_file), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "notes.jpg: not a readable image" in err
-    assert cli.main(["detect", str(tmp_path / "missing.png"), "--model", str(model_file), "--out", str(tmp_path / "o")]) == 2
+    assert (
+        cli.main(["detect", str(tmp_path / "missing.png"), "--model", str(model_file), "--out", str(tmp_path / "o")])
+        == 2
+    )
     assert "missing.png: no such file" in capsys.readouterr().err
 
 
@@ -74,5 +84,19 @@ def test_not_a_video_names_the_file(tmp_path, model_file, capsys):
 def test_unknown_model_and_class_mismatch(tmp_path, astronaut, model_file, capsys):
     assert cli.main(["detect", str(astronaut), "--model", "no-such-model", "--out", str(tmp_path / "o")]) == 2
     assert "unknown model 'no-such-model'" in capsys.readouterr().err
-    assert cli.main(["detect", str(astronaut), "--model", str(model_file), "--classes", "happy,sad", "--out", str(tmp_path / "o")]) == 2
+    assert (
+        cli.main(
+            [
+                "detect",
+                str(astronaut),
+                "--model",
+                str(model_file),
+                "--classes",
+                "happy,sad",
+                "--out",
+                str(tmp_path / "o"),
+            ]
+        )
+        == 2
+    )
     assert "predicts angry,happy,neutral,sad, not the classes asked for" in capsys.readouterr().err

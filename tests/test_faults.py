@@ -87,7 +87,9 @@ def test_a_kill_during_the_log_repair_loses_no_finished_trial(tmp_path):
 
 def test_a_record_without_its_newline_is_not_glued_to_the_next(tmp_path):
     path = tmp_path / "log.jsonl"
-    path.write_text(json.dumps({"key": "a", "params": {}, "v": 1}) + "\n" + json.dumps({"key": "b", "params": {}, "v": 2}))
+    path.write_text(
+        json.dumps({"key": "a", "params": {}, "v": 1}) + "\n" + json.dumps({"key": "b", "params": {}, "v": 2})
+    )
     TrialLog(path).append("c", {}, {"v": 3})
     assert [r["key"] for r in TrialLog(path).records] == ["a", "b", "c"]
 
@@ -200,7 +202,8 @@ def test_a_dead_kernel_is_reported_as_a_dead_kernel(tmp_path, monkeypatch):
 
 
 def test_an_output_folder_refuses_to_mix_profiles_or_data(tmp_path):
-    from fer_study import profiles, report
+    from fer_study.core import profiles
+    from fer_study.reporting import report
 
     smoke = profiles.resolve("smoke")
     report.Outputs("01_x", smoke, {"sha256": "a" * 64, "data_label": "demo"}, tmp_path).summary({"n": 1})

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from fer_study import forensics, paper_a, profiles, sampling
-from fer_study.data import load
+from fer_study.core import profiles
+from fer_study.data import load, sampling
+from fer_study.experiments import forensics, paper_a
 from fer_study.nn.store import RunStore
 
 

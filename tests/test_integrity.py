@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from fer_study.data.integrity import KNOWN_COUNTS, count_differences, count_table, duplicates
-from fer_study.demo import render_face
 from fer_study.core.labels import CLASSES, SPLITS
+from fer_study.data.demo import render_face
+from fer_study.data.integrity import KNOWN_COUNTS, count_differences, count_table, duplicates
 
 
 def test_known_counts_add_up_to_fer2013():
@@ -18,7 +18,8 @@ def test_count_differences_report_every_changed_cell():
     assert count_differences(counts) == []
     counts["PublicTest"]["sad"] -= 2
     assert count_differences(counts) == [
-        {"split": "PublicTest", "class": "sad", "expected": 653, "found": 651, "difference": -2}]
+        {"split": "PublicTest", "class": "sad", "expected": 653, "found": 651, "difference": -2}
+    ]
 
 
 def test_count_table_includes_zero_cells():

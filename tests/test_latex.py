@@ -8,16 +8,26 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fer_study import latex
+from fer_study.reporting import latex
 
-WORST = pd.DataFrame({
-    "ref": ["[47]", "[45]", "this study"],
-    "model": ["CNN with HOG feature & 50 % more_data", "Mini-Xception {ref}", "ours: a − b ≠ c → d ± e, δ ≥ 0 · 2×"],
-    "test accuracy %": [75.1, np.nan, 26.84],
-    "fraction": [0.78, 0.123456, 1.0],
-    "n": [200, 3589, 35887],
-    "source": ["paper B Table 4 " * 6, "x", "profile cpu, mean of 3 seeds; 95 % t-interval of the mean over 3 seeds: 28.1–31.2"],
-})
+WORST = pd.DataFrame(
+    {
+        "ref": ["[47]", "[45]", "this study"],
+        "model": [
+            "CNN with HOG feature & 50 % more_data",
+            "Mini-Xception {ref}",
+            "ours: a − b ≠ c → d ± e, δ ≥ 0 · 2×",
+        ],
+        "test accuracy %": [75.1, np.nan, 26.84],
+        "fraction": [0.78, 0.123456, 1.0],
+        "n": [200, 3589, 35887],
+        "source": [
+            "paper B Table 4 " * 6,
+            "x",
+            "profile cpu, mean of 3 seeds; 95 % t-interval of the mean over 3 seeds: 28.1–31.2",
+        ],
+    }
+)
 
 
 def test_escape_specials_unicode_and_a_leading_bracket():
@@ -38,16 +48,24 @@ def test_numbers_print_at_a_sensible_precision_and_missing_values_as_a_dash():
 def _compile(tmp_path, body: str) -> str:
     (tmp_path / "t.tex").write_text(body)
     packages = body.splitlines()[0].split(":", 1)[1].strip()
-    (tmp_path / "doc.tex").write_text("\\documentclass{article}\n\\usepackage{%s}\n\\begin{document}\n\\input{t.tex}\n"
-                                      "\\end{document}\n" % packages)
-    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{%s}\n\\begin{document}\n\\input{t.tex}\n\\end{document}\n" % packages
+    )
+    done = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     log = (tmp_path / "doc.log").read_text(errors="replace")
     assert done.returncode == 0, log[-3000:]
     return log
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed (Debian: texlive-latex-recommended)")
+@pytest.mark.skipif(
+    shutil.which("pdflatex") is None, reason="pdflatex not installed (Debian: texlive-latex-recommended)"
+)
 @pytest.mark.parametrize("columns", [None, ["ref", "model", "test accuracy %"]])
 def test_tables_compile_and_fit_the_text_width(tmp_path, columns):
     df = WORST if columns is None else WORST[columns]

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from fer_study import metrics
+from fer_study.nn import metrics
 
 
 def test_hand_worked_confusion_matrix():

@@ -3,11 +3,13 @@
 import numpy as np
 import pytest
 
-from fer_study import metrics, paper_a, profiles, sampling
+from fer_study.core import profiles
+from fer_study.data import load, sampling
+from fer_study.experiments import paper_a
 from fer_study.nn import architectures as models
+from fer_study.nn import metrics
 from fer_study.nn.fit import FitSettings, fit
 from fer_study.nn.store import RunStore
-from fer_study.data import load
 
 
 def test_model_shapes_and_layers():
@@ -27,8 +29,14 @@ def test_same_seed_same_numbers():
     rng = np.random.default_rng(0)
     x = rng.integers(0, 255, (64, 48, 48), dtype=np.uint8)
     y = rng.integers(0, 4, 64)
-    run = lambda seed: fit(lambda: models.basic_cnn(4), x, y, x[:16], y[:16],
-                           FitSettings(epochs=2, batch_size=16, learning_rate=1e-3, seed=seed))
+    run = lambda seed: fit(
+        lambda: models.basic_cnn(4),
+        x,
+        y,
+        x[:16],
+        y[:16],
+        FitSettings(epochs=2, batch_size=16, learning_rate=1e-3, seed=seed),
+    )
     a, b, c = run(1), run(1), run(2)
     assert a.history == b.history
     assert a.history != c.history
@@ -49,7 +57,8 @@ def test_summary_recomputes_from_saved_predictions(tmp_path):
     assert again["mcnemar_basic_vs_improved"] == ev["mcnemar_basic_vs_improved"]
     top1 = ev["per_run"].set_index("model").loc["basic", "top1"]
     assert ev["per_run"].set_index("model").loc["basic", "mean_one_vs_rest_accuracy"] == pytest.approx(
-        metrics.one_vs_rest_from_top1(top1, 4))
+        metrics.one_vs_rest_from_top1(top1, 4)
+    )
 
 
 def test_grid_selection_never_touches_the_test_part():
@@ -73,8 +82,15 @@ def _synthetic_result(failed_seed=None):
             pred = np.where(rng.random(len(y)) < acc, y, (y + 1) % 4)
             probs = np.eye(4, dtype=np.float32)[pred]
             hist = {"accuracy": list(np.linspace(0.3, 0.9, 12)), "val_accuracy": list(np.linspace(0.3, acc, 12))}
-            runs.append({"model": model, "seed": seed, "probs": probs, "history": hist,
-                         "failed": failed_seed == seed and model == "improved"})
+            runs.append(
+                {
+                    "model": model,
+                    "seed": seed,
+                    "probs": probs,
+                    "history": hist,
+                    "failed": failed_seed == seed and model == "improved",
+                }
+            )
     return {"y_test": y, "test_index": np.arange(len(y)), "classes": ["angry", "happy", "neutral", "sad"], "runs": runs}
 
 
@@ -87,7 +103,8 @@ def test_every_interval_is_named_and_one_vs_rest_maps_the_top1_interval_for_ever
         assert h["top1"]["interval"][0] <= h["top1"]["mean"] <= h["top1"]["interval"][1]
         lo, hi = h["top1_200"]["ci95"]
         assert h["mean_one_vs_rest_accuracy_200"]["ci95"] == pytest.approx(
-            [metrics.one_vs_rest_from_top1(lo, 4), metrics.one_vs_rest_from_top1(hi, 4)])
+            [metrics.one_vs_rest_from_top1(lo, 4), metrics.one_vs_rest_from_top1(hi, 4)]
+        )
         assert len(h["confusion_seed0"]) == 4  # 4 classes, whatever else the loop computed
         assert h["curve"]["val"]["epochs"] == 12
     assert set(ev["improved_beats_basic"]) == {0, 1}

@@ -3,18 +3,22 @@
 import numpy as np
 import pytest
 
-from fer_study import genome as G
-from fer_study import paper_b, profiles
-from fer_study.nn import architectures as models
-from fer_study.nn.store import RunStore
-from fer_study.data import load
+from fer_study.core import profiles
 from fer_study.core.labels import SPLITS
+from fer_study.data import load
+from fer_study.experiments import paper_b
+from fer_study.nn import architectures as models
 from fer_study.search import executors
+from fer_study.search import genome as G
 
 
 def test_template_has_six_convs_three_pools_and_the_genome():
-    m = models.paper_b_cnn(7, **{k: v for k, v in G.layers(G.TABLE2).items() if k in ("filters",)},
-                           kernels=G.layers(G.TABLE2)["kernels"], activations=G.layers(G.TABLE2)["activations"])
+    m = models.paper_b_cnn(
+        7,
+        **{k: v for k, v in G.layers(G.TABLE2).items() if k in ("filters",)},
+        kernels=G.layers(G.TABLE2)["kernels"],
+        activations=G.layers(G.TABLE2)["activations"],
+    )
     convs = [l for l in m.layers if type(l).__name__ == "Conv2D"]
     plain = models.paper_b_cnn(7, [4] * 6, [3] * 6, ["relu"] * 6, template="plain6")  # the sensitivity reading
     assert [type(l).__name__ for l in plain.layers].count("BatchNormalization") == 0
@@ -50,8 +54,10 @@ def test_fitness_is_deterministic_in_process_and_in_a_process_pool(tmp_path):
     data = load("demo", verbose=False)
     cfg = profiles.resolve("smoke", {"b_train_images": 200})
     proto = paper_b.protocol(data, "clean", cfg)
-    genomes = [G.from_layers([4] * 6, [3] * 6, ["relu"] * 6, "Adam", 0.001),
-               G.from_layers([2, 4, 2, 4, 2, 4], [1, 3, 5, 3, 1, 3], ["tanh", "elu"] * 3, "SGD", 0.01)]
+    genomes = [
+        G.from_layers([4] * 6, [3] * 6, ["relu"] * 6, "Adam", 0.001),
+        G.from_layers([2, 4, 2, 4, 2, 4], [1, 3, 5, 3, 1, 3], ["tanh", "elu"] * 3, "SGD", 0.01),
+    ]
     here_task = paper_b.make_task(data, proto, cfg, tmp_path / "here")
     here = [paper_b.fitness(g, here_task, data) for g in genomes]
     assert all(r["trained_now"] for r in here)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fer_study import profiles
+from fer_study.core import profiles
 
 
 def test_every_profile_resolves_with_the_same_keys():
@@ -38,8 +38,11 @@ def test_settings_are_read_only():
 
 
 def test_cli_assignments_parse_as_json_where_they_can():
-    assert profiles.parse_assignments(["seed=3", "a_classes=[\"angry\",\"sad\"]", "x=abc"]) == {
-        "seed": 3, "a_classes": ["angry", "sad"], "x": "abc"}
+    assert profiles.parse_assignments(["seed=3", 'a_classes=["angry","sad"]', "x=abc"]) == {
+        "seed": 3,
+        "a_classes": ["angry", "sad"],
+        "x": "abc",
+    }
     with pytest.raises(profiles.ProfileError, match="key=value"):
         profiles.parse_assignments(["seed"])
 
@@ -51,10 +54,25 @@ from fer_study import cli, study  # noqa: E402
 from fer_study.core import settings as S  # noqa: E402
 
 BAD = {
-    "a_epochs": -1, "a_batch_size": 0, "b_population": 0, "b_cxpb": 1.5, "b_mutpb": -0.1, "a_learning_rate": 0.0,
-    "a_seeds": [], "b_seeds": [-1], "a_test_fraction": 1.0, "a_dropout": 1.0, "b_elite": 10,
-    "executor": "gpu", "a_improved_order": "sideways", "a_grid": {"n_conv": [0]}, "b_lr_range": [0.01, 0.001],
-    "a_grid_train_images": -5, "b_filters_max_exp": 11, "a_classes": ["joy"], "a_epochs ": 3,
+    "a_epochs": -1,
+    "a_batch_size": 0,
+    "b_population": 0,
+    "b_cxpb": 1.5,
+    "b_mutpb": -0.1,
+    "a_learning_rate": 0.0,
+    "a_seeds": [],
+    "b_seeds": [-1],
+    "a_test_fraction": 1.0,
+    "a_dropout": 1.0,
+    "b_elite": 10,
+    "executor": "gpu",
+    "a_improved_order": "sideways",
+    "a_grid": {"n_conv": [0]},
+    "b_lr_range": [0.01, 0.001],
+    "a_grid_train_images": -5,
+    "b_filters_max_exp": 11,
+    "a_classes": ["joy"],
+    "a_epochs ": 3,
 }
 
 

@@ -6,11 +6,11 @@ import zipfile
 
 import numpy as np
 import pytest
-
 from conftest import needs_fer2013, real_fer2013
+
+from fer_study.core.labels import CLASS_TO_CSV_CODE, CLASSES, SPLITS
 from fer_study.data import load
 from fer_study.data.integrity import KNOWN_COUNTS
-from fer_study.core.labels import CLASS_TO_CSV_CODE, CLASSES, SPLITS
 
 pytestmark = needs_fer2013
 
@@ -40,8 +40,13 @@ def test_csv_made_from_the_same_images_gives_the_same_arrays(from_zip, tmp_path)
         w = csv.writer(fh)
         w.writerow(["emotion", "pixels", "Usage"])
         for i in order:
-            w.writerow([CLASS_TO_CSV_CODE[CLASSES[from_zip.labels[i]]],
-                        " ".join(map(str, from_zip.images[i].ravel().tolist())), SPLITS[from_zip.splits[i]]])
+            w.writerow(
+                [
+                    CLASS_TO_CSV_CODE[CLASSES[from_zip.labels[i]]],
+                    " ".join(map(str, from_zip.images[i].ravel().tolist())),
+                    SPLITS[from_zip.splits[i]],
+                ]
+            )
     d = load(path, verbose=False)
     assert d.format == "csv" and d.counts() == KNOWN_COUNTS
     assert np.array_equal(d.images, from_zip.images)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from fer_study import claims, comparison, latex
-from fer_study.report import Outputs
+from fer_study.reporting import claims, comparison, latex
+from fer_study.reporting.report import Outputs
 
 FIXTURE = Path(__file__).parent / "fixtures" / "smoke_summaries"
 
@@ -55,22 +55,35 @@ def test_a_summary_missing_a_field_fails_naming_field_and_file(summaries):
         comparison.claim_table(summaries)
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed (Debian: texlive-latex-recommended)")
+@pytest.mark.skipif(
+    shutil.which("pdflatex") is None, reason="pdflatex not installed (Debian: texlive-latex-recommended)"
+)
 def test_every_latex_table_of_notebook_07_compiles_and_fits(summaries, tmp_path):
     tables = {
         "claims": comparison.claim_table(summaries)[["id", "claim", "paper", "ours", "95% interval", "verdict"]],
-        "table4": comparison.table4(summaries), "audit": comparison.audit_table(summaries).round(4),
-        "compute": comparison.compute_table(summaries), "inconsistencies": comparison.inconsistencies(summaries),
+        "table4": comparison.table4(summaries),
+        "audit": comparison.audit_table(summaries).round(4),
+        "compute": comparison.compute_table(summaries),
+        "inconsistencies": comparison.inconsistencies(summaries),
     }
     sens = comparison.sensitivity_table(summaries["06_controls"]["facts"])
     if sens is not None:
-        tables["sensitivity"] = sens[["paper", "reading", "test top-1", "final val accuracy", "most dead ReLU layer", "trained"]]
+        tables["sensitivity"] = sens[
+            ["paper", "reading", "test top-1", "final val accuracy", "most dead ReLU layer", "trained"]
+        ]
     for name, df in tables.items():
         (tmp_path / f"{name}.tex").write_text(latex.table(df, stamp="fixture"))
-        (tmp_path / "doc.tex").write_text("\\documentclass{article}\n\\usepackage{booktabs,tabularx,array}\n"
-                                          "\\begin{document}\n\\input{%s.tex}\n\\end{document}\n" % name)
-        done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
-                              capture_output=True, text=True, timeout=120)
+        (tmp_path / "doc.tex").write_text(
+            "\\documentclass{article}\n\\usepackage{booktabs,tabularx,array}\n"
+            "\\begin{document}\n\\input{%s.tex}\n\\end{document}\n" % name
+        )
+        done = subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         log = (tmp_path / "doc.log").read_text(errors="replace")
         assert done.returncode == 0, (name, log[-2000:])
         overfull = [float(x) for x in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]

@@ -19,8 +19,15 @@ def test_smoke_run_writes_notebooks_outputs_and_run_record(tmp_path):
     assert saved["seed"] == 0 and saved["profile"] == "smoke"
     assert {"git", "packages", "machine"} <= set(saved["provenance"])
     assert saved["provenance"]["packages"]["keras"]
-    for f in ("figures/01_counts.png", "figures/01_counts.pdf", "tables/01_counts.csv", "tables/01_counts.md",
-              "figures/02_downsampling.pdf", "splits/paper_a.npz", "summaries/02_downsampling.json"):
+    for f in (
+        "figures/01_counts.png",
+        "figures/01_counts.pdf",
+        "tables/01_counts.csv",
+        "tables/01_counts.md",
+        "figures/02_downsampling.pdf",
+        "splits/paper_a.npz",
+        "summaries/02_downsampling.json",
+    ):
         assert (tmp_path / f).exists(), f
     executed = nbformat.read(tmp_path / "notebooks" / "02_downsampling.ipynb", as_version=4)
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
@@ -78,8 +85,26 @@ def test_a_run_prints_no_framework_noise_and_ends_naming_its_results(tmp_path):
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "fer_study", "run", "--profile", "smoke", "--data", "demo",
-                           "--only", "02", "03", "--out", str(tmp_path)], capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "fer_study",
+            "run",
+            "--profile",
+            "smoke",
+            "--data",
+            "demo",
+            "--only",
+            "02",
+            "03",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     console = done.stdout + done.stderr
     assert done.returncode == 0, console[-3000:]
     assert not [w for w in NOISE if w in console], console
@@ -91,7 +116,7 @@ def test_a_run_prints_no_framework_noise_and_ends_naming_its_results(tmp_path):
 def test_the_report_of_a_run_links_only_what_exists(tmp_path):
     from urllib.parse import urlparse
 
-    from fer_study import site
+    from fer_study.reporting import site
 
     record = runner.run(profile="smoke", data="demo", out=tmp_path, only=["01", "02"], log=lambda s: None)
     index = site.build(record["out"])

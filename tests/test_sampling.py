@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from fer_study.data import load
 from fer_study.core.labels import CLASS_INDEX, SPLIT_INDEX
-from fer_study.sampling import downsample_to_smallest, official_split, paper_a_split
+from fer_study.data import load
+from fer_study.data.sampling import downsample_to_smallest, official_split, paper_a_split
 
 A = ("angry", "happy", "neutral", "sad")
 

@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from fer_study import genome as G
 from fer_study.search import executors, ga
+from fer_study.search import genome as G
 from fer_study.search.trial_log import SearchStateError
 
 SPACE = G.Space(filters_max_exp=6, kernel_max=5)
@@ -24,10 +24,12 @@ class Killed(RuntimeError):
 
 
 def outcome(state):
-    return ([(h["generation"], h["genome"], h["fitness"]) for h in state.history],
-            [list(i) for i in state.hall_of_fame],
-            # per-generation counts must match after a resume too (never negative cache hits)
-            [(r["gen"], r["best"], r["mean"], r["evals"], r["trained"], r["cache_hits"]) for r in state.logbook])
+    return (
+        [(h["generation"], h["genome"], h["fitness"]) for h in state.history],
+        [list(i) for i in state.hall_of_fame],
+        # per-generation counts must match after a resume too (never negative cache hits)
+        [(r["gen"], r["best"], r["mean"], r["evals"], r["trained"], r["cache_hits"]) for r in state.logbook],
+    )
 
 
 def search(folder, fitness=fake_fitness, settings=SETTINGS, **kw):

@@ -6,8 +6,9 @@ import json
 import numpy as np
 import pandas as pd
 
-from fer_study import paper_a, profiles, sampling
-from fer_study.data import load
+from fer_study.core import profiles
+from fer_study.data import load, sampling
+from fer_study.experiments import paper_a
 from fer_study.nn.store import RunStore
 from fer_study.search import grid
 
@@ -21,8 +22,19 @@ def test_combinations_cover_the_grid_once():
 
 
 def test_best_is_chosen_by_validation_among_trainings_that_trained():
-    trials = pd.DataFrame([{**p, "val_accuracy": 0.5 + (p["learning_rate"] == 0.001) * 0.2 + (p["batch_size"] == 16) * 0.1
-                            + p["dropout"] * 0.1, "trained": True} for p in grid.combinations(GRID)])
+    trials = pd.DataFrame(
+        [
+            {
+                **p,
+                "val_accuracy": 0.5
+                + (p["learning_rate"] == 0.001) * 0.2
+                + (p["batch_size"] == 16) * 0.1
+                + p["dropout"] * 0.1,
+                "trained": True,
+            }
+            for p in grid.combinations(GRID)
+        ]
+    )
     assert grid.best(trials, list(GRID)) == {"learning_rate": 0.001, "batch_size": 16, "dropout": 0.5}
     assert isinstance(grid.best(trials, list(GRID))["batch_size"], int)
     trials.loc[trials["val_accuracy"].idxmax(), "trained"] = False  # a failed training is never chosen

@@ -26,15 +26,22 @@ def arrays(seed=0):
     images = rng.integers(0, 255, (N, 48, 48), dtype=np.uint8)
     # a learnable signal: class k brightens row block k
     for k in range(7):
-        images[labels == k, 6 * k: 6 * k + 6, :] = 255
+        images[labels == k, 6 * k : 6 * k + 6, :] = 255
     return images, labels
 
 
 def request(**change) -> TrainRequest:
-    base = dict(arch=ARCH[0], arch_settings=ARCH[1], n_classes=7,
-                fit=FitSettings(epochs=2, batch_size=16, learning_rate=1e-3, seed=0),
-                data_sha256="a" * 64, train_index=np.arange(0, 64), val_index=np.arange(64, 80),
-                test_index=np.arange(80, 96), label_map=tuple(range(7)))
+    base = dict(
+        arch=ARCH[0],
+        arch_settings=ARCH[1],
+        n_classes=7,
+        fit=FitSettings(epochs=2, batch_size=16, learning_rate=1e-3, seed=0),
+        data_sha256="a" * 64,
+        train_index=np.arange(0, 64),
+        val_index=np.arange(64, 80),
+        test_index=np.arange(80, 96),
+        label_map=tuple(range(7)),
+    )
     base.update(change)
     return TrainRequest(**base)
 
@@ -42,12 +49,14 @@ def request(**change) -> TrainRequest:
 def test_rerun_trains_nothing(tmp_path):
     images, labels = arrays()
     first = RunStore(tmp_path, log=lambda m: None)
-    runs = first.run_many([request(), request(fit=FitSettings(epochs=1, batch_size=16, learning_rate=1e-3))],
-                          images, labels)
+    runs = first.run_many(
+        [request(), request(fit=FitSettings(epochs=1, batch_size=16, learning_rate=1e-3))], images, labels
+    )
     assert len(first.trained) == 2 and all(r.trained_now for r in runs)
     again = RunStore(tmp_path, log=lambda m: None)
-    runs2 = again.run_many([request(), request(fit=FitSettings(epochs=1, batch_size=16, learning_rate=1e-3))],
-                           images, labels)
+    runs2 = again.run_many(
+        [request(), request(fit=FitSettings(epochs=1, batch_size=16, learning_rate=1e-3))], images, labels
+    )
     assert again.trained == [] and len(again.loaded) == 2
     for a, b in zip(runs, runs2):
         assert a.history == b.history and np.array_equal(a.probs_test, b.probs_test)
@@ -189,7 +198,9 @@ def test_training_killed_mid_epoch_resumes_to_identical_results(tmp_path):
     script = tmp_path / "train.py"
     script.write_text(RESUME_SCRIPT)
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    run = lambda *a: subprocess.run([sys.executable, str(script), *a], env=env, capture_output=True, text=True, timeout=300)
+    run = lambda *a: subprocess.run(
+        [sys.executable, str(script), *a], env=env, capture_output=True, text=True, timeout=300
+    )
     ckpt = tmp_path / "ckpt.npz"
     killed = run("kill", str(ckpt), str(tmp_path / "killed.npz"))
     assert killed.returncode == -9, killed.stderr[-2000:]
@@ -242,13 +253,19 @@ def test_isolated_executor_trains_in_fresh_processes_with_the_same_result(tmp_pa
     here = RunStore(tmp_path / "a", log=lambda m: None).run(request(), images, labels)
     ex = executors.make("isolated", workers=1)
     try:  # the workers load the data themselves: give them a source
-        from conftest import write_zip, make_images
+        from conftest import make_images, write_zip
+
         from fer_study.data import load
 
         src = write_zip(tmp_path / "fer2013.zip", make_images(per_cell=5))
         data = load(src, verbose=False)
-        req = request(data_sha256=data.sha256, data_source=str(src), train_index=np.arange(0, 60),
-                      val_index=np.arange(60, 80), test_index=np.arange(80, 100))
+        req = request(
+            data_sha256=data.sha256,
+            data_source=str(src),
+            train_index=np.arange(0, 60),
+            val_index=np.arange(60, 80),
+            test_index=np.arange(80, 100),
+        )
         inproc = RunStore(tmp_path / "b", log=lambda m: None).run(req, data.images, data.labels)
         isolated = RunStore(tmp_path / "c", log=lambda m: None).run_many([req], data.images, data.labels, ex)[0]
     finally:

@@ -27,10 +27,13 @@ class FolderLock:
         self.path = self.folder / name
         self.taken_over: dict | None = None  # the stale holder's record, when one was replaced
 
-    def acquire(self) -> "FolderLock":
+    def acquire(self) -> FolderLock:
         self.folder.mkdir(parents=True, exist_ok=True)
-        me = {"pid": os.getpid(), "host": socket.gethostname(),
-              "started": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
+        me = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        }
         for _ in range(3):
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
@@ -40,7 +43,8 @@ class FolderLock:
                     raise FolderLocked(
                         f"{self.folder} is in use by another fer-study run (pid {holder.get('pid')} on "
                         f"{holder.get('host')}, started {holder.get('started')}); wait for it, or use --out "
-                        f"for another folder. If that run is gone, delete {self.path}.") from None
+                        f"for another folder. If that run is gone, delete {self.path}."
+                    ) from None
                 self.taken_over = holder or {}
                 self.path.unlink(missing_ok=True)  # stale: its holder is dead (or the file is empty)
                 continue
@@ -60,7 +64,7 @@ class FolderLock:
         except (OSError, ValueError):
             return None
 
-    def __enter__(self) -> "FolderLock":
+    def __enter__(self) -> FolderLock:
         return self.acquire()
 
     def __exit__(self, *exc) -> None:

@@ -34,8 +34,13 @@ class Progress:
         self.done, self.note, self.started = 0, "", time.time()
         self.stream = stream or sys.stderr
         self.enabled = enabled
-        self.mode = "notebook" if enabled and _in_notebook() else \
-            "tty" if enabled and getattr(self.stream, "isatty", lambda: False)() else "lines"
+        self.mode = (
+            "notebook"
+            if enabled and _in_notebook()
+            else "tty"
+            if enabled and getattr(self.stream, "isatty", lambda: False)()
+            else "lines"
+        )
         self._handle = None
 
     def text(self) -> str:
@@ -64,7 +69,7 @@ class Progress:
             self.stream.write(self.text() + "\n")
             self.stream.flush()
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc) -> None:

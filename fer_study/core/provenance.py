@@ -8,11 +8,23 @@ import platform
 import subprocess
 from importlib import metadata
 
-from .paths import project_root
+from fer_study.core.paths import project_root
 
 PACKAGES = (
-    "fer-study", "keras", "tensorflow-cpu", "tensorflow", "jax", "numpy", "scikit-learn", "deap",
-    "pandas", "matplotlib", "seaborn", "papermill", "nbval", "pillow",
+    "fer-study",
+    "keras",
+    "tensorflow-cpu",
+    "tensorflow",
+    "jax",
+    "numpy",
+    "scikit-learn",
+    "deap",
+    "pandas",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbval",
+    "pillow",
 )
 
 
@@ -32,8 +44,13 @@ def git_commit() -> dict[str, object]:
     root = project_root()
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)results"], cwd=root,
-                               capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)results"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
     except (OSError, subprocess.SubprocessError):
         return {"commit": None, "dirty": None}
     if head.returncode != 0:
@@ -54,7 +71,7 @@ def machine() -> dict[str, object]:
 def record(**extra: object) -> dict[str, object]:
     """A provenance record with the time, code, packages and machine, plus `extra` fields."""
     return {
-        "written_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "written_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "git": git_commit(),
         "packages": package_versions(),
         "machine": machine(),

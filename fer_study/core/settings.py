@@ -1,6 +1,6 @@
 """Every setting of the study, typed, with its default and why, one frozen dataclass per stage.
 
-Profiles (fer_study/profiles.py) are overrides of these defaults; `--set key=value` and a
+Profiles (fer_study/core/profiles.py) are overrides of these defaults; `--set key=value` and a
 notebook's `overrides` are overrides of a profile. The flat key names (`a_epochs`, `b_population`)
 are the settings' names everywhere: on the command line, in notebooks, in summaries. Every value is
 validated before anything runs: an unknown key, a wrong type or a value out of range is refused,
@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
-from .labels import CLASSES
+from fer_study.core.labels import CLASSES
 
 
 class SettingsError(KeyError):
@@ -58,7 +59,9 @@ class Data:
 
 @dataclass(frozen=True)
 class PaperA:
-    a_classes: list = rule(["angry", "happy", "neutral", "sad"], nonempty=True, items={"choices": CLASSES})  # section 2.2
+    a_classes: list = rule(
+        ["angry", "happy", "neutral", "sad"], nonempty=True, items={"choices": CLASSES}
+    )  # section 2.2
     a_test_fraction: float = rule(0.2, gt=0, lt=1)  # the 80/20 split of section 2.3
     a_epochs: int = rule(100, min=1)  # Table 1
     a_batch_size: int = rule(16, min=1)  # Table 1
@@ -87,8 +90,11 @@ GRID_KEYS = ("learning_rate", "batch_size", "dropout", "n_conv")
 @dataclass(frozen=True)
 class Grid:
     # Table 1's hyperparameters; the paper does not give its grid, so this one is ours.
-    a_grid: dict = rule({"learning_rate": [0.001, 0.0001], "batch_size": [16, 64], "dropout": [0.2, 0.5],
-                         "n_conv": [3, 4]}, nonempty=True, keys=GRID_KEYS)
+    a_grid: dict = rule(
+        {"learning_rate": [0.001, 0.0001], "batch_size": [16, 64], "dropout": [0.2, 0.5], "n_conv": [3, 4]},
+        nonempty=True,
+        keys=GRID_KEYS,
+    )
     a_grid_epochs: int = rule(30, min=1)  # per trial
     a_grid_train_images: int = rule(0, min=0)  # 0 = the whole selection-train part
 
@@ -163,8 +169,16 @@ class Detection:
     d_fps_repeats: int = rule(20, min=1)
 
 
-STAGES = {"runtime": Runtime, "data": Data, "paper_a": PaperA, "grid": Grid, "paper_b": PaperB, "control": Control,
-          "verdicts": Verdicts, "detection": Detection}
+STAGES = {
+    "runtime": Runtime,
+    "data": Data,
+    "paper_a": PaperA,
+    "grid": Grid,
+    "paper_b": PaperB,
+    "control": Control,
+    "verdicts": Verdicts,
+    "detection": Detection,
+}
 
 
 @dataclass(frozen=True)
@@ -211,8 +225,10 @@ def build(values: Mapping[str, Any]) -> Settings:
     for key, value in values.items():
         _check(key, value, known[key][2], known[key][1].metadata)
     if values.get("b_elite", 1) >= values.get("b_population", 10):
-        raise SettingsError(f"setting 'b_elite' must be smaller than b_population ({values.get('b_population')}), "
-                            f"got {values.get('b_elite')}")
+        raise SettingsError(
+            f"setting 'b_elite' must be smaller than b_population ({values.get('b_population')}), "
+            f"got {values.get('b_elite')}"
+        )
     lo, hi = values.get("b_lr_range", [0.001, 0.01])
     if lo > hi:
         raise SettingsError(f"setting 'b_lr_range' must be [low, high] with low <= high, got {[lo, hi]}")
@@ -238,8 +254,12 @@ def _check(key: str, value: Any, kind: Any, checks: Mapping[str, Any], what: str
         raise SettingsError(f"{name} expects {kind.__name__}, got {value!r}")
     if "choices" in checks and value not in checks["choices"]:
         raise SettingsError(f"{name} must be one of {', '.join(map(str, checks['choices']))}, got {value!r}")
-    for op, test, text in (("min", lambda v, b: v >= b, ">="), ("max", lambda v, b: v <= b, "<="),
-                           ("gt", lambda v, b: v > b, ">"), ("lt", lambda v, b: v < b, "<")):
+    for op, test, text in (
+        ("min", lambda v, b: v >= b, ">="),
+        ("max", lambda v, b: v <= b, "<="),
+        ("gt", lambda v, b: v > b, ">"),
+        ("lt", lambda v, b: v < b, "<"),
+    ):
         if op in checks and not test(value, checks[op]):
             raise SettingsError(f"{name} must be {text} {checks[op]}, got {value!r}")
     if checks.get("nonempty") and not value:
@@ -247,7 +267,9 @@ def _check(key: str, value: Any, kind: Any, checks: Mapping[str, Any], what: str
     if "length" in checks and len(value) != checks["length"]:
         raise SettingsError(f"{name} must have {checks['length']} values, got {value!r}")
     if isinstance(value, list) and "items" in checks:
-        item_kind = float if any(k in checks["items"] for k in ("gt",)) else (str if "choices" in checks["items"] else int)
+        item_kind = (
+            float if any(k in checks["items"] for k in ("gt",)) else (str if "choices" in checks["items"] else int)
+        )
         for v in value:
             _check(key, v, item_kind, checks["items"], what="each value of setting")
     if isinstance(value, dict) and "keys" in checks:
@@ -257,8 +279,10 @@ def _check(key: str, value: Any, kind: Any, checks: Mapping[str, Any], what: str
             if not isinstance(v, list) or not v:
                 raise SettingsError(f"{name}: '{k}' must be a non-empty list of values, got {v!r}")
             for x in v:
-                bad = (k in ("batch_size", "n_conv") and not (_kind_ok(x, int) and x >= 1)) or \
-                      (k == "learning_rate" and not (_kind_ok(x, float) and x > 0)) or \
-                      (k == "dropout" and not (_kind_ok(x, float) and 0 <= x < 1))
+                bad = (
+                    (k in ("batch_size", "n_conv") and not (_kind_ok(x, int) and x >= 1))
+                    or (k == "learning_rate" and not (_kind_ok(x, float) and x > 0))
+                    or (k == "dropout" and not (_kind_ok(x, float) and 0 <= x < 1))
+                )
                 if bad:
                     raise SettingsError(f"{name}: {k} value {x!r} is out of range")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core import atomic
-from ..core.paths import cache_dir
-from .sources import RawData
+from fer_study.core import atomic
+from fer_study.core.paths import cache_dir
+from fer_study.data.sources import RawData
 
 # Bump when decoding or ordering changes, so stale caches are never read.
 CACHE_VERSION = 2
@@ -64,25 +64,41 @@ def load_cached(sha256: str, skip_bad: bool, warn=None) -> RawData | None:
         with np.load(f, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
             raw = RawData(
-                images=z["images"], labels=z["labels"], splits=z["splits"], names=z["names"],
-                format=meta["format"], skipped=[tuple(s) for s in meta["skipped"]],
+                images=z["images"],
+                labels=z["labels"],
+                splits=z["splits"],
+                names=z["names"],
+                format=meta["format"],
+                skipped=[tuple(s) for s in meta["skipped"]],
             )
         if meta.get("arrays_sha256") != _arrays_sha256(raw.images, raw.labels, raw.splits, raw.names):
             raise ValueError("its arrays do not match their checksum")
         return raw
     except Exception as err:  # noqa: BLE001 - zip, CRC, JSON or checksum: the same answer for each
-        (warn or _warn)(f"warning: data cache {f} is damaged ({type(err).__name__}: {err}); rebuilding it from the source")
+        (warn or _warn)(
+            f"warning: data cache {f} is damaged ({type(err).__name__}: {err}); rebuilding it from the source"
+        )
         f.unlink(missing_ok=True)
         return None
 
 
 def store(sha256: str, skip_bad: bool, raw: RawData) -> None:
     f = _cache_file(sha256, skip_bad)
-    meta = json.dumps({"format": raw.format, "skipped": raw.skipped,
-                       "arrays_sha256": _arrays_sha256(raw.images, raw.labels, raw.splits, raw.names)})
+    meta = json.dumps(
+        {
+            "format": raw.format,
+            "skipped": raw.skipped,
+            "arrays_sha256": _arrays_sha256(raw.images, raw.labels, raw.splits, raw.names),
+        }
+    )
     try:
-        atomic.write_with(f, lambda tmp: np.savez(tmp, images=raw.images, labels=raw.labels, splits=raw.splits,
-                                                  names=raw.names, meta=np.asarray(meta)), suffix=".npz")
+        atomic.write_with(
+            f,
+            lambda tmp: np.savez(
+                tmp, images=raw.images, labels=raw.labels, splits=raw.splits, names=raw.names, meta=np.asarray(meta)
+            ),
+            suffix=".npz",
+        )
     except atomic.OutputError as err:  # a cache that cannot be written costs time, not correctness
         _warn(f"warning: {err} (the data loads without a cache)")
 

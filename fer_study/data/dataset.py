@@ -9,13 +9,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import demo
-from ..core.labels import CLASS_INDEX, CLASSES, SPLIT_INDEX, SPLITS
-from ..core.paths import data_home, default_data_dir
-from . import cache
-from .errors import DataError
-from .integrity import count_differences, count_table
-from .sources import detect_format, read_source
+from fer_study.core.labels import CLASS_INDEX, CLASSES, SPLIT_INDEX, SPLITS
+from fer_study.core.paths import data_home, default_data_dir
+from fer_study.data import cache, demo
+from fer_study.data.errors import DataError
+from fer_study.data.integrity import count_differences, count_table
+from fer_study.data.sources import detect_format, read_source
 
 ENV_VAR = "FER2013_PATH"
 DEMO = "demo"
@@ -58,8 +57,12 @@ class FERData:
 
     def provenance(self) -> dict:
         return {
-            "source": self.source, "format": self.format, "sha256": self.sha256,
-            "is_demo": self.is_demo, "data_label": self.label_text, "images": len(self),
+            "source": self.source,
+            "format": self.format,
+            "sha256": self.sha256,
+            "is_demo": self.is_demo,
+            "data_label": self.label_text,
+            "images": len(self),
             "skipped": len(self.skipped),
         }
 
@@ -100,8 +103,15 @@ def load(data: str | os.PathLike | None = None, skip_bad: bool = False, verbose:
     if raw.format != fmt:  # only possible with a hash collision or a tampered cache
         raise DataError(str(path), f"cache for sha256 {sha[:12]} holds a {raw.format} source, not {fmt}")
     result = FERData(
-        images=raw.images, labels=raw.labels, splits=raw.splits, names=raw.names,
-        source=str(path), format=fmt, sha256=sha, is_demo=is_demo, skipped=list(raw.skipped),
+        images=raw.images,
+        labels=raw.labels,
+        splits=raw.splits,
+        names=raw.names,
+        source=str(path),
+        format=fmt,
+        sha256=sha,
+        is_demo=is_demo,
+        skipped=list(raw.skipped),
     )
     if verbose:
         _announce(result)
@@ -111,9 +121,13 @@ def load(data: str | os.PathLike | None = None, skip_bad: bool = False, verbose:
 def _announce(d: FERData) -> None:
     if d.is_demo:
         bar = "!" * 78
-        print(f"{bar}\n!! DEMO DATA, NOT FER2013: no FER2013 configured (--data or ${ENV_VAR}).\n"
-              f"!! Every number below describes synthetic faces, not the papers' dataset.\n{bar}")
+        print(
+            f"{bar}\n!! DEMO DATA, NOT FER2013: no FER2013 configured (--data or ${ENV_VAR}).\n"
+            f"!! Every number below describes synthetic faces, not the papers' dataset.\n{bar}"
+        )
     if d.skipped:
-        print(f"skipped {len(d.skipped)} bad item(s) (--skip-bad); first: {d.skipped[0][0]}: {d.skipped[0][1]}",
-              file=sys.stderr)
+        print(
+            f"skipped {len(d.skipped)} bad item(s) (--skip-bad); first: {d.skipped[0][0]}: {d.skipped[0][1]}",
+            file=sys.stderr,
+        )
     print(f"data: {d.source} ({d.format}, sha256 {d.sha256[:12]}…, {len(d)} images)")

@@ -7,13 +7,29 @@ from itertools import combinations
 
 import numpy as np
 
-from ..core.labels import CLASSES, SPLITS
+from fer_study.core.labels import CLASSES, SPLITS
 
 # The official FER2013 counts (Kaggle msambare/fer2013 = ICML 2013 challenge file), per split and class.
 KNOWN_COUNTS = {
-    "Training": {"angry": 3995, "disgust": 436, "fear": 4097, "happy": 7215, "neutral": 4965, "sad": 4830, "surprise": 3171},
+    "Training": {
+        "angry": 3995,
+        "disgust": 436,
+        "fear": 4097,
+        "happy": 7215,
+        "neutral": 4965,
+        "sad": 4830,
+        "surprise": 3171,
+    },
     "PublicTest": {"angry": 467, "disgust": 56, "fear": 496, "happy": 895, "neutral": 607, "sad": 653, "surprise": 415},
-    "PrivateTest": {"angry": 491, "disgust": 55, "fear": 528, "happy": 879, "neutral": 626, "sad": 594, "surprise": 416},
+    "PrivateTest": {
+        "angry": 491,
+        "disgust": 55,
+        "fear": 528,
+        "happy": 879,
+        "neutral": 626,
+        "sad": 594,
+        "surprise": 416,
+    },
 }
 
 
@@ -27,9 +43,16 @@ def count_table(labels: np.ndarray, splits: np.ndarray) -> dict[str, dict[str, i
 def count_differences(counts: dict[str, dict[str, int]]) -> list[dict]:
     """Every (split, class) whose count differs from the official FER2013 count."""
     return [
-        {"split": s, "class": c, "expected": KNOWN_COUNTS[s][c], "found": counts[s][c],
-         "difference": counts[s][c] - KNOWN_COUNTS[s][c]}
-        for s in SPLITS for c in CLASSES if counts[s][c] != KNOWN_COUNTS[s][c]
+        {
+            "split": s,
+            "class": c,
+            "expected": KNOWN_COUNTS[s][c],
+            "found": counts[s][c],
+            "difference": counts[s][c] - KNOWN_COUNTS[s][c],
+        }
+        for s in SPLITS
+        for c in CLASSES
+        if counts[s][c] != KNOWN_COUNTS[s][c]
     ]
 
 
@@ -49,7 +72,7 @@ def near_hash(images: np.ndarray) -> list[bytes]:
     edges = np.linspace(0, 48, 10).round().astype(int)
     cols = np.stack([rows[:, :, a:b].mean(axis=2) for a, b in zip(edges[:-1], edges[1:])], axis=2)
     bits = cols[:, :, 1:] > cols[:, :, :-1]
-    flat = (x.reshape(len(x), -1).std(axis=1) < 1.0)  # constant images all hash alike: keep them exact-only
+    flat = x.reshape(len(x), -1).std(axis=1) < 1.0  # constant images all hash alike: keep them exact-only
     packed = np.packbits(bits.reshape(len(x), -1), axis=1)
     return [b"flat" + hashlib.sha1(x[i].tobytes()).digest() if flat[i] else packed[i].tobytes() for i in range(len(x))]
 

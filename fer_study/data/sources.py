@@ -6,15 +6,15 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from ..core.labels import CLASS_INDEX, CSV_CODE_TO_CLASS, IMAGE_SIZE, SPLIT_INDEX, SPLITS
-from .errors import DataError
+from fer_study.core.labels import CLASS_INDEX, CSV_CODE_TO_CLASS, IMAGE_SIZE, SPLIT_INDEX, SPLITS
+from fer_study.data.errors import DataError
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 SPLIT_FOLDERS = {"train": ("Training",), "test": ("PublicTest", "PrivateTest")}
@@ -63,10 +63,7 @@ def read_source(path: Path, skip_bad: bool = False) -> RawData:
             entries = [(i.filename, i.is_dir(), _zip_reader(zf, i)) for i in zf.infolist()]
             raw = _read_tree(str(path), entries, skip_bad, fmt)
     else:
-        entries = [
-            (p.relative_to(path).as_posix(), p.is_dir(), p.read_bytes)
-            for p in sorted(path.rglob("*"))
-        ]
+        entries = [(p.relative_to(path).as_posix(), p.is_dir(), p.read_bytes) for p in sorted(path.rglob("*"))]
         raw = _read_tree(str(path), entries, skip_bad, fmt)
     return _canonical_order(raw)
 
@@ -98,7 +95,7 @@ def _read_tree(
     for rel, is_dir, read in entries:
         if rel.parts[: len(root)] != root:
             continue
-        parts = rel.parts[len(root):]
+        parts = rel.parts[len(root) :]
         where = f"{source}:{rel.as_posix()}" if fmt == "zip" else str(Path(source) / rel)
         if not parts:
             continue
@@ -159,10 +156,14 @@ def _find_root(source: str, paths: list[PurePosixPath]) -> tuple[str, ...]:
                 candidates.add(p.parts[:i])
                 break
     with_both = sorted(
-        (c for c in candidates if all(
-            any(p.parts[: len(c)] == c and len(p.parts) > len(c) and p.parts[len(c)].lower() == s for p in paths)
-            for s in SPLIT_FOLDERS
-        )),
+        (
+            c
+            for c in candidates
+            if all(
+                any(p.parts[: len(c)] == c and len(p.parts) > len(c) and p.parts[len(c)].lower() == s for p in paths)
+                for s in SPLIT_FOLDERS
+            )
+        ),
         key=len,
     )
     if not with_both:

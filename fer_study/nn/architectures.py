@@ -6,12 +6,12 @@ after, all of them JSON values, so (name, settings) is a complete, hashable mode
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import keras
 from keras import layers, regularizers
 
-from ..core.labels import IMAGE_SIZE
+from fer_study.core.labels import IMAGE_SIZE
 
 # Fig. 7 of paper A can be read two ways; see improved_cnn.
 IMPROVED_ORDERS = ("relu_bn", "bn_relu")
@@ -38,9 +38,16 @@ def basic_cnn(n_classes: int, filters: Sequence[int] = (32, 64), kernel_size: in
     return keras.Model(inp, out, name="basic_cnn")
 
 
-def improved_cnn(n_classes: int, filters: Sequence[int] = (32, 64, 128, 256), kernel_size: int = 3,
-                 dense: int = 128, dropout: float = 0.2, order: str = "relu_bn", dense_bn: bool = True,
-                 block_dropout: float = 0.0) -> keras.Model:
+def improved_cnn(
+    n_classes: int,
+    filters: Sequence[int] = (32, 64, 128, 256),
+    kernel_size: int = 3,
+    dense: int = 128,
+    dropout: float = 0.2,
+    order: str = "relu_bn",
+    dense_bn: bool = True,
+    block_dropout: float = 0.0,
+) -> keras.Model:
     """Paper A's improved CNN (Fig. 7, Table 1): four conv blocks with batch normalisation, flatten,
     one dense layer with dropout 0.2 ("in this layer"), softmax.
 
@@ -93,9 +100,16 @@ def improved_cnn(n_classes: int, filters: Sequence[int] = (32, 64, 128, 256), ke
 PAPER_B_TEMPLATES = ("blocks3", "plain6")
 
 
-def paper_b_cnn(n_classes: int, filters: Sequence[int], kernels: Sequence[int], activations: Sequence[str],
-                dense: int = 256, dropout_conv: float = 0.25, dropout_dense: float = 0.5,
-                template: str = "blocks3") -> keras.Model:
+def paper_b_cnn(
+    n_classes: int,
+    filters: Sequence[int],
+    kernels: Sequence[int],
+    activations: Sequence[str],
+    dense: int = 256,
+    dropout_conv: float = 0.25,
+    dropout_dense: float = 0.5,
+    template: str = "blocks3",
+) -> keras.Model:
     """Paper B's template (section 2.1; its Fig. 2 is missing from the text, so both are readings):
     - "blocks3" (default): three blocks of [Conv2D -> BN -> Conv2D -> BN -> MaxPool 2x2 -> Dropout],
       every Conv2D with 'same' padding, he_normal initialisation and the genome's filters, kernel
@@ -126,7 +140,9 @@ def paper_b_cnn(n_classes: int, filters: Sequence[int], kernels: Sequence[int], 
     return keras.Model(inp, out, name="paper_b_cnn")
 
 
-def mini_xception(n_classes: int, l2: float = 0.01, augment: bool = True, modules: Sequence[int] = (16, 32, 64, 128)) -> keras.Model:
+def mini_xception(
+    n_classes: int, l2: float = 0.01, augment: bool = True, modules: Sequence[int] = (16, 32, 64, 128)
+) -> keras.Model:
     """Mini-Xception (Arriaga, Ploeger, Valdenegro 2017, "Real-time Convolutional Neural Networks for
     Emotion and Gender Classification"; paper B's Table 4 ref [45], 66 % on FER2013): two 3x3 conv
     layers of 8 filters, four residual modules of depthwise-separable 3x3 convolutions (16, 32, 64,
@@ -152,12 +168,14 @@ def mini_xception(n_classes: int, l2: float = 0.01, augment: bool = True, module
         shortcut = layers.MaxPooling2D(1, strides=2, padding="same")(x)
         shortcut = layers.Conv2D(f, 1, use_bias=False)(shortcut)
         shortcut = layers.BatchNormalization()(shortcut)
-        x = layers.SeparableConv2D(f, 3, padding="same", use_bias=False, depthwise_regularizer=reg,
-                                   pointwise_regularizer=reg)(x)
+        x = layers.SeparableConv2D(
+            f, 3, padding="same", use_bias=False, depthwise_regularizer=reg, pointwise_regularizer=reg
+        )(x)
         x = layers.BatchNormalization()(x)
         x = layers.Activation("relu")(x)
-        x = layers.SeparableConv2D(f, 3, padding="same", use_bias=False, depthwise_regularizer=reg,
-                                   pointwise_regularizer=reg)(x)
+        x = layers.SeparableConv2D(
+            f, 3, padding="same", use_bias=False, depthwise_regularizer=reg, pointwise_regularizer=reg
+        )(x)
         x = layers.BatchNormalization()(x)
         x = layers.MaxPooling2D(3, strides=2, padding="same")(x)
         x = layers.Add()([x, shortcut])

@@ -14,15 +14,15 @@ import json
 import logging
 import math
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 # (fer_study/__init__.py sets TF_DETERMINISTIC_OPS before Keras loads.)
 import keras
 import numpy as np
 
-from ..core import atomic
+from fer_study.core import atomic
 
 # TensorFlow resets its logger when it loads; every genome of a search is a new model, so its
 # "retracing" warnings are expected noise.
@@ -76,10 +76,19 @@ class CheckpointError(ValueError):
         super().__init__(f"{path}: {problem}")
 
 
-def fit(build: Callable[[], keras.Model], x: np.ndarray, y: np.ndarray, x_val: np.ndarray | None,
-        y_val: np.ndarray | None, settings: FitSettings, *, checkpoint: Path | None = None,
-        callbacks: Sequence[keras.callbacks.Callback] = (), on_epoch: Callable[[int, dict], None] | None = None,
-        monitor: tuple[np.ndarray, np.ndarray] | None = None) -> FitResult:
+def fit(
+    build: Callable[[], keras.Model],
+    x: np.ndarray,
+    y: np.ndarray,
+    x_val: np.ndarray | None,
+    y_val: np.ndarray | None,
+    settings: FitSettings,
+    *,
+    checkpoint: Path | None = None,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
+    on_epoch: Callable[[int, dict], None] | None = None,
+    monitor: tuple[np.ndarray, np.ndarray] | None = None,
+) -> FitResult:
     """Train `build()` on uint8 images `x` (N, 48, 48) and integer labels `y`; validate on
     `x_val`/`y_val` after each epoch. With `checkpoint`, resume from it when it exists and rewrite it
     after every epoch (the caller removes it once the result is stored).
@@ -94,12 +103,23 @@ def fit(build: Callable[[], keras.Model], x: np.ndarray, y: np.ndarray, x_val: n
     keras.mixed_precision.set_global_policy(s.precision)
     model = build()
     opt = keras.optimizers.get({"class_name": s.optimizer, "config": {"learning_rate": s.learning_rate}})
-    model.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=s.steps_per_execution)
+    model.compile(
+        optimizer=opt,
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        steps_per_execution=s.steps_per_execution,
+    )
     opt.build(model.trainable_variables)
 
-    state = {"epoch": 0, "history": {}, "seconds": 0.0, "best_val_loss": math.inf, "plateau_wait": 0,
-             "stop_wait": 0, "stopped_early": False}
+    state = {
+        "epoch": 0,
+        "history": {},
+        "seconds": 0.0,
+        "best_val_loss": math.inf,
+        "plateau_wait": 0,
+        "stop_wait": 0,
+        "stopped_early": False,
+    }
     resumed = 0
     if checkpoint is not None and Path(checkpoint).exists():
         state = _restore(Path(checkpoint), model, opt, s)
@@ -111,8 +131,17 @@ def fit(build: Callable[[], keras.Model], x: np.ndarray, y: np.ndarray, x_val: n
             break
         t0 = time.time()
         order = np.random.default_rng([s.seed, epoch]).permutation(len(xs))
-        h = model.fit(xs[order], ys[order], validation_data=val, epochs=1, batch_size=s.batch_size,
-                      validation_batch_size=256, shuffle=False, verbose=0, callbacks=list(callbacks))
+        h = model.fit(
+            xs[order],
+            ys[order],
+            validation_data=val,
+            epochs=1,
+            batch_size=s.batch_size,
+            validation_batch_size=256,
+            shuffle=False,
+            verbose=0,
+            callbacks=list(callbacks),
+        )
         rec = {k: float(v[-1]) for k, v in h.history.items()}
         rec["learning_rate"] = float(keras.ops.convert_to_numpy(opt.learning_rate))
         if monitor is not None and len(monitor[0]):
@@ -152,8 +181,12 @@ def _variables(model, opt) -> list:
 def _save(path: Path, model, opt, s: FitSettings, state: dict) -> None:
     variables = _variables(model, opt)
     arrays = {f"v{i}": keras.ops.convert_to_numpy(v) for i, v in enumerate(variables)}
-    meta = {"training_version": TRAINING_VERSION, "settings": asdict(s), "state": state,
-            "paths": [v.path for v in variables]}
+    meta = {
+        "training_version": TRAINING_VERSION,
+        "settings": asdict(s),
+        "state": state,
+        "paths": [v.path for v in variables],
+    }
     arrays["meta"] = np.asarray(json.dumps(meta))
     atomic.write_with(path, lambda tmp: np.savez(tmp, **arrays), suffix=".npz")
 
@@ -165,13 +198,21 @@ def _restore(path: Path, model, opt, s: FitSettings) -> dict:
             meta = json.loads(str(z["meta"]))
             arrays = [z[f"v{i}"] for i in range(len(meta["paths"]))]
     except Exception as err:  # noqa: BLE001 - any unreadable file means the same to the user
-        raise CheckpointError(path, f"not a readable training checkpoint ({type(err).__name__}: {err}); "
-                                    "delete it to train this model from the start") from None
+        raise CheckpointError(
+            path,
+            f"not a readable training checkpoint ({type(err).__name__}: {err}); "
+            "delete it to train this model from the start",
+        ) from None
     variables = _variables(model, opt)
     if meta.get("training_version") != TRAINING_VERSION or meta.get("settings") != asdict(s):
-        raise CheckpointError(path, "written by another training (settings or training version differ); "
-                                    "delete it to train this model from the start")
-    if meta["paths"] != [v.path for v in variables] or any(a.shape != tuple(v.shape) for a, v in zip(arrays, variables)):
+        raise CheckpointError(
+            path,
+            "written by another training (settings or training version differ); "
+            "delete it to train this model from the start",
+        )
+    if meta["paths"] != [v.path for v in variables] or any(
+        a.shape != tuple(v.shape) for a, v in zip(arrays, variables)
+    ):
         raise CheckpointError(path, "its variables do not match this model; delete it to train from the start")
     for a, v in zip(arrays, variables):
         v.assign(a)

@@ -29,7 +29,7 @@ class Health:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, d: dict) -> "Health":
+    def from_json(cls, d: dict) -> Health:
         return cls(**d)
 
 
@@ -50,7 +50,7 @@ def dead_fractions(model: keras.Model, x: np.ndarray, max_images: int = 512) -> 
     layers = relu_outputs(model)
     if not layers or len(x) == 0:
         return {}
-    probe = keras.Model(model.inputs, [l.output for l in layers])
+    probe = keras.Model(model.inputs, [layer.output for layer in layers])
     outs = probe.predict(x[:max_images][..., None], batch_size=128, verbose=0)
     outs = outs if isinstance(outs, list) else [outs]
     result = {}
@@ -73,8 +73,10 @@ def assess(history: dict, y_train: np.ndarray, dead: dict[str, float]) -> Health
     if any(not np.isfinite(v) for v in losses):
         reason = "the training loss became NaN or infinite (diverged)"
     elif best <= chance + margin:
-        reason = (f"training accuracy never rose above chance: best {best:.3f} against chance {chance:.3f} "
-                  f"(+{margin:.3f} required)")
+        reason = (
+            f"training accuracy never rose above chance: best {best:.3f} against chance {chance:.3f} "
+            f"(+{margin:.3f} required)"
+        )
         if dead:
             worst = max(dead, key=dead.get)
             reason += f"; {dead[worst]:.0%} of the units of '{worst}' are dead"

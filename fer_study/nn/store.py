@@ -23,17 +23,18 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import keras
 import numpy as np
 
-from ..core import atomic, provenance
-from ..core.progress import Progress
-from . import architectures, health
-from .fit import TRAINING_VERSION, FitSettings, fit, predict
+from fer_study.core import atomic, provenance
+from fer_study.core.progress import Progress
+from fer_study.nn import architectures, health
+from fer_study.nn.fit import TRAINING_VERSION, FitSettings, fit, predict
 
 STORE_VERSION = 1
 
@@ -68,12 +69,16 @@ class TrainRequest:
 
     def key_material(self) -> dict:
         return {
-            "store_version": STORE_VERSION, "training_version": TRAINING_VERSION,
+            "store_version": STORE_VERSION,
+            "training_version": TRAINING_VERSION,
             "backend": keras.backend.backend(),
             "model": {"arch": self.arch, "n_classes": self.n_classes, "settings": dict(self.arch_settings)},
-            "fit": asdict(self.fit), "data_sha256": self.data_sha256,
-            "train_index": _sha(self.train_index), "val_index": _sha(self.val_index),
-            "test_index": _sha(self.test_index), "label_map": [int(v) for v in self.label_map],
+            "fit": asdict(self.fit),
+            "data_sha256": self.data_sha256,
+            "train_index": _sha(self.train_index),
+            "val_index": _sha(self.val_index),
+            "test_index": _sha(self.test_index),
+            "label_map": [int(v) for v in self.label_map],
         }
 
     @property
@@ -137,16 +142,31 @@ class Payload:
     train_accuracy_inference: float = float("nan")
 
 
-def execute(request: TrainRequest, images: np.ndarray, labels: np.ndarray, checkpoint: Path | None,
-            on_epoch: Callable[[int, dict], None] | None = None, callbacks=()) -> Payload:
+def execute(
+    request: TrainRequest,
+    images: np.ndarray,
+    labels: np.ndarray,
+    checkpoint: Path | None,
+    on_epoch: Callable[[int, dict], None] | None = None,
+    callbacks=(),
+) -> Payload:
     """Train `request` on the given arrays (the whole dataset's images and canonical labels)."""
     r = request
     xtr, ytr = images[r.train_index], r.labels(labels, "train")
     xva, yva = images[r.val_index], r.labels(labels, "val")
     xte, yte = images[r.test_index], r.labels(labels, "test")
-    result = fit(lambda: architectures.build(r.arch, r.n_classes, **dict(r.arch_settings)), xtr, ytr,
-                 xva if len(xva) else None, yva if len(yva) else None, r.fit, checkpoint=checkpoint,
-                 on_epoch=on_epoch, callbacks=callbacks, monitor=(xte, yte))
+    result = fit(
+        lambda: architectures.build(r.arch, r.n_classes, **dict(r.arch_settings)),
+        xtr,
+        ytr,
+        xva if len(xva) else None,
+        yva if len(yva) else None,
+        r.fit,
+        checkpoint=checkpoint,
+        on_epoch=on_epoch,
+        callbacks=callbacks,
+        monitor=(xte, yte),
+    )
     model = result.model
     # Accuracy on the training images in inference mode (no dropout, moving BN statistics): what
     # "evaluating on the training set" would report (forensic table). At most 5,000 images.
@@ -165,19 +185,28 @@ def execute(request: TrainRequest, images: np.ndarray, labels: np.ndarray, check
             p = Path(tmp) / "model.keras"
             bare.save(p)
             model_bytes = p.read_bytes()
-    return Payload(result.history, round(result.seconds, 2), h.to_json(), int(model.count_params()),
-                   predict(model, xva), predict(model, xte), result.resumed_from_epoch, model_bytes,
-                   train_accuracy_inference=train_acc)
+    return Payload(
+        result.history,
+        round(result.seconds, 2),
+        h.to_json(),
+        int(model.count_params()),
+        predict(model, xva),
+        predict(model, xte),
+        result.resumed_from_epoch,
+        model_bytes,
+        train_accuracy_inference=train_acc,
+    )
 
 
 def execute_remote(request: TrainRequest, checkpoint: str | None) -> Payload:
     """`execute` in a worker process: loads its own copy of the data (checked by sha256)."""
-    from ..data import load
+    from fer_study.data import load
 
     data = load(request.data_source, verbose=False)
     if data.sha256 != request.data_sha256:
-        raise RuntimeError(f"{request.data_source}: sha256 {data.sha256[:12]} on this worker, "
-                           f"expected {request.data_sha256[:12]}")
+        raise RuntimeError(
+            f"{request.data_source}: sha256 {data.sha256[:12]} on this worker, expected {request.data_sha256[:12]}"
+        )
     return execute(request, data.images, data.labels, Path(checkpoint) if checkpoint else None)
 
 
@@ -193,8 +222,11 @@ class RunStore:
         self.loaded: list[str] = []  # keys read from disk by this instance
         # Taken when the store opens (a notebook's start), not when an entry is written: a long run
         # must record the commit whose code it runs, even if the checkout moves on meanwhile.
-        self.provenance = {"git": provenance.git_commit(), "packages": provenance.package_versions(),
-                           "machine": provenance.machine()}
+        self.provenance = {
+            "git": provenance.git_commit(),
+            "packages": provenance.package_versions(),
+            "machine": provenance.machine(),
+        }
 
     # --- reading --------------------------------------------------------------------------------
     def folder(self, key: str) -> Path:
@@ -206,7 +238,7 @@ class RunStore:
         if not (folder / "run.json").exists():
             return None
         run = self.read(folder)
-        for part, idx in (("val", run.val_index), ("test", run.test_index)):
+        for part in ("val", "test"):
             want = run.record["labels_sha256"][part]
             if _sha(request.labels(labels, part)) != want:
                 raise StoreError(folder, f"the {part} labels of this data differ from those the run was made with")
@@ -219,21 +251,28 @@ class RunStore:
             with np.load(folder / "arrays.npz", allow_pickle=False) as z:
                 arrays = {k: z[k] for k in ("probs_val", "probs_test", "val_index", "test_index")}
         except (OSError, ValueError, KeyError) as err:
-            raise StoreError(folder, f"damaged stored run ({type(err).__name__}: {err}); delete the folder "
-                                     "to train it again") from None
+            raise StoreError(
+                folder, f"damaged stored run ({type(err).__name__}: {err}); delete the folder to train it again"
+            ) from None
         if record.get("store_version") != STORE_VERSION or record.get("key") != folder.name:
             raise StoreError(folder, "not an entry of this store version; delete the folder to train it again")
         return StoredRun(folder.name, folder, record, **arrays)
 
     # --- training -------------------------------------------------------------------------------
-    def run(self, request: TrainRequest, images: np.ndarray, labels: np.ndarray,
-            on_epoch: Callable[[int, dict], None] | None = None) -> StoredRun:
+    def run(
+        self,
+        request: TrainRequest,
+        images: np.ndarray,
+        labels: np.ndarray,
+        on_epoch: Callable[[int, dict], None] | None = None,
+    ) -> StoredRun:
         """The stored result of `request`, training it first (resuming a partial one) if needed."""
         found = self.get(request, labels)
         if found is not None:
             return found
         ckpt = self.checkpoint_path(request.key)
         with Progress(request.fit.epochs, f"training {request.purpose or request.key}", enabled=self.progress) as bar:
+
             def epoch_done(epoch: int, rec: dict) -> None:
                 bar.update(epoch - bar.done, note=f"validation accuracy {rec.get('val_accuracy', float('nan')):.3f}")
                 if on_epoch is not None:
@@ -242,8 +281,14 @@ class RunStore:
             payload = execute(request, images, labels, ckpt, on_epoch=epoch_done)
         return self.put(request, payload, labels)
 
-    def run_many(self, requests: Sequence[TrainRequest], images: np.ndarray, labels: np.ndarray,
-                 executor=None, on_done: Callable[[TrainRequest, StoredRun], None] | None = None) -> list[StoredRun]:
+    def run_many(
+        self,
+        requests: Sequence[TrainRequest],
+        images: np.ndarray,
+        labels: np.ndarray,
+        executor=None,
+        on_done: Callable[[TrainRequest, StoredRun], None] | None = None,
+    ) -> list[StoredRun]:
         """Every request's stored run, training the missing ones through `executor` (in this process
         when None); results come back in request order."""
         results: dict[int, StoredRun] = {}
@@ -280,15 +325,24 @@ class RunStore:
         """Write an entry atomically (temporary folder, then one rename) and drop its checkpoint."""
         key = request.key
         record = {
-            "store_version": STORE_VERSION, "key": key, "key_material": request.key_material(),
-            "purpose": request.purpose, "history": payload.history, "seconds": payload.seconds,
-            "health": payload.health, "n_params": payload.n_params,
-            "resumed_from_epoch": payload.resumed_from_epoch, "has_model": payload.model_bytes is not None,
+            "store_version": STORE_VERSION,
+            "key": key,
+            "key_material": request.key_material(),
+            "purpose": request.purpose,
+            "history": payload.history,
+            "seconds": payload.seconds,
+            "health": payload.health,
+            "n_params": payload.n_params,
+            "resumed_from_epoch": payload.resumed_from_epoch,
+            "has_model": payload.model_bytes is not None,
             "train_accuracy_inference": payload.train_accuracy_inference,
             "labels_sha256": {p: _sha(request.labels(labels, p)) for p in ("val", "test")},
-            "n": {"train": int(len(request.train_index)), "val": int(len(request.val_index)),
-                  "test": int(len(request.test_index))},
-            "written_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "n": {
+                "train": int(len(request.train_index)),
+                "val": int(len(request.val_index)),
+                "test": int(len(request.test_index)),
+            },
+            "written_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "provenance": self.provenance,
         }
         try:
@@ -297,9 +351,13 @@ class RunStore:
         except OSError as err:
             raise atomic.OutputError(self.root, err) from None
         try:
-            np.savez_compressed(tmp / "arrays.npz", probs_val=payload.probs_val, probs_test=payload.probs_test,
-                                val_index=np.asarray(request.val_index, dtype=np.int32),
-                                test_index=np.asarray(request.test_index, dtype=np.int32))
+            np.savez_compressed(
+                tmp / "arrays.npz",
+                probs_val=payload.probs_val,
+                probs_test=payload.probs_test,
+                val_index=np.asarray(request.val_index, dtype=np.int32),
+                test_index=np.asarray(request.test_index, dtype=np.int32),
+            )
             if payload.model_bytes is not None:
                 (tmp / "model.keras").write_bytes(payload.model_bytes)
             (tmp / "run.json").write_text(json.dumps(record, indent=1) + "\n")
@@ -328,13 +386,30 @@ class RunStore:
             try:
                 rec = json.loads((folder / "run.json").read_text())
             except (OSError, ValueError):
-                out.append({"key": folder.name, "purpose": "(damaged)", "arch": "", "epochs": 0, "seconds": 0.0,
-                            "trained": False, "bytes": _size(folder)})
+                out.append(
+                    {
+                        "key": folder.name,
+                        "purpose": "(damaged)",
+                        "arch": "",
+                        "epochs": 0,
+                        "seconds": 0.0,
+                        "trained": False,
+                        "bytes": _size(folder),
+                    }
+                )
                 continue
             km = rec["key_material"]
-            out.append({"key": folder.name, "purpose": rec.get("purpose", ""), "arch": km["model"]["arch"],
-                        "epochs": len(rec["history"].get("loss", [])), "seconds": rec["seconds"],
-                        "trained": rec["health"]["trained"], "bytes": _size(folder)})
+            out.append(
+                {
+                    "key": folder.name,
+                    "purpose": rec.get("purpose", ""),
+                    "arch": km["model"]["arch"],
+                    "epochs": len(rec["history"].get("loss", [])),
+                    "seconds": rec["seconds"],
+                    "trained": rec["health"]["trained"],
+                    "bytes": _size(folder),
+                }
+            )
         return out
 
     def prune(self, keep: Iterable[str], dry_run: bool = False) -> list[str]:

@@ -7,7 +7,8 @@ a picklable top-level function (or a functools.partial of one) for the pool and 
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 
 class InProcess:
@@ -56,8 +57,9 @@ class Isolated(ProcessPool):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                        max_tasks_per_child=1)
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1
+        )
 
 
 class Dask:
@@ -74,8 +76,9 @@ class Dask:
             self.client = Client(address)
         else:
             # One thread per worker process: TensorFlow already uses the cores inside a worker.
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        host="127.0.0.1", dashboard_address=None)
+            self.cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            )
             self.client = Client(self.cluster)
 
     def run(self, fn, items):

@@ -15,17 +15,18 @@ import json
 import os
 import random
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 from deap import base, tools
 
-from .. import genome as G
-from ..core import atomic
-from ..core.progress import Progress
-from .trial_log import SearchStateError, TrialLog, trial_key
+from fer_study.core import atomic
+from fer_study.core.progress import Progress
+from fer_study.search import genome as G
+from fer_study.search.trial_log import SearchStateError, TrialLog, trial_key
 
 # 2: JSON (version 1 was a pickle, which runs code on load and cannot be read by other tools).
 CHECKPOINT_VERSION = 2
@@ -55,10 +56,17 @@ class GASettings:
     seed: int = 0
 
     @classmethod
-    def from_settings(cls, cfg: Mapping[str, Any]) -> "GASettings":
-        return cls(population=cfg["b_population"], generations=cfg["b_generations"], cxpb=cfg["b_cxpb"],
-                   mutpb=cfg["b_mutpb"], elite=cfg["b_elite"], tournament=cfg["b_tournament"],
-                   gene_prob=cfg["b_gene_mutation_prob"], seed=cfg["seed"])
+    def from_settings(cls, cfg: Mapping[str, Any]) -> GASettings:
+        return cls(
+            population=cfg["b_population"],
+            generations=cfg["b_generations"],
+            cxpb=cfg["b_cxpb"],
+            mutpb=cfg["b_mutpb"],
+            elite=cfg["b_elite"],
+            tournament=cfg["b_tournament"],
+            gene_prob=cfg["b_gene_mutation_prob"],
+            seed=cfg["seed"],
+        )
 
 
 @contextlib.contextmanager
@@ -106,22 +114,29 @@ class State:
 
     def to_json(self) -> dict:
         ind = lambda i: {"genes": list(i), "fitness": list(i.fitness.values) if i.fitness.valid else None}
-        return {"settings": self.settings.__dict__, "context_key": self.context_key,
-                "rng_state": [self.rng_state[0], list(self.rng_state[1]), self.rng_state[2]],
-                "generation": self.generation, "population": [ind(i) for i in self.population],
-                "hall_of_fame": [ind(i) for i in self.hall_of_fame] if self.hall_of_fame is not None else [],
-                "hall_of_fame_size": self.hall_of_fame.maxsize if self.hall_of_fame is not None else 1,
-                "logbook": list(self.logbook or []), "logbook_header": list(getattr(self.logbook, "header", []) or []),
-                "generation_started": self.generation_started, "history": self.history,
-                "pending_at_start": self.pending_at_start}
+        return {
+            "settings": self.settings.__dict__,
+            "context_key": self.context_key,
+            "rng_state": [self.rng_state[0], list(self.rng_state[1]), self.rng_state[2]],
+            "generation": self.generation,
+            "population": [ind(i) for i in self.population],
+            "hall_of_fame": [ind(i) for i in self.hall_of_fame] if self.hall_of_fame is not None else [],
+            "hall_of_fame_size": self.hall_of_fame.maxsize if self.hall_of_fame is not None else 1,
+            "logbook": list(self.logbook or []),
+            "logbook_header": list(getattr(self.logbook, "header", []) or []),
+            "generation_started": self.generation_started,
+            "history": self.history,
+            "pending_at_start": self.pending_at_start,
+        }
 
     @classmethod
-    def from_json(cls, d: dict) -> "State":
+    def from_json(cls, d: dict) -> State:
         def ind(rec):
             i = Individual(rec["genes"])
             if rec["fitness"] is not None:
                 i.fitness.values = tuple(rec["fitness"])
             return i
+
         hof = tools.HallOfFame(d["hall_of_fame_size"])
         hof.update([ind(r) for r in d["hall_of_fame"]])
         book = tools.Logbook()
@@ -129,18 +144,35 @@ class State:
         for rec in d["logbook"]:
             book.record(**rec)
         rng = d["rng_state"]
-        return cls(GASettings(**d["settings"]), d["context_key"], (rng[0], tuple(rng[1]), rng[2]), d["generation"],
-                   [ind(r) for r in d["population"]], hof, book, d["generation_started"], d["history"],
-                   d["pending_at_start"])
+        return cls(
+            GASettings(**d["settings"]),
+            d["context_key"],
+            (rng[0], tuple(rng[1]), rng[2]),
+            d["generation"],
+            [ind(r) for r in d["population"]],
+            hof,
+            book,
+            d["generation_started"],
+            d["history"],
+            d["pending_at_start"],
+        )
 
 
 class GeneticSearch:
     """The search: `run()` evaluates, checkpoints, varies, until the last generation is evaluated."""
 
-    def __init__(self, space: G.Space, settings: GASettings, fitness: Callable[[list], Mapping[str, Any]],
-                 folder: str | os.PathLike, context: Mapping[str, Any] | None = None, executor=None,
-                 log: Callable[[str], None] = print, name: str = "ga"):
-        from .executors import InProcess
+    def __init__(
+        self,
+        space: G.Space,
+        settings: GASettings,
+        fitness: Callable[[list], Mapping[str, Any]],
+        folder: str | os.PathLike,
+        context: Mapping[str, Any] | None = None,
+        executor=None,
+        log: Callable[[str], None] = print,
+        name: str = "ga",
+    ):
+        from fer_study.search.executors import InProcess
 
         self.space, self.settings, self.fitness = space, settings, fitness
         self.folder = Path(folder)
@@ -177,17 +209,23 @@ class GeneticSearch:
             if not isinstance(blob, dict) or "version" not in blob:
                 raise ValueError("not a GA checkpoint (no version)")
             if blob["version"] != CHECKPOINT_VERSION:
-                raise SearchStateError(self.checkpoint_path, f"checkpoint version {blob['version']}, expected "
-                                                             f"{CHECKPOINT_VERSION}; delete it to start over")
+                raise SearchStateError(
+                    self.checkpoint_path,
+                    f"checkpoint version {blob['version']}, expected {CHECKPOINT_VERSION}; delete it to start over",
+                )
             state = State.from_json(blob["state"])
         except SearchStateError:
             raise
         except Exception as err:  # noqa: BLE001 - any malformed content means the same to the user
-            raise SearchStateError(self.checkpoint_path, f"cannot read the GA checkpoint ({type(err).__name__}: "
-                                                         f"{err}); delete it to start over") from None
+            raise SearchStateError(
+                self.checkpoint_path,
+                f"cannot read the GA checkpoint ({type(err).__name__}: {err}); delete it to start over",
+            ) from None
         if state.context_key != self.context_key:
-            raise SearchStateError(self.checkpoint_path, "written by a search with other settings or data; "
-                                                         "delete it or use another output folder")
+            raise SearchStateError(
+                self.checkpoint_path,
+                "written by a search with other settings or data; delete it or use another output folder",
+            )
         return state
 
     def _fresh(self) -> State:
@@ -195,8 +233,15 @@ class GeneticSearch:
         pop = [Individual(self.space.sample(rng)) for _ in range(self.settings.population)]
         stats = tools.Logbook()
         stats.header = ["gen", "evals", "trained", "cache_hits", "best", "mean", "std", "min", "seconds"]
-        return State(self.settings, self.context_key, rng.getstate(), 0, pop,
-                     tools.HallOfFame(max(1, self.settings.elite)), stats)
+        return State(
+            self.settings,
+            self.context_key,
+            rng.getstate(),
+            0,
+            pop,
+            tools.HallOfFame(max(1, self.settings.elite)),
+            stats,
+        )
 
     # --- the loop ----------------------------------------------------------------------------------
     def run(self) -> State:
@@ -206,8 +251,10 @@ class GeneticSearch:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._save(state)
         else:
-            self.log(f"resuming from {self.checkpoint_path}: generation {state.generation}, "
-                     f"{sum(ind.fitness.valid for ind in state.population)}/{len(state.population)} evaluated")
+            self.log(
+                f"resuming from {self.checkpoint_path}: generation {state.generation}, "
+                f"{sum(ind.fitness.valid for ind in state.population)}/{len(state.population)} evaluated"
+            )
         while True:
             self._evaluate(state)
             if state.generation >= self.settings.generations:
@@ -230,31 +277,47 @@ class GeneticSearch:
                 hits += 1
             elif all(G.key(ind) != G.key(t) for t in todo):
                 todo.append(ind)
-        bar = Progress(len(todo), f"{self.name} generation {state.generation}: genomes trained", every=1,
-                       enabled=bool(todo))
+        bar = Progress(
+            len(todo), f"{self.name} generation {state.generation}: genomes trained", every=1, enabled=bool(todo)
+        )
         for i, result in self.executor.run(self.fitness, [list(ind) for ind in todo]):
-            rec = self.evaluations.append(self._cache_key(todo[i]), {"genome": list(todo[i])},
-                                          {"generation": state.generation, **dict(result)})
+            rec = self.evaluations.append(
+                self._cache_key(todo[i]), {"genome": list(todo[i])}, {"generation": state.generation, **dict(result)}
+            )
             bar.update(note=f"last fitness {rec['fitness']:.3f}")
             self._trained += 1
             state.generation_started = time.time() - started
-            self.log(f"gen {state.generation}: {G.short(todo[i])} -> {rec['fitness']:.4f} ({rec.get('wall_seconds', 0):.0f} s)")
+            self.log(
+                f"gen {state.generation}: {G.short(todo[i])} -> {rec['fitness']:.4f} ({rec.get('wall_seconds', 0):.0f} s)"
+            )
             for ind in state.population:  # duplicates inside one generation share the training
                 if not ind.fitness.valid and self._cache_key(ind) == self._cache_key(todo[i]):
                     ind.fitness.values = (rec["fitness"],)
             self._save(state)
             self.evaluation_hook(self._trained)
         # Counted from the log, so a generation resumed after a kill reports the same number.
-        trained = sum(r.get("generation") == state.generation and r["key"] in self._context_keys(state)
-                      for r in self.evaluations.records)
+        trained = sum(
+            r.get("generation") == state.generation and r["key"] in self._context_keys(state)
+            for r in self.evaluations.records
+        )
         fits = np.array([ind.fitness.values[0] for ind in state.population])
         state.hall_of_fame.update(state.population)
         evals = state.pending_at_start
-        state.logbook.record(gen=state.generation, evals=evals, trained=trained, cache_hits=evals - trained,
-                             best=float(fits.max()), mean=float(fits.mean()), std=float(fits.std()),
-                             min=float(fits.min()), seconds=round(time.time() - started, 1))
-        state.history += [{"generation": state.generation, "genome": list(ind), "fitness": ind.fitness.values[0]}
-                          for ind in state.population]
+        state.logbook.record(
+            gen=state.generation,
+            evals=evals,
+            trained=trained,
+            cache_hits=evals - trained,
+            best=float(fits.max()),
+            mean=float(fits.mean()),
+            std=float(fits.std()),
+            min=float(fits.min()),
+            seconds=round(time.time() - started, 1),
+        )
+        state.history += [
+            {"generation": state.generation, "genome": list(ind), "fitness": ind.fitness.values[0]}
+            for ind in state.population
+        ]
         state.generation_started = 0.0
         state.pending_at_start = None
         self._save(state)
@@ -288,11 +351,20 @@ class GeneticSearch:
         self.executor.close()
 
 
-def random_search(space: G.Space, n: int, seed: int, fitness, folder, context=None, executor=None,
-                  log: Callable[[str], None] = print, name: str = "random") -> list[dict]:
+def random_search(
+    space: G.Space,
+    n: int,
+    seed: int,
+    fitness,
+    folder,
+    context=None,
+    executor=None,
+    log: Callable[[str], None] = print,
+    name: str = "random",
+) -> list[dict]:
     """The baseline: `n` genomes drawn uniformly from the same space (distinct), each trained once;
     logged and resumable like the GA. Returns one record per genome, in draw order."""
-    from .executors import InProcess
+    from fer_study.search.executors import InProcess
 
     rng = random.Random(seed + 1_000_003)  # a stream apart from the GA's
     genomes: list[list] = []
@@ -310,5 +382,7 @@ def random_search(space: G.Space, n: int, seed: int, fitness, folder, context=No
         bar.update(note=f"last fitness {rec['fitness']:.3f}")
         log(f"random: {G.short(todo[i])} -> {rec['fitness']:.4f}")
     done = trials.done()
-    return [{"draw": i, "genome": g, **{kk: v for kk, v in done[k(g)].items() if kk not in ("key", "params")}}
-            for i, g in enumerate(genomes)]
+    return [
+        {"draw": i, "genome": g, **{kk: v for kk, v in done[k(g)].items() if kk not in ("key", "params")}}
+        for i, g in enumerate(genomes)
+    ]

@@ -3,7 +3,8 @@ resumed search trains only what is missing)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 from sklearn.model_selection import ParameterGrid
@@ -14,8 +15,16 @@ def combinations(grid: Mapping[str, list]) -> list[dict[str, Any]]:
     return list(ParameterGrid({k: list(v) for k, v in grid.items()}))
 
 
-def run(grid: Mapping[str, list], make_request: Callable[[dict], Any], summarize: Callable[[Any], Mapping[str, Any]],
-        store, images, labels, executor=None, log: Callable[[str], None] = print) -> pd.DataFrame:
+def run(
+    grid: Mapping[str, list],
+    make_request: Callable[[dict], Any],
+    summarize: Callable[[Any], Mapping[str, Any]],
+    store,
+    images,
+    labels,
+    executor=None,
+    log: Callable[[str], None] = print,
+) -> pd.DataFrame:
     """Train (or load) every combination through the run store; one row per trial.
 
     `make_request(params)` gives a trial's TrainRequest, `summarize(stored_run)` its metrics (with
@@ -28,8 +37,10 @@ def run(grid: Mapping[str, list], make_request: Callable[[dict], Any], summarize
 
     def done(req, stored):
         m = summarize(stored)
-        log(f"trial {position[id(req)]}/{n} {todo[position[id(req)] - 1]}: val accuracy {m['val_accuracy']:.4f} "
-            f"({stored.seconds:.0f} s)" + ("" if m.get("trained", True) else " FAILED TO TRAIN"))
+        log(
+            f"trial {position[id(req)]}/{n} {todo[position[id(req)] - 1]}: val accuracy {m['val_accuracy']:.4f} "
+            f"({stored.seconds:.0f} s)" + ("" if m.get("trained", True) else " FAILED TO TRAIN")
+        )
 
     stored = store.run_many(requests, images, labels, executor, on_done=done)
     reused = sum(not s.trained_now for s in stored)

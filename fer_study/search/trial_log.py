@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-from ..core import atomic
+from fer_study.core import atomic
+
 
 class SearchStateError(ValueError):
     """A search log or checkpoint that cannot be read; the message names the file and the problem."""
@@ -46,8 +48,9 @@ class TrialLog:
                 if i == last:
                     self.dropped_partial_line = True
                     continue
-                raise SearchStateError(self.path, f"line {i + 1} is not a trial record ({err}); "
-                                           "fix or remove the line to resume") from None
+                raise SearchStateError(
+                    self.path, f"line {i + 1} is not a trial record ({err}); fix or remove the line to resume"
+                ) from None
             self.records.append(rec)
         if self.dropped_partial_line:  # rewrite without the cut line so appends stay well-formed
             # Atomically: a kill during the repair leaves the old file, never an empty one.

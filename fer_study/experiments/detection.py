@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import numpy as np
+from PIL import Image, ImageDraw, UnidentifiedImageError
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg"}
@@ -33,8 +34,14 @@ class Detector:
     `min_neighbours` 10: with 4, the cascade also fires on two patches of the astronaut photo's suit;
     10 keeps its one face and most of the LFW mosaic's (package photos, no expression labels used)."""
 
-    def __init__(self, scale_factor: float = 1.2, step_ratio: float = 1.0, min_size: int = 40,
-                 max_fraction: float = 0.9, min_neighbours: int = 10):
+    def __init__(
+        self,
+        scale_factor: float = 1.2,
+        step_ratio: float = 1.0,
+        min_size: int = 40,
+        max_fraction: float = 0.9,
+        min_neighbours: int = 10,
+    ):
         from skimage import data, feature
 
         self.cascade = feature.Cascade(data.lbp_frontal_face_cascade_filename())
@@ -45,9 +52,14 @@ class Detector:
         side = int(min(grey.shape) * self.max_fraction)
         if side < self.min_size:
             return []
-        found = self.cascade.detect_multi_scale(img=grey, scale_factor=self.scale_factor, step_ratio=self.step_ratio,
-                                                min_size=(self.min_size, self.min_size), max_size=(side, side),
-                                                min_neighbor_number=self.min_neighbours)
+        found = self.cascade.detect_multi_scale(
+            img=grey,
+            scale_factor=self.scale_factor,
+            step_ratio=self.step_ratio,
+            min_size=(self.min_size, self.min_size),
+            max_size=(side, side),
+            min_neighbor_number=self.min_neighbours,
+        )
         return [Box(int(d["r"]), int(d["c"]), int(max(d["width"], d["height"]))) for d in found]
 
 
@@ -69,12 +81,11 @@ def crop(grey: np.ndarray, box: Box, margin: float = 0.15) -> np.ndarray:
     grow = int(round(box.size * margin))
     top, left, side = box.top - grow, box.left - grow, box.size + 2 * grow
     padded = np.pad(grey, side, mode="edge")  # a face at the border keeps its square
-    square = padded[top + side: top + 2 * side, left + side: left + 2 * side]
+    square = padded[top + side : top + 2 * side, left + side : left + 2 * side]
     return (resize(square, (48, 48), anti_aliasing=True, preserve_range=True) + 0.5).astype(np.uint8)
 
 
 def read_image(path: Path) -> np.ndarray:
-    from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(path) as im:
@@ -115,7 +126,7 @@ def frames(source: str, every: int = 1, limit: int | None = None) -> Iterator[tu
 def classify(model, crops: Sequence[np.ndarray]) -> np.ndarray:
     if not len(crops):
         return np.zeros((0, model.output_shape[-1]))
-    from .core.quiet import import_keras
+    from fer_study.core.quiet import import_keras
 
     keras = import_keras()
 
@@ -132,10 +143,21 @@ def detect(image: np.ndarray, detector: Detector, model, classes: Sequence[str],
     crops = [crop(grey, b) for b in boxes]
     probs = classify(model, crops)
     t2 = time.perf_counter()
-    faces = [{"box": b.as_dict(), "probabilities": {c: float(p) for c, p in zip(classes, pr)},
-              "label": classes[int(pr.argmax())], "probability": float(pr.max())} for b, pr in zip(boxes, probs)]
-    return {"source": label, "faces": faces, "crops": crops,
-            "seconds": {"detect": round(t1 - t0, 4), "classify": round(t2 - t1, 4), "total": round(t2 - t0, 4)}}
+    faces = [
+        {
+            "box": b.as_dict(),
+            "probabilities": {c: float(p) for c, p in zip(classes, pr)},
+            "label": classes[int(pr.argmax())],
+            "probability": float(pr.max()),
+        }
+        for b, pr in zip(boxes, probs)
+    ]
+    return {
+        "source": label,
+        "faces": faces,
+        "crops": crops,
+        "seconds": {"detect": round(t1 - t0, 4), "classify": round(t2 - t1, 4), "total": round(t2 - t0, 4)},
+    }
 
 
 def frames_per_second(image: np.ndarray, detector: Detector, model, classes: Sequence[str], repeats: int) -> dict:
@@ -144,21 +166,27 @@ def frames_per_second(image: np.ndarray, detector: Detector, model, classes: Seq
     detect(image, detector, model, classes)  # warm-up: the first call builds the model's function
     t0 = time.perf_counter()
     secs = [detect(image, detector, model, classes)["seconds"] for _ in range(repeats)]
-    return {"frames": repeats, "fps": round(repeats / (time.perf_counter() - t0), 2),
-            "detect_ms": round(1000 * float(np.mean([s["detect"] for s in secs])), 1),
-            "classify_ms": round(1000 * float(np.mean([s["classify"] for s in secs])), 1)}
+    return {
+        "frames": repeats,
+        "fps": round(repeats / (time.perf_counter() - t0), 2),
+        "detect_ms": round(1000 * float(np.mean([s["detect"] for s in secs])), 1),
+        "classify_ms": round(1000 * float(np.mean([s["classify"] for s in secs])), 1),
+    }
 
 
-def annotate(image: np.ndarray, result: dict) -> "PIL.Image.Image":
+def annotate(image: np.ndarray, result: dict) -> Image.Image:
     """The image with a box, label and probability for every face."""
-    from PIL import Image, ImageDraw
 
-    im = Image.fromarray(np.asarray(image if np.asarray(image).ndim == 3 else np.stack([image] * 3, -1)).astype(np.uint8))
+    im = Image.fromarray(
+        np.asarray(image if np.asarray(image).ndim == 3 else np.stack([image] * 3, -1)).astype(np.uint8)
+    )
     draw = ImageDraw.Draw(im)
     width = max(2, im.width // 250)
     for f in result["faces"]:
         b = f["box"]
-        draw.rectangle([b["left"], b["top"], b["left"] + b["width"], b["top"] + b["height"]], outline=(255, 40, 40), width=width)
+        draw.rectangle(
+            [b["left"], b["top"], b["left"] + b["width"], b["top"] + b["height"]], outline=(255, 40, 40), width=width
+        )
         text = f"{f['label']} {f['probability']:.2f}"
         draw.rectangle([b["left"], max(0, b["top"] - 12), b["left"] + 7 * len(text), b["top"]], fill=(255, 40, 40))
         draw.text((b["left"] + 2, max(0, b["top"] - 12)), text, fill=(255, 255, 255))
@@ -178,5 +206,5 @@ def lfw_mosaic(n: int = 12, cols: int = 4, size: int = 120) -> np.ndarray:
     for i, f in enumerate(faces):
         r, c = divmod(i, cols)
         y, x = pad + r * (size + pad), pad + c * (size + pad)
-        canvas[y: y + size, x: x + size] = (resize(f, (size, size), anti_aliasing=True) * 255).astype(np.uint8)
+        canvas[y : y + size, x : x + size] = (resize(f, (size, size), anti_aliasing=True) * 255).astype(np.uint8)
     return canvas

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from .data import FERData
-from .core.labels import CLASS_INDEX, SPLITS
+from fer_study.core.labels import CLASS_INDEX, SPLITS
+from fer_study.data import FERData
 
 
 def downsample_to_smallest(indices: np.ndarray, labels: np.ndarray, seed: int) -> np.ndarray:
@@ -58,8 +58,11 @@ def official_split(data: FERData, classes: tuple[str, ...], seed: int, downsampl
         train = downsample_to_smallest(train, data.labels, seed)
     return Split(
         "official_a",
-        {"train": train, "val": data.indices(("PublicTest",), tuple(classes)),
-         "test": data.indices(("PrivateTest",), tuple(classes))},
+        {
+            "train": train,
+            "val": data.indices(("PublicTest",), tuple(classes)),
+            "test": data.indices(("PrivateTest",), tuple(classes)),
+        },
         tuple(classes),
     )
 
@@ -67,8 +70,9 @@ def official_split(data: FERData, classes: tuple[str, ...], seed: int, downsampl
 def counts_table(split: Split, data: FERData) -> pd.DataFrame:
     """Images per class (rows) and part (columns), with totals."""
     counts = split.counts(data)
-    df = pd.DataFrame({part: [counts[part][c] for c in split.classes] for part in split.parts},
-                      index=list(split.classes))
+    df = pd.DataFrame(
+        {part: [counts[part][c] for c in split.classes] for part in split.parts}, index=list(split.classes)
+    )
     df.index.name = "class"
     df["total"] = df.sum(axis=1)
     df.loc["total"] = df.sum(axis=0)
@@ -80,6 +84,10 @@ def save_split(split: Split, data: FERData, folder: Path) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{split.name}.npz"
-    np.savez(path, sha256=np.asarray(data.sha256), classes=np.asarray(split.classes),
-             **{f"part_{k}": v for k, v in split.parts.items()})
+    np.savez(
+        path,
+        sha256=np.asarray(data.sha256),
+        classes=np.asarray(split.classes),
+        **{f"part_{k}": v for k, v in split.parts.items()},
+    )
     return path

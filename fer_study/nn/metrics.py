@@ -22,7 +22,7 @@ def _safe_div(a, b):
 def report(cm: np.ndarray) -> dict:
     """Top-1 accuracy, per-class/macro/micro precision, recall, F1, and mean one-vs-rest accuracy."""
     cm = np.asarray(cm, dtype=np.int64)
-    n, k = cm.sum(), len(cm)
+    n = cm.sum()
     tp = np.diag(cm).astype(float)
     fp = cm.sum(axis=0) - tp
     fn = cm.sum(axis=1) - tp
@@ -34,12 +34,21 @@ def report(cm: np.ndarray) -> dict:
     return {
         "n": int(n),
         "top1": float(tp.sum() / n),
-        "per_class": {"precision": precision.tolist(), "recall": recall.tolist(), "f1": f1.tolist(),
-                      "tp": tp.astype(int).tolist(), "fp": fp.astype(int).tolist(),
-                      "fn": fn.astype(int).tolist(), "tn": tn.astype(int).tolist()},
+        "per_class": {
+            "precision": precision.tolist(),
+            "recall": recall.tolist(),
+            "f1": f1.tolist(),
+            "tp": tp.astype(int).tolist(),
+            "fp": fp.astype(int).tolist(),
+            "fn": fn.astype(int).tolist(),
+            "tn": tn.astype(int).tolist(),
+        },
         "macro": {"precision": float(precision.mean()), "recall": float(recall.mean()), "f1": float(f1.mean())},
-        "micro": {"precision": float(micro_p), "recall": float(micro_r),
-                  "f1": float(2 * micro_p * micro_r / (micro_p + micro_r)) if micro_p + micro_r else 0.0},
+        "micro": {
+            "precision": float(micro_p),
+            "recall": float(micro_r),
+            "f1": float(2 * micro_p * micro_r / (micro_p + micro_r)) if micro_p + micro_r else 0.0,
+        },
         "totals": {"tp": int(tp.sum()), "fp": int(fp.sum()), "fn": int(fn.sum()), "tn": int(tn.sum())},
         # Paper A's "accuracy" = (TP+TN)/(TP+TN+FP+FN) over the summed one-vs-rest tables.
         "mean_one_vs_rest_accuracy": float((tp + tn).sum() / (tp + tn + fp + fn).sum()),
@@ -76,8 +85,9 @@ def totals_audit(tp: int, fp: int, fn: int, tn: int, k: int) -> dict:
     }
 
 
-def bootstrap_ci(y_true: np.ndarray, y_pred: np.ndarray, stat=None, n_boot: int = 2000,
-                 seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+def bootstrap_ci(
+    y_true: np.ndarray, y_pred: np.ndarray, stat=None, n_boot: int = 2000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float]:
     """Percentile bootstrap CI of a statistic of (y_true, y_pred), resampling test images."""
     stat = stat or (lambda t, p: float(np.mean(t == p)))
     rng = np.random.default_rng(seed)
@@ -101,8 +111,12 @@ def mcnemar(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray) -> dict:
 
 def mean_std(values) -> dict:
     v = np.asarray(values, float)
-    return {"mean": float(v.mean()), "std": float(v.std(ddof=1)) if len(v) > 1 else 0.0, "n": int(len(v)),
-            "values": v.tolist()}
+    return {
+        "mean": float(v.mean()),
+        "std": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
+        "n": int(len(v)),
+        "values": v.tolist(),
+    }
 
 
 def stratified_sample(y: np.ndarray, per_class: int, seed: int) -> np.ndarray:
@@ -154,9 +168,14 @@ def curve_evidence(curves: list, k: int, delta: float) -> dict:
         c = [float(v) for v in c]
         best.append(max(c))
         gains.append(max(c[-k:]) - max(c[:-k]) if len(c) > k else float("inf"))
-    return {"epochs": len(curves[0]) if curves else 0, "k": k, "delta": delta,
-            "gain_last_k": [g if np.isfinite(g) else None for g in gains],
-            "plateaued": bool(curves) and all(g < delta for g in gains), "best": mean_std(best)}
+    return {
+        "epochs": len(curves[0]) if curves else 0,
+        "k": k,
+        "delta": delta,
+        "gain_last_k": [g if np.isfinite(g) else None for g in gains],
+        "plateaued": bool(curves) and all(g < delta for g in gains),
+        "best": mean_std(best),
+    }
 
 
 def one_sided_paired(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray) -> dict:

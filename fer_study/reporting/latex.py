@@ -20,12 +20,46 @@ import pandas as pd
 PACKAGES = ("booktabs", "tabularx", "array")
 
 # LaTeX's specials first, then the Unicode the study writes (math signs, dashes, Greek).
-_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-            "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
-_UNICODE = {"−": "$-$", "≠": r"$\neq$", "→": r"$\rightarrow$", "←": r"$\leftarrow$", "±": r"$\pm$", "≥": r"$\geq$",
-            "≤": r"$\leq$", "×": r"$\times$", "·": r"$\cdot$", "–": "--", "—": "---", "…": r"\ldots{}", "°": r"$^\circ$",
-            "δ": r"$\delta$", "√": r"$\surd$", "'": "'", "’": "'", "‘": "`", "“": "``", "”": "''", "…": r"\ldots{}",
-            "é": r"\'e", "è": r"\`e", "ü": r'\"u', "ö": r'\"o', "ä": r'\"a', "\u00a0": "~"}
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_UNICODE = {
+    "−": "$-$",
+    "≠": r"$\neq$",
+    "→": r"$\rightarrow$",
+    "←": r"$\leftarrow$",
+    "±": r"$\pm$",
+    "≥": r"$\geq$",
+    "≤": r"$\leq$",
+    "×": r"$\times$",
+    "·": r"$\cdot$",
+    "–": "--",
+    "—": "---",
+    "…": r"\ldots{}",
+    "°": r"$^\circ$",
+    "δ": r"$\delta$",
+    "√": r"$\surd$",
+    "'": "'",
+    "’": "'",
+    "‘": "`",
+    "“": "``",
+    "”": "''",
+    "é": r"\'e",
+    "è": r"\`e",
+    "ü": r"\"u",
+    "ö": r"\"o",
+    "ä": r"\"a",
+    "\u00a0": "~",
+}
 
 
 def escape(text: str) -> str:
@@ -40,7 +74,9 @@ def escape(text: str) -> str:
         elif ord(ch) < 128:
             out.append(ch)
         else:
-            raise ValueError(f"no LaTeX for the character {ch!r} (U+{ord(ch):04X}) in {text!r}; add it to fer_study.latex")
+            raise ValueError(
+                f"no LaTeX for the character {ch!r} (U+{ord(ch):04X}) in {text!r}; add it to fer_study.reporting.latex"
+            )
     s = "".join(out)
     # A cell that starts with '[' right after '\\' is read as the row break's optional length.
     return "{}" + s if s.startswith("[") else s
@@ -72,8 +108,7 @@ def _cell(v, digits: int) -> str:
     return escape(v)
 
 
-def table(df: pd.DataFrame, index: bool = False, stamp: str = "", wrap_over: int = 16,
-          font: str = "") -> str:
+def table(df: pd.DataFrame, index: bool = False, stamp: str = "", wrap_over: int = 16, font: str = "") -> str:
     """`df` as a standalone tabularx block (see the module's docstring). Columns whose longest cell
     exceeds `wrap_over` characters wrap; `font` (e.g. "\\scriptsize") defaults by column count."""
     if index:
@@ -103,9 +138,13 @@ def table(df: pd.DataFrame, index: bool = False, stamp: str = "", wrap_over: int
     lines = [f"% packages: {', '.join(PACKAGES)}"]
     if stamp:
         lines.append(f"% {stamp}")
-    lines += ["{" + font + r"\setlength{\tabcolsep}{3pt}\noindent",
-              r"\begin{tabularx}{\linewidth}{" + "".join(spec) + "}", r"\toprule",
-              " & ".join(heads) + r" \\", r"\midrule"]
+    lines += [
+        "{" + font + r"\setlength{\tabcolsep}{3pt}\noindent",
+        r"\begin{tabularx}{\linewidth}{" + "".join(spec) + "}",
+        r"\toprule",
+        " & ".join(heads) + r" \\",
+        r"\midrule",
+    ]
     lines += [" & ".join(r) + r" \\" for r in cells]
     lines += [r"\bottomrule", r"\end{tabularx}}", ""]
     return "\n".join(lines)

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .core.labels import CLASSES, IMAGE_SIZE, SPLITS
+from fer_study.core.labels import CLASSES, IMAGE_SIZE, SPLITS
+from fer_study.data.integrity import KNOWN_COUNTS
 
 DEMO_LABEL = "demo data, not FER2013"
 DEMO_SEED = 2013
@@ -25,12 +26,12 @@ DEMO_SCALE = 25  # one demo image for every 25 FER2013 images, per split and cla
 # Per class: eye opening, brow raise, brow tilt (inner end down > 0), mouth curve (smile > 0),
 # mouth opening, mouth width, mouth asymmetry. Units are fractions of the face half-height.
 _TYPES = {
-    "angry":    (0.60, -0.06, 0.14, -0.06, 0.00, 0.30, 0.00),
-    "disgust":  (0.55, -0.04, 0.08, -0.08, 0.02, 0.30, 0.10),
-    "fear":     (1.35, 0.10, -0.10, -0.04, 0.12, 0.42, 0.00),
-    "happy":    (0.75, 0.02, 0.00, 0.20, 0.05, 0.44, 0.00),
-    "neutral":  (1.00, 0.00, 0.00, 0.00, 0.00, 0.34, 0.00),
-    "sad":      (0.80, 0.03, -0.12, -0.16, 0.00, 0.32, 0.00),
+    "angry": (0.60, -0.06, 0.14, -0.06, 0.00, 0.30, 0.00),
+    "disgust": (0.55, -0.04, 0.08, -0.08, 0.02, 0.30, 0.10),
+    "fear": (1.35, 0.10, -0.10, -0.04, 0.12, 0.42, 0.00),
+    "happy": (0.75, 0.02, 0.00, 0.20, 0.05, 0.44, 0.00),
+    "neutral": (1.00, 0.00, 0.00, 0.00, 0.00, 0.34, 0.00),
+    "sad": (0.80, 0.03, -0.12, -0.16, 0.00, 0.32, 0.00),
     "surprise": (1.45, 0.14, 0.00, 0.00, 0.22, 0.24, 0.00),
 }
 # Per-face spread of each geometry value around its class type: wide enough to overlap classes.
@@ -39,16 +40,12 @@ _SPREAD = np.array([0.22, 0.05, 0.06, 0.07, 0.05, 0.06, 0.05])
 
 def demo_counts(scale: int = DEMO_SCALE) -> dict[str, dict[str, int]]:
     """FER2013's split-by-class counts divided by `scale` (at least 3 per cell)."""
-    from .data.integrity import KNOWN_COUNTS
-
     return {s: {c: max(3, round(KNOWN_COUNTS[s][c] / scale)) for c in CLASSES} for s in SPLITS}
 
 
 def render_face(rng: np.random.Generator, cls: str) -> np.ndarray:
     """One 48x48 uint8 face of class `cls`, drawn from the class type with jitter."""
-    eye, brow_raise, brow_tilt, curve, mouth_open, mouth_w, asym = (
-        np.array(_TYPES[cls]) + rng.normal(0, 1, 7) * _SPREAD
-    )
+    eye, brow_raise, brow_tilt, curve, mouth_open, mouth_w, asym = np.array(_TYPES[cls]) + rng.normal(0, 1, 7) * _SPREAD
     eye = max(eye, 0.15)
     mouth_open = max(mouth_open, 0.0)
     mouth_w = max(mouth_w, 0.15)

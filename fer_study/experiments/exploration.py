@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import FERData
-from .data.integrity import KNOWN_COUNTS, duplicates
-from .core.labels import CLASSES, SPLITS
+from fer_study.core.labels import CLASSES, SPLITS
+from fer_study.data import FERData
+from fer_study.data.integrity import KNOWN_COUNTS, duplicates
 
 
 def counts_frame(data: FERData) -> pd.DataFrame:
@@ -24,9 +24,15 @@ def count_check_frame(data: FERData) -> pd.DataFrame:
     """Found against official FER2013 counts per split and class (all rows, differences marked)."""
     counts = data.counts()
     rows = [
-        {"split": s, "class": c, "official": KNOWN_COUNTS[s][c], "found": counts[s][c],
-         "difference": counts[s][c] - KNOWN_COUNTS[s][c]}
-        for s in SPLITS for c in CLASSES
+        {
+            "split": s,
+            "class": c,
+            "official": KNOWN_COUNTS[s][c],
+            "found": counts[s][c],
+            "difference": counts[s][c] - KNOWN_COUNTS[s][c],
+        }
+        for s in SPLITS
+        for c in CLASSES
     ]
     return pd.DataFrame(rows)
 
@@ -40,11 +46,16 @@ def pixel_stats_frame(data: FERData) -> pd.DataFrame:
         m = data.labels == i
         if not m.any():
             continue
-        rows.append({
-            "class": c, "images": int(m.sum()), "mean": x[m].mean(), "std": x[m].std(),
-            "mean_image_contrast": per_image_std[m].mean(),
-            "near_constant_images": int((per_image_std[m] < 1.0).sum()),
-        })
+        rows.append(
+            {
+                "class": c,
+                "images": int(m.sum()),
+                "mean": x[m].mean(),
+                "std": x[m].std(),
+                "mean_image_contrast": per_image_std[m].mean(),
+                "near_constant_images": int((per_image_std[m] < 1.0).sum()),
+            }
+        )
     return pd.DataFrame(rows).set_index("class").round(2)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .core.quiet import import_keras
+from fer_study.core.quiet import import_keras
 
 keras = import_keras()
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 N_CONV = 6
 ACTIVATIONS = ("relu", "elu", "tanh", "sigmoid", "hard_sigmoid", "softplus", "linear")
@@ -18,7 +19,9 @@ OPTIMIZERS = ("Adam", "SGD", "RMSprop", "Adadelta", "Adagrad", "Adamax", "Nadam"
 # Layer i's genes sit together (filters, kernel, activation). Cut points fall between any two genes,
 # so a crossover can also split a layer (its filters from one parent, its kernel from the other).
 GENE_NAMES = tuple(f"{g}{i}" for i in range(1, N_CONV + 1) for g in ("filters", "kernel", "activation")) + (
-    "optimizer", "learning_rate")
+    "optimizer",
+    "learning_rate",
+)
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,13 @@ class Space:
     optimizers: tuple = OPTIMIZERS
 
     @classmethod
-    def from_settings(cls, cfg: Mapping[str, Any]) -> "Space":
-        return cls(filters_max_exp=cfg["b_filters_max_exp"], kernel_max=cfg["b_kernel_max"],
-                   lr_min=cfg["b_lr_range"][0], lr_max=cfg["b_lr_range"][1])
+    def from_settings(cls, cfg: Mapping[str, Any]) -> Space:
+        return cls(
+            filters_max_exp=cfg["b_filters_max_exp"],
+            kernel_max=cfg["b_kernel_max"],
+            lr_min=cfg["b_lr_range"][0],
+            lr_max=cfg["b_lr_range"][1],
+        )
 
     def draw_gene(self, name: str, rng: random.Random):
         if name.startswith("filters"):
@@ -60,7 +67,9 @@ class Space:
         g = as_dict(genes)
         for i in range(1, N_CONV + 1):
             f, k = g[f"filters{i}"], g[f"kernel{i}"]
-            if not (isinstance(f, int) and f & (f - 1) == 0 and 2 ** self.filters_min_exp <= f <= 2 ** self.filters_max_exp):
+            if not (
+                isinstance(f, int) and f & (f - 1) == 0 and 2**self.filters_min_exp <= f <= 2**self.filters_max_exp
+            ):
                 return False
             if not (isinstance(k, int) and self.kernel_min <= k <= self.kernel_max):
                 return False
@@ -87,8 +96,9 @@ def as_dict(genes: Sequence) -> dict[str, Any]:
     return dict(zip(GENE_NAMES, genes))
 
 
-def from_layers(filters: Sequence[int], kernels: Sequence[int], activations: Sequence[str], optimizer: str,
-                learning_rate: float) -> list:
+def from_layers(
+    filters: Sequence[int], kernels: Sequence[int], activations: Sequence[str], optimizer: str, learning_rate: float
+) -> list:
     genes: list = []
     for f, k, a in zip(filters, kernels, activations, strict=True):
         genes += [int(f), int(k), a]
@@ -97,10 +107,13 @@ def from_layers(filters: Sequence[int], kernels: Sequence[int], activations: Seq
 
 def layers(genes: Sequence) -> dict[str, list]:
     g = as_dict(genes)
-    return {"filters": [g[f"filters{i}"] for i in range(1, N_CONV + 1)],
-            "kernels": [g[f"kernel{i}"] for i in range(1, N_CONV + 1)],
-            "activations": [g[f"activation{i}"] for i in range(1, N_CONV + 1)],
-            "optimizer": g["optimizer"], "learning_rate": g["learning_rate"]}
+    return {
+        "filters": [g[f"filters{i}"] for i in range(1, N_CONV + 1)],
+        "kernels": [g[f"kernel{i}"] for i in range(1, N_CONV + 1)],
+        "activations": [g[f"activation{i}"] for i in range(1, N_CONV + 1)],
+        "optimizer": g["optimizer"],
+        "learning_rate": g["learning_rate"],
+    }
 
 
 def key(genes: Sequence) -> str:
@@ -111,11 +124,17 @@ def key(genes: Sequence) -> str:
 def short(genes: Sequence) -> str:
     """A one-line human reading, e.g. 'f 8-8-2-256-16-128 k 3-5-9-3-3-3 tanh,relu,... Adagrad 0.007'."""
     L = layers(genes)
-    return (f"f {'-'.join(map(str, L['filters']))} k {'-'.join(map(str, L['kernels']))} "
-            f"{','.join(L['activations'])} {L['optimizer']} {L['learning_rate']:g}")
+    return (
+        f"f {'-'.join(map(str, L['filters']))} k {'-'.join(map(str, L['kernels']))} "
+        f"{','.join(L['activations'])} {L['optimizer']} {L['learning_rate']:g}"
+    )
 
 
 # Paper B's best genome (its Table 2, with the swapped KZ/NF labels read as explained above).
-TABLE2 = from_layers(filters=[8, 8, 2, 256, 16, 128], kernels=[3, 5, 9, 3, 3, 3],
-                     activations=["tanh", "relu", "elu", "sigmoid", "linear", "tanh"],
-                     optimizer="Adagrad", learning_rate=0.007)
+TABLE2 = from_layers(
+    filters=[8, 8, 2, 256, 16, 128],
+    kernels=[3, 5, 9, 3, 3, 3],
+    activations=["tanh", "relu", "elu", "sigmoid", "linear", "tanh"],
+    optimizer="Adagrad",
+    learning_rate=0.007,
+)

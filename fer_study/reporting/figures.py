@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .data import FERData
-from .core.labels import CLASSES, SPLITS
+from fer_study.core.labels import CLASSES, SPLITS
+from fer_study.data import FERData
 
 
 def counts_bar(counts: pd.DataFrame, title: str):
@@ -45,8 +45,12 @@ def sample_grid(data: FERData, per_class: int, seed: int):
 
 def pixel_summary(data: FERData):
     """Mean face per class and the grey-value histogram per split."""
-    fig, axes = plt.subplots(1, len(CLASSES) + 1, figsize=(2 * len(CLASSES) + 3, 2.4),
-                             gridspec_kw={"width_ratios": [1] * len(CLASSES) + [2.5]})
+    fig, axes = plt.subplots(
+        1,
+        len(CLASSES) + 1,
+        figsize=(2 * len(CLASSES) + 3, 2.4),
+        gridspec_kw={"width_ratios": [1] * len(CLASSES) + [2.5]},
+    )
     for i, c in enumerate(CLASSES):
         m = data.labels == i
         ax = axes[i]
@@ -69,7 +73,9 @@ def before_after_bar(before: dict[str, int], after: dict[str, int], title: str):
     """Paper A's Fig. 4 and 5 side by side: class sizes before and after downsampling."""
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
     for ax, counts, label in ((axes[0], before, "before downsampling"), (axes[1], after, "after downsampling")):
-        bars = ax.bar(list(counts), list(counts.values()), color="tab:blue" if label.startswith("before") else "tab:green")
+        bars = ax.bar(
+            list(counts), list(counts.values()), color="tab:blue" if label.startswith("before") else "tab:green"
+        )
         ax.bar_label(bars, fontsize=8, padding=2)
         ax.set_title(label)
         ax.margins(y=0.12)  # room above the tallest bar for its label
@@ -96,8 +102,14 @@ def training_curves(runs: list[dict], title: str):
                 values = np.array([r["history"][part][:n] for r in mine])
                 epochs = np.arange(1, n + 1)
                 label = f"{model}, {'validation' if part.startswith('val_') else 'training'}"
-                ax.plot(epochs, values.mean(0), ls=style, color=colour, lw=1.4,
-                        label=label + (f" (mean of {len(mine)} seeds, band = range)" if len(mine) > 1 else ""))
+                ax.plot(
+                    epochs,
+                    values.mean(0),
+                    ls=style,
+                    color=colour,
+                    lw=1.4,
+                    label=label + (f" (mean of {len(mine)} seeds, band = range)" if len(mine) > 1 else ""),
+                )
                 if len(mine) > 1:
                     ax.fill_between(epochs, values.min(0), values.max(0), color=colour, alpha=0.15, lw=0)
             ax.set_xlabel("epoch")
@@ -118,8 +130,16 @@ def confusion_matrices(matrices: dict[str, list], classes: list[str], title: str
 
     fig, axes = plt.subplots(1, len(matrices), figsize=(4.2 * len(matrices), 3.6))
     for ax, (name, cm) in zip(np.atleast_1d(axes), matrices.items()):
-        sns.heatmap(np.asarray(cm), annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax,
-                    xticklabels=classes, yticklabels=classes)
+        sns.heatmap(
+            np.asarray(cm),
+            annot=True,
+            fmt="d",
+            cmap="Blues",
+            cbar=False,
+            ax=ax,
+            xticklabels=classes,
+            yticklabels=classes,
+        )
         ax.set_xlabel("predicted")
         ax.set_ylabel("true")
         ax.set_title(f"{name} ({int(np.asarray(cm).sum()):,} images)")
@@ -171,11 +191,23 @@ def claims_forest(rows: list[dict], title: str, chance: dict | None = None, best
 
     from matplotlib.lines import Line2D
 
-    numeric = [r for r in rows if isinstance(r["paper value"], float) and isinstance(r["ours"], float)
-               and r.get("accuracy", True) and r["paper value"] <= 1 and r["ours"] <= 1]
+    numeric = [
+        r
+        for r in rows
+        if isinstance(r["paper value"], float)
+        and isinstance(r["ours"], float)
+        and r.get("accuracy", True)
+        and r["paper value"] <= 1
+        and r["ours"] <= 1
+    ]
     left_out = [r["id"] for r in rows if r not in numeric]
-    colours = {"reproduced": "tab:green", "not reproduced": "tab:red", "inconclusive at this budget": "tab:orange",
-               "not reproducible as specified": "tab:gray", "not measured": "0.7"}
+    colours = {
+        "reproduced": "tab:green",
+        "not reproduced": "tab:red",
+        "inconclusive at this budget": "tab:orange",
+        "not reproducible as specified": "tab:gray",
+        "not measured": "0.7",
+    }
     labels = [textwrap.fill(f"{r['id']}: {r['claim']}", 60) for r in numeric]
     heights = [0.22 + 0.16 * lab.count("\n") for lab in labels]
     fig, ax = plt.subplots(figsize=(9, sum(heights) + 0.55 * len(numeric) * 0 + 2.2))
@@ -194,18 +226,28 @@ def claims_forest(rows: list[dict], title: str, chance: dict | None = None, best
         ax.text(value, -0.6, "chance: " + "; ".join(names), fontsize=6, color="0.4", ha="center", va="bottom")
     if best_published is not None:
         ax.axvline(100 * best_published, color="tab:purple", ls="--", lw=1)
-        ax.text(100 * best_published, -0.6, "best published in paper B's Table 4", fontsize=6, color="tab:purple",
-                ha="center", va="bottom")
+        ax.text(
+            100 * best_published,
+            -0.6,
+            "best published in paper B's Table 4",
+            fontsize=6,
+            color="tab:purple",
+            ha="center",
+            va="bottom",
+        )
     ax.set_yticks(y, labels, fontsize=7)
     ax.set_ylim(y[-1] + 0.8 if len(y) else 1, -1.0)
     ax.set_xlabel("accuracy (%)")
     ax.grid(axis="x", alpha=0.3)
     handles = [Line2D([], [], color="k", marker="x", ls="", label="paper")] + [
-        Line2D([], [], color=c, marker="o", lw=3, alpha=0.8, label=f"ours: {v}") for v, c in colours.items()
-        if any(r["verdict"] == v for r in numeric)]
+        Line2D([], [], color=c, marker="o", lw=3, alpha=0.8, label=f"ours: {v}")
+        for v, c in colours.items()
+        if any(r["verdict"] == v for r in numeric)
+    ]
     ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
-    note = ("Bars: our 95 % interval (its kind is named in the claim table; a search's maximum has none). "
-            + (f"Not drawn (not accuracies, or no number of ours): {', '.join(left_out)}." if left_out else ""))
+    note = "Bars: our 95 % interval (its kind is named in the claim table; a search's maximum has none). " + (
+        f"Not drawn (not accuracies, or no number of ours): {', '.join(left_out)}." if left_out else ""
+    )
     fig.text(0.01, 0.01, textwrap.fill(note, 150), fontsize=6, color="0.3", va="bottom")
     ax.set_title(title)
     fig.tight_layout(rect=(0, 0.06, 1, 1))

@@ -9,10 +9,11 @@ run can pass for a full one.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
-from .core import settings
+from fer_study.core import settings
 
 PROFILES: dict[str, dict[str, Any]] = {
     "smoke": {
@@ -39,7 +40,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     },
     "cpu": {
         "description": "The verdict-grade study on real FER2013 on 2 CPU cores (hours of training, stored "
-                       "under results/cpu/runs/ so a rerun trains nothing).",
+        "under results/cpu/runs/ so a rerun trains nothing).",
         "a_epochs": 30,
         "a_official_seeds": [0],
         "a_grid_epochs": 6,
@@ -85,7 +86,7 @@ REDUCTIONS: dict[str, dict[str, str]] = {
         "b_filters_max_exp": "filters up to 32 instead of 1024 (a 1024-filter 9x9 layer at 48x48 is out of reach on a CPU)",
         "b_epochs": "3 epochs per genome in the searches (paper B gives no number; the paper profile uses our 30)",
         "b_train_images": "8000 training images per genome in the searches instead of the protocol's whole "
-                          "training part (the final retrains use all of it)",
+        "training part (the final retrains use all of it)",
         "b_final_epochs": "15 epochs for the final retrains (paper B gives no number; the paper profile uses our 30)",
         "b_seeds": "1 seed for the final retrains instead of 3: no spread over seeds",
         "c_epochs": "40 epochs for the control (its recipe stops early at about 100 of up to 10,000)",

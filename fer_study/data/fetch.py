@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .core.paths import default_data_dir
+from fer_study.core.paths import default_data_dir
 
 KAGGLE_DATASET = "msambare/fer2013"
 

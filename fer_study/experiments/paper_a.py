@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from . import metrics
-from .core import atomic
-from .core.labels import CLASS_INDEX
-from .data import FERData
-from .nn.fit import FitSettings
-from .nn.store import RunStore, TrainRequest
-from .sampling import Split
+from fer_study.core import atomic
+from fer_study.core.labels import CLASS_INDEX
+from fer_study.data import FERData
+from fer_study.data.sampling import Split
+from fer_study.nn import metrics
+from fer_study.nn.fit import FitSettings
+from fer_study.nn.store import RunStore, TrainRequest
 
 
 def label_map(classes) -> np.ndarray:
@@ -29,40 +29,88 @@ def label_map(classes) -> np.ndarray:
 def model_spec(name: str, cfg: Mapping) -> tuple[str, dict]:
     """(architecture, settings) of paper A's `name` model ("basic" or "improved") under `cfg`."""
     if name == "basic":
-        return "basic_cnn", {"filters": list(cfg["a_filters_basic"]), "kernel_size": cfg["a_kernel_size"],
-                             "dense": cfg["a_dense"]}
-    return "improved_cnn", {"filters": list(cfg["a_filters_improved"]), "kernel_size": cfg["a_kernel_size"],
-                            "dense": cfg["a_dense"], "dropout": cfg["a_dropout"], "order": cfg["a_improved_order"],
-                            "dense_bn": cfg["a_improved_dense_bn"], "block_dropout": cfg["a_block_dropout"]}
+        return "basic_cnn", {
+            "filters": list(cfg["a_filters_basic"]),
+            "kernel_size": cfg["a_kernel_size"],
+            "dense": cfg["a_dense"],
+        }
+    return "improved_cnn", {
+        "filters": list(cfg["a_filters_improved"]),
+        "kernel_size": cfg["a_kernel_size"],
+        "dense": cfg["a_dense"],
+        "dropout": cfg["a_dropout"],
+        "order": cfg["a_improved_order"],
+        "dense_bn": cfg["a_improved_dense_bn"],
+        "block_dropout": cfg["a_block_dropout"],
+    }
 
 
 def fit_settings(cfg: Mapping, seed: int, epochs: int, batch_size: int, learning_rate: float) -> FitSettings:
-    return FitSettings(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed,
-                       steps_per_execution=cfg["steps_per_execution"], precision=cfg["precision"])
+    return FitSettings(
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        seed=seed,
+        steps_per_execution=cfg["steps_per_execution"],
+        precision=cfg["precision"],
+    )
 
 
-def request(data: FERData, split: Split, arch: tuple[str, dict], fit: FitSettings, train: np.ndarray,
-            val: np.ndarray, test: np.ndarray, purpose: str, keep_model: bool = False) -> TrainRequest:
+def request(
+    data: FERData,
+    split: Split,
+    arch: tuple[str, dict],
+    fit: FitSettings,
+    train: np.ndarray,
+    val: np.ndarray,
+    test: np.ndarray,
+    purpose: str,
+    keep_model: bool = False,
+) -> TrainRequest:
     """A training of paper A's kind: the split's classes mapped to 0..k-1."""
-    return TrainRequest(arch=arch[0], arch_settings=arch[1], n_classes=len(split.classes), fit=fit,
-                        data_sha256=data.sha256, train_index=np.asarray(train), val_index=np.asarray(val),
-                        test_index=np.asarray(test), label_map=tuple(int(v) for v in label_map(split.classes)),
-                        data_source=data.source, keep_model=keep_model, purpose=purpose)
+    return TrainRequest(
+        arch=arch[0],
+        arch_settings=arch[1],
+        n_classes=len(split.classes),
+        fit=fit,
+        data_sha256=data.sha256,
+        train_index=np.asarray(train),
+        val_index=np.asarray(val),
+        test_index=np.asarray(test),
+        label_map=tuple(int(v) for v in label_map(split.classes)),
+        data_source=data.source,
+        keep_model=keep_model,
+        purpose=purpose,
+    )
 
 
-def curve_split(data: FERData, split: Split, cfg: Mapping, seed: int, fit_part: str = "train") -> tuple[np.ndarray, np.ndarray]:
+def curve_split(
+    data: FERData, split: Split, cfg: Mapping, seed: int, fit_part: str = "train"
+) -> tuple[np.ndarray, np.ndarray]:
     """Training and validation indices for the curves: the split's own "val" part where it has one
     (the official split selects on PublicTest), else a stratified carve-out of the training part."""
     fit_idx = split.parts[fit_part]
     if "val" in split.parts:
         return fit_idx, split.parts["val"]
-    tr, va = train_test_split(fit_idx, test_size=cfg["a_val_fraction"], stratify=data.labels[fit_idx],
-                              random_state=seed)
+    tr, va = train_test_split(
+        fit_idx, test_size=cfg["a_val_fraction"], stratify=data.labels[fit_idx], random_state=seed
+    )
     return np.sort(tr), np.sort(va)
 
 
-def _per_seed(data: FERData, split: Split, cfg: Mapping, models: list[tuple], store: RunStore, log, seeds=None,
-              fit_part: str = "train", eval_part: str = "test", executor=None, tag: str = "03") -> dict:
+def _per_seed(
+    data: FERData,
+    split: Split,
+    cfg: Mapping,
+    models: list[tuple],
+    store: RunStore,
+    log,
+    seeds=None,
+    fit_part: str = "train",
+    eval_part: str = "test",
+    executor=None,
+    tag: str = "03",
+) -> dict:
     """Train every (name, arch, batch_size, learning_rate) in `models` once per seed on `fit_part`
     (less a validation carve-out for the curves, or the split's own "val" part) and predict
     `eval_part`, through the run store (a stored training is loaded, not repeated). Returns
@@ -76,44 +124,91 @@ def _per_seed(data: FERData, split: Split, cfg: Mapping, models: list[tuple], st
         tr, va = curve_split(data, split, cfg, seed, fit_part)
         for name, arch, batch_size, learning_rate in models:
             fs = fit_settings(cfg, seed, cfg["a_epochs"], batch_size, learning_rate)
-            reqs.append(request(data, split, arch, fs, tr, va, test_idx, f"{tag} {split.name} {name} seed {seed}",
-                                keep_model=seed == seeds[0]))
+            reqs.append(
+                request(
+                    data,
+                    split,
+                    arch,
+                    fs,
+                    tr,
+                    va,
+                    test_idx,
+                    f"{tag} {split.name} {name} seed {seed}",
+                    keep_model=seed == seeds[0],
+                )
+            )
             meta.append((name, seed))
 
     def done(req, run):
         verb = "trained" if run.trained_now else "loaded"
-        log(f"{req.purpose}: {verb} ({run.seconds:.0f} s of training), "
+        log(
+            f"{req.purpose}: {verb} ({run.seconds:.0f} s of training), "
             f"test top-1 {np.mean(run.probs_test.argmax(1) == y_test):.3f}"
-            + ("" if not run.failed else f"; FAILED TO TRAIN: {run.health.reason}"))
+            + ("" if not run.failed else f"; FAILED TO TRAIN: {run.health.reason}")
+        )
 
     stored = store.run_many(reqs, data.images, data.labels, executor, on_done=done)
     runs = []
     for (name, seed), req, run in zip(meta, reqs, stored):
         if not run.trained_now:
             done(req, run)
-        runs.append({"model": name, "seed": seed, "history": run.history, "seconds": run.seconds,
-                     "probs": run.probs_test, "key": run.key, "health": run.health.to_json(), "failed": run.failed,
-                     "stored": run})
+        runs.append(
+            {
+                "model": name,
+                "seed": seed,
+                "history": run.history,
+                "seconds": run.seconds,
+                "probs": run.probs_test,
+                "key": run.key,
+                "health": run.health.to_json(),
+                "failed": run.failed,
+                "stored": run,
+            }
+        )
     return {"split": split.name, "classes": list(split.classes), "test_index": test_idx, "y_test": y_test, "runs": runs}
 
 
-def run(data: FERData, split: Split, cfg: Mapping, store: RunStore, fit_part: str = "train", eval_part: str = "test",
-        log=print, model_dir=None, seeds=None, executor=None) -> dict:
+def run(
+    data: FERData,
+    split: Split,
+    cfg: Mapping,
+    store: RunStore,
+    fit_part: str = "train",
+    eval_part: str = "test",
+    log=print,
+    model_dir=None,
+    seeds=None,
+    executor=None,
+) -> dict:
     """Train both models for every seed on `fit_part` (less a validation carve-out for the curves)
     and predict `eval_part`. Returns {"y_test", "test_index", "runs": [...]}, one run per model and seed.
     With `model_dir`, the first seed's models are saved there as basic-cnn / improved-cnn (.keras)."""
-    models = [(name, model_spec(name, cfg), cfg["a_batch_size"], cfg["a_learning_rate"]) for name in ("basic", "improved")]
+    models = [
+        (name, model_spec(name, cfg), cfg["a_batch_size"], cfg["a_learning_rate"]) for name in ("basic", "improved")
+    ]
     result = _per_seed(data, split, cfg, models, store, log, seeds, fit_part, eval_part, executor)
     if model_dir is not None:
-        from . import saved_models
+        from fer_study.nn import saved_models
 
         for r in result["runs"]:
             if r["seed"] == result["runs"][0]["seed"]:
-                saved_models.save(r["stored"].model(), f"{r['model']}-cnn", split.classes, model_dir,
-                                  {"notebook": "03_basic_vs_improved", "split": split.name, "seed": r["seed"],
-                                   "epochs": cfg["a_epochs"], "profile": cfg["profile"], "data_sha256": data.sha256,
-                                   "data": data.label_text, "run_key": r["key"],
-                                   "test_top1": float(np.mean(r["probs"].argmax(1) == result["y_test"]))})
+                saved_models.save(
+                    r["stored"].model(),
+                    f"{r['model']}-cnn",
+                    split.classes,
+                    model_dir,
+                    {
+                        "notebook": "03_basic_vs_improved",
+                        "split": split.name,
+                        "seed": r["seed"],
+                        "epochs": cfg["a_epochs"],
+                        "profile": cfg["profile"],
+                        "data_sha256": data.sha256,
+                        "data": data.label_text,
+                        "run_key": r["key"],
+                        "test_top1": float(np.mean(r["probs"].argmax(1) == result["y_test"])),
+                    },
+                )
     return result
 
 
@@ -121,12 +216,17 @@ def save_predictions(result: dict, path: Path) -> Path:
     """Every test prediction (class probabilities and the test images' indices), so every summary
     number can be recomputed from this file and the data. The labels themselves are not stored
     (they are FER2013's), only their sha256, which `load_predictions` checks."""
-    arrays = {"test_index": result["test_index"], "classes": np.asarray(result["classes"]),
-              "labels_sha256": np.asarray(_labels_sha(result["y_test"]))}
+    arrays = {
+        "test_index": result["test_index"],
+        "classes": np.asarray(result["classes"]),
+        "labels_sha256": np.asarray(_labels_sha(result["y_test"])),
+    }
     for r in result["runs"]:
         arrays[f"probs_{r['model']}_seed{r['seed']}"] = r["probs"]
     # Which trainings failed to train (so a re-evaluation leaves them out, as the first one did).
-    arrays["failed"] = np.asarray([f"{r['model']}_seed{r['seed']}" for r in result["runs"] if r.get("failed")], dtype=str)
+    arrays["failed"] = np.asarray(
+        [f"{r['model']}_seed{r['seed']}" for r in result["runs"] if r.get("failed")], dtype=str
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_with(path, lambda tmp: np.savez_compressed(tmp, **arrays), suffix=".npz")
     return path
@@ -146,9 +246,16 @@ def load_predictions(path: Path, data: FERData) -> dict:
         if _labels_sha(y) != str(z["labels_sha256"]):
             raise ValueError(f"{path}: the test labels in this data differ from those the predictions were made on")
         failed = set(z["failed"].tolist()) if "failed" in z.files else set()
-        runs = [{"model": key.split("_")[1], "seed": int(key.split("seed")[1]), "probs": z[key],
-                 "failed": key[len("probs_"):] in failed}
-                for key in z.files if key.startswith("probs_")]
+        runs = [
+            {
+                "model": key.split("_")[1],
+                "seed": int(key.split("seed")[1]),
+                "probs": z[key],
+                "failed": key[len("probs_") :] in failed,
+            }
+            for key in z.files
+            if key.startswith("probs_")
+        ]
         return {"test_index": z["test_index"], "y_test": y, "classes": classes, "runs": runs}
 
 
@@ -161,13 +268,25 @@ def evaluate(result: dict, cfg: Mapping) -> dict:
     for r in result["runs"]:
         p = r["probs"].argmax(1)
         preds[(r["model"], r["seed"])] = p
-        full, small = metrics.report(metrics.confusion(y, p, k)), metrics.report(metrics.confusion(y[sample], p[sample], k))
-        rows.append({"model": r["model"], "seed": r["seed"], "top1": full["top1"],
-                     "mean_one_vs_rest_accuracy": full["mean_one_vs_rest_accuracy"],
-                     "macro_precision": full["macro"]["precision"], "macro_recall": full["macro"]["recall"],
-                     "macro_f1": full["macro"]["f1"], "micro_f1": full["micro"]["f1"],
-                     "top1_200": small["top1"], "mean_one_vs_rest_accuracy_200": small["mean_one_vs_rest_accuracy"],
-                     **{f"{t}_200": small["totals"][t] for t in ("tp", "fp", "fn", "tn")}})
+        full, small = (
+            metrics.report(metrics.confusion(y, p, k)),
+            metrics.report(metrics.confusion(y[sample], p[sample], k)),
+        )
+        rows.append(
+            {
+                "model": r["model"],
+                "seed": r["seed"],
+                "top1": full["top1"],
+                "mean_one_vs_rest_accuracy": full["mean_one_vs_rest_accuracy"],
+                "macro_precision": full["macro"]["precision"],
+                "macro_recall": full["macro"]["recall"],
+                "macro_f1": full["macro"]["f1"],
+                "micro_f1": full["micro"]["f1"],
+                "top1_200": small["top1"],
+                "mean_one_vs_rest_accuracy_200": small["mean_one_vs_rest_accuracy"],
+                **{f"{t}_200": small["totals"][t] for t in ("tp", "fp", "fn", "tn")},
+            }
+        )
     per_run = pd.DataFrame(rows)
     headline = {}
     failed = {(r["model"], r["seed"]) for r in result["runs"] if r.get("failed")}
@@ -179,27 +298,50 @@ def evaluate(result: dict, cfg: Mapping) -> dict:
         g = g if all_failed else g[g["trained"]]
         first = int(g["seed"].iloc[0])  # the first seed that trained
         p = preds[(model, first)]
-        h = {col: metrics.mean_std(g[col]) for col in
-             ("top1", "mean_one_vs_rest_accuracy", "macro_f1", "micro_f1", "top1_200", "mean_one_vs_rest_accuracy_200")}
+        h = {
+            col: metrics.mean_std(g[col])
+            for col in (
+                "top1",
+                "mean_one_vs_rest_accuracy",
+                "macro_f1",
+                "micro_f1",
+                "top1_200",
+                "mean_one_vs_rest_accuracy_200",
+            )
+        }
         # 95% bootstrap CIs over test images, on the first seed's predictions.
-        boot = lambda yy, pp, stat=None: metrics.bootstrap_ci(yy, pp, stat=stat, n_boot=cfg["a_bootstrap"], seed=cfg["seed"])
+        boot = lambda yy, pp, stat=None: metrics.bootstrap_ci(
+            yy, pp, stat=stat, n_boot=cfg["a_bootstrap"], seed=cfg["seed"]
+        )
         ci_top1, ci_200 = boot(y, p), boot(y[sample], p[sample])
         ovr = lambda ci: tuple(metrics.one_vs_rest_from_top1(c, k) for c in ci)  # a monotone map of top-1
-        cis = {"top1": ci_top1, "micro_f1": ci_top1, "mean_one_vs_rest_accuracy": ovr(ci_top1), "top1_200": ci_200,
-               "mean_one_vs_rest_accuracy_200": ovr(ci_200),
-               "macro_f1": boot(y, p, lambda t, q: metrics.report(metrics.confusion(t, q, k))["macro"]["f1"])}
+        cis = {
+            "top1": ci_top1,
+            "micro_f1": ci_top1,
+            "mean_one_vs_rest_accuracy": ovr(ci_top1),
+            "top1_200": ci_200,
+            "mean_one_vs_rest_accuracy_200": ovr(ci_200),
+            "macro_f1": boot(y, p, lambda t, q: metrics.report(metrics.confusion(t, q, k))["macro"]["f1"]),
+        }
         for col, ci in cis.items():
             h[col]["ci95"], h[col]["ci_seed"] = [float(c) for c in ci], first
-        runs = [r for r in result["runs"] if r["model"] == model and "history" in r and (all_failed or not r.get("failed"))]
+        runs = [
+            r for r in result["runs"] if r["model"] == model and "history" in r and (all_failed or not r.get("failed"))
+        ]
         if runs:  # the curves' end points (paper A quotes them for Fig. 8 and 9)
             h["final_train_accuracy"] = metrics.mean_std([r["history"]["accuracy"][-1] for r in runs])
             h["final_val_accuracy"] = metrics.mean_std([r["history"]["val_accuracy"][-1] for r in runs])
-            h["train_val_gap"] = metrics.mean_std([r["history"]["accuracy"][-1] - r["history"]["val_accuracy"][-1] for r in runs])
+            h["train_val_gap"] = metrics.mean_std(
+                [r["history"]["accuracy"][-1] - r["history"]["val_accuracy"][-1] for r in runs]
+            )
             # Would more epochs close a gap to the paper? (the verdict rule of notebook 07)
             last, delta = cfg["v_plateau_epochs"], cfg["v_plateau_delta"]
-            h["curve"] = {"val": metrics.curve_evidence([r["history"]["val_accuracy"] for r in runs], last, delta),
-                          "train": metrics.curve_evidence([r["history"]["accuracy"] for r in runs], last, delta),
-                          "epochs": cfg["a_epochs"], "paper_epochs": 100}
+            h["curve"] = {
+                "val": metrics.curve_evidence([r["history"]["val_accuracy"] for r in runs], last, delta),
+                "train": metrics.curve_evidence([r["history"]["accuracy"] for r in runs], last, delta),
+                "epochs": cfg["a_epochs"],
+                "paper_epochs": 100,
+            }
         for col in list(h):
             if isinstance(h[col], dict) and "mean" in h[col]:
                 h[col] = metrics.with_interval(h[col])
@@ -207,19 +349,32 @@ def evaluate(result: dict, cfg: Mapping) -> dict:
         h["failed_to_train"] = bool(all_failed)
         h["confusion"], h["confusion_seed"] = h["confusion_seed%d" % first], first
         headline[model] = h
-    pairs = [(("basic", sd), ("improved", sd)) for sd in sorted({s for _, s in preds})
-             if ("basic", sd) in preds and ("improved", sd) in preds and ("basic", sd) not in failed
-             and ("improved", sd) not in failed]
+    pairs = [
+        (("basic", sd), ("improved", sd))
+        for sd in sorted({s for _, s in preds})
+        if ("basic", sd) in preds
+        and ("improved", sd) in preds
+        and ("basic", sd) not in failed
+        and ("improved", sd) not in failed
+    ]
     test = metrics.mcnemar(y, preds[pairs[0][0]], preds[pairs[0][1]]) if pairs else None
     # The paper's direction (improved better), one-sided, per seed: an exact binomial test on the
     # discordant pairs of the same test images.
     one_sided = {int(a[1]): metrics.one_sided_paired(y, preds[a], preds[b]) for a, b in pairs}
-    return {"per_run": per_run, "headline": headline, "mcnemar_basic_vs_improved": test,
-            "improved_beats_basic": one_sided, "failed_runs": sorted([list(f) for f in failed]),
-            "n_test": int(len(y)), "n_eval_sample": int(len(sample)), "k": k}
+    return {
+        "per_run": per_run,
+        "headline": headline,
+        "mcnemar_basic_vs_improved": test,
+        "improved_beats_basic": one_sided,
+        "failed_runs": sorted([list(f) for f in failed]),
+        "n_test": int(len(y)),
+        "n_eval_sample": int(len(sample)),
+        "k": k,
+    }
 
 
 # --- grid search (notebook 04) -------------------------------------------------------------------
+
 
 def grid_filters(cfg: Mapping, n_conv: int) -> list[int]:
     """Filters for an improved CNN with `n_conv` layers: the profile's list, its last value repeated."""
@@ -237,8 +392,9 @@ def selection_split(data: FERData, split: Split, cfg: Mapping) -> tuple[np.ndarr
     """Grid-search train and validation indices, both inside the split's training part (never test).
     The train side is subsampled (stratified) to `a_grid_train_images` when that is positive."""
     fit_idx = split.parts["train"]
-    tr, va = train_test_split(fit_idx, test_size=cfg["a_val_fraction"], stratify=data.labels[fit_idx],
-                              random_state=cfg["seed"])
+    tr, va = train_test_split(
+        fit_idx, test_size=cfg["a_val_fraction"], stratify=data.labels[fit_idx], random_state=cfg["seed"]
+    )
     n = cfg["a_grid_train_images"]
     if 0 < n < len(tr):
         tr, _ = train_test_split(tr, train_size=n, stratify=data.labels[tr], random_state=cfg["seed"])
@@ -249,22 +405,33 @@ def grid_request(data: FERData, split: Split, cfg: Mapping, params: Mapping) -> 
     """One grid configuration trained on the selection-train part and scored on the validation part."""
     tr, va = selection_split(data, split, cfg)
     fs = fit_settings(cfg, cfg["seed"], cfg["a_grid_epochs"], params["batch_size"], params["learning_rate"])
-    return request(data, split, grid_spec(params, cfg), fs, tr, va, np.zeros(0, dtype=np.int64),
-                   f"04 grid {dict(params)}")
+    return request(
+        data, split, grid_spec(params, cfg), fs, tr, va, np.zeros(0, dtype=np.int64), f"04 grid {dict(params)}"
+    )
 
 
 def grid_result(run) -> dict:
     """A grid trial's record (the trial log's row) from its stored run."""
     h = run.history
-    return {"val_accuracy": h["val_accuracy"][-1], "best_epoch_val_accuracy": max(h["val_accuracy"]),
-            "train_accuracy": h["accuracy"][-1], "val_loss": h["val_loss"][-1], "train_seconds": round(run.seconds, 2),
-            "epochs": len(h["loss"]), "n_train": run.record["n"]["train"], "n_val": run.record["n"]["val"],
-            "n_params": run.record["n_params"], "trained": not run.failed, "failure": run.health.reason,
-            "run_key": run.key}
+    return {
+        "val_accuracy": h["val_accuracy"][-1],
+        "best_epoch_val_accuracy": max(h["val_accuracy"]),
+        "train_accuracy": h["accuracy"][-1],
+        "val_loss": h["val_loss"][-1],
+        "train_seconds": round(run.seconds, 2),
+        "epochs": len(h["loss"]),
+        "n_train": run.record["n"]["train"],
+        "n_val": run.record["n"]["val"],
+        "n_params": run.record["n_params"],
+        "trained": not run.failed,
+        "failure": run.health.reason,
+        "run_key": run.key,
+    }
 
 
-def retrain(data: FERData, split: Split, cfg: Mapping, params: Mapping, store: RunStore, log=print,
-            executor=None) -> dict:
+def retrain(
+    data: FERData, split: Split, cfg: Mapping, params: Mapping, store: RunStore, log=print, executor=None
+) -> dict:
     """The chosen configuration trained for `a_epochs` per seed on the training part (less the
     validation carve-out) and evaluated once on the test part; same result layout as `run`."""
     model = ("gridbest", grid_spec(params, cfg), params["batch_size"], params["learning_rate"])

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from .core import atomic
-from .core.paths import project_root
+from fer_study.core import atomic
+from fer_study.core.paths import project_root
 
 PREPROCESSING = "grey uint8 48x48, face centred (FER2013's crops); scaling to [0, 1] happens inside the model"
 # Where `load` looks for a model name, best budget first.
@@ -24,9 +25,21 @@ def save(model, name: str, classes: Sequence[str], folder: str | Path, meta: Map
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.keras"
     atomic.write_with(path, lambda tmp: model.save(tmp), suffix=".keras")
-    atomic.write_text(folder / f"{name}.json", json.dumps(
-        {"name": name, "classes": list(classes), "preprocessing": PREPROCESSING, "input_shape": [48, 48, 1], **meta},
-        indent=2, default=str) + "\n")
+    atomic.write_text(
+        folder / f"{name}.json",
+        json.dumps(
+            {
+                "name": name,
+                "classes": list(classes),
+                "preprocessing": PREPROCESSING,
+                "input_shape": [48, 48, 1],
+                **meta,
+            },
+            indent=2,
+            default=str,
+        )
+        + "\n",
+    )
     return path
 
 
@@ -51,13 +64,15 @@ def resolve(name_or_file: str, results_root: str | Path | None = None) -> Path:
         if candidate.stem == name_or_file:
             return candidate
     names = sorted({c.stem for c in available(results_root)})
-    raise ModelNotFound(f"unknown model '{name_or_file}'; available: {', '.join(names) or 'none yet'} "
-                        "(models are saved by notebooks 03 and 05: run `fer-study run` first, or pass a .keras file)")
+    raise ModelNotFound(
+        f"unknown model '{name_or_file}'; available: {', '.join(names) or 'none yet'} "
+        "(models are saved by notebooks 03 and 05: run `fer-study run` first, or pass a .keras file)"
+    )
 
 
 def load(name_or_file: str, results_root: str | Path | None = None):
     """(keras model, its metadata) for a name or file; the metadata must name the classes."""
-    from .core.quiet import import_keras
+    from fer_study.core.quiet import import_keras
 
     keras = import_keras()
 

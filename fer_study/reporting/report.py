@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .core import atomic, provenance
-from .core.paths import results_dir
+from fer_study.core import atomic, provenance
+from fer_study.core.paths import results_dir
 
 
 class MixedOutputsError(ValueError):
@@ -21,8 +22,13 @@ class MixedOutputsError(ValueError):
 class Outputs:
     """Files one notebook writes under results/<profile>/, each stamped with data and profile."""
 
-    def __init__(self, notebook: str, cfg: Mapping[str, Any], data_provenance: Mapping[str, Any],
-                 out_dir: str | os.PathLike | None = None):
+    def __init__(
+        self,
+        notebook: str,
+        cfg: Mapping[str, Any],
+        data_provenance: Mapping[str, Any],
+        out_dir: str | os.PathLike | None = None,
+    ):
         self.notebook = notebook
         self.cfg = cfg
         self.data = dict(data_provenance)
@@ -47,7 +53,8 @@ class Outputs:
             if theirs != ours:
                 raise MixedOutputsError(
                     f"{path}: written by profile '{theirs[0]}' on data {theirs[1][:12]}, but this run is profile "
-                    f"'{ours[0]}' on data {ours[1][:12]}; use another output folder (--out) or empty this one")
+                    f"'{ours[0]}' on data {ours[1][:12]}; use another output folder (--out) or empty this one"
+                )
 
     @staticmethod
     def root_for(cfg: Mapping[str, Any], out_dir: str | os.PathLike | None = None) -> Path:
@@ -67,17 +74,26 @@ class Outputs:
             p = self.root / "figures" / f"{name}.{ext}"
             # A fixed creation date keeps the PDF bytes stable between identical runs.
             meta = {"CreationDate": None} if ext == "pdf" else {"Software": None}
-            atomic.write_with(p, lambda tmp: fig.savefig(tmp, dpi=150, bbox_inches="tight", metadata=meta, format=ext),
-                              suffix=f".{ext}")
+            atomic.write_with(
+                p,
+                lambda tmp: fig.savefig(tmp, dpi=150, bbox_inches="tight", metadata=meta, format=ext),
+                suffix=f".{ext}",
+            )
             paths.append(p)
         return paths
 
-    def table(self, df: pd.DataFrame, name: str, index: bool = True, latex: bool = False,
-              latex_columns: list[str] | None = None) -> list[Path]:
+    def table(
+        self,
+        df: pd.DataFrame,
+        name: str,
+        index: bool = True,
+        latex: bool = False,
+        latex_columns: list[str] | None = None,
+    ) -> list[Path]:
         """Save `df` as tables/<name>.csv (full precision) and .md (and .tex if asked: only
         `latex_columns` when given, so a wide table still fits a page); Markdown and LaTeX note
         data and profile."""
-        from . import latex as tex
+        from fer_study.reporting import latex as tex
 
         csv = self.root / "tables" / f"{name}.csv"
         md = self.root / "tables" / f"{name}.md"

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from . import genome as G
-from .core import atomic
-from .core.labels import CLASSES, SPLITS
-from .data import FERData
-from .nn.fit import FitSettings
-from .nn.store import RunStore, TrainRequest
+from fer_study.core import atomic
+from fer_study.core.labels import CLASSES, SPLITS
+from fer_study.data import FERData
+from fer_study.nn.fit import FitSettings
+from fer_study.nn.store import RunStore, TrainRequest
+from fer_study.search import genome as G
 
 PROTOCOLS = {
     "paper": "paper B as written: a random stratified 80/20 split of all 35,887 images; fitness is accuracy "
-             "on the 20 %, which is then reported as the test accuracy (this selects on the test set)",
+    "on the 20 %, which is then reported as the test accuracy (this selects on the test set)",
     "clean": "train on Training, fitness on PublicTest, the winner reported once on PrivateTest",
 }
 
@@ -71,52 +73,98 @@ class Task:
     store_root: str
 
 
-SETTING_KEYS = ("b_epochs", "b_batch_size", "b_dense", "b_dropout_conv", "b_dropout_dense", "b_template",
-                "steps_per_execution", "precision")
+SETTING_KEYS = (
+    "b_epochs",
+    "b_batch_size",
+    "b_dense",
+    "b_dropout_conv",
+    "b_dropout_dense",
+    "b_template",
+    "steps_per_execution",
+    "precision",
+)
 
 
-def make_task(data: FERData, proto: Protocol, cfg: Mapping, store_root, seed: int | None = None,
-              final: bool = False) -> Task:
+def make_task(
+    data: FERData, proto: Protocol, cfg: Mapping, store_root, seed: int | None = None, final: bool = False
+) -> Task:
     """The search's task, or with `final` a retrain's (trained for `b_final_epochs`)."""
     values = {k: cfg[k] for k in SETTING_KEYS}
     if final:
         values["b_epochs"] = cfg["b_final_epochs"]
-    return Task(data.source, data.sha256, proto.fit, proto.select, tuple(values.items()),
-                cfg["seed"] if seed is None else seed, str(store_root))
+    return Task(
+        data.source,
+        data.sha256,
+        proto.fit,
+        proto.select,
+        tuple(values.items()),
+        cfg["seed"] if seed is None else seed,
+        str(store_root),
+    )
 
 
 def task_context(task: Task, protocol_name: str) -> dict:
     """What decides a fitness besides the genome (part of the GA log's key)."""
-    return {"protocol": protocol_name, "data_sha256": task.data_sha256, "n_fit": int(len(task.fit)),
-            "n_select": int(len(task.select)), "seed": task.seed, **dict(task.settings)}
+    return {
+        "protocol": protocol_name,
+        "data_sha256": task.data_sha256,
+        "n_fit": int(len(task.fit)),
+        "n_select": int(len(task.select)),
+        "seed": task.seed,
+        **dict(task.settings),
+    }
 
 
-def genome_request(genes, task: Task, data_source: str, test: np.ndarray | None = None, keep_model: bool = False,
-                   purpose: str = "") -> TrainRequest:
+def genome_request(
+    genes, task: Task, data_source: str, test: np.ndarray | None = None, keep_model: bool = False, purpose: str = ""
+) -> TrainRequest:
     """The training of one genome: trained on the protocol's fit part, validated every epoch on its
     select part (the fitness), and predicted once on `test` where given (the final retrains)."""
     s, L = dict(task.settings), G.layers(genes)
-    arch = {"filters": [int(f) for f in L["filters"]], "kernels": [int(k) for k in L["kernels"]],
-            "activations": list(L["activations"]), "dense": s["b_dense"], "dropout_conv": s["b_dropout_conv"],
-            "dropout_dense": s["b_dropout_dense"], "template": s["b_template"]}
-    fs = FitSettings(epochs=s["b_epochs"], batch_size=s["b_batch_size"], learning_rate=float(L["learning_rate"]),
-                     optimizer=L["optimizer"], seed=task.seed, steps_per_execution=s["steps_per_execution"],
-                     precision=s["precision"])
-    return TrainRequest(arch="paper_b_cnn", arch_settings=arch, n_classes=len(CLASSES), fit=fs,
-                        data_sha256=task.data_sha256, train_index=task.fit, val_index=task.select,
-                        test_index=np.zeros(0, dtype=np.int64) if test is None else test,
-                        label_map=tuple(range(len(CLASSES))), data_source=data_source, keep_model=keep_model,
-                        purpose=purpose or f"05 genome {G.short(genes)}")
+    arch = {
+        "filters": [int(f) for f in L["filters"]],
+        "kernels": [int(k) for k in L["kernels"]],
+        "activations": list(L["activations"]),
+        "dense": s["b_dense"],
+        "dropout_conv": s["b_dropout_conv"],
+        "dropout_dense": s["b_dropout_dense"],
+        "template": s["b_template"],
+    }
+    fs = FitSettings(
+        epochs=s["b_epochs"],
+        batch_size=s["b_batch_size"],
+        learning_rate=float(L["learning_rate"]),
+        optimizer=L["optimizer"],
+        seed=task.seed,
+        steps_per_execution=s["steps_per_execution"],
+        precision=s["precision"],
+    )
+    return TrainRequest(
+        arch="paper_b_cnn",
+        arch_settings=arch,
+        n_classes=len(CLASSES),
+        fit=fs,
+        data_sha256=task.data_sha256,
+        train_index=task.fit,
+        val_index=task.select,
+        test_index=np.zeros(0, dtype=np.int64) if test is None else test,
+        label_map=tuple(range(len(CLASSES))),
+        data_source=data_source,
+        keep_model=keep_model,
+        purpose=purpose or f"05 genome {G.short(genes)}",
+    )
 
 
 def _dataset(task: Task, data: FERData | None) -> FERData:
     if data is not None:
         return data
-    from .data import load
+    from fer_study.data import load
 
     d = load(task.data_source, verbose=False)
     if d.sha256 != task.data_sha256:
-        raise RuntimeError(f"{task.data_source}: sha256 {d.sha256[:12]} on this worker, expected {task.data_sha256[:12]}")
+        raise RuntimeError(
+            f"{task.data_source}: sha256 {d.sha256[:12]} on this worker, expected {task.data_sha256[:12]}"
+        )
     return d
 
 
@@ -132,9 +180,16 @@ def fitness(genes: list, task: Task, data: FERData | None = None) -> dict[str, A
     probs = run.probs_val
     # A diverged genome (NaN weights) predicts garbage: its fitness is 0, not an argmax of NaNs.
     acc = float(np.mean(probs.argmax(1) == y)) if np.isfinite(probs).all() else 0.0
-    return {"fitness": acc, "train_accuracy": run.history["accuracy"][-1], "n_params": int(run.record["n_params"]),
-            "train_seconds": round(run.seconds, 2), "wall_seconds": round(time.time() - t0, 2),
-            "trained_now": run.trained_now, "failed": run.failed, "run_key": run.key}
+    return {
+        "fitness": acc,
+        "train_accuracy": run.history["accuracy"][-1],
+        "n_params": int(run.record["n_params"]),
+        "train_seconds": round(run.seconds, 2),
+        "wall_seconds": round(time.time() - t0, 2),
+        "trained_now": run.trained_now,
+        "failed": run.failed,
+        "run_key": run.key,
+    }
 
 
 def fitness_of(task: Task, data: FERData | None = None):
@@ -143,8 +198,17 @@ def fitness_of(task: Task, data: FERData | None = None):
     return partial(fitness, task=task, data=data)
 
 
-def retrain(data: FERData, proto: Protocol, genes, cfg: Mapping, label: str, store: RunStore, log=print,
-            save_as: str = "", model_dir=None) -> dict:
+def retrain(
+    data: FERData,
+    proto: Protocol,
+    genes,
+    cfg: Mapping,
+    label: str,
+    store: RunStore,
+    log=print,
+    save_as: str = "",
+    model_dir=None,
+) -> dict:
     """A genome trained once per seed in `b_seeds` for `b_final_epochs` on the protocol's fit part
     (whole, or `b_final_train_images`), validated on its select part and evaluated on its report
     part; same result layout as paper A's runs. `proto` is the search's protocol: its select and
@@ -156,22 +220,49 @@ def retrain(data: FERData, proto: Protocol, genes, cfg: Mapping, label: str, sto
     for seed in cfg["b_seeds"]:
         task = make_task(data, proto, cfg, store.root, seed=seed, final=True)
         keep = bool(save_as and model_dir is not None and seed == cfg["b_seeds"][0])
-        req = genome_request(genes, task, data.source, test=proto.report, keep_model=keep,
-                             purpose=f"05 {proto.name} {label} seed {seed}")
+        req = genome_request(
+            genes, task, data.source, test=proto.report, keep_model=keep, purpose=f"05 {proto.name} {label} seed {seed}"
+        )
         run = store.run(req, data.images, data.labels)
         acc = float(np.mean(run.probs_test.argmax(1) == y))
-        log(f"{proto.name}: {label} seed {seed}: {'trained' if run.trained_now else 'loaded'} "
+        log(
+            f"{proto.name}: {label} seed {seed}: {'trained' if run.trained_now else 'loaded'} "
             f"({run.seconds:.0f} s of training), report accuracy {acc:.4f}"
-            + ("" if not run.failed else f"; FAILED TO TRAIN: {run.health.reason}"))
-        runs.append({"model": label, "seed": seed, "probs": run.probs_test, "seconds": run.seconds,
-                     "accuracy": acc, "key": run.key, "failed": run.failed, "history": run.history})
+            + ("" if not run.failed else f"; FAILED TO TRAIN: {run.health.reason}")
+        )
+        runs.append(
+            {
+                "model": label,
+                "seed": seed,
+                "probs": run.probs_test,
+                "seconds": run.seconds,
+                "accuracy": acc,
+                "key": run.key,
+                "failed": run.failed,
+                "history": run.history,
+            }
+        )
         if keep:
-            from . import saved_models
+            from fer_study.nn import saved_models
 
-            saved_models.save(run.model(), save_as, CLASSES, model_dir,
-                              {"notebook": "05_ga_search", "protocol": proto.name, "genome": list(genes), "seed": seed,
-                               "epochs": cfg["b_final_epochs"], "profile": cfg["profile"], "data_sha256": data.sha256,
-                               "data": data.label_text, "report_accuracy": acc, "run_key": run.key})
+            saved_models.save(
+                run.model(),
+                save_as,
+                CLASSES,
+                model_dir,
+                {
+                    "notebook": "05_ga_search",
+                    "protocol": proto.name,
+                    "genome": list(genes),
+                    "seed": seed,
+                    "epochs": cfg["b_final_epochs"],
+                    "profile": cfg["profile"],
+                    "data_sha256": data.sha256,
+                    "data": data.label_text,
+                    "report_accuracy": acc,
+                    "run_key": run.key,
+                },
+            )
     return {"protocol": proto.name, "test_index": proto.report, "y_test": y, "classes": list(CLASSES), "runs": runs}
 
 
@@ -191,15 +282,18 @@ def _seconds(text: str) -> int:
 def time_arithmetic() -> dict:
     """Paper B's Table 3 times against its stated total, as printed and under the reading that the
     table's hours carry a stray 0 (the abstract gives generation 3 as 16 h 45 min 4 s, the table 160°45'04")."""
-    from .claims import PAPER_B
+    from fer_study.core.papers import PAPER_B
 
     printed = [_seconds(r["time_printed"]) for r in PAPER_B["table3"]]
     tenth = [(s // 3600) // 10 * 3600 + s % 3600 for s in printed]
     stated = _seconds(PAPER_B["total_time_stated"]["value"])
     return {
-        "table3_printed": [hms(s) for s in printed], "sum_printed": hms(sum(printed)),
-        "table3_hours_over_10": [hms(s) for s in tenth], "sum_hours_over_10": hms(sum(tenth)),
-        "stated_total": hms(stated), "equal_as_printed": sum(printed) == stated,
+        "table3_printed": [hms(s) for s in printed],
+        "sum_printed": hms(sum(printed)),
+        "table3_hours_over_10": [hms(s) for s in tenth],
+        "sum_hours_over_10": hms(sum(tenth)),
+        "stated_total": hms(stated),
+        "equal_as_printed": sum(printed) == stated,
         "equal_hours_over_10": sum(tenth) == stated,
         "gen3_text_matches_hours_over_10": hms(tenth[3]) == PAPER_B["generation3_time_text"]["value"],
     }
@@ -208,7 +302,7 @@ def time_arithmetic() -> dict:
 def search(data: FERData, name: str, cfg: Mapping, folder, store: RunStore, log=print) -> dict:
     """The GA under protocol `name`, then (if `b_random_search`) random search with as many trainings
     as the GA used. Both checkpoint and log under `folder` and resume after an interruption."""
-    from .search import executors, ga
+    from fer_study.search import executors, ga
 
     proto = protocol(data, name, cfg)
     task = make_task(data, proto, cfg, store.root)
@@ -224,29 +318,46 @@ def search(data: FERData, name: str, cfg: Mapping, folder, store: RunStore, log=
         n_trained = len({G.key(h["genome"]) for h in state.history})
         rand, t1 = [], time.time()
         if cfg["b_random_search"]:
-            rand = ga.random_search(space, n_trained, cfg["seed"], fit, folder, ctx, executor, log, name=f"random_{name}")
+            rand = ga.random_search(
+                space, n_trained, cfg["seed"], fit, folder, ctx, executor, log, name=f"random_{name}"
+            )
         rand_seconds = time.time() - t1
     finally:
         executor.close()
     evals = {r["key"]: r for r in gs.evaluations.records}
-    return {"protocol": proto, "state": state, "random": rand, "n_trained": n_trained,
-            "evaluations": list(evals.values()), "ga_seconds": ga_seconds, "random_seconds": rand_seconds}
+    return {
+        "protocol": proto,
+        "state": state,
+        "random": rand,
+        "n_trained": n_trained,
+        "evaluations": list(evals.values()),
+        "ga_seconds": ga_seconds,
+        "random_seconds": rand_seconds,
+    }
 
 
-def generations_table(state) -> "pd.DataFrame":
+def generations_table(state) -> pd.DataFrame:
     """Best, mean, spread and time per generation, beside paper B's Table 3."""
-    import pandas as pd
-
-    from .claims import PAPER_B
+    from fer_study.core.papers import PAPER_B
 
     rows = []
     paper = {r["generation"]: r for r in PAPER_B["table3"]}
     for rec in state.logbook:
         p = paper.get(rec["gen"], {})
-        rows.append({"phase": p.get("phase", f"Generation {rec['gen']}"), "best %": 100 * rec["best"],
-                     "mean %": 100 * rec["mean"], "std %": 100 * rec["std"], "min %": 100 * rec["min"],
-                     "trainings": rec["trained"], "cache hits": rec["cache_hits"], "our time": hms(rec["seconds"]),
-                     "paper best %": p.get("best_accuracy"), "paper time (printed)": p.get("time_printed")})
+        rows.append(
+            {
+                "phase": p.get("phase", f"Generation {rec['gen']}"),
+                "best %": 100 * rec["best"],
+                "mean %": 100 * rec["mean"],
+                "std %": 100 * rec["std"],
+                "min %": 100 * rec["min"],
+                "trainings": rec["trained"],
+                "cache hits": rec["cache_hits"],
+                "our time": hms(rec["seconds"]),
+                "paper best %": p.get("best_accuracy"),
+                "paper time (printed)": p.get("time_printed"),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -254,7 +365,7 @@ def summarize_runs(result: dict, cfg: Mapping) -> dict:
     """Accuracy per seed, mean ± std over the seeds that trained (a failed training is listed, never
     averaged), one named 95 % interval (t over seeds, or the bootstrap over test images of a single
     seed), and the validation curves' evidence for the verdict rule."""
-    from . import metrics
+    from fer_study.nn import metrics
 
     ok = [r for r in result["runs"] if not r.get("failed")] or result["runs"]
     first = ok[0]
@@ -262,15 +373,22 @@ def summarize_runs(result: dict, cfg: Mapping) -> dict:
     out["per_seed"] = {r["seed"]: r["accuracy"] for r in result["runs"]}
     out["failed_seeds"] = [r["seed"] for r in result["runs"] if r.get("failed")]
     out["failed_to_train"] = len(out["failed_seeds"]) == len(result["runs"])  # the claims read this flag
-    out["ci95"] = [float(c) for c in metrics.bootstrap_ci(
-        result["y_test"], first["probs"].argmax(1), n_boot=cfg["b_bootstrap"], seed=cfg["seed"])]
+    out["ci95"] = [
+        float(c)
+        for c in metrics.bootstrap_ci(
+            result["y_test"], first["probs"].argmax(1), n_boot=cfg["b_bootstrap"], seed=cfg["seed"]
+        )
+    ]
     out["ci_seed"] = first["seed"]
     out["n_test"] = int(len(result["y_test"]))
     out = metrics.with_interval(out)
     k, delta = cfg["v_plateau_epochs"], cfg["v_plateau_delta"]
-    out["curve"] = {"val": metrics.curve_evidence([r["history"]["val_accuracy"] for r in ok], k, delta),
-                    "train": metrics.curve_evidence([r["history"]["accuracy"] for r in ok], k, delta),
-                    "epochs": cfg["b_final_epochs"], "paper_epochs": None}
+    out["curve"] = {
+        "val": metrics.curve_evidence([r["history"]["val_accuracy"] for r in ok], k, delta),
+        "train": metrics.curve_evidence([r["history"]["accuracy"] for r in ok], k, delta),
+        "epochs": cfg["b_final_epochs"],
+        "paper_epochs": None,
+    }
     return out
 
 
@@ -283,10 +401,18 @@ def search_power(search: dict, data: FERData, cfg: Mapping) -> dict:
     evals = list(search["evaluations"]) + list(search["random"])
     near = [e for e in evals if e.get("failed") or e["fitness"] < chance + 0.02]
     share = len(near) / len(evals) if evals else 1.0
-    return {"chance": chance, "n_evaluations": len(evals), "near_chance": len(near), "near_chance_share": share,
-            "can_rank": share <= cfg["v_near_chance_share"],
-            "budget": {"epochs": cfg["b_epochs"], "train_images": cfg["b_train_images"] or int(len(search["protocol"].fit)),
-                       "filters_max": 2 ** cfg["b_filters_max_exp"]}}
+    return {
+        "chance": chance,
+        "n_evaluations": len(evals),
+        "near_chance": len(near),
+        "near_chance_share": share,
+        "can_rank": share <= cfg["v_near_chance_share"],
+        "budget": {
+            "epochs": cfg["b_epochs"],
+            "train_images": cfg["b_train_images"] or int(len(search["protocol"].fit)),
+            "filters_max": 2 ** cfg["b_filters_max_exp"],
+        },
+    }
 
 
 def save_predictions(results: list[dict], path) -> None:

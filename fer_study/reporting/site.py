@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .core import atomic
+from fer_study.core import atomic
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
@@ -40,10 +40,12 @@ def _stamp(root: Path) -> str:
     data = rec.get("data", {})
     git = (rec.get("provenance") or {}).get("git") or {}
     commit = (git.get("commit") or "unknown")[:10] + (" (with uncommitted changes)" if git.get("dirty") else "")
-    return (f"profile <b>{html.escape(str(rec.get('profile', '?')))}</b> · data "
-            f"<b>{html.escape(str(data.get('data_label', '?')))}</b> (sha256 {html.escape(str(data.get('sha256', '?'))[:12])}) "
-            f"· commit {html.escape(commit)}"
-            + (f" · command <code>{html.escape(rec['command'])}</code>" if rec.get("command") else ""))
+    return (
+        f"profile <b>{html.escape(str(rec.get('profile', '?')))}</b> · data "
+        f"<b>{html.escape(str(data.get('data_label', '?')))}</b> (sha256 {html.escape(str(data.get('sha256', '?'))[:12])}) "
+        f"· commit {html.escape(commit)}"
+        + (f" · command <code>{html.escape(rec['command'])}</code>" if rec.get("command") else "")
+    )
 
 
 def _notebooks(root: Path, site: Path) -> list[tuple[str, str]]:
@@ -64,13 +66,17 @@ def _claims(root: Path) -> str:
     if not path.exists():
         return "<p>No claim table yet: notebook 07 has not run for this folder.</p>"
     df = pd.read_csv(path).fillna("")
-    cols = [c for c in ("id", "claim", "paper", "ours", "95% interval", "interval kind", "verdict", "why / caveat")
-            if c in df.columns]
+    cols = [
+        c
+        for c in ("id", "claim", "paper", "ours", "95% interval", "interval kind", "verdict", "why / caveat")
+        if c in df.columns
+    ]
     rows = []
     for _, r in df[cols].iterrows():
         css = "v-" + str(r.get("verdict", "")).replace(" ", "-")
-        rows.append(f'<tr class="{html.escape(css)}">' + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in cols)
-                    + "</tr>")
+        rows.append(
+            f'<tr class="{html.escape(css)}">' + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in cols) + "</tr>"
+        )
     head = "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in cols) + "</tr>"
     return f"<table>{head}{''.join(rows)}</table>"
 
@@ -85,13 +91,18 @@ def build(root: str | Path) -> Path:
     notebooks = _notebooks(root, site)
     figures = sorted((root / "figures").glob("*.png"))
     tables = sorted((root / "tables").glob("*.md"))
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>fer-study: {html.escape(root.name)}"
-             f"</title><style>{STYLE}</style></head><body>",
-             f"<h1>fer-study results: {html.escape(root.name)}</h1>", f"<p class='stamp'>{_stamp(root)}</p>",
-             "<h2>Claim by claim</h2>"]
+    parts = [
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>fer-study: {html.escape(root.name)}"
+        f"</title><style>{STYLE}</style></head><body>",
+        f"<h1>fer-study results: {html.escape(root.name)}</h1>",
+        f"<p class='stamp'>{_stamp(root)}</p>",
+        "<h2>Claim by claim</h2>",
+    ]
     if (root / "figures" / "07_claims.png").exists():
-        parts.append("<p><a href='../figures/07_claims.pdf'><img src='../figures/07_claims.png' "
-                     "alt='paper against ours, claim by claim' style='max-width:100%'></a></p>")
+        parts.append(
+            "<p><a href='../figures/07_claims.pdf'><img src='../figures/07_claims.png' "
+            "alt='paper against ours, claim by claim' style='max-width:100%'></a></p>"
+        )
     parts.append(_claims(root))
     parts.append("<h2>Notebooks (executed)</h2><ul>")
     parts += [f"<li><a href='{href}'>{html.escape(name)}</a></li>" for name, href in notebooks]
@@ -99,8 +110,10 @@ def build(root: str | Path) -> Path:
     for png in figures:
         pdf = png.with_suffix(".pdf")
         link = f"../figures/{pdf.name}" if pdf.exists() else f"../figures/{png.name}"
-        parts.append(f"<figure><a href='{link}'><img src='../figures/{png.name}' alt='{html.escape(png.stem)}'></a>"
-                     f"<figcaption>{html.escape(png.stem)}</figcaption></figure>")
+        parts.append(
+            f"<figure><a href='{link}'><img src='../figures/{png.name}' alt='{html.escape(png.stem)}'></a>"
+            f"<figcaption>{html.escape(png.stem)}</figcaption></figure>"
+        )
     parts.append("</div><h2>Tables</h2><ul>")
     for md in tables:
         others = [md.with_suffix(s) for s in (".csv", ".tex") if md.with_suffix(s).exists()]

@@ -1,0 +1,1 @@
+"""The experiments: each paper's protocol, the controls, detection, and the protocol slips."""

@@ -1,0 +1,135 @@
+"""Where could the papers' numbers come from? What each protocol slip would report, computed from
+our own stored runs (notebooks 03 and 05; shown together in notebook 07).
+
+A slip is a way of measuring that a paper could have used without saying so: a different metric,
+images the model trained on, the best epoch picked on the test images, the best of many trainings
+picked on the reported images. For each, our runs give the number it would have printed; beside it
+the paper's figure and whether the slip can produce it (within `TOLERANCE` or above it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+from fer_study.data import FERData
+from fer_study.nn import metrics
+
+TOLERANCE = 0.02  # a slip "can produce" a paper's figure when it reaches it or comes within 2 points
+
+
+def identical_copies(data: FERData, test: np.ndarray, train: np.ndarray) -> np.ndarray:
+    """Mask over `test`: True where a pixel-identical image lies in `train`."""
+    digest = lambda i: hashlib.blake2b(data.images[i].tobytes(), digest_size=16).digest()
+    seen = {digest(i) for i in train}
+    return np.array([digest(i) in seen for i in test], dtype=bool)
+
+
+def _row(slip: str, values: list[float], paper: dict[str, float], what: str) -> dict:
+    v = metrics.mean_std(values)
+    closest = min(paper, key=lambda k: abs(paper[k] - v["mean"])) if paper else ""
+    gap = v["mean"] - paper[closest] if paper else float("nan")
+    return {
+        "slip": slip,
+        "what it measures": what,
+        "ours": v["mean"],
+        "seeds": v["n"],
+        "closest paper figure": closest,
+        "paper value": paper.get(closest, float("nan")),
+        "difference": gap,
+        "can produce it": bool(paper) and gap >= -TOLERANCE,
+    }
+
+
+def paper_a(result: dict, data: FERData, train: np.ndarray, model: str = "improved") -> list[dict]:
+    """Paper A's improved CNN (the seeds that trained) under each slip, beside 89 %, 78 %, 89.9 %
+    and 98.89 %. `train` is the split's training part (for the identical-copy check)."""
+    from fer_study.core.papers import PAPER_A
+
+    runs = [r for r in result["runs"] if r["model"] == model and not r.get("failed")] or [
+        r for r in result["runs"] if r["model"] == model
+    ]
+    y, k = result["y_test"], len(result["classes"])
+    paper = {
+        "89 % 'accuracy' (Table 2)": PAPER_A["table2_improved"]["stated"]["accuracy"],
+        "78 % precision/recall/F1 (Table 2)": PAPER_A["table2_improved"]["stated"]["f1"],
+        "89.9 % validation (Fig. 9)": PAPER_A["val_accuracy_improved"]["value"],
+        "98.89 % training (Fig. 9)": PAPER_A["train_accuracy_improved"]["value"],
+    }
+    copy = identical_copies(data, result["test_index"], train)
+    preds = [r["probs"].argmax(1) for r in runs]
+    reports = [metrics.report(metrics.confusion(y, p, k)) for p in preds]
+    rows = [
+        _row("none: top-1 on the held-out test part", [r["top1"] for r in reports], paper, "what we report"),
+        _row(
+            "mean one-vs-rest accuracy called 'accuracy'",
+            [r["mean_one_vs_rest_accuracy"] for r in reports],
+            paper,
+            "1 - 2(1 - top-1)/K: counts true negatives of every class",
+        ),
+        _row(
+            "micro-F1 (= top-1) instead of macro-F1", [r["micro"]["f1"] for r in reports], paper, "totals over classes"
+        ),
+        _row("macro-F1", [r["macro"]["f1"] for r in reports], paper, "mean of per-class F1"),
+        _row(
+            "evaluated on training images",
+            [r["stored"].record.get("train_accuracy_inference", float("nan")) for r in runs],
+            paper,
+            "inference mode, images the model trained on",
+        ),
+        _row(
+            "training accuracy as logged at the last epoch",
+            [r["history"]["accuracy"][-1] for r in runs],
+            paper,
+            "with dropout on, as Keras prints it",
+        ),
+        _row(
+            "best epoch picked on the test part",
+            [max(r["history"].get("test_accuracy", [float("nan")])) for r in runs],
+            paper,
+            "the maximum over epochs of test top-1",
+        ),
+        _row(
+            f"only the {int(copy.sum())} test images with an identical copy in training",
+            [float(np.mean(p[copy] == y[copy])) if copy.any() else float("nan") for p in preds],
+            paper,
+            "duplicates straddling the split",
+        ),
+        _row(
+            f"without those {int(copy.sum())} images",
+            [float(np.mean(p[~copy] == y[~copy])) for p in preds],
+            paper,
+            "the test part cleaned of copies",
+        ),
+    ]
+    return rows
+
+
+def paper_b(search_best: float, retrained: dict, history_runs: list[dict], n_genomes: int) -> list[dict]:
+    """Paper B's protocol slip (fitness on the reported 20 %) beside 76.11 %: the GA's best fitness
+    (a maximum over `n_genomes` evaluations, selected on the reported images) against the same
+    genome retrained with fresh seeds; and the retrain's best epoch on those images."""
+    from fer_study.core.papers import PAPER_B
+
+    paper = {"76.11 % (abstract, Table 3)": PAPER_B["headline_accuracy"]["value"] / 100}
+    return [
+        _row(
+            f"best of {n_genomes} genomes selected on the reported 20 %",
+            [search_best],
+            paper,
+            "paper B's protocol: fitness is the reported test accuracy",
+        ),
+        _row(
+            "that genome retrained, fresh seeds, last epoch",
+            list(retrained["values"]),
+            paper,
+            "what a clean report gives",
+        ),
+        _row(
+            "that genome retrained, best epoch on the reported 20 %",
+            [max(r["history"]["val_accuracy"]) for r in history_runs],
+            paper,
+            "selection on the test images again, across epochs",
+        ),
+    ]

@@ -1,0 +1,660 @@
+"""The claims registry: every quantitative statement of both papers, our measurement of it, its
+named interval and its verdict."""
+
+# --- The registry: every quantitative claim, where it stands, and which measurement answers it ----------
+#
+# A claim is answered by a path into a notebook's summary (summaries/<notebook>.json, key "facts"),
+# or carries the reason it cannot be reproduced as specified. The five verdicts and their rule are
+# below (VERDICTS) and in notebook 07's header and the README.
+from collections.abc import Mapping  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from typing import Any
+
+from fer_study.core.papers import PAPER_A, PAPER_A_TABLE1, PAPER_B  # noqa: F401  (the claims' sources)
+
+REPRODUCED, NOT_REPRODUCED = "reproduced", "not reproduced"
+INCONCLUSIVE = "inconclusive at this budget"
+NOT_AS_SPECIFIED = "not reproducible as specified"
+NOT_MEASURED = "not measured"
+
+VERDICTS = {
+    REPRODUCED: "the paper's value lies inside our named 95 % interval (or, for a maximum over a search, we reach it)",
+    NOT_REPRODUCED: "the paper's value lies outside our interval, and more of the same budget could not close the gap: "
+    "we are above it, or the run used the paper's budget, or the validation curve has flattened "
+    "(best of the last K epochs within δ of the best before) with the paper's value above our best epoch "
+    "by more than twice the seed spread",
+    INCONCLUSIVE: "the paper's value lies outside our interval but our budget could not decide it: the curve still "
+    "rises, the paper's value is within reach of our best epoch, or a search's genomes mostly sit at "
+    "chance; the row says what budget would decide it",
+    NOT_AS_SPECIFIED: "the paper's own numbers or protocol rule it out; the reason is given",
+    NOT_MEASURED: "the profile skips the step that measures it (say which setting)",
+}
+
+
+class ClaimDataError(KeyError):
+    """A summary lacks a field a claim needs: a renamed or missing field, never a silent downgrade."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    paper: str  # "A" or "B"
+    statement: str  # in our words
+    value: Any  # the paper's number (fractions for accuracies), or text
+    unit: str
+    where: str
+    measure: tuple | None = None  # (notebook, "dotted.path") into that notebook's facts
+    n_from: tuple | None = None  # (notebook, "dotted.path") to the number of test images, for a binomial CI
+    reason: str = ""  # why it cannot be reproduced as specified (then the verdict says so)
+    caveat: str = ""  # a protocol problem worth stating next to the verdict
+    beyond_paper: bool = False
+    # (notebook, path to a "curve" record, "val" | "train"): the training curves the budget rule reads.
+    curve: tuple | None = None
+    curve_scale: str = "top1"  # "one_vs_rest": the claim is in mean one-vs-rest terms (4 classes)
+    power: tuple | None = None  # (notebook, path to a search's "search_power"): can the search rank genomes?
+    maximum: bool = False  # the value is a maximum over a search's evaluations: no interval around it
+    derive: str = ""  # a name in DERIVED: the number is computed from the measured record (e.g. counts)
+    accuracy: bool = True  # an accuracy (drawn in the claims figure); False for gaps and differences
+
+
+def _count(splits, classes=None):
+    return lambda counts: sum(
+        n for sp, per in counts.items() if sp in splits for c, n in per.items() if classes is None or c in classes
+    )
+
+
+_ALL = ("Training", "PublicTest", "PrivateTest")
+DERIVED = {
+    "all_images": _count(_ALL),
+    "training_images": _count(("Training",)),
+    "test_images": _count(("PublicTest", "PrivateTest")),
+    "four_classes": _count(_ALL, ("angry", "happy", "neutral", "sad")),
+}
+
+
+_A3 = "03_basic_vs_improved"
+_hA = "paper_a_split.headline"
+REGISTRY: list[Claim] = [
+    Claim(
+        "A1",
+        "A",
+        "Improved CNN 'accuracy' (mean one-vs-rest) on 200 test images",
+        0.89,
+        "fraction",
+        "Table 2; abstract",
+        (_A3, f"{_hA}.improved.mean_one_vs_rest_accuracy_200"),
+        curve=(_A3, f"{_hA}.improved.curve", "val"),
+        curve_scale="one_vs_rest",
+        caveat="the paper's 'accuracy' is mean one-vs-rest accuracy, not top-1",
+    ),
+    Claim(
+        "A2",
+        "A",
+        "Improved CNN precision = recall = F1 (from Table 2's totals, i.e. micro = top-1) on 200 images",
+        0.78,
+        "fraction",
+        "Table 2; abstract",
+        (_A3, f"{_hA}.improved.top1_200"),
+        curve=(_A3, f"{_hA}.improved.curve", "val"),
+    ),
+    Claim(
+        "A3",
+        "A",
+        "Improved CNN top-1 accuracy implied by Table 2 (156 of 200), on the full test part",
+        0.78,
+        "fraction",
+        "Table 2 (derived: TP/200)",
+        (_A3, f"{_hA}.improved.top1"),
+        curve=(_A3, f"{_hA}.improved.curve", "val"),
+    ),
+    Claim(
+        "A4",
+        "A",
+        "Basic CNN 'accuracy' (mean one-vs-rest) on 200 test images",
+        0.8875,
+        "fraction",
+        "Table 3",
+        (_A3, f"{_hA}.basic.mean_one_vs_rest_accuracy_200"),
+        curve=(_A3, f"{_hA}.basic.curve", "val"),
+        curve_scale="one_vs_rest",
+    ),
+    Claim(
+        "A5",
+        "A",
+        "Basic CNN precision 78.2 %, recall 76.7 %, F1 76.7 %",
+        0.767,
+        "fraction",
+        "Table 3",
+        (_A3, f"{_hA}.basic.top1_200"),
+        reason="Table 3's basic row (TP 155, FP 43, FN 47, TN 555) cannot come from 200 single-label images: "
+        "TP + FN = 202, and FP differs from FN although the two totals are equal in any multi-class confusion matrix",
+    ),
+    Claim(
+        "A6",
+        "A",
+        "Improved CNN training accuracy at the end of training",
+        0.9889,
+        "fraction",
+        "abstract; Fig. 9",
+        (_A3, f"{_hA}.improved.final_train_accuracy"),
+        curve=(_A3, f"{_hA}.improved.curve", "train"),
+    ),
+    Claim(
+        "A7",
+        "A",
+        "Improved CNN validation accuracy at the end of training",
+        0.899,
+        "fraction",
+        "Fig. 9",
+        (_A3, f"{_hA}.improved.final_val_accuracy"),
+        curve=(_A3, f"{_hA}.improved.curve", "val"),
+        caveat="section 2.3 uses the 20 % part 'for model validation', yet Fig. 9's 89.9 % is far above Table 2's "
+        "78 % top-1 on (a sample of) that part: our validation images are a carve-out of the training part",
+    ),
+    Claim(
+        "A8",
+        "A",
+        "Basic CNN validation accuracy at the end of training (training accuracy 100 %)",
+        0.70,
+        "fraction",
+        "Fig. 8",
+        (_A3, f"{_hA}.basic.final_val_accuracy"),
+        curve=(_A3, f"{_hA}.basic.curve", "val"),
+    ),
+    Claim(
+        "A9",
+        "A",
+        "Images per class after downsampling to the smallest class",
+        5000,
+        "images",
+        "section 2.2; Fig. 5",
+        ("02_downsampling", "per_class_after_downsampling"),
+        caveat="downsampling to the smallest class keeps exactly as many images as that class holds (notebook 02 "
+        "counts it); 5,000 can only be that count rounded",
+    ),
+    Claim(
+        "A10",
+        "A",
+        "The improved CNN is more accurate than the basic CNN",
+        "improved > basic",
+        "comparison",
+        "Tables 2-3; section 3",
+        (_A3, "paper_a_split.improved_beats_basic"),
+        caveat="the paper's own 156 vs 155 correct of 200 has at most one discordant image: a one-sided paired test "
+        "gives p >= 0.5, so its data cannot show the improvement either",
+    ),
+    Claim(
+        "A11",
+        "A",
+        "Grid search arrives at Table 1 (lr 0.001, batch 16, dropout 0.2, 4 conv layers)",
+        "Table 1",
+        "settings",
+        "Table 1; section 2.4",
+        ("04_grid_search", "best_matches_table1"),
+        caveat="the paper does not give its grid; ours is defined in the profile",
+    ),
+    Claim(
+        "B1",
+        "B",
+        "CNN-GA test accuracy (paper protocol: fitness on the reported 20 %)",
+        0.7611,
+        "fraction",
+        "abstract; Table 3; Table 4",
+        ("05_ga_search", "final.paper/ga_best"),
+        curve=("05_ga_search", "final.paper/ga_best.curve", "val"),
+        power=("05_ga_search", "search_power.paper"),
+        caveat="the paper's protocol selects on its test set: the reported number is the best of every genome tried on those images",
+    ),
+    Claim(
+        "B1c",
+        "B",
+        "CNN-GA test accuracy, clean protocol (select on PublicTest, report PrivateTest)",
+        0.7611,
+        "fraction",
+        "beyond the paper",
+        ("05_ga_search", "final.clean/ga_best"),
+        beyond_paper=True,
+        curve=("05_ga_search", "final.clean/ga_best.curve", "val"),
+        power=("05_ga_search", "search_power.clean"),
+    ),
+    Claim(
+        "B2",
+        "B",
+        "Paper B's best genome (Table 2) reaches the headline accuracy (paper protocol)",
+        0.7611,
+        "fraction",
+        "Table 2; Table 3",
+        ("05_ga_search", "final.paper/table2"),
+        curve=("05_ga_search", "final.paper/table2.curve", "val"),
+        caveat="epochs, batch size, dense width and dropout rates of the network are not stated",
+    ),
+    Claim(
+        "B2c",
+        "B",
+        "Paper B's best genome (Table 2), clean protocol",
+        0.7611,
+        "fraction",
+        "beyond the paper",
+        ("05_ga_search", "final.clean/table2"),
+        beyond_paper=True,
+        curve=("05_ga_search", "final.clean/table2.curve", "val"),
+    ),
+    *[
+        Claim(
+            f"B3.{g}",
+            "B",
+            f"Best fitness in {'the initial population' if g == 0 else f'generation {g}'} (paper protocol)",
+            [0.5872, 0.7169, 0.7277, 0.7611][g],
+            "fraction",
+            "Table 3; Fig. 4",
+            ("05_ga_search", f"generations.paper.{g}.best"),
+            maximum=True,
+            power=("05_ga_search", "search_power.paper"),
+        )
+        for g in range(4)
+    ],
+    Claim(
+        "B4",
+        "B",
+        "Generation 2's best accuracy",
+        0.7211,
+        "fraction",
+        "section 3 text",
+        reason="the text gives 72.11 % for generation 2, Table 3 gives 72.77 %; the text's own increments "
+        "(+1.08, then +3.33 to 76.11) follow the table's 72.77, not 72.11",
+    ),
+    Claim(
+        "B5",
+        "B",
+        "Total compute time of the search",
+        "37:57:55",
+        "h:m:s",
+        "abstract; conclusion",
+        ("05_ga_search", "time_arithmetic"),
+        reason="Table 3's four times sum to 431:43:28 as printed (degree sign read as hours), or 44:43:28 reading "
+        "each hour figure as a tenth; neither is the stated 37:57:55",
+    ),
+    Claim(
+        "A12",
+        "A",
+        "FER2013 has 35,887 images",
+        35887,
+        "images",
+        "section 2.1",
+        ("01_data_exploration", "counts"),
+        derive="all_images",
+    ),
+    Claim(
+        "A13",
+        "A",
+        "28,709 of them for training",
+        28709,
+        "images",
+        "section 2.1",
+        ("01_data_exploration", "counts"),
+        derive="training_images",
+    ),
+    Claim(
+        "A14",
+        "A",
+        "7,178 of them for testing",
+        7178,
+        "images",
+        "section 2.1",
+        ("01_data_exploration", "counts"),
+        derive="test_images",
+    ),
+    Claim(
+        "A15",
+        "A",
+        "About 26,217 images in the four classes used",
+        26217,
+        "images",
+        "section 2.1",
+        ("01_data_exploration", "counts"),
+        derive="four_classes",
+    ),
+    Claim(
+        "A16",
+        "A",
+        "178 correctly detected, 22 false positives, 22 false negatives (of 200)",
+        "178/22/22",
+        "counts",
+        "section 3",
+        reason="Table 2 gives TP 156, FP 44, FN 44 for the same 200 images; 178 = 156 + 22 is the count "
+        "behind the 89 % (mean one-vs-rest), which counts true negatives, not detections",
+    ),
+    Claim(
+        "A17",
+        "A",
+        "Improved over basic: accuracy +0.25 %, recall +1.3 %, F1 +1.3 %, better 'including precision'",
+        "+0.25/+1.3/+1.3",
+        "points",
+        "section 3",
+        reason="Table 3 as printed has precision falling from 78.2 % (basic) to 78.0 % (improved), so 'including "
+        "precision' contradicts the paper's own table; the basic row itself is impossible (A5)",
+    ),
+    Claim(
+        "A18",
+        "A",
+        "Basic CNN F1 76.7 %",
+        0.767,
+        "fraction",
+        "Table 3",
+        reason="neither the harmonic mean of its precision 78.2 % and recall 76.7 % (77.4 %) nor the micro F1 of its "
+        "totals, 2·155 / (2·155 + 43 + 47) = 77.5 %",
+    ),
+    Claim(
+        "A19",
+        "A",
+        "Basic CNN: training accuracy 100 %, about 30 points above validation (overfitting)",
+        0.30,
+        "fraction",
+        "Fig. 8; section 3",
+        (_A3, f"{_hA}.basic.train_val_gap"),
+        curve=(_A3, f"{_hA}.basic.curve", "train"),
+        caveat="measured as final training minus final validation accuracy",
+        accuracy=False,
+    ),
+    Claim(
+        "B7",
+        "B",
+        "Generation 3 took 16 h 45 min 4 s",
+        "16:45:04",
+        "h:m:s",
+        "abstract",
+        reason="Table 3 prints 160°45'04\"; only reading its hours as tenths gives 16:45:04, and under that reading the "
+        "table no longer sums to the stated total (B5)",
+    ),
+    Claim(
+        "B8",
+        "B",
+        "The more generations, the higher the accuracy",
+        "rising",
+        "trend",
+        "section 3; conclusion",
+        ("05_ga_search", "generations.paper"),
+        power=("05_ga_search", "search_power.paper"),
+        caveat="with elitism the best fitness cannot fall, so only the mean fitness per generation can test this",
+    ),
+    Claim(
+        "B9",
+        "B",
+        "All models of Table 4 exceed about 65.5 %, and CNN-GA outperforms them",
+        0.655,
+        "fraction",
+        "section 3; Table 4",
+        reason="Table 4's own DenseNet row [39] is 63.50 %, below 65.5 %",
+    ),
+    Claim(
+        "B10",
+        "B",
+        "Total compute 37:57:55 (generations 1-3 only, hours read as tenths)",
+        "37:57:55",
+        "h:m:s",
+        "abstract; Table 3",
+        ("05_ga_search", "time_arithmetic"),
+        reason="generations 1-3 of Table 3 with hours read as tenths sum to 37:12:31 (6:08:37 + 14:18:50 + 16:45:04), "
+        "still not 37:57:55",
+    ),
+    Claim(
+        "B6",
+        "B",
+        "All 35,887 FER2013 images used, after removing duplicate images",
+        35887,
+        "images",
+        "section 2; section 2.2",
+        ("01_data_exploration", "duplicates.exact.images"),
+        reason="FER2013 holds 35,887 images only with its duplicates; removing them leaves fewer, so the two statements "
+        "cannot both hold",
+    ),
+]
+
+
+# Search settings that reduce paper B's search against the paper profile: with any of them reduced,
+# a search's maxima say nothing about the paper's.
+_SEARCH_BUDGET = ("b_population", "b_generations", "b_filters_max_exp", "b_kernel_max", "b_epochs", "b_train_images")
+
+
+def lookup(facts: Mapping[str, dict], ref: tuple) -> Any:
+    """The value at (notebook, 'a.b.c') in the notebooks' facts; integer-like parts index lists.
+    A missing notebook or field raises ClaimDataError naming both."""
+    notebook, path = ref[0], ref[1]
+    if notebook not in facts:
+        raise ClaimDataError(f"summaries/{notebook}.json: missing (run notebook {notebook[:2]} first)")
+    node: Any = facts[notebook]
+    for part in path.split("."):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            raise ClaimDataError(f"summaries/{notebook}.json: no field '{part}' on the path 'facts.{path}'")
+    return node
+
+
+def _failed_on_path(facts: Mapping, ref: tuple) -> bool:
+    """Does any record on the path to a measurement say its model failed to train?"""
+    node: Any = facts.get(ref[0], {})
+    for part in ref[1].split("."):
+        if isinstance(node, dict) and node.get("failed_to_train"):
+            return True
+        node = node.get(part) if isinstance(node, dict) else None
+    return isinstance(node, dict) and bool(node.get("failed_to_train"))
+
+
+def skipped(claim: Claim, settings: Mapping[str, Mapping] | None) -> str:
+    """Why the profile does not measure `claim` ('' when it does). Only a declared setting can
+    skip a claim; anything else missing from a summary is an error."""
+    if not settings or claim.measure is None:
+        return ""
+    cfg = settings.get(claim.measure[0]) or {}
+    path = claim.measure[1]
+    if claim.id.startswith("B3.") and int(claim.id.split(".")[1]) > cfg.get("b_generations", 3):
+        return f"the profile runs {cfg.get('b_generations')} generation(s) (b_generations)"
+    for proto in ("paper", "clean"):
+        if f"{proto}/" in path or f".{proto}" in path:
+            if proto not in cfg.get("b_protocols", [proto]):
+                return f"protocol '{proto}' is not in b_protocols"
+    if path.startswith("official_split") and not cfg.get("a_official_split", True):
+        return "a_official_split is off"
+    return ""
+
+
+def named_interval(measure: Any, n: int | None = None, maximum: bool = False) -> tuple[list | None, str]:
+    """Our 95 % interval for a measurement and its name. A summary's own named interval (t over
+    seeds, or the bootstrap over test images of one seed); a Wilson interval for a bare accuracy
+    over n images; none for a maximum over a search (it is selected, not sampled)."""
+    if maximum:
+        return None, "none: a maximum over the search's evaluations on its selection images"
+    if isinstance(measure, dict) and "interval" in measure:
+        return list(measure["interval"]), measure["interval_kind"]
+    if isinstance(measure, dict) and "ci95" in measure:
+        return list(measure["ci95"]), f"bootstrap over test images (seed {measure.get('ci_seed', '?')})"
+    if isinstance(measure, (int, float)) and n:
+        from fer_study.nn.metrics import binomial_interval
+
+        return binomial_interval(float(measure), int(n)), f"Wilson interval over {n} images"
+    return None, ""
+
+
+def _search_limited(claim: Claim, facts: Mapping, settings: Mapping | None) -> str:
+    """Why the claim's search cannot decide it ('' when it can)."""
+    if claim.power is None:
+        return ""
+    pw = lookup(facts, claim.power)
+    b = pw["budget"]
+    if not pw["can_rank"]:
+        return (
+            f"{pw['near_chance']} of {pw['n_evaluations']} genomes scored within 2 points of chance "
+            f"({100 * pw['chance']:.1f} %) at {b['epochs']} epochs on {b['train_images']} images with "
+            f"filters up to {b['filters_max']}: this search cannot rank genomes; deciding it needs "
+            "the paper profile's search (30 epochs per genome on the whole training part, filters to 1024)"
+        )
+    cfg = (settings or {}).get(claim.power[0]) or {}
+    reduced = [k for k in _SEARCH_BUDGET if k in (cfg.get("reductions") or {})]
+    if reduced:
+        return (
+            f"the search ran at a reduced budget ({', '.join(reduced)}): its genomes say nothing about the "
+            "paper's search; deciding it needs the paper profile"
+        )
+    return ""
+
+
+def _budget_verdict(claim: Claim, facts: Mapping, settings: Mapping | None, ours: float) -> tuple[str, str]:
+    """NOT_REPRODUCED or INCONCLUSIVE for a value outside our interval, with the reason."""
+    limited = _search_limited(claim, facts, settings)
+    if limited:
+        return INCONCLUSIVE, limited
+    if claim.maximum:
+        return NOT_REPRODUCED, "the search ran at the paper profile's budget and its best stays below the paper's"
+    if ours > claim.value:
+        return NOT_REPRODUCED, "ours is above the paper's value; more training would not lower it"
+    if claim.curve is None:
+        return NOT_REPRODUCED, ""
+    c = lookup(facts, claim.curve[:2])
+    ev = c[claim.curve[2]]
+    if c.get("paper_epochs") and c["epochs"] >= c["paper_epochs"]:
+        return NOT_REPRODUCED, f"trained for the paper's {c['paper_epochs']} epochs"
+    target = claim.value
+    if claim.curve_scale == "one_vs_rest":
+        from fer_study.nn.metrics import top1_from_one_vs_rest
+
+        target = top1_from_one_vs_rest(claim.value, 4)
+    best, spread = ev["best"]["mean"], 2 * ev["best"]["std"]
+    gains = ", ".join("n/a" if g is None else f"{100 * g:+.2f}" for g in ev["gain_last_k"])
+    decide = (
+        f"deciding it needs {c['paper_epochs']} epochs (the paper profile)"
+        if c.get("paper_epochs")
+        else "deciding it needs more epochs than this profile's (the paper states none)"
+    )
+    if ev["plateaued"] and target > best + spread:
+        return NOT_REPRODUCED, (
+            f"the {claim.curve[2]} curve is flat after {ev['epochs']} epochs (best of the last "
+            f"{ev['k']} minus best before: {gains} points, all below {100 * ev['delta']:.1f}) and the "
+            f"paper's {100 * target:.1f} % is above our best epoch ({100 * best:.1f} % ± {100 * spread:.1f})"
+        )
+    short = any(g is None for g in ev["gain_last_k"])
+    why = (
+        f"only {ev['epochs']} epochs: too few to tell whether the {claim.curve[2]} curve has flattened "
+        f"(the rule compares the last {ev['k']} epochs with those before)"
+        if short
+        else f"the {claim.curve[2]} curve still rises (best of the last {ev['k']} epochs minus best before: {gains} points)"
+        if not ev["plateaued"]
+        else f"the paper's {100 * target:.1f} % is within reach of our best epoch ({100 * best:.1f} % ± {100 * spread:.1f})"
+    )
+    after = "" if short else f" after {ev['epochs']} epochs"
+    return INCONCLUSIVE, f"{why}{after}; {decide}"
+
+
+def verdict(claim: Claim, facts: Mapping[str, dict], settings: Mapping[str, Mapping] | None = None) -> dict:
+    """Our measurement for `claim`, its named interval, the difference to the paper, and the verdict
+    with its reason. `settings` (per notebook) tells which steps the profile skips."""
+    row: dict[str, Any] = {
+        "id": claim.id,
+        "paper": claim.paper,
+        "claim": claim.statement,
+        "where": claim.where,
+        "accuracy": claim.accuracy,
+        "paper value": claim.value,
+        "ours": None,
+        "interval": None,
+        "interval kind": "",
+        "difference": None,
+        "verdict": NOT_AS_SPECIFIED if claim.reason else None,
+        "why": claim.reason or claim.caveat,
+    }
+    if claim.measure is None:
+        return row
+    skip = skipped(claim, settings)
+    if skip:
+        row["verdict"] = row["verdict"] or NOT_MEASURED
+        row["why"] = f"not measured: {skip}" + (f"; {row['why']}" if row["why"] else "")
+        return row
+    m = lookup(facts, claim.measure)
+    n = lookup(facts, claim.n_from) if claim.n_from else None
+    if _failed_on_path(facts, claim.measure) and not claim.reason:
+        row.update(
+            verdict=INCONCLUSIVE,
+            ours=m.get("mean") if isinstance(m, dict) else m,
+            why="every seed of this model failed to train at this budget (notebook 03 says why); "
+            "its numbers are not a result" + (f"; {row['why']}" if row["why"] else ""),
+        )
+        return row
+    if claim.id == "A10":  # the paper's direction, one-sided, paired on the same images, per seed
+        seeds = sorted(m, key=int)
+        ps = {sd: m[sd]["p_value"] for sd in seeds}
+        better = [sd for sd in seeds if m[sd]["only_b_correct"] > m[sd]["only_a_correct"]]
+        row["ours"] = "; ".join(
+            f"seed {sd}: improved-only {m[sd]['only_b_correct']} vs basic-only "
+            f"{m[sd]['only_a_correct']}, one-sided p = {ps[sd]:.3g}"
+            for sd in seeds
+        )
+        row["interval kind"] = "exact one-sided binomial test on discordant pairs, per seed"
+        if seeds and all(ps[sd] < 0.05 for sd in seeds):
+            row["verdict"] = REPRODUCED
+        elif seeds and not better:
+            row["verdict"] = NOT_REPRODUCED
+            row["why"] = "the basic CNN is at least as accurate in every seed; " + row["why"]
+        else:
+            row["verdict"] = INCONCLUSIVE
+            row["why"] = "the seeds disagree or the difference is not significant at 5 %; " + row["why"]
+        return row
+    if claim.id == "A11":
+        row["ours"] = ", ".join(f"{k} {'=' if v else '≠'}" for k, v in m.items())
+        row["verdict"] = REPRODUCED if all(m.values()) else NOT_REPRODUCED
+        return row
+    if claim.id == "A9":
+        row.update(ours=m, difference=m - claim.value)
+        exact, rounded = m == claim.value, round(m, -2) == claim.value or round(m, -3) == claim.value
+        row["verdict"] = REPRODUCED if exact or rounded else NOT_REPRODUCED
+        if rounded and not exact:
+            row["why"] = f"the paper's 5,000 is our {m:,} rounded; " + row["why"]
+        return row
+    if claim.derive:
+        ours = DERIVED[claim.derive](m)
+        row.update(ours=ours, difference=ours - claim.value, **{"interval kind": "exact count"})
+        rounded = claim.statement.startswith("About") and round(ours, -2) == round(claim.value, -2)
+        row["verdict"] = row["verdict"] or (REPRODUCED if ours == claim.value or rounded else NOT_REPRODUCED)
+        return row
+    if claim.id == "B8":
+        means = [g["mean"] for g in m]
+        row["ours"] = "mean fitness per generation: " + ", ".join(f"{100 * v:.1f} %" for v in means)
+        row["interval kind"] = "none: one search"
+        if len(means) < 2:
+            row["verdict"] = NOT_MEASURED
+            row["why"] = "not measured: one generation (b_generations)"
+        elif all(b > a for a, b in zip(means, means[1:])):
+            row["verdict"] = REPRODUCED
+        else:
+            limited = _search_limited(claim, facts, settings)
+            row["verdict"] = INCONCLUSIVE if limited else NOT_REPRODUCED
+            row["why"] = "; ".join(x for x in (limited or "the mean fitness falls in some generation", row["why"]) if x)
+        return row
+    if claim.id in ("B5", "B10"):
+        row["ours"] = f"Table 3 sums to {m['sum_printed']} (as printed), {m['sum_hours_over_10']} (hours / 10)"
+        return row
+    if claim.id == "B6":
+        row["ours"] = f"{m} images are exact duplicates of another (notebook 01)"
+        return row
+    ours = m["mean"] if isinstance(m, dict) else m
+    row["ours"] = ours
+    row["interval"], row["interval kind"] = named_interval(m, n, claim.maximum)
+    if isinstance(claim.value, (int, float)) and isinstance(ours, (int, float)):
+        row["difference"] = ours - claim.value
+        if row["verdict"] is None:
+            lo, hi = row["interval"] if row["interval"] else (ours, ours)
+            if lo <= claim.value <= hi or (claim.maximum and ours >= claim.value):
+                row["verdict"] = REPRODUCED
+            else:
+                row["verdict"], why = _budget_verdict(claim, facts, settings, ours)
+                row["why"] = "; ".join(x for x in (why, row["why"]) if x)
+    return row
+
+
+def table(facts: Mapping[str, dict], settings: Mapping[str, Mapping] | None = None) -> list[dict]:
+    """Every claim of the registry with our measurement and its verdict."""
+    return [verdict(c, facts, settings) for c in REGISTRY]

@@ -1,0 +1,328 @@
+"""Notebook 07's tables, built only from the saved summaries of notebooks 01-06."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from fer_study.nn import metrics
+from fer_study.reporting import claims
+
+
+class SummaryError(ValueError):
+    """Summaries that are missing, unreadable or from different data or profiles."""
+
+
+NOTEBOOKS = ("01_data_exploration", "02_downsampling", "03_basic_vs_improved", "04_grid_search", "05_ga_search")
+OPTIONAL = ("06_controls",)  # read when present: the controls are checks on the study, not claims of the papers
+
+
+def load_summaries(root: str | Path) -> dict[str, dict]:
+    """Every summaries/<notebook>.json under `root`; all must share one data checksum and profile."""
+    folder = Path(root) / "summaries"
+    found = {}
+    for name in NOTEBOOKS:
+        path = folder / f"{name}.json"
+        if not path.exists():
+            raise SummaryError(
+                f"{path}: missing; run notebook {name[:2]} with the same profile and output folder first"
+            )
+        try:
+            found[name] = json.loads(path.read_text())
+        except ValueError as err:
+            raise SummaryError(f"{path}: not valid JSON ({err})") from None
+    for name in OPTIONAL:
+        path = folder / f"{name}.json"
+        if path.exists():
+            try:
+                found[name] = json.loads(path.read_text())
+            except ValueError as err:
+                raise SummaryError(f"{path}: not valid JSON ({err})") from None
+    shas = {b["data"]["sha256"] for b in found.values()}
+    profiles = {b["profile"] for b in found.values()}
+    if len(shas) > 1 or len(profiles) > 1:
+        detail = ", ".join(f"{n}: {b['profile']}/{b['data']['sha256'][:12]}" for n, b in found.items())
+        raise SummaryError(f"{folder}: summaries come from different data or profiles ({detail})")
+    return found
+
+
+def facts(summaries: dict[str, dict]) -> dict[str, dict]:
+    return {name: body["facts"] for name, body in summaries.items()}
+
+
+def settings(summaries: dict[str, dict]) -> dict[str, dict]:
+    """Each notebook's resolved settings (which steps its profile skips)."""
+    return {name: body.get("settings", {}) for name, body in summaries.items()}
+
+
+def _fmt(v, unit):
+    if isinstance(v, float) and unit == "fraction":
+        return f"{100 * v:.2f} %"
+    return "" if v is None else str(v)
+
+
+def claim_table(summaries: dict[str, dict]) -> pd.DataFrame:
+    """The claim-by-claim table: the paper's value, ours with its interval, difference and verdict."""
+    f = facts(summaries)
+    profile = next(iter(summaries.values()))["profile"]
+    seeds = {
+        "A": len(summaries["03_basic_vs_improved"]["settings"]["a_seeds"]),
+        "B": len(summaries["05_ga_search"]["settings"]["b_seeds"]),
+    }
+    rows = []
+    for c, r in zip(claims.REGISTRY, claims.table(f, settings(summaries))):
+        iv = r["interval"]
+        rows.append(
+            {
+                "id": c.id,
+                "claim": c.statement + (" [beyond the paper]" if c.beyond_paper else ""),
+                "where": c.where,
+                "paper": _fmt(c.value, c.unit),
+                "ours": _fmt(r["ours"], c.unit),
+                "95% interval": "" if iv is None else f"{100 * iv[0]:.2f}–{100 * iv[1]:.2f} %",
+                "interval kind": r["interval kind"],
+                "difference": ""
+                if r["difference"] is None
+                else (f"{100 * r['difference']:+.2f} pts" if c.unit == "fraction" else f"{r['difference']:+g}"),
+                "verdict": r["verdict"],
+                "why / caveat": r["why"],
+                "profile": profile,
+                "seeds": seeds[c.paper],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def table4(summaries: dict[str, dict]) -> pd.DataFrame:
+    """Paper B's Table 4 (earlier FER2013 results) with our rows added."""
+    rows = [
+        {"ref": r, "model": m, "test accuracy %": a, "source": "paper B Table 4"}
+        for r, m, a in claims.PAPER_B["table4"]
+    ]
+    final = summaries["05_ga_search"]["facts"]["final"]
+    profile = summaries["05_ga_search"]["profile"]
+    label = {"ga_best": "our GA winner", "table2": "paper B's Table 2 genome"}
+    for key, v in final.items():
+        proto, model = key.split("/")
+        iv, kind = claims.named_interval(v)
+        rows.append(
+            {
+                "ref": "this study",
+                "model": f"{label[model]}, {proto} protocol",
+                "test accuracy %": round(100 * v["mean"], 2),
+                "source": f"profile {profile}, mean of {v['n']} seed(s); 95 % {kind}: "
+                f"{100 * iv[0]:.1f}–{100 * iv[1]:.1f}",
+            }
+        )
+    control = summaries.get("06_controls", {}).get("facts", {}).get("control")
+    if control and "private_accuracy" in control:
+        v = control["private_accuracy"]
+        iv, kind = claims.named_interval(metrics.with_interval(v))
+        rows.append(
+            {
+                "ref": "this study",
+                "model": "Mini-Xception [45], positive control, PrivateTest",
+                "test accuracy %": round(100 * v["mean"], 2),
+                "source": f"profile {profile}, mean of {v['n']} seed(s); 95 % {kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f}",
+            }
+        )
+    return pd.DataFrame(rows).sort_values("test accuracy %", ascending=False, ignore_index=True)
+
+
+def audit_table(summaries: dict[str, dict]) -> pd.DataFrame:
+    """Paper A's metric audit: top-1, mean one-vs-rest accuracy, macro and micro F1, paper beside ours."""
+    rows = []
+    for name, key in (("paper A Table 2 (improved)", "table2_improved"), ("paper A Table 3 (basic)", "table3_basic")):
+        t = claims.PAPER_A[key]["value"]
+        a = metrics.totals_audit(**t, k=4)
+        rows.append(
+            {
+                "source": name,
+                "images": t["tp"] + t["fn"],
+                "top-1": a["top1"],
+                "mean one-vs-rest accuracy": a["mean_one_vs_rest_accuracy"],
+                "micro F1": 2 * t["tp"] / (2 * t["tp"] + t["fp"] + t["fn"]),
+                "macro F1": None,
+            }
+        )
+    h = summaries["03_basic_vs_improved"]["facts"]["paper_a_split"]["headline"]
+    for model in ("improved", "basic"):
+        for suffix, images in (("_200", "200 (50/class)"), ("", "full test")):
+            rows.append(
+                {
+                    "source": f"ours, {model} ({images})",
+                    "images": images,
+                    "top-1": h[model][f"top1{suffix}"]["mean"],
+                    "mean one-vs-rest accuracy": h[model][f"mean_one_vs_rest_accuracy{suffix}"]["mean"],
+                    "micro F1": h[model]["top1" + suffix]["mean"],
+                    "macro F1": h[model]["macro_f1"]["mean"] if not suffix else None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def compute_table(summaries: dict[str, dict]) -> pd.DataFrame:
+    """Wall time per stage of our run beside the times the papers state."""
+    from fer_study.experiments.paper_b import hms
+
+    f = facts(summaries)
+    rows = [
+        {
+            "stage": "03 training, paper A split (both models, all seeds)",
+            "ours": hms(f["03_basic_vs_improved"]["wall_seconds_training"]),
+            "paper": "not stated",
+        },
+        {
+            "stage": "04 grid search (all trials)",
+            "ours": hms(f["04_grid_search"]["wall_seconds_search"]),
+            "paper": "not stated",
+        },
+        {
+            "stage": "04 best configuration retrained",
+            "ours": hms(f["04_grid_search"]["wall_seconds_retrain"]),
+            "paper": "not stated",
+        },
+    ]
+    if f["03_basic_vs_improved"].get("wall_seconds_training_official"):
+        rows.insert(
+            1,
+            {
+                "stage": "03 training, official split",
+                "ours": hms(f["03_basic_vs_improved"]["wall_seconds_training_official"]),
+                "paper": "not in the paper",
+            },
+        )
+    b = f["05_ga_search"]
+    table3 = {r["generation"]: r["time_printed"] for r in claims.PAPER_B["table3"]}
+    for proto, book in b["generations"].items():
+        for rec in book:
+            rows.append(
+                {
+                    "stage": f"05 GA generation {rec['gen']} ({proto} protocol)",
+                    "ours": hms(rec["seconds"]),
+                    "paper": table3.get(rec["gen"], "")
+                    + (" (printed)" if proto == "paper" and rec["gen"] in table3 else ""),
+                }
+            )
+        rows.append(
+            {
+                "stage": f"05 GA + random search, total ({proto} protocol)",
+                "ours": hms(b["wall_seconds"][proto]),
+                "paper": claims.PAPER_B["total_time_stated"]["value"] + " (GA, stated)" if proto == "paper" else "",
+            }
+        )
+    rows.append(
+        {
+            "stage": "05 final retrains (all protocols, genomes, seeds)",
+            "ours": hms(b["wall_seconds_retrains"]),
+            "paper": "",
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def inconsistencies(summaries: dict[str, dict]) -> pd.DataFrame:
+    """The papers' internal inconsistencies, each with the arithmetic that shows it."""
+    from fer_study.experiments.paper_b import time_arithmetic
+
+    t3 = claims.PAPER_A["table3_basic"]["value"]
+    t = time_arithmetic()
+    gens = [r["best_accuracy"] for r in claims.PAPER_B["table3"]]
+    inc = claims.PAPER_B["text_increments"]["value"]
+    rows = [
+        {
+            "paper": "A",
+            "where": "Table 2 / abstract",
+            "what": "'accuracy' 89 % is mean one-vs-rest accuracy; top-1 is 78 %",
+            "arithmetic": "TP 156 of 200 → top-1 0.78; 1 − 2(1 − 0.78)/4 = 0.89",
+        },
+        {
+            "paper": "A",
+            "where": "Table 3, basic CNN",
+            "what": "cannot come from 200 single-label test images",
+            "arithmetic": f"TP + FN = {t3['tp']} + {t3['fn']} = {t3['tp'] + t3['fn']} ≠ 200; FP = {t3['fp']} ≠ FN = {t3['fn']}",
+        },
+        {
+            "paper": "A",
+            "where": "section 2.2, Fig. 5",
+            "what": "5,000 images per class after downsampling to the smallest class",
+            "arithmetic": f"smallest class (angry) over all splits: {summaries['02_downsampling']['facts']['per_class_after_downsampling']} "
+            f"in this data ({summaries['02_downsampling']['data']['data_label']})",
+        },
+        {
+            "paper": "B",
+            "where": "Table 1",
+            "what": "KZ and NF ranges swapped",
+            "arithmetic": "kernel size 2..1024 and filters 1..9 as printed; Table 2 has filters 8..256 and kernels 3x3..9x9",
+        },
+        {
+            "paper": "B",
+            "where": "section 3 vs Table 3",
+            "what": "generation 2 best: 72.11 % (text) vs 72.77 % (table)",
+            "arithmetic": f"table increments {gens[1] - gens[0]:.2f}, {gens[2] - gens[1]:.2f}, {gens[3] - gens[2]:.2f}; "
+            f"text increments {inc['1']}, {inc['2']}, {inc['3']} (72.11 would give {72.11 - gens[1]:.2f} and {gens[3] - 72.11:.2f})",
+        },
+        {
+            "paper": "B",
+            "where": "abstract vs Table 3",
+            "what": "total compute time",
+            "arithmetic": f"Table 3 as printed: {' + '.join(t['table3_printed'])} = {t['sum_printed']}; hours/10: "
+            f"{' + '.join(t['table3_hours_over_10'])} = {t['sum_hours_over_10']}; stated {t['stated_total']}",
+        },
+        {
+            "paper": "B",
+            "where": "section 2 vs 2.2",
+            "what": "duplicates removed, yet all 35,887 images split 80/20",
+            "arithmetic": f"{summaries['01_data_exploration']['facts']['duplicates']['exact']['images']} images are exact duplicates "
+            f"in this data ({summaries['01_data_exploration']['data']['data_label']})",
+        },
+    ]
+    return pd.DataFrame(rows)
+
+
+def controls_text(control_facts: dict, cfg) -> str:
+    """The positive control's result in words, or why it is absent."""
+    from fer_study.experiments import controls
+
+    if not control_facts:
+        return "Notebook 06 (the controls) has not run for this profile and output folder."
+    if not control_facts.get("control"):
+        return "The positive control is off in this profile (`c_enabled`)."
+    return controls.control_text(control_facts["control"], cfg)
+
+
+def sensitivity_table(control_facts: dict) -> pd.DataFrame | None:
+    """Notebook 06's readings table, for citing beside the claims."""
+    rows = (control_facts or {}).get("sensitivity")
+    if not rows:
+        return None
+    df = pd.DataFrame(rows)
+    return df[
+        ["paper", "reading", "what", "test top-1", "final val accuracy", "most dead ReLU layer", "trained"]
+    ].round(4)
+
+
+def reference_lines(summaries: dict[str, dict]) -> dict:
+    """Reference accuracies for the claims figure: chance for each paper's task (paper A's balanced
+    4 classes; paper B's 7 classes, always answering the majority class of its selection images
+    where notebook 05 measured it) and the best earlier result in paper B's Table 4."""
+    chance = {"paper A (4 balanced classes)": 0.25}
+    power = summaries.get("05_ga_search", {}).get("facts", {}).get("search_power", {})
+    if "paper" in power:
+        chance["paper B (majority class)"] = power["paper"]["chance"]
+    earlier = [a for ref, _, a in claims.PAPER_B["table4"] if ref != "paper B"]
+    return {"chance": chance, "best_published": max(earlier) / 100}
+
+
+def forensic_table(summaries: dict[str, dict]) -> pd.DataFrame | None:
+    """Notebooks 03 and 05's protocol slips side by side: what each would report from our runs,
+    the paper's figure it comes closest to, and whether it can produce it."""
+    rows = []
+    for name, paper in (("03_basic_vs_improved", "A"), ("05_ga_search", "B")):
+        for r in summaries.get(name, {}).get("facts", {}).get("forensics", []) or []:
+            rows.append({"paper": paper, **r})
+    if not rows:
+        return None
+    return pd.DataFrame(rows)
