@@ -44,3 +44,20 @@ def test_official_split_keeps_the_official_parts(demo):
     assert set(demo.splits[s.parts["test"]]) == {SPLIT_INDEX["PrivateTest"]}
     assert len(set(s.counts(demo)["train"].values())) == 1  # Training downsampled
     assert len(s.parts["test"]) == len(demo.indices(("PrivateTest",), A))  # test untouched
+
+
+def test_a_later_notebook_checks_its_split_against_the_one_notebook_02_saved(tmp_path):
+    import numpy as np
+    import pytest
+
+    from fer_study.data import load, sampling
+
+    data = load("demo", verbose=False)
+    split = sampling.paper_a_split(data, ("angry", "happy", "neutral", "sad"), 0.2, 0)
+    assert sampling.check_saved(split, data, tmp_path) is False  # nothing saved yet
+    sampling.save_split(split, data, tmp_path)
+    assert sampling.check_saved(split, data, tmp_path) is True
+    other = sampling.paper_a_split(data, ("angry", "happy", "neutral", "sad"), 0.2, 1)  # another seed
+    with pytest.raises(sampling.SplitMismatch, match=r"paper_a.npz: part 'train' differs"):
+        sampling.check_saved(other, data, tmp_path)
+    assert not np.array_equal(other.parts["train"], split.parts["train"])

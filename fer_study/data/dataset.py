@@ -130,4 +130,6 @@ def _announce(d: FERData) -> None:
             f"skipped {len(d.skipped)} bad item(s) (--skip-bad); first: {d.skipped[0][0]}: {d.skipped[0][1]}",
             file=sys.stderr,
         )
-    print(f"data: {d.source} ({d.format}, sha256 {d.sha256[:12]}…, {len(d)} images)")
+    # The file name, not the path: executed notebooks are committed and must not carry this machine's
+    # folders (the full path is in the summaries' provenance).
+    print(f"data: {Path(d.source).name} ({d.format}, sha256 {d.sha256[:12]}…, {len(d)} images)")

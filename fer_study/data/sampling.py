@@ -91,3 +91,28 @@ def save_split(split: Split, data: FERData, folder: Path) -> Path:
         **{f"part_{k}": v for k, v in split.parts.items()},
     )
     return path
+
+
+class SplitMismatch(ValueError):
+    """A split that differs from the one notebook 02 saved for the same results folder."""
+
+
+def check_saved(split: Split, data: FERData, folder: Path) -> bool:
+    """Compare `split` with <folder>/<name>.npz written by notebook 02 (`save_split`): the same data
+    checksum, classes and indices, or SplitMismatch naming the file. False when no file is there
+    (notebook 02 has not run into this folder), True when it matches."""
+    path = Path(folder) / f"{split.name}.npz"
+    if not path.exists():
+        return False
+    with np.load(path) as z:
+        if str(z["sha256"]) != data.sha256:
+            raise SplitMismatch(f"{path}: saved for data {str(z['sha256'])[:12]}, this is {data.sha256[:12]}")
+        if tuple(z["classes"].tolist()) != tuple(split.classes):
+            raise SplitMismatch(
+                f"{path}: saved for classes {z['classes'].tolist()}, this split has {list(split.classes)}"
+            )
+        for part, idx in split.parts.items():
+            key = f"part_{part}"
+            if key not in z.files or not np.array_equal(z[key], idx):
+                raise SplitMismatch(f"{path}: part '{part}' differs from the split notebook 02 saved")
+    return True

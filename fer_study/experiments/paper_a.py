@@ -436,3 +436,52 @@ def retrain(
     validation carve-out) and evaluated once on the test part; same result layout as `run`."""
     model = ("gridbest", grid_spec(params, cfg), params["batch_size"], params["learning_rate"])
     return _per_seed(data, split, cfg, [model], store, log, executor=executor, tag="04")
+
+
+def _pct(m: dict) -> str:
+    """'61.2 % (t-interval of the mean over 3 seeds: 59.8-62.6 %)' from a headline measure."""
+    iv = m.get("interval")
+    kind = m.get("interval_kind", "")
+    return f"{100 * m['mean']:.1f} %" + (f" ({kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f} %)" if iv else "")
+
+
+def interpret(ev: dict, cfg: Mapping, split_name: str) -> str:
+    """What notebook 03's numbers show, in words, rendered from them (never typed by hand)."""
+    h = ev["headline"]
+    lines = [f"**What this shows ({split_name}, {cfg['a_epochs']} of paper A's 100 epochs).**"]
+    for model, paper_top1, paper_ovr in (("improved", 0.78, 0.89), ("basic", 0.775, 0.8875)):
+        if model not in h:
+            continue
+        m = h[model]
+        state = (
+            " Every seed of it **failed to train**; these numbers are not a result." if m.get("failed_to_train") else ""
+        )
+        lines.append(
+            f"* The {model} CNN: top-1 {_pct(m['top1'])} against the {100 * paper_top1:.1f} % implied by the paper's "
+            f"table; mean one-vs-rest accuracy (what the paper calls 'accuracy') "
+            f"{100 * m['mean_one_vs_rest_accuracy']['mean']:.1f} % against {100 * paper_ovr:.2f} %.{state}"
+        )
+    tests = ev.get("improved_beats_basic") or {}
+    if tests:
+        wins = sum(t["only_b_correct"] > t["only_a_correct"] for t in tests.values())
+        sig = sum(t["p_value"] < 0.05 for t in tests.values())
+        lines.append(
+            f"* Improved against basic on the same test images: more accurate in {wins} of {len(tests)} seed(s), "
+            f"significantly so (one-sided paired test, p < 0.05) in {sig}."
+        )
+    if ev.get("failed_runs"):
+        lines.append(f"* Trainings that failed to train and are left out: {ev['failed_runs']}.")
+    lines.append("* Whether a gap is decided at this budget is notebook 07's verdict (the plateau rule).")
+    return "\n".join(lines)
+
+
+def interpret_grid(best: Mapping, best_val: float, table1: Mapping, n_trials: int, n_failed: int) -> str:
+    """Notebook 04's outcome in words."""
+    same = [k for k in best if best[k] == table1.get(k)]
+    differ = [f"{k} {best[k]} (Table 1: {table1.get(k)})" for k in best if best[k] != table1.get(k)]
+    return (
+        f"**What this shows.** Of {n_trials} grid trials ({n_failed} failed to train), the best on the validation "
+        f"carve-out ({100 * best_val:.1f} %) agrees with paper A's Table 1 on {', '.join(same) or 'nothing'}"
+        + (f" and differs on {'; '.join(differ)}" if differ else "")
+        + ". The paper does not give its grid, so this tests whether Table 1 is the optimum of ours, not of theirs."
+    )

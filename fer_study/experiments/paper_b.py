@@ -426,3 +426,31 @@ def save_predictions(results: list[dict], path) -> None:
             arrays[f"{res['protocol']}__{r['model']}__seed{r['seed']}"] = r["probs"]
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     atomic.write_with(path, lambda tmp: np.savez_compressed(tmp, **arrays), suffix=".npz")
+
+
+def interpret(searches: Mapping, final: Mapping, power: Mapping) -> str:
+    """Notebook 05's outcome in words, per protocol."""
+    lines = ["**What this shows.**"]
+    for name, s in searches.items():
+        pw = power[name]
+        ga_best = s["state"].hall_of_fame[0].fitness.values[0]
+        rnd = max((r["fitness"] for r in s["random"]), default=float("nan"))
+        rank = (
+            "so it can rank genomes"
+            if pw["can_rank"]
+            else "so at this budget it **cannot rank genomes** and its claims are inconclusive"
+        )
+        lines.append(
+            f"* {name} protocol: the GA's best fitness is {100 * ga_best:.1f} % (a maximum over {s['n_trained']} "
+            f"genomes on the selection images, not an estimate), random search's best {100 * rnd:.1f} %; "
+            f"{pw['near_chance']} of {pw['n_evaluations']} genomes scored within 2 points of chance "
+            f"({100 * pw['chance']:.1f} %), {rank}."
+        )
+    for key, v in final.items():
+        iv = v.get("interval")
+        lines.append(
+            f"* {key} retrained: {100 * v['mean']:.1f} %"
+            + (f" ({v['interval_kind']}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f} %)" if iv else "")
+            + " against paper B's 76.11 %."
+        )
+    return "\n".join(lines)
