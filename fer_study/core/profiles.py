@@ -43,6 +43,10 @@ PROFILES: dict[str, dict[str, Any]] = {
         "under results/cpu/runs/ so a rerun trains nothing).",
         "a_epochs": 30,
         "a_official_seeds": [0],
+        # Long searches: a fresh process per training keeps memory flat (BENCHMARKS.md); one at a
+        # time, since one training already keeps both cores busy.
+        "executor": "isolated",
+        "workers": 1,
         "a_grid_epochs": 6,
         "b_filters_max_exp": 5,
         "b_epochs": 3,
@@ -55,6 +59,8 @@ PROFILES: dict[str, dict[str, Any]] = {
     },
     "paper": {
         "description": "The papers' own settings, for a GPU box.",
+        "executor": "isolated",
+        "workers": 1,
     },
 }
 
