@@ -15,10 +15,15 @@ START, END = "<!-- results:start (written by scripts/readme_results.py) -->", "<
 
 
 def section(run_dir: Path) -> str:
+    from fer_study.reporting import comparison
+
+    # Every summary is checked against its declared layout first: a missing or renamed field stops
+    # here, naming the file, instead of leaving a stale number in the README.
+    comparison.load_summaries(run_dir)
     run = json.loads((run_dir / "run.json").read_text())
     rel = run_dir.relative_to(ROOT)
     claims = pd.read_csv(run_dir / "tables" / "07_claims.csv").fillna("")
-    cols = ["id", "claim", "paper", "ours", "95% interval", "difference", "verdict"]
+    cols = ["id", "claim", "paper", "ours", "95% interval", "interval kind", "difference", "verdict"]
     verdicts = claims["verdict"].value_counts().to_dict()
     git = run["provenance"]["git"]
     m = run["provenance"]["machine"]

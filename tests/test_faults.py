@@ -202,13 +202,16 @@ def test_a_dead_kernel_is_reported_as_a_dead_kernel(tmp_path, monkeypatch):
 
 
 def test_an_output_folder_refuses_to_mix_profiles_or_data(tmp_path):
-    from fer_study.core import profiles
+    from fer_study.core import profiles, schema
     from fer_study.reporting import report
 
     smoke = profiles.resolve("smoke")
-    report.Outputs("01_x", smoke, {"sha256": "a" * 64, "data_label": "demo"}, tmp_path).summary({"n": 1})
+    facts = schema.Exploration(counts={}, count_differences=[], duplicates={}, near_constant_images=0)
+    report.Outputs("01_data_exploration", smoke, {"sha256": "a" * 64, "data_label": "demo"}, tmp_path).summary(facts)
     report.Outputs("02_x", smoke, {"sha256": "a" * 64, "data_label": "demo"}, tmp_path)  # same: fine
-    with pytest.raises(report.MixedOutputsError, match=r"01_x.json: written by profile 'smoke' on data aaaaaaaaaaaa"):
+    with pytest.raises(
+        report.MixedOutputsError, match=r"01_data_exploration.json: written by profile 'smoke' on data aaaaaaaaaaaa"
+    ):
         report.Outputs("02_x", smoke, {"sha256": "b" * 64, "data_label": "other"}, tmp_path)
     with pytest.raises(report.MixedOutputsError, match="profile 'cpu'"):
         report.Outputs("02_x", profiles.resolve("cpu"), {"sha256": "a" * 64, "data_label": "demo"}, tmp_path)

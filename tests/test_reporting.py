@@ -88,3 +88,23 @@ def test_every_latex_table_of_notebook_07_compiles_and_fits(summaries, tmp_path)
         assert done.returncode == 0, (name, log[-2000:])
         overfull = [float(x) for x in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
         assert not [x for x in overfull if x > 1.0], (name, overfull)
+
+
+def test_summaries_are_checked_against_their_declared_layout(tmp_path):
+    import shutil as sh
+
+    from fer_study.core import schema
+    from fer_study.reporting import report
+
+    folder = tmp_path / "summaries"
+    sh.copytree(FIXTURE, folder)
+    assert comparison.load_summaries(tmp_path)  # the fixture matches the schema
+    body = json.loads((folder / "04_grid_search.json").read_text())
+    body["facts"]["best_parameters"] = body["facts"].pop("best_params")  # a renamed field
+    (folder / "04_grid_search.json").write_text(json.dumps(body))
+    with pytest.raises(comparison.SummaryError, match=r"04_grid_search.json: no field 'best_params'"):
+        comparison.load_summaries(tmp_path)
+    # writing: a notebook must hand over its declared class, not a loose dict
+    out = report.Outputs("04_grid_search", body["settings"], body["data"], tmp_path / "new")
+    with pytest.raises(schema.SchemaError, match="must write a Grid summary"):
+        out.summary({"grid": {}})

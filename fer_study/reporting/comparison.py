@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from fer_study.core import schema
 from fer_study.nn import metrics
 from fer_study.reporting import claims
 
@@ -45,6 +46,11 @@ def load_summaries(root: str | Path) -> dict[str, dict]:
     if len(shas) > 1 or len(profiles) > 1:
         detail = ", ".join(f"{n}: {b['profile']}/{b['data']['sha256'][:12]}" for n, b in found.items())
         raise SummaryError(f"{folder}: summaries come from different data or profiles ({detail})")
+    for name, body in found.items():  # every summary against its declared layout (core.schema)
+        try:
+            schema.check(name, body.get("facts", {}), folder / f"{name}.json")
+        except schema.SchemaError as err:
+            raise SummaryError(str(err)) from None
     return found
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fer_study.core import atomic, provenance
+from fer_study.core import atomic, provenance, schema
 from fer_study.core.paths import results_dir
 
 
@@ -111,9 +111,11 @@ class Outputs:
     # summary written before the change (claims, notebook 07, the README script) and say so.
     SCHEMA_VERSION = 3
 
-    def summary(self, facts: Mapping[str, Any]) -> Path:
-        """Write summaries/<notebook>.json: the facts plus settings and provenance."""
+    def summary(self, facts: Any) -> Path:
+        """Write summaries/<notebook>.json: the facts (the notebook's declared class in
+        core.schema) plus settings and provenance."""
         path = self.root / "summaries" / f"{self.notebook}.json"
+        facts = schema.as_facts(self.notebook, facts)
         body = {
             "notebook": self.notebook,
             "schema_version": self.SCHEMA_VERSION,
