@@ -208,3 +208,14 @@ def lfw_mosaic(n: int = 12, cols: int = 4, size: int = 120) -> np.ndarray:
         y, x = pad + r * (size + pad), pad + c * (size + pad)
         canvas[y : y + size, x : x + size] = (resize(f, (size, size), anti_aliasing=True) * 255).astype(np.uint8)
     return canvas
+
+
+def interpret(faces: dict, fps_rows: list, models: list) -> str:
+    """Notebook 08's outcome in words: what was found and how fast, and what it cannot show."""
+    found = ", ".join(f"{n} face(s) in {photo}" for photo, n in faces.items())
+    speed = "; ".join(f"{r['model']}: {r['pipeline fps']:.1f} frames/s" for r in fps_rows)
+    return (
+        f"**What this shows.** The detector found {found}; the models ({', '.join(models)}) classified each crop. "
+        f"Speed of the whole pipeline on this machine: {speed}. These photos carry no expression labels, so this "
+        "shows behaviour, not accuracy; paper A's live-camera step is reproduced as a pipeline, not as a number."
+    )
