@@ -142,9 +142,10 @@ def _execute(nb: Path, target: Path, parameters: dict) -> None:
                 cwd=str(nb.parent),
                 progress_bar=sys.stderr.isatty(),
                 kernel_name="python3",
-                # The kernel's own start-up warnings (plain-TCP transport on localhost) are about
-                # Jupyter, not the study; errors still show.
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                # The kernel's own log lines (plain-TCP transport on localhost; a KeyboardInterrupt
+                # when papermill shuts it down) are about Jupyter, not the study. A failing cell still
+                # fails the run: its error travels in the execution reply, not in this log.
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
         except Exception as err:
             if tmp.exists() and tmp.stat().st_size:

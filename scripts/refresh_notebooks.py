@@ -28,7 +28,7 @@ def main(only: list[str]) -> None:
                 kernel_name="python3",
                 resources={"metadata": {"path": str(path.parent)}},
                 timeout=3600,
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             ).execute()
             nbformat.write(nb, path)
 
