@@ -2,6 +2,7 @@
 machine's roof, data loading, search overheads and memory. Prints its figures and writes BENCHMARKS.md.
 
     .venv/bin/python benchmarks/bench.py [--data PATH] [--quick] [--out BENCHMARKS.md]
+    .venv/bin/python benchmarks/bench.py --only rerun    # just the rerun-from-store figure, merged into --out
 
 Run it on an otherwise idle machine; every figure is measured in the same run.
 """
@@ -10,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib.util
 import json
 import os
 import platform
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -132,10 +135,21 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="fewer images per measurement (a smoke check, noisier)")
     ap.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
     ap.add_argument("--rerender", action="store_true", help="only re-format --out from its JSON block (no measuring)")
+    ap.add_argument(
+        "--only", choices=["rerun"], help="measure only this section and merge it into the JSON block of --out"
+    )
     args = ap.parse_args(argv)
     if args.rerender:
         rerender(args.out)
         print("re-rendered", args.out)
+        return 0
+    if args.only == "rerun":
+        text = Path(args.out).read_text()
+        res = json.loads(text.split("```json", 1)[1].split("```", 1)[0])
+        res["rerun_from_store"] = rerun_from_store()
+        print("rerun from store:", res["rerun_from_store"], flush=True)
+        Path(args.out).write_text(render(res))
+        print("wrote", args.out)
         return 0
     n = 800 if args.quick else 3200
     res: dict = {"machine": machine(), "images_per_measurement": n}
@@ -329,15 +343,35 @@ def main(argv=None) -> int:
         **detection.frames_per_second(img, det, model, list(cfg["a_classes"]), 5 if args.quick else 20),
     }
     print("detection:", res["detection"], flush=True)
+    res["rerun_from_store"] = rerun_from_store()
+    print("rerun from store:", res["rerun_from_store"], flush=True)
     res["backends_installed"] = [b for b in ("tensorflow", "jax", "torch") if _importable(b)]
     Path(args.out).write_text(render(res))
     print("wrote", args.out)
     return 0
 
 
-def _importable(name: str) -> bool:
-    import importlib.util
+def rerun_from_store(profile: str = "smoke", data: str = "demo") -> dict:
+    """The whole study executed twice into one scratch folder, as `fer-study run` does it: the first
+    time every training runs; the second time every training loads from the run store. The second
+    wall time is what re-rendering results/ after a change to a table or figure costs."""
+    cli = Path(sys.executable).with_name("fer-study")
+    out: dict = {"profile": profile, "data": data}
+    with tempfile.TemporaryDirectory(prefix="fer-study-rerun-") as folder:
+        cmd = [str(cli), "run", "--profile", profile, "--data", data, "--out", folder]
+        for name in ("first", "rerun"):
+            t = time.perf_counter()
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            out[f"{name}_s"] = round(time.perf_counter() - t, 1)
+            # Stored trainings after this pass: the rerun must add none.
+            out[f"stored_after_{name}"] = sum(
+                1 for p in (Path(folder) / "runs").iterdir() if not p.name.startswith(".")
+            )
+    out["trained_in_rerun"] = out["stored_after_rerun"] - out["stored_after_first"]
+    return out
 
+
+def _importable(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
@@ -392,6 +426,9 @@ def render(res: dict) -> str:
             f"{res['detection']['fps']} frames/s; detection {res['detection']['detect_ms']} ms, classification "
             f"{res['detection']['classify_ms']} ms per frame.",
             "",
+        ]
+        + rerun_lines(res)
+        + [
             "## Targets (issue 6) against this run",
             "",
         ]
@@ -399,6 +436,19 @@ def render(res: dict) -> str:
         + ["", "```json", json.dumps(res, indent=1, default=float), "```", ""]
     )
     return "\n".join(lines)
+
+
+def rerun_lines(res: dict) -> list[str]:
+    r = res.get("rerun_from_store")
+    if not r:
+        return ["**Rerun from the store:** not measured in this run.", ""]
+    return [
+        f"**Rerun from the store** (`fer-study run --profile {r['profile']} --data {r['data']}` twice into one "
+        f"folder): first {r['first_s'] / 60:.1f} min with {r['stored_after_first']} trainings stored; re-executed with "
+        f"every training stored {r['rerun_s'] / 60:.1f} min ({r['rerun_s']:.0f} s), {r['trained_in_rerun']} trainings "
+        f"run again.",
+        "",
+    ]
 
 
 def targets(res: dict) -> list[str]:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
 from fer_study.core import profiles
+
+# Each command imports what it uses inside its function: `fer-study --help`, `profiles` and
+# `data info` answer in a second instead of loading TensorFlow first.
 
 
 def _data_info(args: argparse.Namespace) -> int:
@@ -61,8 +65,6 @@ def _data_fetch(args: argparse.Namespace) -> int:
 
 def _runs(args: argparse.Namespace) -> int:
     """List a results folder's stored trainings; with --prune, delete those no summary uses."""
-    from pathlib import Path
-
     from fer_study.core.paths import results_dir
     from fer_study.nn.store import RunStore, referenced_keys
 
@@ -134,9 +136,6 @@ NO_FACE = 3  # exit status when no input held a face: distinct from success (0) 
 
 
 def _detect(args: argparse.Namespace) -> int:
-    import re
-    from pathlib import Path
-
     from fer_study.experiments import detection
     from fer_study.nn import saved_models
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -13,7 +14,7 @@ from fer_study.core import atomic, provenance
 from fer_study.core.lock import FolderLock
 from fer_study.core.paths import notebooks_dir, results_dir
 from fer_study.core.profiles import resolve
-from fer_study.data import load
+from fer_study.data import load, resolve_path
 
 
 class NotebookFailed(RuntimeError):
@@ -34,8 +35,6 @@ def notebooks(only: list[str] | None = None) -> list[Path]:
 
 def default_profile(data: str | None) -> str:
     """smoke on demo data, cpu on a real FER2013."""
-    from fer_study.data import resolve_path
-
     return "smoke" if resolve_path(data)[1] else "cpu"
 
 
@@ -120,8 +119,6 @@ def _run_locked(profile, cfg, dataset, out: Path, todo: list[Path], overrides, l
 
 def command_line() -> str:
     """The command as the user typed it (the console script's name, not __main__.py's path)."""
-    import shlex
-
     prog = Path(sys.argv[0]).name
     prog = "fer-study" if prog in ("__main__.py", "fer-study") else prog
     return shlex.join([prog, *sys.argv[1:]])

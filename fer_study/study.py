@@ -3,8 +3,9 @@
     from fer_study import study
     s = study.setup("03_basic_vs_improved", profile, data, out_dir, overrides)
 
-replaces the preamble each notebook used to repeat, and prints what the run is (profile, data,
-reductions against the papers) at the top of every notebook.
+replaces the preamble each notebook used to repeat (notebook 07 reads summaries instead of data:
+`setup_comparison`; notebook 08 reads saved models: `setup_detection`), and prints what the run is
+(profile, data, reductions against the papers) at the top of every notebook.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import Any
 
 from fer_study.core import profiles
 from fer_study.data import FERData, load
+from fer_study.nn import saved_models
 from fer_study.nn.store import RunStore
-from fer_study.reporting import report
+from fer_study.reporting import comparison, report
 from fer_study.search import executors
 
 
@@ -60,3 +62,65 @@ def setup(
     log(f"profile {cfg['profile']}: {cfg['description']}")
     log(f"reductions against the papers: {dict(cfg['reductions']) or 'none'}")
     return Study(notebook, cfg, dataset, out, RunStore(out.root / "runs", log=log), log)
+
+
+@dataclass
+class Comparison:
+    """What notebook 07 works from: the other notebooks' summaries, not the data."""
+
+    notebook: str
+    cfg: Mapping[str, Any]
+    summaries: dict[str, dict]
+    out: report.Outputs
+
+    @property
+    def data_label(self) -> str:
+        return self.summaries["01_data_exploration"]["data"]["data_label"]
+
+
+def setup_comparison(
+    notebook: str,
+    profile: str,
+    out_dir: str | os.PathLike | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    log: Callable[[str], None] = print,
+) -> Comparison:
+    """Settings, and every summary the earlier notebooks wrote under the same profile and folder
+    (all on one data checksum); the outputs carry that data's provenance."""
+    cfg = profiles.resolve(profile, overrides)
+    summaries = comparison.load_summaries(report.Outputs.root_for(cfg, out_dir or None))
+    data = summaries["01_data_exploration"]["data"]
+    out = report.Outputs(notebook, cfg, data, out_dir or None)
+    log(f"profile {cfg['profile']}: {cfg['description']}")
+    log(f"data: {data['data_label']} {data['sha256'][:12]}")
+    return Comparison(notebook, cfg, summaries, out)
+
+
+@dataclass
+class Detection:
+    """What notebook 08 works from: the models notebook 03 saved, not the data."""
+
+    notebook: str
+    cfg: Mapping[str, Any]
+    models: dict[str, tuple[Any, dict]]  # name -> (Keras model, its metadata)
+    out: report.Outputs
+
+
+def setup_detection(
+    notebook: str,
+    profile: str,
+    out_dir: str | os.PathLike | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    log: Callable[[str], None] = print,
+) -> Detection:
+    """Settings and the saved models named by `d_models`; the outputs carry the provenance of the
+    data those models were trained on."""
+    cfg = profiles.resolve(profile, overrides)
+    root = report.Outputs.root_for(cfg, out_dir or None)
+    models = {name: saved_models.load(str(root / "models" / f"{name}.keras")) for name in cfg["d_models"]}
+    meta = models[cfg["d_models"][0]][1]
+    out = report.Outputs(notebook, cfg, {"data_label": meta["data"], "sha256": meta["data_sha256"]}, out_dir or None)
+    log(f"profile {cfg['profile']}: {cfg['description']}")
+    for name, (_, m) in models.items():
+        log(f"{name}: trained by {m['notebook']} on {m['data']} (profile {m['profile']}), classes {m['classes']}")
+    return Detection(notebook, cfg, models, out)

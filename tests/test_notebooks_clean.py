@@ -25,3 +25,16 @@ def test_committed_outputs_carry_no_framework_noise_or_machine_paths(path):
         assert not [w for w in NOISE if w in text], text[:300]
         assert not ABSOLUTE.search(text), text[:300]
     assert nb["metadata"]["kernelspec"]["name"] == "fer-study"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_thin(path):
+    """One setup call opens every notebook (no repeated preamble), and no notebook defines
+    functions or classes: the logic lives in fer_study, where it is tested."""
+    nb = json.loads(path.read_text())
+    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in nb["cells"][[c["cell_type"] for c in nb["cells"]].index("code")]["metadata"].get("tags", [])
+    assert re.search(r"^s = study\.setup(_comparison|_detection)?\(NOTEBOOK, profile, ", code[1], re.M), code[1]
+    for src in code:
+        assert "profiles.resolve(" not in src and "report.Outputs(" not in src, src[:200]
+        assert not re.search(r"^\s*(def|class)\s", src, re.M), src[:200]

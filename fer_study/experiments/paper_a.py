@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from fer_study.core import atomic
 from fer_study.core.labels import CLASS_INDEX
 from fer_study.data import FERData
 from fer_study.data.sampling import Split
-from fer_study.nn import metrics
+from fer_study.nn import metrics, saved_models
 from fer_study.nn.fit import FitSettings
 from fer_study.nn.store import RunStore, TrainRequest
 
@@ -188,8 +189,6 @@ def run(
     ]
     result = _per_seed(data, split, cfg, models, store, log, seeds, fit_part, eval_part, executor)
     if model_dir is not None:
-        from fer_study.nn import saved_models
-
         for r in result["runs"]:
             if r["seed"] == result["runs"][0]["seed"]:
                 saved_models.save(
@@ -233,8 +232,6 @@ def save_predictions(result: dict, path: Path) -> Path:
 
 
 def _labels_sha(y: np.ndarray) -> str:
-    import hashlib
-
     return hashlib.sha256(np.asarray(y, dtype=np.int64).tobytes()).hexdigest()
 
 
@@ -443,6 +440,26 @@ def _pct(m: dict) -> str:
     iv = m.get("interval")
     kind = m.get("interval_kind", "")
     return f"{100 * m['mean']:.1f} %" + (f" ({kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f} %)" if iv else "")
+
+
+def headline_frame(ev: dict, n_classes: int) -> pd.DataFrame:
+    """Notebook 03's headline table: per model and measure, mean ± std over seeds with the one
+    named 95 % interval it carries (t over seeds, or one seed's bootstrap), and the identity
+    check 1 - 2(1 - top-1)/K that ties the paper's 'accuracy' to top-1."""
+
+    def cell(v: dict) -> str:
+        iv = v.get("interval")
+        named = f" [{iv[0]:.3f}, {iv[1]:.3f}; {v.get('interval_kind', '')}]" if iv else ""
+        return f"{v['mean']:.3f} ± {v['std']:.3f} (n={v['n']}){named}"
+
+    models = [m for m in ("basic", "improved") if m in ev["headline"]]
+    frame = pd.DataFrame(
+        {m: {k: cell(v) for k, v in ev["headline"][m].items() if isinstance(v, dict) and "mean" in v} for m in models}
+    ).T
+    frame["identity check: 1-2(1-top1)/K"] = [
+        f"{metrics.one_vs_rest_from_top1(ev['headline'][m]['top1']['mean'], n_classes):.3f}" for m in models
+    ]
+    return frame
 
 
 def interpret(ev: dict, cfg: Mapping, split_name: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,9 +16,12 @@ from sklearn.model_selection import train_test_split
 
 from fer_study.core import atomic
 from fer_study.core.labels import CLASSES, SPLITS
-from fer_study.data import FERData
+from fer_study.core.papers import PAPER_B
+from fer_study.data import FERData, load
+from fer_study.nn import metrics, saved_models
 from fer_study.nn.fit import FitSettings
 from fer_study.nn.store import RunStore, TrainRequest
+from fer_study.search import executors, ga
 from fer_study.search import genome as G
 
 PROTOCOLS = {
@@ -158,8 +163,6 @@ def genome_request(
 def _dataset(task: Task, data: FERData | None) -> FERData:
     if data is not None:
         return data
-    from fer_study.data import load
-
     d = load(task.data_source, verbose=False)
     if d.sha256 != task.data_sha256:
         raise RuntimeError(
@@ -243,8 +246,6 @@ def retrain(
             }
         )
         if keep:
-            from fer_study.nn import saved_models
-
             saved_models.save(
                 run.model(),
                 save_as,
@@ -273,8 +274,6 @@ def hms(seconds: float) -> str:
 
 def _seconds(text: str) -> int:
     """'70°30'57"' or '37:57:55' -> seconds (the degree sign read as hours)."""
-    import re
-
     h, m, s = (int(v) for v in re.findall(r"\d+", text))
     return h * 3600 + m * 60 + s
 
@@ -282,8 +281,6 @@ def _seconds(text: str) -> int:
 def time_arithmetic() -> dict:
     """Paper B's Table 3 times against its stated total, as printed and under the reading that the
     table's hours carry a stray 0 (the abstract gives generation 3 as 16 h 45 min 4 s, the table 160°45'04")."""
-    from fer_study.core.papers import PAPER_B
-
     printed = [_seconds(r["time_printed"]) for r in PAPER_B["table3"]]
     tenth = [(s // 3600) // 10 * 3600 + s % 3600 for s in printed]
     stated = _seconds(PAPER_B["total_time_stated"]["value"])
@@ -302,8 +299,6 @@ def time_arithmetic() -> dict:
 def search(data: FERData, name: str, cfg: Mapping, folder, store: RunStore, log=print) -> dict:
     """The GA under protocol `name`, then (if `b_random_search`) random search with as many trainings
     as the GA used. Both checkpoint and log under `folder` and resume after an interruption."""
-    from fer_study.search import executors, ga
-
     proto = protocol(data, name, cfg)
     task = make_task(data, proto, cfg, store.root)
     ctx = task_context(task, name)
@@ -338,8 +333,6 @@ def search(data: FERData, name: str, cfg: Mapping, folder, store: RunStore, log=
 
 def generations_table(state) -> pd.DataFrame:
     """Best, mean, spread and time per generation, beside paper B's Table 3."""
-    from fer_study.core.papers import PAPER_B
-
     rows = []
     paper = {r["generation"]: r for r in PAPER_B["table3"]}
     for rec in state.logbook:
@@ -365,8 +358,6 @@ def summarize_runs(result: dict, cfg: Mapping) -> dict:
     """Accuracy per seed, mean ± std over the seeds that trained (a failed training is listed, never
     averaged), one named 95 % interval (t over seeds, or the bootstrap over test images of a single
     seed), and the validation curves' evidence for the verdict rule."""
-    from fer_study.nn import metrics
-
     ok = [r for r in result["runs"] if not r.get("failed")] or result["runs"]
     first = ok[0]
     out = metrics.mean_std([r["accuracy"] for r in ok])
@@ -417,8 +408,6 @@ def search_power(search: dict, data: FERData, cfg: Mapping) -> dict:
 
 def save_predictions(results: list[dict], path) -> None:
     """Every reported prediction of the final retrains, so the summary can be recomputed."""
-    from pathlib import Path
-
     arrays = {}
     for res in results:
         arrays[f"{res['protocol']}__test_index"] = res["test_index"]  # labels come from the data, not this file

@@ -181,8 +181,6 @@ def curve_evidence(curves: list, k: int, delta: float) -> dict:
 def one_sided_paired(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray) -> dict:
     """Is B more accurate than A on the same images? Exact one-sided binomial test on the discordant
     pairs (b = only B right, c = only A right): p = P(X >= b) for X ~ Bin(b + c, 1/2)."""
-    from math import comb
-
     a_ok, b_ok = pred_a == y_true, pred_b == y_true
     only_b, only_a = int(np.sum(b_ok & ~a_ok)), int(np.sum(a_ok & ~b_ok))
     n = only_a + only_b

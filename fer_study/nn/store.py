@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ import numpy as np
 
 from fer_study.core import atomic, provenance
 from fer_study.core.progress import Progress
+from fer_study.data import load
 from fer_study.nn import architectures, health
 from fer_study.nn.fit import TRAINING_VERSION, FitSettings, fit, predict
 
@@ -200,8 +202,6 @@ def execute(
 
 def execute_remote(request: TrainRequest, checkpoint: str | None) -> Payload:
     """`execute` in a worker process: loads its own copy of the data (checked by sha256)."""
-    from fer_study.data import load
-
     data = load(request.data_source, verbose=False)
     if data.sha256 != request.data_sha256:
         raise RuntimeError(
@@ -305,8 +305,6 @@ class RunStore:
                 if on_done:
                     on_done(requests[i], results[i])
         else:
-            from functools import partial
-
             jobs = [(requests[i], str(self.checkpoint_path(requests[i].key))) for i in todo]
             for n, payload in executor.run(partial(_remote_job), jobs):
                 i = todo[n]

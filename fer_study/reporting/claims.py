@@ -11,6 +11,7 @@ from dataclasses import dataclass  # noqa: E402
 from typing import Any
 
 from fer_study.core.papers import PAPER_A, PAPER_A_TABLE1, PAPER_B  # noqa: F401  (the claims' sources)
+from fer_study.nn.metrics import binomial_interval, top1_from_one_vs_rest
 
 REPRODUCED, NOT_REPRODUCED = "reproduced", "not reproduced"
 INCONCLUSIVE = "inconclusive at this budget"
@@ -475,8 +476,6 @@ def named_interval(measure: Any, n: int | None = None, maximum: bool = False) ->
     if isinstance(measure, dict) and "ci95" in measure:
         return list(measure["ci95"]), f"bootstrap over test images (seed {measure.get('ci_seed', '?')})"
     if isinstance(measure, (int, float)) and n:
-        from fer_study.nn.metrics import binomial_interval
-
         return binomial_interval(float(measure), int(n)), f"Wilson interval over {n} images"
     return None, ""
 
@@ -521,8 +520,6 @@ def _budget_verdict(claim: Claim, facts: Mapping, settings: Mapping | None, ours
         return NOT_REPRODUCED, f"trained for the paper's {c['paper_epochs']} epochs"
     target = claim.value
     if claim.curve_scale == "one_vs_rest":
-        from fer_study.nn.metrics import top1_from_one_vs_rest
-
         target = top1_from_one_vs_rest(claim.value, 4)
     best, spread = ev["best"]["mean"], 2 * ev["best"]["std"]
     gains = ", ".join("n/a" if g is None else f"{100 * g:+.2f}" for g in ev["gain_last_k"])

@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from fer_study.core import schema
+from fer_study.experiments import controls
+from fer_study.experiments.paper_b import hms, time_arithmetic
 from fer_study.nn import metrics
 from fer_study.reporting import claims
 
@@ -171,8 +173,6 @@ def audit_table(summaries: dict[str, dict]) -> pd.DataFrame:
 
 def compute_table(summaries: dict[str, dict]) -> pd.DataFrame:
     """Wall time per stage of our run beside the times the papers state."""
-    from fer_study.experiments.paper_b import hms
-
     f = facts(summaries)
     rows = [
         {
@@ -231,8 +231,6 @@ def compute_table(summaries: dict[str, dict]) -> pd.DataFrame:
 
 def inconsistencies(summaries: dict[str, dict]) -> pd.DataFrame:
     """The papers' internal inconsistencies, each with the arithmetic that shows it."""
-    from fer_study.experiments.paper_b import time_arithmetic
-
     t3 = claims.PAPER_A["table3_basic"]["value"]
     t = time_arithmetic()
     gens = [r["best_accuracy"] for r in claims.PAPER_B["table3"]]
@@ -290,8 +288,6 @@ def inconsistencies(summaries: dict[str, dict]) -> pd.DataFrame:
 
 def controls_text(control_facts: dict, cfg) -> str:
     """The positive control's result in words, or why it is absent."""
-    from fer_study.experiments import controls
-
     if not control_facts:
         return "Notebook 06 (the controls) has not run for this profile and output folder."
     if not control_facts.get("control"):
@@ -324,7 +320,7 @@ def reference_lines(summaries: dict[str, dict]) -> dict:
 
 def forensic_table(summaries: dict[str, dict]) -> pd.DataFrame | None:
     """Notebooks 03 and 05's protocol slips side by side: what each would report from our runs,
-    the paper's figure it comes closest to, and whether it can produce it."""
+    the paper's figure it could explain, and whether it lands within 2 points of it."""
     rows = []
     for name, paper in (("03_basic_vs_improved", "A"), ("05_ga_search", "B")):
         for r in summaries.get(name, {}).get("facts", {}).get("forensics", []) or []:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -187,8 +189,6 @@ def claims_forest(rows: list[dict], title: str, chance: dict | None = None, best
     """Each numeric accuracy claim: the paper's value (black x) against ours (dot) with its named
     95 % interval (bar; none for a search's maximum), coloured by verdict. Chance levels and the
     best published FER2013 accuracy are reference lines; claims left out are named below."""
-    import textwrap
-
     from matplotlib.lines import Line2D
 
     numeric = [

@@ -13,6 +13,7 @@ import pandas as pd
 
 from fer_study.core import atomic, provenance, schema
 from fer_study.core.paths import results_dir
+from fer_study.reporting import latex as tex
 
 
 class MixedOutputsError(ValueError):
@@ -93,8 +94,6 @@ class Outputs:
         """Save `df` as tables/<name>.csv (full precision) and .md (and .tex if asked: only
         `latex_columns` when given, so a wide table still fits a page); Markdown and LaTeX note
         data and profile."""
-        from fer_study.reporting import latex as tex
-
         csv = self.root / "tables" / f"{name}.csv"
         md = self.root / "tables" / f"{name}.md"
         atomic.write_text(csv, df.to_csv(index=index))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -127,8 +128,6 @@ def build(root: str | Path) -> Path:
 
 def links(index: Path) -> list[str]:
     """Every href and src of `index`, for checking that they resolve."""
-    from html.parser import HTMLParser
-
     found: list[str] = []
 
     class _P(HTMLParser):

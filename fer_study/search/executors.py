@@ -7,7 +7,9 @@ a picklable top-level function (or a functools.partial of one) for the pool and 
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
 
@@ -30,14 +32,9 @@ class ProcessPool:
     name = "pool"
 
     def __init__(self, workers: int = 2):
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
     def run(self, fn, items):
-        from concurrent.futures import as_completed
-
         futures = {self.pool.submit(fn, item): i for i, item in enumerate(items)}
         for fut in as_completed(futures):
             yield futures[fut], fut.result()
@@ -54,9 +51,6 @@ class Isolated(ProcessPool):
     name = "isolated"
 
     def __init__(self, workers: int = 1):
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         self.pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1
         )

@@ -26,6 +26,7 @@ from deap import base, tools
 from fer_study.core import atomic
 from fer_study.core.progress import Progress
 from fer_study.search import genome as G
+from fer_study.search.executors import InProcess
 from fer_study.search.trial_log import SearchStateError, TrialLog, trial_key
 
 # 2: JSON (version 1 was a pickle, which runs code on load and cannot be read by other tools).
@@ -172,8 +173,6 @@ class GeneticSearch:
         log: Callable[[str], None] = print,
         name: str = "ga",
     ):
-        from fer_study.search.executors import InProcess
-
         self.space, self.settings, self.fitness = space, settings, fitness
         self.folder = Path(folder)
         self.checkpoint_path = self.folder / f"{name}_checkpoint.json"
@@ -364,8 +363,6 @@ def random_search(
 ) -> list[dict]:
     """The baseline: `n` genomes drawn uniformly from the same space (distinct), each trained once;
     logged and resumable like the GA. Returns one record per genome, in draw order."""
-    from fer_study.search.executors import InProcess
-
     rng = random.Random(seed + 1_000_003)  # a stream apart from the GA's
     genomes: list[list] = []
     while len(genomes) < n:
