@@ -119,10 +119,17 @@ def training_curves(runs: list[dict], title: str):
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(alpha=0.3)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=7, frameon=False, bbox_to_anchor=(0.5, -0.02))
-    fig.suptitle(title)
-    fig.tight_layout(rect=(0, 0.1 + 0.04 * len(models), 1, 1))
+    fig.suptitle(title)  # before the layout, which makes room for it
+    _legend_below(fig, handles, labels, ncol=2, row_height=0.045)
     return fig
+
+
+def _legend_below(fig, handles, labels, ncol: int, row_height: float) -> None:
+    """A figure legend under the axes, clear of the data/profile stamp that `Outputs.figure` puts in
+    the bottom-right corner (the legend starts above it), with just the room it needs."""
+    rows = -(-len(labels) // ncol)
+    fig.legend(handles, labels, loc="lower center", ncol=ncol, fontsize=7, frameon=False, bbox_to_anchor=(0.5, 0.03))
+    fig.tight_layout(rect=(0, 0.04 + row_height * rows, 1, 1))
 
 
 def confusion_matrices(matrices: dict[str, list], classes: list[str], title: str):
@@ -179,9 +186,8 @@ def ga_progress(searches: dict[str, dict], paper_best: list[float], title: str):
         ax.set_xticks(range(max(len(paper_best), len(book))))
     axes[0][0].set_ylabel("fitness = accuracy (%)")
     handles, labels = axes[0][-1].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=7, frameon=False)
     fig.suptitle(title)
-    fig.tight_layout(rect=(0, 0.12, 1, 1))
+    _legend_below(fig, handles, labels, ncol=3, row_height=0.045)
     return fig
 
 
