@@ -356,7 +356,8 @@ def rerun_from_store(profile: str = "smoke", data: str = "demo") -> dict:
     time every training runs; the second time every training loads from the run store. The second
     wall time is what re-rendering results/ after a change to a table or figure costs."""
     cli = Path(sys.executable).with_name("fer-study")
-    out: dict = {"profile": profile, "data": data}
+    # Other work on the machine slows both passes alike; the load average says how busy it was.
+    out: dict = {"profile": profile, "data": data, "load_average_at_start": round(os.getloadavg()[0], 2)}
     with tempfile.TemporaryDirectory(prefix="fer-study-rerun-") as folder:
         cmd = [str(cli), "run", "--profile", profile, "--data", data, "--out", folder]
         for name in ("first", "rerun"):
@@ -446,7 +447,8 @@ def rerun_lines(res: dict) -> list[str]:
         f"**Rerun from the store** (`fer-study run --profile {r['profile']} --data {r['data']}` twice into one "
         f"folder): first {r['first_s'] / 60:.1f} min with {r['stored_after_first']} trainings stored; re-executed with "
         f"every training stored {r['rerun_s'] / 60:.1f} min ({r['rerun_s']:.0f} s), {r['trained_in_rerun']} trainings "
-        f"run again.",
+        f"run again (1-minute load average at the start: {r.get('load_average_at_start', '?')} on "
+        f"{res['machine']['cores']} cores).",
         "",
     ]
 
