@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -91,3 +93,29 @@ def real_fer2013() -> Path | None:
 
 
 needs_fer2013 = pytest.mark.skipif(real_fer2013() is None, reason="FER2013_PATH does not point at a FER2013 copy")
+
+
+def _pdflatex(folder: Path, body: str) -> list[float]:
+    """Compile a table (`body`, whose first line names its packages) in a minimal article with
+    pdflatex; fail with the log's tail if it does not compile; the widths of its overfull boxes."""
+    (folder / "t.tex").write_text(body)
+    packages = body.splitlines()[0].split(":", 1)[1].strip()
+    (folder / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{%s}\n\\begin{document}\n\\input{t.tex}\n\\end{document}\n" % packages
+    )
+    done = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    log = (folder / "doc.log").read_text(errors="replace")
+    assert done.returncode == 0, log[-3000:]
+    return [float(x) for x in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+
+
+@pytest.fixture
+def pdflatex():
+    """`pdflatex(folder, table_tex)` -> overfull box widths in pt (the compile must succeed)."""
+    return _pdflatex

@@ -10,7 +10,6 @@ to the summaries' layout (report.Outputs.SCHEMA_VERSION):
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -58,7 +57,7 @@ def test_a_summary_missing_a_field_fails_naming_field_and_file(summaries):
 @pytest.mark.skipif(
     shutil.which("pdflatex") is None, reason="pdflatex not installed (Debian: texlive-latex-recommended)"
 )
-def test_every_latex_table_of_notebook_07_compiles_and_fits(summaries, tmp_path):
+def test_every_latex_table_of_notebook_07_compiles_and_fits(summaries, tmp_path, pdflatex):
     tables = {
         "claims": comparison.claim_table(summaries)[["id", "claim", "paper", "ours", "95% interval", "verdict"]],
         "table4": comparison.table4(summaries),
@@ -72,21 +71,7 @@ def test_every_latex_table_of_notebook_07_compiles_and_fits(summaries, tmp_path)
             ["paper", "reading", "test top-1", "final val accuracy", "most dead ReLU layer", "trained"]
         ]
     for name, df in tables.items():
-        (tmp_path / f"{name}.tex").write_text(latex.table(df, stamp="fixture"))
-        (tmp_path / "doc.tex").write_text(
-            "\\documentclass{article}\n\\usepackage{booktabs,tabularx,array}\n"
-            "\\begin{document}\n\\input{%s.tex}\n\\end{document}\n" % name
-        )
-        done = subprocess.run(
-            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        log = (tmp_path / "doc.log").read_text(errors="replace")
-        assert done.returncode == 0, (name, log[-2000:])
-        overfull = [float(x) for x in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+        overfull = pdflatex(tmp_path, latex.table(df, stamp="fixture"))
         assert not [x for x in overfull if x > 1.0], (name, overfull)
 
 

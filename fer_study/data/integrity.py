@@ -40,8 +40,8 @@ def count_table(labels: np.ndarray, splits: np.ndarray) -> dict[str, dict[str, i
     return {s: {c: int(table[i, j]) for j, c in enumerate(CLASSES)} for i, s in enumerate(SPLITS)}
 
 
-def count_differences(counts: dict[str, dict[str, int]]) -> list[dict]:
-    """Every (split, class) whose count differs from the official FER2013 count."""
+def count_check(counts: dict[str, dict[str, int]]) -> list[dict]:
+    """Every (split, class): the official FER2013 count, the one found, and their difference."""
     return [
         {
             "split": s,
@@ -52,8 +52,12 @@ def count_differences(counts: dict[str, dict[str, int]]) -> list[dict]:
         }
         for s in SPLITS
         for c in CLASSES
-        if counts[s][c] != KNOWN_COUNTS[s][c]
     ]
+
+
+def count_differences(counts: dict[str, dict[str, int]]) -> list[dict]:
+    """Every (split, class) whose count differs from the official FER2013 count."""
+    return [row for row in count_check(counts) if row["difference"] != 0]
 
 
 def _group(keys: list[bytes]) -> list[np.ndarray]:

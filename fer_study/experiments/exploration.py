@@ -7,7 +7,7 @@ import pandas as pd
 
 from fer_study.core.labels import CLASSES, SPLITS
 from fer_study.data import FERData
-from fer_study.data.integrity import KNOWN_COUNTS, duplicates
+from fer_study.data.integrity import count_check, duplicates
 
 
 def counts_frame(data: FERData) -> pd.DataFrame:
@@ -22,19 +22,7 @@ def counts_frame(data: FERData) -> pd.DataFrame:
 
 def count_check_frame(data: FERData) -> pd.DataFrame:
     """Found against official FER2013 counts per split and class (all rows, differences marked)."""
-    counts = data.counts()
-    rows = [
-        {
-            "split": s,
-            "class": c,
-            "official": KNOWN_COUNTS[s][c],
-            "found": counts[s][c],
-            "difference": counts[s][c] - KNOWN_COUNTS[s][c],
-        }
-        for s in SPLITS
-        for c in CLASSES
-    ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(count_check(data.counts())).rename(columns={"expected": "official"})
 
 
 def pixel_stats_frame(data: FERData) -> pd.DataFrame:
