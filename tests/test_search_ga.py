@@ -97,6 +97,19 @@ def test_fitness_cache_prevents_retraining(tmp_path):
     assert again == []
 
 
+def test_records_of_other_settings_in_the_log_are_not_reported(tmp_path):
+    """A log shared with a search under other settings (same folder, budget changed, checkpoint
+    gone) caches their evaluations but never reports them as this search's."""
+    first = search(tmp_path).run()
+    (tmp_path / "ga_checkpoint.json").unlink()
+    other = ga.GeneticSearch(SPACE, SETTINGS, fake_fitness, tmp_path, context={"data": "y"}, log=lambda s: None)
+    state = other.run()
+    assert len(other.evaluations.records) > len(other.records(state))
+    mine = other.records(state)
+    assert {r["key"] for r in mine} == {other._cache_key(h["genome"]) for h in state.history}
+    assert all('"y"' in r["key"] for r in mine) and len(first.history) == len(state.history)
+
+
 def test_checkpoint_from_other_settings_is_refused(tmp_path):
     search(tmp_path).run()
     with pytest.raises(SearchStateError, match="other settings"):

@@ -319,7 +319,7 @@ def search(data: FERData, name: str, cfg: Mapping, folder, store: RunStore, log=
         rand_seconds = time.time() - t1
     finally:
         executor.close()
-    evals = {r["key"]: r for r in gs.evaluations.records}
+    evals = {r["key"]: r for r in gs.records(state)}
     return {
         "protocol": proto,
         "state": state,

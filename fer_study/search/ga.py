@@ -195,6 +195,13 @@ class GeneticSearch:
     def cached(self, genes) -> dict | None:
         return self.evaluations.done().get(self._cache_key(genes))
 
+    def records(self, state: State) -> list[dict]:
+        """The log's records of this search: the genomes `state` evaluated, under this context. The
+        log can also hold records of other settings or data (a rerun into the same folder after a
+        change of budget); they belong to another search and are never reported as this one's."""
+        keys = {self._cache_key(h["genome"]) for h in state.history}
+        return [r for r in self.evaluations.records if r["key"] in keys]
+
     # --- checkpoint -------------------------------------------------------------------------------
     def _save(self, state: State) -> None:
         # Atomic: a kill never leaves half a checkpoint.
