@@ -140,9 +140,13 @@ def _execute(nb: Path, target: Path, parameters: dict) -> None:
                 progress_bar=sys.stderr.isatty(),
                 kernel_name="python3",
                 # The kernel's own log lines (plain-TCP transport on localhost; a KeyboardInterrupt
-                # when papermill shuts it down) are about Jupyter, not the study. A failing cell still
-                # fails the run: its error travels in the execution reply, not in this log.
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                # when papermill shuts it down; asyncio's "Task was destroyed but it is pending!" as
+                # its event loop is torn down) are about Jupyter, not the study. A failing cell still
+                # fails the run: its error travels in the execution reply, not in these logs.
+                extra_arguments=[
+                    "--IPKernelApp.log_level=CRITICAL",
+                    "--IPKernelApp.exec_lines=import logging as _l; _l.getLogger('asyncio').setLevel(50); del _l",
+                ],
             )
         except Exception as err:
             if tmp.exists() and tmp.stat().st_size:
