@@ -14,6 +14,27 @@ ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- results:start (written by scripts/readme_results.py) -->", "<!-- results:end -->"
 
 
+def training_time(run_dir: Path) -> str:
+    """What the trainings this run uses took when they ran (from the run store; a rendering that
+    loads them takes minutes), per notebook, since the wall time above is that of the last pass."""
+    from fer_study.nn.store import RunStore, referenced_keys
+
+    used = referenced_keys(run_dir / "summaries")
+    per: dict[str, list[float]] = {}
+    for e in RunStore(run_dir / "runs", log=lambda m: None).entries():
+        if e["key"] in used:
+            per.setdefault(e["purpose"][:2], []).append(e["seconds"])
+    if not per:
+        return "Training time: no stored trainings referenced by the summaries."
+    span = lambda s: f"{s / 3600:.1f} h" if s >= 3600 else f"{s / 60:.0f} min"  # noqa: E731
+    parts = ", ".join(f"{nb} {span(sum(v))} ({len(v)} trainings)" for nb, v in sorted(per.items()))
+    total = sum(sum(v) for v in per.values())
+    return (
+        f"Training time, from the run store (each training as it ran, possibly across sessions): **{span(total)}** "
+        f"({parts}). The wall time above is the last pass, which loaded every stored training."
+    )
+
+
 def section(run_dir: Path) -> str:
     from fer_study.reporting import comparison
 
@@ -28,6 +49,7 @@ def section(run_dir: Path) -> str:
     git = run["provenance"]["git"]
     m = run["provenance"]["machine"]
     times = ", ".join(f"{n['notebook'][:2]} {n['seconds'] / 60:.1f} min" for n in run["notebooks"])
+    training = training_time(run_dir)
     lines = [
         START,
         "",
@@ -40,6 +62,8 @@ def section(run_dir: Path) -> str:
         "```bash",
         "FER2013_PATH=/path/to/fer2013.zip python3 tasks.py study --profile cpu",
         "```",
+        "",
+        training,
         "",
         f"The `{run['profile']}` profile reduces the papers' budgets (every reduction is listed in "
         f"`{rel}/run.json` under `settings.reductions`), so a verdict here is a verdict on that budget.",
