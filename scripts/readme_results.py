@@ -35,6 +35,30 @@ def training_time(run_dir: Path) -> str:
     )
 
 
+def controls_section(run_dir: Path, cfg: dict) -> list[str]:
+    """Notebook 06's positive control and sensitivity tables, with what they say, when it ran."""
+    from fer_study.experiments import controls
+    from fer_study.reporting import comparison
+
+    path = run_dir / "summaries" / "06_controls.json"
+    if not path.exists():
+        return ["The controls (notebook 06) have not run in this folder.", ""]
+    facts = json.loads(path.read_text())["facts"]
+    lines = ["### The positive control and the sensitivity to the papers' gaps (notebook 06)", ""]
+    if facts.get("control"):
+        lines += [
+            controls.control_table(facts["control"]).round(2).to_markdown(index=False),
+            "",
+            controls.control_text(facts["control"], cfg),
+            "",
+        ]
+    readings = comparison.sensitivity_verdicts(facts.get("sensitivity"))
+    if readings is not None:
+        lines += [readings.round(4).to_markdown(index=False), ""]
+    lines += [comparison.sensitivity_verdict_text(readings), ""]
+    return lines
+
+
 def section(run_dir: Path) -> str:
     from fer_study.reporting import comparison
 
@@ -77,6 +101,7 @@ def section(run_dir: Path) -> str:
         "",
         f"![claims]({rel}/figures/07_claims.png)",
         "",
+        *controls_section(run_dir, run["settings"]),
         f"![GA progress]({rel}/figures/05_fitness_per_generation.png)",
         "",
         f"![paper A training curves]({rel}/figures/03_curves.png)",

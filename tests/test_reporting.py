@@ -93,3 +93,34 @@ def test_summaries_are_checked_against_their_declared_layout(tmp_path):
     out = report.Outputs("04_grid_search", body["settings"], body["data"], tmp_path / "new")
     with pytest.raises(schema.SchemaError, match="must write a Grid summary"):
         out.summary({"grid": {}})
+
+
+def _reading(paper, reading, top1, n=2000, trained=True):
+    return {"paper": paper, "reading": reading, "test top-1": top1, "n test": n, "trained": trained}
+
+
+def test_a_reading_whose_interval_reaches_the_paper_changes_the_verdict():
+    rows = [
+        _reading("A", "chosen", 0.60),
+        _reading("A", "block dropout", 0.77),  # Wilson upper bound 0.788 over 2,000 images: reaches 78 %
+        _reading("A", "first reading", 0.90, trained=False),  # a failed training decides nothing
+        _reading("B", "chosen", 0.47, n=7178),
+        _reading("B", "plain6", 0.50, n=7178),
+    ]
+    table = comparison.sensitivity_verdicts(rows)
+    by = table.set_index(["paper", "reading"])
+    assert by.loc[("A", "chosen"), "claim"] == "A3" and by.loc[("A", "chosen"), "paper figure"] == 0.78
+    assert by.loc[("B", "chosen"), "claim"] == "B2" and by.loc[("B", "chosen"), "paper figure"] == 0.7611
+    assert by.loc[("A", "chosen"), "95% interval (Wilson)"] == "0.578-0.621"
+    assert list(table["reaches the figure"]) == [False, True, False, False, False]
+    text = comparison.sensitivity_verdict_text(table).splitlines()
+    assert "The verdict depends on the reading**: block dropout would change it" in text[0]
+    assert "first reading failed to train" in text[0]
+    assert "No reading changes this verdict" in text[1]
+
+
+def test_the_smoke_runs_readings_resolve_against_their_claims(summaries):
+    table = comparison.sensitivity_verdicts(summaries["06_controls"]["facts"]["sensitivity"])
+    assert set(table["claim"]) == {"A3", "B2"}
+    assert (table["test images"] > 0).all()
+    assert comparison.sensitivity_verdict_text(table).count("* Claim") == 2

@@ -182,6 +182,7 @@ def _row(paper: str, reading: str, text: str, run, y_test: np.ndarray, health: d
         "reading": reading,
         "what": text,
         "test top-1": float(np.mean(run.probs_test.argmax(1) == y_test)),
+        "n test": int(len(y_test)),
         "final train accuracy": run.history["accuracy"][-1],
         "final val accuracy": run.history["val_accuracy"][-1],
         "most dead ReLU layer": max(dead.values()) if dead else float("nan"),

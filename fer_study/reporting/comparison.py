@@ -306,6 +306,75 @@ def sensitivity_table(control_facts: dict) -> pd.DataFrame | None:
     ].round(4)
 
 
+# The headline claim each paper's readings bear on: the top-1 figure a different reading could move.
+SENSITIVITY_CLAIMS = {"A": "A3", "B": "B2"}
+
+
+def sensitivity_verdicts(rows) -> pd.DataFrame | None:
+    """Would another reading of what a paper leaves out change a verdict? Each reading's test top-1
+    with its Wilson interval over its test images (one seed each, so the seed spread is not in it),
+    beside the figure of the headline claim it bears on. A reading whose interval reaches that
+    figure where the chosen reading's does not (or the reverse) would change the verdict."""
+    if rows is None or len(rows) == 0:
+        return None
+    registry = {c.id: c for c in claims.REGISTRY}
+    out = []
+    for r in pd.DataFrame(rows).to_dict(orient="records"):
+        claim = registry[SENSITIVITY_CLAIMS[r["paper"]]]
+        lo, hi = metrics.binomial_interval(r["test top-1"], int(r["n test"]))
+        out.append(
+            {
+                "paper": r["paper"],
+                "reading": r["reading"],
+                "claim": claim.id,
+                "paper figure": claim.value,
+                "test top-1": r["test top-1"],
+                "95% interval (Wilson)": f"{lo:.3f}-{hi:.3f}",
+                "test images": int(r["n test"]),
+                "reaches the figure": bool(r["trained"]) and hi >= claim.value,
+                "trained": bool(r["trained"]),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def sensitivity_verdict_text(table: pd.DataFrame | None) -> str:
+    """Per paper, whether any other reading would change the verdict of its headline claim."""
+    if table is None or table.empty:
+        return "No other reading was trained in this profile, so the readings' effect on the verdicts is not measured."
+    lines = []
+    for paper, g in table.groupby("paper", sort=True):
+        chosen = g[g["reading"] == "chosen"]
+        others = g[g["reading"] != "chosen"]
+        if chosen.empty or others.empty:
+            continue
+        c = chosen.iloc[0]
+        side = lambda reaches: "reaches" if reaches else "stays below"  # noqa: E731
+        differ = others[others["reaches the figure"] != c["reaches the figure"]]
+        failed = others[~others["trained"]]
+        each = "; ".join(
+            f"{r['reading']} {100 * r['test top-1']:.1f} % ({'failed to train' if not r['trained'] else side(r['reaches the figure'])})"
+            for _, r in others.iterrows()
+        )
+        lo, hi = (100 * float(x) for x in c["95% interval (Wilson)"].split("-"))
+        state = f"{side(c['reaches the figure'])} the paper's figure" if c["trained"] else "failed to train"
+        head = (
+            f"* Claim {c['claim']} (paper {paper}, {100 * c['paper figure']:.2f} %): the chosen reading's "
+            f"{100 * c['test top-1']:.1f} % (Wilson 95 % {lo:.1f}-{hi:.1f} %, {c['test images']:,} test images, one seed) "
+            f"{state}; the other readings: {each}."
+        )
+        if differ.empty:
+            tail = " **No reading changes this verdict.**"
+        else:
+            tail = f" **The verdict depends on the reading**: {', '.join(differ['reading'])} would change it."
+        if not failed.empty:
+            tail += f" {', '.join(failed['reading'])} failed to train, so it decides nothing."
+        if not c["trained"]:
+            tail += " The chosen reading failed to train, so this comparison rests on no trained run of it."
+        lines.append(head + tail)
+    return "\n".join(lines) or "No other reading was trained in this profile."
+
+
 def reference_lines(summaries: dict[str, dict]) -> dict:
     """Reference accuracies for the claims figure: chance for each paper's task (paper A's balanced
     4 classes; paper B's 7 classes, always answering the majority class of its selection images
