@@ -124,3 +124,13 @@ def test_the_smoke_runs_readings_resolve_against_their_claims(summaries):
     assert set(table["claim"]) == {"A3", "B2"}
     assert (table["test images"] > 0).all()
     assert comparison.sensitivity_verdict_text(table).count("* Claim") == 2
+
+
+def test_the_control_table_keeps_a_small_learning_rate_through_rounding(summaries):
+    from fer_study.experiments import controls
+
+    control = summaries["06_controls"]["facts"]["control"]
+    control["runs"][0]["final_learning_rate"] = 1.0000000474974513e-4
+    table = controls.control_table(control).round(2)  # as notebook 06 and the README print it
+    assert table["final lr"].iloc[0] == "1e-04"
+    assert float(table["published %"].iloc[0]) == pytest.approx(100 * control["published"]["accuracy"], abs=0.01)

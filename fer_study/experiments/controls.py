@@ -211,7 +211,8 @@ def control_table(summary: dict) -> pd.DataFrame:
                 "best val %": 100 * r["best_val_accuracy"],
                 "epochs": r["epochs_run"],
                 "stopped early": r["stopped_early"],
-                "final lr": r["final_learning_rate"],
+                # As text: the tables round to two decimals, which would print 1e-4 as 0.
+                "final lr": f"{r['final_learning_rate']:.0e}",
                 "trained": not r["failed"],
                 "minutes": r["seconds"] / 60,
             }

@@ -1,5 +1,5 @@
-"""Neural networks: architectures, the training loop, training health and the run store."""
+"""Neural networks: architectures, the training loop, training health and the run store.
 
-from fer_study.core.quiet import import_keras
-
-import_keras()  # first, so TensorFlow's native start-up lines stay out of notebooks and the console
+Nothing is imported here, so `fer_study.nn.metrics` (pure NumPy) loads without Keras; the modules
+that need Keras import it through `fer_study.core.quiet.import_keras`.
+"""

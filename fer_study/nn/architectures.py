@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import keras
-from keras import layers, regularizers
-
 from fer_study.core.labels import IMAGE_SIZE
+from fer_study.core.quiet import import_keras
+
+keras = import_keras()  # with TensorFlow's native start-up lines silenced (see core/quiet.py)
+layers, regularizers = keras.layers, keras.regularizers
 
 # Fig. 7 of paper A can be read two ways; see improved_cnn.
 IMPROVED_ORDERS = ("relu_bn", "bn_relu")

@@ -18,11 +18,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-# (fer_study/__init__.py sets TF_DETERMINISTIC_OPS before Keras loads.)
-import keras
 import numpy as np
 
 from fer_study.core import atomic
+from fer_study.core.quiet import import_keras
+
+# (fer_study/__init__.py sets TF_DETERMINISTIC_OPS before Keras loads.)
+keras = import_keras()
 
 # TensorFlow resets its logger when it loads; every genome of a search is a new model, so its
 # "retracing" warnings are expected noise.

@@ -9,8 +9,11 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-import keras
 import numpy as np
+
+from fer_study.core.quiet import import_keras
+
+keras = import_keras()
 
 # A training is healthy when its best training accuracy beats chance (the majority class share)
 # by this many points or by three binomial standard errors, whichever is larger.

@@ -29,14 +29,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import keras
 import numpy as np
 
 from fer_study.core import atomic, provenance
 from fer_study.core.progress import Progress
+from fer_study.core.quiet import import_keras
 from fer_study.data import load
 from fer_study.nn import architectures, health
 from fer_study.nn.fit import TRAINING_VERSION, FitSettings, fit, predict
+
+keras = import_keras()
 
 STORE_VERSION = 1
 
