@@ -100,3 +100,14 @@ def test_unknown_model_and_class_mismatch(tmp_path, astronaut, model_file, capsy
         == 2
     )
     assert "predicts angry,happy,neutral,sad, not the classes asked for" in capsys.readouterr().err
+
+
+def test_a_model_saved_from_a_file_is_a_byte_copy_and_stays_so_on_a_second_save(model_file, tmp_path):
+    # Re-rendering the results from the run store must not rewrite identical weights with new bytes.
+    meta = {"notebook": "test", "data": "none", "data_sha256": "0" * 64}
+    first = saved_models.save(model_file, "copy", ["angry", "happy", "neutral", "sad"], tmp_path, meta)
+    before = first.read_bytes()
+    saved_models.save(model_file, "copy", ["angry", "happy", "neutral", "sad"], tmp_path, meta)
+    assert first.read_bytes() == before == model_file.read_bytes()
+    model, loaded_meta = saved_models.load(str(first))
+    assert model.output_shape == (None, 4) and loaded_meta["classes"][1] == "happy"

@@ -192,7 +192,7 @@ def run(
         for r in result["runs"]:
             if r["seed"] == result["runs"][0]["seed"]:
                 saved_models.save(
-                    r["stored"].model(),
+                    r["stored"].model_file,
                     f"{r['model']}-cnn",
                     split.classes,
                     model_dir,

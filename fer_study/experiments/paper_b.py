@@ -247,7 +247,7 @@ def retrain(
         )
         if keep:
             saved_models.save(
-                run.model(),
+                run.model_file,
                 save_as,
                 CLASSES,
                 model_dir,

@@ -20,11 +20,18 @@ class ModelNotFound(LookupError):
 
 
 def save(model, name: str, classes: Sequence[str], folder: str | Path, meta: Mapping[str, Any]) -> Path:
-    """Write <folder>/<name>.keras and <name>.json (classes, preprocessing, where it came from)."""
+    """Write <folder>/<name>.keras and <name>.json (classes, preprocessing, where it came from).
+
+    `model` is a Keras model or the path of a .keras file (a stored run's), which is copied byte for
+    byte: re-saving a model writes new zip timestamps, so every re-render of the results from the
+    run store would otherwise change (and re-commit) megabytes of identical weights."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.keras"
-    atomic.write_with(path, lambda tmp: model.save(tmp), suffix=".keras")
+    if isinstance(model, (str, Path)):
+        atomic.write_bytes(path, Path(model).read_bytes())
+    else:
+        atomic.write_with(path, lambda tmp: model.save(tmp), suffix=".keras")
     atomic.write_text(
         folder / f"{name}.json",
         json.dumps(

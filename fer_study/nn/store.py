@@ -124,11 +124,15 @@ class StoredRun:
     def failed(self) -> bool:
         return not self.health.trained
 
-    def model(self) -> keras.Model:
+    @property
+    def model_file(self) -> Path:
         path = self.folder / "model.keras"
         if not path.exists():
             raise StoreError(self.folder, "this run was stored without its model (keep_model was off)")
-        return keras.saving.load_model(path, compile=False)
+        return path
+
+    def model(self) -> keras.Model:
+        return keras.saving.load_model(self.model_file, compile=False)
 
 
 @dataclass
