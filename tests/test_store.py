@@ -58,6 +58,7 @@ def test_rerun_trains_nothing(tmp_path):
         [request(), request(fit=FitSettings(epochs=1, batch_size=16, learning_rate=1e-3))], images, labels
     )
     assert again.trained == [] and len(again.loaded) == 2
+    assert {r.origin for r in runs} == {"ran"} and {r.origin for r in runs2} == {"loaded from the store"}
     for a, b in zip(runs, runs2):
         assert a.history == b.history and np.array_equal(a.probs_test, b.probs_test)
 

@@ -105,7 +105,7 @@ def run_control(data: FERData, cfg: Mapping, store: RunStore, log: Callable[[str
                 for c in metrics.bootstrap_ci(y[n_pub:], pred[n_pub:], n_boot=cfg["b_bootstrap"], seed=cfg["seed"])
             ]
         log(
-            f"{req.purpose}: {'trained' if run.trained_now else 'loaded'} ({run.seconds:.0f} s, "
+            f"{req.purpose}: {run.origin} ({run.seconds:.0f} s, "
             f"{row['epochs_run']} epochs), PrivateTest {row['private_accuracy']:.4f}"
             + ("" if not run.failed else f"; FAILED TO TRAIN: {run.health.reason}")
         )
@@ -169,7 +169,7 @@ def paper_b_readings(data: FERData, cfg: Mapping, store: RunStore, log=print) ->
             G.TABLE2, task, data.source, test=proto.report, purpose=f"06 paper table2 {template} seed {seed}"
         )
         run = store.run(req, data.images, data.labels)
-        log(f"{req.purpose}: {'trained' if run.trained_now else 'loaded'} ({run.seconds:.0f} s of training)")
+        log(f"{req.purpose}: {run.origin} ({run.seconds:.0f} s of training)")
         name = "chosen" if template == cfg["b_template"] else template
         rows.append(_row("B", name, text, run, data.labels[proto.report], run.health.to_json()))
     return pd.DataFrame(rows)

@@ -141,9 +141,8 @@ def _per_seed(
             meta.append((name, seed))
 
     def done(req, run):
-        verb = "trained" if run.trained_now else "loaded"
         log(
-            f"{req.purpose}: {verb} ({run.seconds:.0f} s of training), "
+            f"{req.purpose}: {run.origin} ({run.seconds:.0f} s of training), "
             f"test top-1 {np.mean(run.probs_test.argmax(1) == y_test):.3f}"
             + ("" if not run.failed else f"; FAILED TO TRAIN: {run.health.reason}")
         )

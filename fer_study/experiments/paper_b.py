@@ -229,7 +229,7 @@ def retrain(
         run = store.run(req, data.images, data.labels)
         acc = float(np.mean(run.probs_test.argmax(1) == y))
         log(
-            f"{proto.name}: {label} seed {seed}: {'trained' if run.trained_now else 'loaded'} "
+            f"{proto.name}: {label} seed {seed}: {run.origin} "
             f"({run.seconds:.0f} s of training), report accuracy {acc:.4f}"
             + ("" if not run.failed else f"; FAILED TO TRAIN: {run.health.reason}")
         )

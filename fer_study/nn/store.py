@@ -109,6 +109,11 @@ class StoredRun:
     trained_now: bool = False
 
     @property
+    def origin(self) -> str:
+        """For progress lines: 'ran' (not 'trained', which a failed training contradicts) or 'loaded'."""
+        return "ran" if self.trained_now else "loaded from the store"
+
+    @property
     def history(self) -> dict:
         return self.record["history"]
 
