@@ -77,7 +77,7 @@ def section(run_dir: Path) -> str:
     lines = [
         START,
         "",
-        f"From `{rel}/` — profile **{run['profile']}** ({run['settings']['description']}), data "
+        f"From `{rel}/` — profile **{run['profile']}** ({run['settings']['description'].rstrip('.')}), data "
         f"**{run['data']['data_label']}** (`{Path(run['data']['source']).name}`, sha256 `{run['data']['sha256'][:16]}…`), "
         f"commit `{(git['commit'] or '')[:10]}`{' (dirty tree)' if git['dirty'] else ''}, "
         f"{m['cpus']} CPU cores ({m['processor']}, {m['platform']}), wall time **{run['wall_seconds'] / 60:.0f} min** "
