@@ -115,9 +115,17 @@ def _run(args: argparse.Namespace) -> int:
     from fer_study.reporting import site
 
     index = site.build(record["out"])
+    spent = record.get("training", {})
+    trainings = sum(v["trainings"] for v in spent.get("per_notebook", {}).values())
+    # A re-render loads every training from the store: say what the numbers rest on, not only the last pass.
+    stored = (
+        f"; the {trainings} trainings it uses took {spent['total_seconds'] / 60:.0f} min when they ran"
+        if trainings
+        else ""
+    )
     print(
         f"study finished in {record['wall_seconds']:.0f} s (profile {record['profile']}, "
-        f"data {record['data']['data_label']}); browsable report: {index}"
+        f"data {record['data']['data_label']}{stored}); browsable report: {index}"
     )
     print(f"results: {record['out']} (what ran: {Path(record['out']) / 'run.json'})")
     return 0

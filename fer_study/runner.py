@@ -112,9 +112,21 @@ def _run_locked(profile, cfg, dataset, out: Path, todo: list[Path], overrides, l
         record["status"] = "ok"
     finally:
         record["wall_seconds"] = round(time.time() - started, 1)
+        record["training"] = _training_time(out)
         record["provenance"] = provenance.record()
         atomic.write_text(out / "run.json", json.dumps(record, indent=2, default=str) + "\n")
     return record
+
+
+def _training_time(out: Path) -> dict:
+    """The stored trainings' own time per notebook (the wall time above may be a re-render that loaded
+    them). Imported here, not at the top: the store loads Keras, which `fer-study --help` need not."""
+    from fer_study.nn.store import training_time
+
+    try:
+        return training_time(out)
+    except (OSError, ValueError, KeyError) as err:  # a damaged entry must not cost the run record
+        return {"error": f"{type(err).__name__}: {err}"}
 
 
 def command_line() -> str:

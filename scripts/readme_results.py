@@ -15,23 +15,21 @@ START, END = "<!-- results:start (written by scripts/readme_results.py) -->", "<
 
 
 def training_time(run_dir: Path) -> str:
-    """What the trainings this run uses took when they ran (from the run store; a rendering that
-    loads them takes minutes), per notebook, since the wall time above is that of the last pass."""
-    from fer_study.nn.store import RunStore, referenced_keys
+    """What the trainings this run uses took when they ran, per notebook (run.json's `training`, or
+    the store itself for an older run.json), since the wall time above is that of the last pass."""
+    from fer_study.nn.store import training_time as from_store
 
-    used = referenced_keys(run_dir / "summaries")
-    per: dict[str, list[float]] = {}
-    for e in RunStore(run_dir / "runs", log=lambda m: None).entries():
-        if e["key"] in used:
-            per.setdefault(e["purpose"][:2], []).append(e["seconds"])
+    run = json.loads((run_dir / "run.json").read_text())
+    spent = run.get("training") if "per_notebook" in run.get("training", {}) else from_store(run_dir)
+    per = spent["per_notebook"]
     if not per:
         return "Training time: no stored trainings referenced by the summaries."
     span = lambda s: f"{s / 3600:.1f} h" if s >= 3600 else f"{s / 60:.0f} min"  # noqa: E731
-    parts = ", ".join(f"{nb} {span(sum(v))} ({len(v)} trainings)" for nb, v in sorted(per.items()))
-    total = sum(sum(v) for v in per.values())
+    parts = ", ".join(f"{nb} {span(v['seconds'])} ({v['trainings']} trainings)" for nb, v in per.items())
     return (
-        f"Training time, from the run store (each training as it ran, possibly across sessions): **{span(total)}** "
-        f"({parts}). The wall time above is the last pass, which loaded every stored training."
+        f"Training time, from the run store (each training as it ran, possibly across sessions): "
+        f"**{span(spent['total_seconds'])}** ({parts}). The wall time above is the last pass, which loaded "
+        "every stored training."
     )
 
 

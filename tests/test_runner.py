@@ -19,6 +19,7 @@ def test_smoke_run_writes_notebooks_outputs_and_run_record(tmp_path):
     assert saved["seed"] == 0 and saved["profile"] == "smoke"
     assert {"git", "packages", "machine"} <= set(saved["provenance"])
     assert saved["provenance"]["packages"]["keras"]
+    assert saved["training"]["per_notebook"] == {} and saved["training"]["total_seconds"] == 0  # 01-02 train nothing
     for f in (
         "figures/01_counts.png",
         "figures/01_counts.pdf",

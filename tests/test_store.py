@@ -274,3 +274,25 @@ def test_isolated_executor_trains_in_fresh_processes_with_the_same_result(tmp_pa
     assert isolated.trained_now and isolated.history == inproc.history
     assert np.array_equal(isolated.probs_test, inproc.probs_test)
     assert here.key != req.key
+
+
+def test_training_time_counts_only_the_runs_the_summaries_name_per_notebook(tmp_path):
+    images, labels = arrays()
+    runs = RunStore(tmp_path / "runs", log=lambda m: None).run_many(
+        [
+            request(purpose="03 a basic seed 0"),
+            request(purpose="03 a basic seed 1", fit=FitSettings(epochs=1, batch_size=16, learning_rate=1e-3, seed=1)),
+            request(purpose="05 genome x", fit=FitSettings(epochs=1, batch_size=16, learning_rate=1e-3, seed=2)),
+        ],
+        images,
+        labels,
+    )
+    (tmp_path / "summaries").mkdir()
+    # The first two are used (one named twice, by two notebooks); the third is a leftover nobody uses.
+    (tmp_path / "summaries" / "03.json").write_text(json.dumps({"facts": {"run_keys": [runs[0].key, runs[1].key]}}))
+    (tmp_path / "summaries" / "06.json").write_text(json.dumps({"facts": {"run_keys": [runs[0].key]}}))
+    spent = store.training_time(tmp_path)
+    assert list(spent["per_notebook"]) == ["03"]
+    assert spent["per_notebook"]["03"]["trainings"] == 2
+    assert spent["total_seconds"] == pytest.approx(runs[0].seconds + runs[1].seconds, abs=0.1)
+    assert store.training_time(tmp_path / "nothing-here")["per_notebook"] == {}

@@ -452,5 +452,26 @@ def referenced_keys(summaries_dir: Path) -> set[str]:
     return keys
 
 
+def training_time(results_folder: str | os.PathLike) -> dict:
+    """What the trainings a results folder uses (those its summaries name) took when they ran, per
+    notebook that trained them (the first two characters of their purpose). A re-render that loads
+    them from the store does not repeat this time, so run.json's wall time alone would hide it."""
+    folder = Path(results_folder)
+    used = referenced_keys(folder / "summaries")
+    per: dict[str, dict] = {}
+    if (folder / "runs").is_dir():
+        for e in RunStore(folder / "runs", log=lambda m: None).entries():
+            if e["key"] in used:
+                stage = per.setdefault(e["purpose"][:2], {"seconds": 0.0, "trainings": 0})
+                stage["seconds"] += e["seconds"]
+                stage["trainings"] += 1
+    per = {nb: {"seconds": round(v["seconds"], 1), "trainings": v["trainings"]} for nb, v in sorted(per.items())}
+    return {
+        "what": "seconds each stored training took when it ran (possibly in earlier sessions), per notebook",
+        "total_seconds": round(sum(v["seconds"] for v in per.values()), 1),
+        "per_notebook": per,
+    }
+
+
 def elapsed(t0: float) -> float:
     return round(time.time() - t0, 2)
