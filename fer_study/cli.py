@@ -112,15 +112,16 @@ def _run(args: argparse.Namespace) -> int:
         only=args.only,
         overrides=profiles.parse_assignments(args.set or []),
     )
+    from fer_study.core.progress import span
     from fer_study.reporting import site
 
     index = site.build(record["out"])
     spent = record.get("training", {})
     trainings = sum(v["trainings"] for v in spent.get("per_notebook", {}).values())
     # A re-render loads every training from the store: say what the numbers rest on, not only the last pass.
-    took = spent.get("total_seconds", 0)
-    took = f"{took / 3600:.1f} h" if took >= 3600 else f"{took / 60:.0f} min"
-    stored = f"; the {trainings} trainings it uses took {took} when they ran" if trainings else ""
+    stored = (
+        f"; the {trainings} trainings it uses took {span(spent['total_seconds'])} when they ran" if trainings else ""
+    )
     print(
         f"study finished in {record['wall_seconds']:.0f} s (profile {record['profile']}, "
         f"data {record['data']['data_label']}{stored}); browsable report: {index}"

@@ -17,6 +17,7 @@ START, END = "<!-- results:start (written by scripts/readme_results.py) -->", "<
 def training_time(run_dir: Path) -> str:
     """What the trainings this run uses took when they ran, per notebook (run.json's `training`, or
     the store itself for an older run.json), since the wall time above is that of the last pass."""
+    from fer_study.core.progress import span
     from fer_study.nn.store import training_time as from_store
 
     run = json.loads((run_dir / "run.json").read_text())
@@ -24,7 +25,6 @@ def training_time(run_dir: Path) -> str:
     per = spent["per_notebook"]
     if not per:
         return "Training time: no stored trainings referenced by the summaries."
-    span = lambda s: f"{s / 3600:.1f} h" if s >= 3600 else f"{s / 60:.0f} min"  # noqa: E731
     parts = ", ".join(f"{nb} {span(v['seconds'])} ({v['trainings']} trainings)" for nb, v in per.items())
     return (
         f"Training time, from the run store (each training as it ran, possibly across sessions): "

@@ -2,7 +2,7 @@
 
 import io
 
-from fer_study.core.progress import Progress
+from fer_study.core.progress import Progress, span
 
 
 def test_a_log_file_gets_a_line_every_n_steps_and_at_the_end():
@@ -33,3 +33,8 @@ def test_disabled_writes_nothing():
     bar = Progress(3, "x", stream=out, enabled=False)
     bar.update()
     assert out.getvalue() == "" and bar.done == 1
+
+
+def test_span_reads_hours_from_an_hour_up_and_minutes_below():
+    assert span(25167.4) == "7.0 h" and span(3600) == "1.0 h"
+    assert span(1767.86) == "29 min" and span(3599) == "60 min"

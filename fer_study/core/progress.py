@@ -17,6 +17,11 @@ def _hms(seconds: float) -> str:
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
+def span(seconds: float) -> str:
+    """A duration for prose: hours to one decimal from an hour up, else whole minutes."""
+    return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
+
+
 def _in_notebook() -> bool:
     try:
         from IPython import get_ipython
