@@ -63,7 +63,10 @@ class PaperA:
         ["angry", "happy", "neutral", "sad"], nonempty=True, items={"choices": CLASSES}
     )  # section 2.2
     a_test_fraction: float = rule(0.2, gt=0, lt=1)  # the 80/20 split of section 2.3
-    a_epochs: int = rule(100, min=1)  # Table 1
+    a_epochs: int = rule(100, min=1)  # Table 1: the headline runs (notebook 03, paper A's 80/20 split)
+    # Paper A's runs beyond its headline (the official split, the grid's retrain, the sensitivity
+    # readings) compare readings with each other, not with the paper's epochs; 0 = a_epochs.
+    a_extra_epochs: int = rule(0, min=0)
     a_batch_size: int = rule(16, min=1)  # Table 1
     a_learning_rate: float = rule(0.001, gt=0)  # Table 1 (Adam)
     a_seeds: list = rule([0, 1, 2], nonempty=True, items={"min": 0})  # ours: the paper reports one run
@@ -153,11 +156,19 @@ class Control:
 @dataclass(frozen=True)
 class Verdicts:
     """When a number below the paper's counts as "not reproduced" rather than "inconclusive at this
-    budget" (notebook 07): the validation curve must have flattened, so more epochs would not close
-    the gap, and the paper's value must lie above our best epoch by more than the seed spread."""
+    budget" (notebook 07). The curve rule (nn/metrics.curve_trend, reachable): one slope over the
+    last epochs of every seed, with its 95 % interval, extrapolated to the paper's epochs at its
+    upper end; the paper's value above that reachable value is "not reproduced". Settled with its
+    tests before the 100-epoch runs it judges (README, "Verdicts")."""
 
-    v_plateau_epochs: int = rule(5, min=1)  # K: the last K epochs are compared with all before them
-    v_plateau_delta: float = rule(0.005, min=0, lt=1)  # δ: a gain below half a point is flat
+    # The validation carve-out of paper A (1,585 images) has a binomial standard error of about 1.2
+    # points per epoch: a slope needs at least 10 epochs to be told from that noise.
+    v_curve_min_window: int = rule(10, min=3)
+    # Half the run: late enough to leave the early climb out, long enough to average the noise.
+    v_curve_window_share: float = rule(0.5, gt=0, max=1)
+    v_curve_confidence: float = rule(0.95, gt=0.5, lt=1)  # the slope's interval
+    # Seeds differ in level by about their standard deviation; twice it covers a lucky seed.
+    v_spread_factor: float = rule(2.0, min=0)
     # A search whose genomes mostly sit at chance cannot rank them: its claims are inconclusive.
     v_near_chance_share: float = rule(0.5, min=0, max=1)
 

@@ -148,7 +148,9 @@ def paper_a_readings(data: FERData, split: Split, cfg: Mapping, store: RunStore,
         changes = {k: (cfg["c_block_dropout"] if v is None else v) for k, v in changes.items()}
         variant = {**cfg, **changes}
         model = ("improved", paper_a.model_spec("improved", variant), cfg["a_batch_size"], cfg["a_learning_rate"])
-        res = paper_a._per_seed(data, split, variant, [model], store, log, seeds=[seed], tag="06")
+        res = paper_a._per_seed(
+            data, split, variant, [model], store, log, seeds=[seed], tag="06", epochs=paper_a.extra_epochs(cfg)
+        )
         r = res["runs"][0]
         rows.append(_row("A", name, text, r["stored"], res["y_test"], r["health"]))
     return pd.DataFrame(rows)

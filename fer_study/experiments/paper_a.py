@@ -12,6 +12,7 @@ from sklearn.model_selection import train_test_split
 
 from fer_study.core import atomic
 from fer_study.core.labels import CLASS_INDEX
+from fer_study.core.papers import PAPER_A_TABLE1
 from fer_study.data import FERData
 from fer_study.data.sampling import Split
 from fer_study.nn import metrics, saved_models
@@ -44,6 +45,11 @@ def model_spec(name: str, cfg: Mapping) -> tuple[str, dict]:
         "dense_bn": cfg["a_improved_dense_bn"],
         "block_dropout": cfg["a_block_dropout"],
     }
+
+
+def extra_epochs(cfg: Mapping) -> int:
+    """Epochs of paper A's runs beyond its headline (official split, grid retrain, readings)."""
+    return cfg["a_extra_epochs"] or cfg["a_epochs"]
 
 
 def fit_settings(cfg: Mapping, seed: int, epochs: int, batch_size: int, learning_rate: float) -> FitSettings:
@@ -111,6 +117,7 @@ def _per_seed(
     eval_part: str = "test",
     executor=None,
     tag: str = "03",
+    epochs: int | None = None,
 ) -> dict:
     """Train every (name, arch, batch_size, learning_rate) in `models` once per seed on `fit_part`
     (less a validation carve-out for the curves, or the split's own "val" part) and predict
@@ -124,7 +131,7 @@ def _per_seed(
     for seed in seeds:
         tr, va = curve_split(data, split, cfg, seed, fit_part)
         for name, arch, batch_size, learning_rate in models:
-            fs = fit_settings(cfg, seed, cfg["a_epochs"], batch_size, learning_rate)
+            fs = fit_settings(cfg, seed, epochs or cfg["a_epochs"], batch_size, learning_rate)
             reqs.append(
                 request(
                     data,
@@ -179,14 +186,15 @@ def run(
     model_dir=None,
     seeds=None,
     executor=None,
+    epochs: int | None = None,
 ) -> dict:
-    """Train both models for every seed on `fit_part` (less a validation carve-out for the curves)
-    and predict `eval_part`. Returns {"y_test", "test_index", "runs": [...]}, one run per model and seed.
+    """Train both models for every seed (`epochs`, default a_epochs) on `fit_part` (less a
+    validation carve-out for the curves) and predict `eval_part`. Returns {"y_test", "test_index", "runs": [...]}, one run per model and seed.
     With `model_dir`, the first seed's models are saved there as basic-cnn / improved-cnn (.keras)."""
     models = [
         (name, model_spec(name, cfg), cfg["a_batch_size"], cfg["a_learning_rate"]) for name in ("basic", "improved")
     ]
-    result = _per_seed(data, split, cfg, models, store, log, seeds, fit_part, eval_part, executor)
+    result = _per_seed(data, split, cfg, models, store, log, seeds, fit_part, eval_part, executor, epochs=epochs)
     if model_dir is not None:
         for r in result["runs"]:
             if r["seed"] == result["runs"][0]["seed"]:
@@ -199,7 +207,7 @@ def run(
                         "notebook": "03_basic_vs_improved",
                         "split": split.name,
                         "seed": r["seed"],
-                        "epochs": cfg["a_epochs"],
+                        "epochs": epochs or cfg["a_epochs"],
                         "profile": cfg["profile"],
                         "data_sha256": data.sha256,
                         "data": data.label_text,
@@ -330,14 +338,10 @@ def evaluate(result: dict, cfg: Mapping) -> dict:
             h["train_val_gap"] = metrics.mean_std(
                 [r["history"]["accuracy"][-1] - r["history"]["val_accuracy"][-1] for r in runs]
             )
-            # Would more epochs close a gap to the paper? (the verdict rule of notebook 07)
-            last, delta = cfg["v_plateau_epochs"], cfg["v_plateau_delta"]
-            h["curve"] = {
-                "val": metrics.curve_evidence([r["history"]["val_accuracy"] for r in runs], last, delta),
-                "train": metrics.curve_evidence([r["history"]["accuracy"] for r in runs], last, delta),
-                "epochs": cfg["a_epochs"],
-                "paper_epochs": 100,
-            }
+            # Would more epochs close a gap to the paper? (the curve rule of notebook 07)
+            h["curve"] = metrics.curve_record(
+                [r["history"] for r in runs], cfg, PAPER_A_TABLE1["epochs"], [r.get("seconds", 0.0) for r in runs]
+            )
         for col in list(h):
             if isinstance(h[col], dict) and "mean" in h[col]:
                 h[col] = metrics.with_interval(h[col])
@@ -428,10 +432,10 @@ def grid_result(run) -> dict:
 def retrain(
     data: FERData, split: Split, cfg: Mapping, params: Mapping, store: RunStore, log=print, executor=None
 ) -> dict:
-    """The chosen configuration trained for `a_epochs` per seed on the training part (less the
+    """The chosen configuration trained for `extra_epochs(cfg)` per seed on the training part (less the
     validation carve-out) and evaluated once on the test part; same result layout as `run`."""
     model = ("gridbest", grid_spec(params, cfg), params["batch_size"], params["learning_rate"])
-    return _per_seed(data, split, cfg, [model], store, log, executor=executor, tag="04")
+    return _per_seed(data, split, cfg, [model], store, log, executor=executor, tag="04", epochs=extra_epochs(cfg))
 
 
 def _pct(m: dict) -> str:

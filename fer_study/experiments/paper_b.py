@@ -373,13 +373,9 @@ def summarize_runs(result: dict, cfg: Mapping) -> dict:
     out["ci_seed"] = first["seed"]
     out["n_test"] = int(len(result["y_test"]))
     out = metrics.with_interval(out)
-    k, delta = cfg["v_plateau_epochs"], cfg["v_plateau_delta"]
-    out["curve"] = {
-        "val": metrics.curve_evidence([r["history"]["val_accuracy"] for r in ok], k, delta),
-        "train": metrics.curve_evidence([r["history"]["accuracy"] for r in ok], k, delta),
-        "epochs": cfg["b_final_epochs"],
-        "paper_epochs": None,
-    }
+    out["curve"] = metrics.curve_record(  # paper B states no epochs
+        [r["history"] for r in ok], cfg, None, [r["seconds"] for r in ok]
+    )
     return out
 
 

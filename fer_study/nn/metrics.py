@@ -159,22 +159,87 @@ def with_interval(measure: dict) -> dict:
     return out
 
 
-def curve_evidence(curves: list, k: int, delta: float) -> dict:
-    """Has training flattened? Per seed, the best value of the last `k` epochs against the best
-    before them; the curve has plateaued when that gain is below `delta` for every seed. Also the
-    best epoch's value (mean and spread over seeds), which more of the same training could reach."""
-    gains, best = [], []
-    for c in curves:
-        c = [float(v) for v in c]
-        best.append(max(c))
-        gains.append(max(c[-k:]) - max(c[:-k]) if len(c) > k else float("inf"))
+def curve_trend(curves: list, min_window: int, window_share: float, confidence: float = 0.95) -> dict:
+    """Where is a training curve heading, given its noise? One slope fitted over the last
+    max(`min_window`, ceil(`window_share` x E)) epochs of every seed's curve, pooled over seeds with
+    a per-seed intercept (least squares; seeds differ in level, not in trend), with its Student-t
+    `confidence` interval. The level is the fitted value at the last epoch, averaged over seeds; the
+    spread is the standard deviation of the seeds' levels (one seed: the residual standard
+    deviation, the epoch-to-epoch noise that a single curve shows). The state is "rising" when the
+    whole interval lies above zero, "falling" when it lies below, else "flat"; "too short" when
+    fewer than `min_window` epochs ran. Values are fractions; slopes per epoch."""
+    from scipy import stats
+
+    series = [np.asarray(c, float) for c in curves if len(c)]
+    epochs = min((len(c) for c in series), default=0)
+    base = {"epochs": epochs, "seeds": len(series), "best": mean_std([c.max() for c in series]) if series else None}
+    if not series or epochs < min_window:
+        return {**base, "state": "too short", "window": None, "min_window": min_window}
+    w = min(epochs, max(min_window, int(np.ceil(window_share * epochs))))
+    x = np.arange(epochs - w + 1, epochs + 1, dtype=float)  # epochs counted from 1
+    ys = [c[epochs - w : epochs] for c in series]
+    xd = x - x.mean()
+    sxx = len(ys) * float(xd @ xd)
+    slope = sum(float(xd @ (y - y.mean())) for y in ys) / sxx
+    resid = np.concatenate([y - y.mean() - slope * xd for y in ys])
+    dof = len(resid) - len(ys) - 1
+    sd = float(np.sqrt(resid @ resid / dof)) if dof > 0 else 0.0
+    half = float(stats.t.ppf(0.5 + confidence / 2, dof)) * sd / np.sqrt(sxx) if dof > 0 else float("inf")
+    levels = [float(y.mean() + slope * (epochs - x.mean())) for y in ys]
+    spread = float(np.std(levels, ddof=1)) if len(levels) > 1 else sd
+    lo, hi = slope - half, slope + half
     return {
-        "epochs": len(curves[0]) if curves else 0,
-        "k": k,
-        "delta": delta,
-        "gain_last_k": [g if np.isfinite(g) else None for g in gains],
-        "plateaued": bool(curves) and all(g < delta for g in gains),
-        "best": mean_std(best),
+        **base,
+        "window": [int(x[0]), int(x[-1])],
+        "min_window": min_window,
+        "slope": float(slope),
+        "slope_interval": [float(lo), float(hi)],
+        "confidence": confidence,
+        "level": float(np.mean(levels)),
+        "spread": spread,
+        "spread_kind": "std of the seeds' levels" if len(levels) > 1 else "residual std (one seed)",
+        "residual_sd": sd,
+        "state": "rising" if lo > 0 else "falling" if hi < 0 else "flat",
+    }
+
+
+def reachable(trend: dict, more_epochs: int, spread_factor: float) -> float | None:
+    """The most a curve could reach after `more_epochs` more epochs of the same training: its
+    level + the upper end of its slope interval (at least 0) x `more_epochs` + `spread_factor` x
+    its spread. None when the curve is too short to fit."""
+    if trend.get("state") in (None, "too short"):
+        return None
+    up = max(0.0, trend["slope_interval"][1])
+    return trend["level"] + up * max(0, more_epochs) + spread_factor * trend["spread"]
+
+
+def curve_record(
+    histories: list,
+    cfg,
+    paper_epochs: int | None,
+    seconds: list | None = None,
+    early_stopping: dict | None = None,
+) -> dict:
+    """The evidence the claims' curve rule reads for one model: the trend of its validation and
+    training accuracy over its seeds' histories (verdict settings `v_*` of `cfg`), the epochs run,
+    the paper's epochs (None where the paper states none), the seconds per epoch the runs took
+    (`seconds`: each run's training time; what a longer run would cost) and, for runs that train
+    until early stopping, how they stopped ({"patience", "stopped": per seed, True or False})."""
+
+    def trend(key: str) -> dict:
+        return curve_trend(
+            [h[key] for h in histories], cfg["v_curve_min_window"], cfg["v_curve_window_share"], cfg["v_curve_confidence"]
+        )
+
+    epochs = [len(h["val_accuracy"]) for h in histories]
+    return {
+        "val": trend("val_accuracy"),
+        "train": trend("accuracy"),
+        "epochs": max(epochs, default=0),
+        "paper_epochs": paper_epochs,
+        "spread_factor": cfg["v_spread_factor"],
+        "seconds_per_epoch": round(sum(seconds) / sum(epochs), 2) if seconds and sum(epochs) else None,
+        "early_stopping": early_stopping,
     }
 
 

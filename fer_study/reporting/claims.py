@@ -12,6 +12,7 @@ from typing import Any
 
 from fer_study.core.papers import PAPER_A, PAPER_A_TABLE1, PAPER_B  # noqa: F401  (the claims' sources)
 from fer_study.nn.metrics import binomial_interval, top1_from_one_vs_rest
+from fer_study.nn.metrics import reachable as metrics_reachable
 
 REPRODUCED, NOT_REPRODUCED = "reproduced", "not reproduced"
 INCONCLUSIVE = "inconclusive at this budget"
@@ -20,13 +21,13 @@ NOT_MEASURED = "not measured"
 
 VERDICTS = {
     REPRODUCED: "the paper's value lies inside our named 95 % interval (or, for a maximum over a search, we reach it)",
-    NOT_REPRODUCED: "the paper's value lies outside our interval, and more of the same budget could not close the gap: "
-    "we are above it, or the run used the paper's budget, or the validation curve has flattened "
-    "(best of the last K epochs within δ of the best before) with the paper's value above our best epoch "
-    "by more than twice the seed spread",
-    INCONCLUSIVE: "the paper's value lies outside our interval but our budget could not decide it: the curve still "
-    "rises, the paper's value is within reach of our best epoch, or a search's genomes mostly sit at "
-    "chance; the row says what budget would decide it",
+    NOT_REPRODUCED: "the paper's value lies outside our interval, and more of the same training could not close the "
+    "gap: we are above it, or the run used the paper's epochs, or it trained until early stopping, or the "
+    "curve's slope over its last epochs (pooled over seeds, upper end of its 95 % interval), extrapolated to "
+    "the paper's epochs, plus twice the seed spread, stays below the paper's value",
+    INCONCLUSIVE: "the paper's value lies outside our interval but our budget could not decide it: the extrapolated "
+    "curve could reach it, the run is too short to fit a slope, or a search's genomes mostly sit at chance "
+    "or ran at a reduced budget; the row names the run that would decide it and its cost",
     NOT_AS_SPECIFIED: "the paper's own numbers or protocol rule it out; the reason is given",
     NOT_MEASURED: "the profile skips the step that measures it (say which setting)",
 }
@@ -503,6 +504,75 @@ def _search_limited(claim: Claim, facts: Mapping, settings: Mapping | None) -> s
     return ""
 
 
+def _hours(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} h" if seconds >= 360 else f"{seconds / 60:.0f} min"
+
+
+def _pts(x: float) -> str:
+    return f"{100 * x:+.3f}"
+
+
+def _curve_verdict(claim: Claim, c: Mapping, target: float) -> tuple[str, str]:
+    """The curve rule (settings v_curve_*, v_spread_factor; metrics.curve_trend and reachable): can
+    more of the same training reach the paper's value? NOT_REPRODUCED when the paper's value lies
+    above the most the fitted curve could reach at the paper's epochs (or, where the paper states
+    none, when the runs stopped early or their slope cannot be positive); else INCONCLUSIVE, naming
+    the run that would decide it and what it costs on this machine."""
+    kind = claim.curve[2]
+    tr = c[kind]
+    epochs, paper_epochs, factor = c["epochs"], c.get("paper_epochs"), c["spread_factor"]
+    spe, seeds = c.get("seconds_per_epoch"), tr.get("seeds") or 1
+    es = c.get("early_stopping") or {}
+    if es and es.get("stopped") and all(es["stopped"].values()):
+        return NOT_REPRODUCED, (
+            f"trained to convergence: early stopping on validation loss (patience {es['patience']}) stopped "
+            f"every seed, best weights restored, and the paper's {100 * target:.1f} % lies outside our interval"
+        )
+
+    def cost(more_epochs: int) -> str:
+        if not spe:
+            return ""
+        return f" (about {_hours(more_epochs * seeds * spe)} of training on this machine at {spe:.0f} s per epoch)"
+
+    if paper_epochs:
+        decide = f"deciding it needs the paper's {paper_epochs} epochs for {seeds} seed(s){cost(paper_epochs)}"
+    else:
+        cap = 200
+        decide = (
+            "deciding it needs training until early stopping on a validation carve-out (the paper states no epochs)"
+            f"; at most {cap} epochs{cost(cap)}"
+        )
+    if tr["state"] == "too short":
+        return INCONCLUSIVE, (
+            f"only {epochs} epochs: too few to fit the {kind} curve's slope (the rule needs {tr['min_window']}); {decide}"
+        )
+    lo, hi = tr["slope_interval"]
+    fit = (
+        f"the {kind} curve's slope over epochs {tr['window'][0]}-{tr['window'][1]} ({tr['seeds']} seed(s), a "
+        f"level per seed) is {_pts(tr['slope'])} points per epoch ({100 * tr['confidence']:.0f} % interval "
+        f"{_pts(lo)} to {_pts(hi)}: {tr['state']})"
+    )
+    more = (paper_epochs - epochs) if paper_epochs else (0 if hi <= 0 else None)
+    if more is None:
+        return INCONCLUSIVE, f"{fit}; the paper states no epochs and the curve may still rise; {decide}"
+    reach = metrics_reachable(tr, more, factor)
+    how = (
+        f"level {100 * tr['level']:.1f} % at epoch {epochs}"
+        + (f" + {_pts(max(0.0, hi))} x {more} more epochs" if more else "")
+        + f" + {factor:g} x spread {100 * tr['spread']:.1f} ({tr['spread_kind']})"
+    )
+    where = f"at the paper's {paper_epochs} epochs" if paper_epochs else "at any number of epochs"
+    if target > reach:
+        return NOT_REPRODUCED, (
+            f"extrapolated from a {tr['state']} curve: {fit}; {where} it reaches at most {100 * reach:.1f} % "
+            f"({how}), below the paper's {100 * target:.1f} %"
+        )
+    return INCONCLUSIVE, (
+        f"the paper's {100 * target:.1f} % is within reach: {fit}; {where} it could reach {100 * reach:.1f} % "
+        f"({how}); {decide}"
+    )
+
+
 def _budget_verdict(claim: Claim, facts: Mapping, settings: Mapping | None, ours: float) -> tuple[str, str]:
     """NOT_REPRODUCED or INCONCLUSIVE for a value outside our interval, with the reason."""
     limited = _search_limited(claim, facts, settings)
@@ -515,36 +585,12 @@ def _budget_verdict(claim: Claim, facts: Mapping, settings: Mapping | None, ours
     if claim.curve is None:
         return NOT_REPRODUCED, ""
     c = lookup(facts, claim.curve[:2])
-    ev = c[claim.curve[2]]
     if c.get("paper_epochs") and c["epochs"] >= c["paper_epochs"]:
         return NOT_REPRODUCED, f"trained for the paper's {c['paper_epochs']} epochs"
     target = claim.value
     if claim.curve_scale == "one_vs_rest":
         target = top1_from_one_vs_rest(claim.value, 4)
-    best, spread = ev["best"]["mean"], 2 * ev["best"]["std"]
-    gains = ", ".join("n/a" if g is None else f"{100 * g:+.2f}" for g in ev["gain_last_k"])
-    decide = (
-        f"deciding it needs {c['paper_epochs']} epochs (the paper profile)"
-        if c.get("paper_epochs")
-        else "deciding it needs more epochs than this profile's (the paper states none)"
-    )
-    if ev["plateaued"] and target > best + spread:
-        return NOT_REPRODUCED, (
-            f"the {claim.curve[2]} curve is flat after {ev['epochs']} epochs (best of the last "
-            f"{ev['k']} minus best before: {gains} points, all below {100 * ev['delta']:.1f}) and the "
-            f"paper's {100 * target:.1f} % is above our best epoch ({100 * best:.1f} % ± {100 * spread:.1f})"
-        )
-    short = any(g is None for g in ev["gain_last_k"])
-    why = (
-        f"only {ev['epochs']} epochs: too few to tell whether the {claim.curve[2]} curve has flattened "
-        f"(the rule compares the last {ev['k']} epochs with those before)"
-        if short
-        else f"the {claim.curve[2]} curve still rises (best of the last {ev['k']} epochs minus best before: {gains} points)"
-        if not ev["plateaued"]
-        else f"the paper's {100 * target:.1f} % is within reach of our best epoch ({100 * best:.1f} % ± {100 * spread:.1f})"
-    )
-    after = "" if short else f" after {ev['epochs']} epochs"
-    return INCONCLUSIVE, f"{why}{after}; {decide}"
+    return _curve_verdict(claim, c, target)
 
 
 def verdict(claim: Claim, facts: Mapping[str, dict], settings: Mapping[str, Mapping] | None = None) -> dict:

@@ -108,7 +108,7 @@ class Outputs:
 
     # Bump when the facts' layout changes (fields added, renamed or moved): readers can tell a
     # summary written before the change (claims, notebook 07, the README script) and say so.
-    SCHEMA_VERSION = 3
+    SCHEMA_VERSION = 4
 
     def summary(self, facts: Any) -> Path:
         """Write summaries/<notebook>.json: the facts (the notebook's declared class in
