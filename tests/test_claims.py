@@ -231,7 +231,7 @@ def test_a_claim_with_a_reason_is_never_called_reproduced():
 
 
 def test_a_step_the_profile_skips_is_not_measured_and_says_which_setting():
-    c = next(c for c in claims.REGISTRY if c.id == "B3.3")
+    c = next(c for c in claims.REGISTRY if c.id == "B3.2")
     facts = {"05_ga_search": {"generations": {"paper": [{"best": 0.3}]}}}
     r = claims.verdict(c, facts, {"05_ga_search": {"b_generations": 1, "b_protocols": ["paper"]}})
     assert r["verdict"] == claims.NOT_MEASURED and "b_generations" in r["why"]

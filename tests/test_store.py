@@ -187,20 +187,24 @@ RESUME_SCRIPT = textwrap.dedent("""
             if self.batches == 8 + 3:  # epoch 2 (of 4), third batch: after one checkpoint
                 os.kill(os.getpid(), signal.SIGKILL)
     cbs = [KillMidEpoch()] if mode == "kill" else []
-    s = FitSettings(epochs=4, batch_size=16, learning_rate=1e-3, seed=3)
+    best = sys.argv[4] == "best"  # early stopping with the best epoch's weights restored
+    s = FitSettings(epochs=4, batch_size=16, learning_rate=1e-3, seed=3, early_stop_patience=3 if best else 0,
+                    restore_best=best)
     build = lambda: architectures.improved_cnn(4, filters=(4, 8), dense=8)
     r = fit(build, x, y, x[:32], y[:32], s, checkpoint=ckpt if ckpt != "-" else None, callbacks=cbs)
     np.savez(out, *[np.asarray(w) for w in r.model.get_weights()])
-    json.dump({"history": r.history, "resumed": r.resumed_from_epoch}, open(out + ".json", "w"))
+    json.dump({"history": r.history, "resumed": r.resumed_from_epoch, "best_epoch": r.best_epoch},
+              open(out + ".json", "w"))
 """)
 
 
-def test_training_killed_mid_epoch_resumes_to_identical_results(tmp_path):
+@pytest.mark.parametrize("weights", ["last", "best"])
+def test_training_killed_mid_epoch_resumes_to_identical_results(tmp_path, weights):
     script = tmp_path / "train.py"
     script.write_text(RESUME_SCRIPT)
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     run = lambda *a: subprocess.run(
-        [sys.executable, str(script), *a], env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, str(script), *a, weights], env=env, capture_output=True, text=True, timeout=300
     )
     ckpt = tmp_path / "ckpt.npz"
     killed = run("kill", str(ckpt), str(tmp_path / "killed.npz"))
@@ -213,9 +217,39 @@ def test_training_killed_mid_epoch_resumes_to_identical_results(tmp_path):
     a = json.loads((tmp_path / "resumed.npz.json").read_text())
     b = json.loads((tmp_path / "straight.npz.json").read_text())
     assert a["resumed"] == 1 and b["resumed"] == 0  # the kill lost only the epoch in progress
-    assert a["history"] == b["history"]
+    assert a["history"] == b["history"] and a["best_epoch"] == b["best_epoch"]
     with np.load(tmp_path / "resumed.npz") as wa, np.load(tmp_path / "straight.npz") as wb:
         assert all(np.array_equal(wa[k], wb[k]) for k in wb.files)
+    if weights == "best":  # the weights of the epoch with the lowest validation loss, kept across the kill
+        losses = b["history"]["val_loss"]
+        assert b["best_epoch"] == 1 + losses.index(min(losses))
+
+
+def test_restore_best_ends_with_the_best_epochs_weights_and_reports_the_epoch():
+    images, labels = arrays()
+    build = lambda: store.architectures.build(ARCH[0], 7, **ARCH[1])
+    s = FitSettings(epochs=4, batch_size=16, learning_rate=1e-2, seed=0, restore_best=True)
+    r = fit_mod.fit(build, images, labels, images[:40], labels[:40], s)
+    losses = r.history["val_loss"]
+    assert r.best_epoch == 1 + losses.index(min(losses))
+    # The model's loss on the validation images is the best epoch's, not the last one's.
+    p = fit_mod.predict(r.model, images[:40])
+    loss = float(np.mean(-np.log(p[np.arange(40), labels[:40]] + 1e-7)))
+    assert loss == pytest.approx(min(losses), rel=1e-3)
+
+
+def test_fields_added_to_fit_settings_leave_every_stored_key_unchanged():
+    # A stored run's key material holds the fit settings as they were; the current FitSettings must
+    # give back exactly that for every committed entry, or the store would retrain them all.
+    from fer_study.core.paths import project_root
+
+    entries = sorted((project_root() / "results").glob("*/runs/*/run.json"))
+    if not entries:
+        pytest.skip("no committed stored runs")
+    for path in entries:
+        km = json.loads(path.read_text())["key_material"]
+        assert FitSettings(**km["fit"]).key() == km["fit"], path
+    assert "restore_best" in FitSettings(1, 16, 1e-3, restore_best=True).key()
 
 
 def test_checkpoint_of_another_training_is_refused(tmp_path):

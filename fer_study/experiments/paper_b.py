@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -201,6 +201,30 @@ def fitness_of(task: Task, data: FERData | None = None):
     return partial(fitness, task=task, data=data)
 
 
+def converge_request(
+    data: FERData, proto: Protocol, genes, cfg: Mapping, seed: int, keep_model: bool, purpose: str
+) -> TrainRequest:
+    """A genome trained until convergence: on the protocol's fit part less a stratified carve-out
+    (`b_converge_val_fraction`) whose validation loss stops it (`b_converge_patience`, at most
+    `b_converge_max_epochs`) and picks the weights it ends with; the report part is predicted once
+    at the end and watched per epoch (never steering), for the most favourable number paper B's
+    protocol could print."""
+    fit, val = train_test_split(
+        proto.fit, test_size=cfg["b_converge_val_fraction"], stratify=data.labels[proto.fit], random_state=seed
+    )
+    inner = replace(proto, fit=np.sort(fit), select=np.sort(val))
+    req = genome_request(
+        genes, make_task(data, inner, cfg, "", seed=seed, final=True), data.source, proto.report, keep_model, purpose
+    )
+    fs = replace(
+        req.fit,
+        epochs=cfg["b_converge_max_epochs"],
+        early_stop_patience=cfg["b_converge_patience"],
+        restore_best=True,
+    )
+    return replace(req, fit=fs)
+
+
 def retrain(
     data: FERData,
     proto: Protocol,
@@ -211,21 +235,25 @@ def retrain(
     log=print,
     save_as: str = "",
     model_dir=None,
+    converge: bool = False,
 ) -> dict:
     """A genome trained once per seed in `b_seeds` for `b_final_epochs` on the protocol's fit part
     (whole, or `b_final_train_images`), validated on its select part and evaluated on its report
-    part; same result layout as paper A's runs. `proto` is the search's protocol: its select and
-    report parts are used as they are, its fit part is rebuilt at the retrains' size. With
-    `save_as` and `model_dir`, the first seed's model is saved there under that name (.keras)."""
+    part; with `converge`, until early stopping instead (converge_request). Same result layout as
+    paper A's runs. `proto` is the search's protocol: its select and report parts are used as they
+    are, its fit part is rebuilt at the retrains' size. With `save_as` and `model_dir`, the first
+    seed's model is saved there under that name (.keras)."""
     proto = protocol(data, proto.name, cfg, final=True)
     y = data.labels[proto.report]
     runs = []
     for seed in cfg["b_seeds"]:
-        task = make_task(data, proto, cfg, store.root, seed=seed, final=True)
         keep = bool(save_as and model_dir is not None and seed == cfg["b_seeds"][0])
-        req = genome_request(
-            genes, task, data.source, test=proto.report, keep_model=keep, purpose=f"05 {proto.name} {label} seed {seed}"
-        )
+        purpose = f"05 {proto.name} {label} seed {seed}"
+        if converge:
+            req = converge_request(data, proto, genes, cfg, seed, keep, purpose + " until early stopping")
+        else:
+            task = make_task(data, proto, cfg, store.root, seed=seed, final=True)
+            req = genome_request(genes, task, data.source, test=proto.report, keep_model=keep, purpose=purpose)
         run = store.run(req, data.images, data.labels)
         acc = float(np.mean(run.probs_test.argmax(1) == y))
         log(
@@ -243,6 +271,9 @@ def retrain(
                 "key": run.key,
                 "failed": run.failed,
                 "history": run.history,
+                "early_stopping": {"stopped": bool(run.record["stopped_early"]), "best_epoch": run.record["best_epoch"]}
+                if converge
+                else None,
             }
         )
         if keep:
@@ -256,7 +287,7 @@ def retrain(
                     "protocol": proto.name,
                     "genome": list(genes),
                     "seed": seed,
-                    "epochs": cfg["b_final_epochs"],
+                    "epochs": len(run.history["loss"]),
                     "profile": cfg["profile"],
                     "data_sha256": data.sha256,
                     "data": data.label_text,
@@ -373,9 +404,22 @@ def summarize_runs(result: dict, cfg: Mapping) -> dict:
     out["ci_seed"] = first["seed"]
     out["n_test"] = int(len(result["y_test"]))
     out = metrics.with_interval(out)
+    stopping = None
+    if all(r.get("early_stopping") for r in ok):  # trained until early stopping (converge_request)
+        stopping = {
+            "patience": cfg["b_converge_patience"],
+            "max_epochs": cfg["b_converge_max_epochs"],
+            "stopped": {str(r["seed"]): r["early_stopping"]["stopped"] for r in ok},
+            "best_epoch": {str(r["seed"]): r["early_stopping"]["best_epoch"] for r in ok},
+        }
     out["curve"] = metrics.curve_record(  # paper B states no epochs
-        [r["history"] for r in ok], cfg, None, [r["seconds"] for r in ok]
+        [r["history"] for r in ok], cfg, None, [r["seconds"] for r in ok], stopping
     )
+    # The most favourable number paper B's protocol could print: the best epoch on the reported
+    # images (watched every epoch, never steering); for the paper protocol, what its fitness reads.
+    watched = [max(r["history"]["test_accuracy"]) for r in ok if r["history"].get("test_accuracy")]
+    if watched:
+        out["best_epoch_on_report"] = metrics.mean_std(watched)
     return out
 
 

@@ -142,7 +142,12 @@ def paper_b_cnn(
 
 
 def mini_xception(
-    n_classes: int, l2: float = 0.01, augment: bool = True, modules: Sequence[int] = (16, 32, 64, 128)
+    n_classes: int,
+    l2: float = 0.01,
+    augment: bool = True,
+    modules: Sequence[int] = (16, 32, 64, 128),
+    input_size: int = IMAGE_SIZE,
+    separable_l2: bool = True,
 ) -> keras.Model:
     """Mini-Xception (Arriaga, Ploeger, Valdenegro 2017, "Real-time Convolutional Neural Networks for
     Emotion and Gender Classification"; paper B's Table 4 ref [45], 66 % on FER2013): two 3x3 conv
@@ -150,9 +155,18 @@ def mini_xception(
     128 filters) with a strided 1x1 shortcut, a final conv to one map per class and global average
     pooling; batch norm and ReLU throughout, L2 0.01 on the kernels, inputs in [-1, 1]; about
     60,000 parameters. `augment` adds its recipe's augmentation as layers (active in training
-    only): rotation +-10 degrees, shifts of 10 %, zoom 10 %, horizontal flips."""
+    only): rotation +-10 degrees, shifts of 10 %, zoom 10 %, horizontal flips.
+
+    `input_size` resizes the 48x48 crops (bilinear) before everything else: their recipe trains at
+    64x64. `separable_l2=False` is the model their code built: it passes `kernel_regularizer=` to
+    Keras 2's SeparableConv2D, which accepts it (through **kwargs, for Conv2D) but builds its
+    depthwise and pointwise kernels with their own regularizers, None by default, so only the two
+    plain convs carried L2."""
     reg = regularizers.l2(l2) if l2 else None
+    sep_reg = reg if separable_l2 else None
     inp, x = _inputs("symmetric")
+    if input_size != IMAGE_SIZE:
+        x = layers.Resizing(input_size, input_size, interpolation="bilinear")(x)
     if augment:
         x = layers.RandomRotation(10 / 360)(x)
         x = layers.RandomTranslation(0.1, 0.1)(x)
@@ -170,12 +184,12 @@ def mini_xception(
         shortcut = layers.Conv2D(f, 1, use_bias=False)(shortcut)
         shortcut = layers.BatchNormalization()(shortcut)
         x = layers.SeparableConv2D(
-            f, 3, padding="same", use_bias=False, depthwise_regularizer=reg, pointwise_regularizer=reg
+            f, 3, padding="same", use_bias=False, depthwise_regularizer=sep_reg, pointwise_regularizer=sep_reg
         )(x)
         x = layers.BatchNormalization()(x)
         x = layers.Activation("relu")(x)
         x = layers.SeparableConv2D(
-            f, 3, padding="same", use_bias=False, depthwise_regularizer=reg, pointwise_regularizer=reg
+            f, 3, padding="same", use_bias=False, depthwise_regularizer=sep_reg, pointwise_regularizer=sep_reg
         )(x)
         x = layers.BatchNormalization()(x)
         x = layers.MaxPooling2D(3, strides=2, padding="same")(x)

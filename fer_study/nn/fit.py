@@ -52,6 +52,10 @@ class FitSettings:
     plateau_patience: int = 0
     plateau_factor: float = 0.1
     early_stop_patience: int = 0
+    # Keep the weights of the epoch with the lowest validation loss and end with them (Keras's
+    # restore_best_weights): a run trained "until convergence" reports its best epoch, chosen on
+    # validation images only.
+    restore_best: bool = False
 
     def __post_init__(self):
         for name in ("epochs", "batch_size", "steps_per_execution"):
@@ -59,6 +63,19 @@ class FitSettings:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
         if not self.learning_rate > 0:
             raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}")
+
+    def key(self) -> dict:
+        """The settings as they enter a stored run's key and a checkpoint. Fields added after runs
+        were stored enter only when they differ from their default, so those runs keep their keys."""
+        out = asdict(self)
+        for name, default in _ADDED_FIELDS.items():
+            if out[name] == default:
+                del out[name]
+        return out
+
+
+# Fields added to FitSettings after stored runs existed, with the default that leaves a key as it was.
+_ADDED_FIELDS = {"restore_best": False}
 
 
 @dataclass
@@ -69,6 +86,7 @@ class FitResult:
     resumed_from_epoch: int = 0
     stopped_early: bool = False
     notes: list = field(default_factory=list)
+    best_epoch: int = 0  # restore_best: the epoch whose weights the model ends with (1-based)
 
 
 class CheckpointError(ValueError):
@@ -121,10 +139,12 @@ def fit(
         "plateau_wait": 0,
         "stop_wait": 0,
         "stopped_early": False,
+        "best_epoch": 0,  # 1-based epoch of the lowest validation loss (restore_best)
     }
+    best_weights: list | None = None
     resumed = 0
     if checkpoint is not None and Path(checkpoint).exists():
-        state = _restore(Path(checkpoint), model, opt, s)
+        state, best_weights = _restore(Path(checkpoint), model, opt, s)
         resumed = state["epoch"]
     val = (x_val[..., None], np.asarray(y_val)) if x_val is not None and len(x_val) else None
     xs, ys = x[..., None], np.asarray(y)
@@ -152,21 +172,37 @@ def fit(
             state["history"].setdefault(k, []).append(v)
         state["seconds"] += time.time() - t0
         state["epoch"] = epoch + 1
-        _schedule(state, opt, s, rec)
+        improved = _schedule(state, opt, s, rec)
+        if s.restore_best and improved:
+            state["best_epoch"] = epoch + 1
+            best_weights = [keras.ops.convert_to_numpy(v) for v in model.weights]
         if checkpoint is not None:
-            _save(Path(checkpoint), model, opt, s, state)
+            _save(Path(checkpoint), model, opt, s, state, best_weights)
         if on_epoch is not None:
             on_epoch(epoch + 1, rec)
-    return FitResult(model, state["history"], state["seconds"], resumed, state["stopped_early"])
+    notes = []
+    if s.restore_best and best_weights is not None:
+        model.set_weights(best_weights)
+        notes.append(f"weights of epoch {state['best_epoch']} restored (lowest validation loss)")
+    return FitResult(
+        model,
+        state["history"],
+        state["seconds"],
+        resumed,
+        state["stopped_early"],
+        notes,
+        state["best_epoch"] if s.restore_best else 0,
+    )
 
 
-def _schedule(state: dict, opt, s: FitSettings, rec: dict) -> None:
-    """Reduce the learning rate on a validation-loss plateau; stop early after a longer one."""
-    if not (s.plateau_patience or s.early_stop_patience) or "val_loss" not in rec:
-        return
+def _schedule(state: dict, opt, s: FitSettings, rec: dict) -> bool:
+    """Reduce the learning rate on a validation-loss plateau; stop early after a longer one.
+    Returns whether this epoch's validation loss is the lowest so far."""
+    if not (s.plateau_patience or s.early_stop_patience or s.restore_best) or "val_loss" not in rec:
+        return False
     if rec["val_loss"] < state["best_val_loss"]:
         state["best_val_loss"], state["plateau_wait"], state["stop_wait"] = rec["val_loss"], 0, 0
-        return
+        return True
     state["plateau_wait"] += 1
     state["stop_wait"] += 1
     if s.plateau_patience and state["plateau_wait"] >= s.plateau_patience:
@@ -174,31 +210,37 @@ def _schedule(state: dict, opt, s: FitSettings, rec: dict) -> None:
         state["plateau_wait"] = 0
     if s.early_stop_patience and state["stop_wait"] >= s.early_stop_patience:
         state["stopped_early"] = True
+    return False
 
 
 def _variables(model, opt) -> list:
     return list(model.variables) + list(opt.variables)
 
 
-def _save(path: Path, model, opt, s: FitSettings, state: dict) -> None:
+def _save(path: Path, model, opt, s: FitSettings, state: dict, best_weights: list | None = None) -> None:
     variables = _variables(model, opt)
     arrays = {f"v{i}": keras.ops.convert_to_numpy(v) for i, v in enumerate(variables)}
+    for i, w in enumerate(best_weights or []):  # the best epoch's weights, for restore_best after a resume
+        arrays[f"b{i}"] = w
     meta = {
         "training_version": TRAINING_VERSION,
-        "settings": asdict(s),
+        "settings": s.key(),
         "state": state,
         "paths": [v.path for v in variables],
+        "n_best": len(best_weights or []),
     }
     arrays["meta"] = np.asarray(json.dumps(meta))
     atomic.write_with(path, lambda tmp: np.savez(tmp, **arrays), suffix=".npz")
 
 
-def _restore(path: Path, model, opt, s: FitSettings) -> dict:
-    """Load a checkpoint into `model` and `opt`; npz with allow_pickle=False runs no code."""
+def _restore(path: Path, model, opt, s: FitSettings) -> tuple[dict, list | None]:
+    """Load a checkpoint into `model` and `opt`; returns the training state and the best epoch's
+    weights (restore_best) if it holds them. npz with allow_pickle=False runs no code."""
     try:
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
             arrays = [z[f"v{i}"] for i in range(len(meta["paths"]))]
+            best = [z[f"b{i}"] for i in range(meta.get("n_best", 0))] or None
     except Exception as err:  # noqa: BLE001 - any unreadable file means the same to the user
         raise CheckpointError(
             path,
@@ -206,7 +248,7 @@ def _restore(path: Path, model, opt, s: FitSettings) -> dict:
             "delete it to train this model from the start",
         ) from None
     variables = _variables(model, opt)
-    if meta.get("training_version") != TRAINING_VERSION or meta.get("settings") != asdict(s):
+    if meta.get("training_version") != TRAINING_VERSION or meta.get("settings") != s.key():
         raise CheckpointError(
             path,
             "written by another training (settings or training version differ); "
@@ -218,7 +260,9 @@ def _restore(path: Path, model, opt, s: FitSettings) -> dict:
         raise CheckpointError(path, "its variables do not match this model; delete it to train from the start")
     for a, v in zip(arrays, variables):
         v.assign(a)
-    return meta["state"]
+    state = meta["state"]
+    state.setdefault("best_epoch", 0)  # checkpoints written before restore_best existed
+    return state, best
 
 
 def predict(model: keras.Model, x: np.ndarray, batch_size: int = 256) -> np.ndarray:

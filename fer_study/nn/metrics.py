@@ -228,7 +228,10 @@ def curve_record(
 
     def trend(key: str) -> dict:
         return curve_trend(
-            [h[key] for h in histories], cfg["v_curve_min_window"], cfg["v_curve_window_share"], cfg["v_curve_confidence"]
+            [h[key] for h in histories],
+            cfg["v_curve_min_window"],
+            cfg["v_curve_window_share"],
+            cfg["v_curve_confidence"],
         )
 
     epochs = [len(h["val_accuracy"]) for h in histories]

@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -77,7 +77,7 @@ class TrainRequest:
             "training_version": TRAINING_VERSION,
             "backend": keras.backend.backend(),
             "model": {"arch": self.arch, "n_classes": self.n_classes, "settings": dict(self.arch_settings)},
-            "fit": asdict(self.fit),
+            "fit": self.fit.key(),
             "data_sha256": self.data_sha256,
             "train_index": _sha(self.train_index),
             "val_index": _sha(self.val_index),
@@ -153,6 +153,10 @@ class Payload:
     resumed_from_epoch: int
     model_bytes: bytes | None = None
     train_accuracy_inference: float = float("nan")
+    # Set for runs with early stopping or restore_best: did it stop before its epochs ran out, and
+    # which epoch's weights it ended with (1-based; 0 = the last epoch's).
+    stopped_early: bool = False
+    best_epoch: int = 0
 
 
 def execute(
@@ -208,6 +212,8 @@ def execute(
         result.resumed_from_epoch,
         model_bytes,
         train_accuracy_inference=train_acc,
+        stopped_early=result.stopped_early,
+        best_epoch=result.best_epoch,
     )
 
 
@@ -345,6 +351,11 @@ class RunStore:
             "resumed_from_epoch": payload.resumed_from_epoch,
             "has_model": payload.model_bytes is not None,
             "train_accuracy_inference": payload.train_accuracy_inference,
+            **(
+                {"stopped_early": payload.stopped_early, "best_epoch": payload.best_epoch}
+                if request.fit.early_stop_patience or request.fit.restore_best
+                else {}
+            ),
             "labels_sha256": {p: _sha(request.labels(labels, p)) for p in ("val", "test")},
             "n": {
                 "train": int(len(request.train_index)),
