@@ -144,9 +144,7 @@ def test_the_seed_spread_keeps_a_near_miss_inconclusive():
     r = claims.verdict(c, {"n": {"m": tight, "c": _curve(flat)}})
     assert r["verdict"] == claims.INCONCLUSIVE and "could reach 63.0 %" in r["why"]
     c2 = claims.Claim("X", "A", "x", 0.64, "fraction", "t", ("n", "m"), curve=("n", "c", "val"))
-    assert claims.verdict(c2, {"n": {"m": tight, "c": _curve(flat)}})["verdict"] == (
-        claims.NOT_REPRODUCED
-    )
+    assert claims.verdict(c2, {"n": {"m": tight, "c": _curve(flat)}})["verdict"] == (claims.NOT_REPRODUCED)
 
 
 def test_a_run_too_short_to_fit_a_slope_is_inconclusive():
@@ -317,3 +315,70 @@ def test_a_model_that_failed_to_train_gives_no_verdict_on_its_numbers():
     }
     r = claims.verdict(c, facts)
     assert r["verdict"] == claims.INCONCLUSIVE and "failed to train" in r["why"]
+
+
+def _grid_facts(matches, **t):
+    base = {
+        "in_grid": True,
+        "best_accuracy": 0.62,
+        "table1_accuracy": 0.6125,
+        "n_val": 1585,
+        "only_best_correct": 60,
+        "only_table1_correct": 48,
+        "p_value": 0.14,
+        "seeds": 1,
+        "epochs": 6,
+        "seconds_per_trial": 200.0,
+    }
+    return {"04_grid_search": {"best_matches_table1": matches, "table1_vs_best": {**base, **t}}}
+
+
+def test_a11_is_not_reproduced_only_when_the_grid_winner_beats_table1_significantly():
+    c = next(c for c in claims.REGISTRY if c.id == "A11")
+    same = {"learning_rate": True, "batch_size": True, "dropout": True, "n_conv": True}
+    assert claims.verdict(c, _grid_facts(same))["verdict"] == claims.REPRODUCED
+    differs = {**same, "dropout": False}
+    r = claims.verdict(c, _grid_facts(differs))
+    assert r["verdict"] == claims.INCONCLUSIVE and "not significant" in r["why"] and "p = 0.14" in r["why"]
+    assert "20 min on this machine" in r["why"]  # 3 seeds x 2 settings x 200 s
+    r = claims.verdict(c, _grid_facts(differs, p_value=0.001, only_best_correct=90))
+    assert r["verdict"] == claims.NOT_REPRODUCED and "90 vs 48" in r["why"]
+    r = claims.verdict(c, _grid_facts(differs, in_grid=False))
+    assert r["verdict"] == claims.INCONCLUSIVE and "not in our grid" in r["why"]
+
+
+def test_a_search_claim_names_the_deciding_search_and_its_cpu_and_gpu_cost():
+    c = next(c for c in claims.REGISTRY if c.id == "B3.1")
+    power = {
+        "chance": 0.25,
+        "n_evaluations": 30,
+        "near_chance": 20,
+        "near_chance_share": 0.67,
+        "can_rank": False,
+        "budget": {"epochs": 3, "train_images": 8000, "filters_max": 32},
+        "deciding_search": {
+            "trainings": 15,
+            "epochs": 30,
+            "train_images": 28709,
+            "filters_max": 1024,
+            "kernel_max": 9,
+            "training_pflop": 395.6,
+            "cpu_gflops_measured": 56.7,
+            "cpu_hours": 1938.0,
+            "gpu_tflops_assumed": 20.0,
+            "gpu_hours": 5.5,
+        },
+    }
+    facts = {"05_ga_search": {"generations": {"paper": [{}, {"best": 0.35}]}, "search_power": {"paper": power}}}
+    r = claims.verdict(c, facts)
+    assert r["verdict"] == claims.INCONCLUSIVE
+    assert "about 1,938 h on this machine" in r["why"] and "about 6 GPU hours at an assumed 20 TFLOP/s" in r["why"]
+
+
+def test_b33_reads_the_table2_genomes_best_epoch_and_is_decided_by_early_stopping():
+    c = next(c for c in claims.REGISTRY if c.id == "B3.3")
+    curve = _curve([[0.40 + 0.01 * min(e, 20) for e in range(30)]], None, early_stopping={"patience": 10, "stopped": {"0": True}})
+    facts = {"05_ga_search": {"final": {"paper/table2": {"best_epoch_on_report": 0.61, "curve": curve}}}}
+    r = claims.verdict(c, facts)
+    assert r["verdict"] == claims.NOT_REPRODUCED and "trained to convergence" in r["why"]
+    assert r["interval"] is None  # a maximum over epochs: no interval around it

@@ -1,5 +1,6 @@
 """Paper B's GA: seeded, resumable to the identical result, cached, and runnable on a Dask LocalCluster."""
 
+import json
 import random
 
 import pytest
@@ -97,14 +98,17 @@ def test_fitness_cache_prevents_retraining(tmp_path):
     assert again == []
 
 
-def test_records_of_other_settings_in_the_log_are_not_reported(tmp_path):
+def test_records_of_other_settings_in_the_log_are_not_reported_and_a_finished_search_drops_them(tmp_path):
     """A log shared with a search under other settings (same folder, budget changed, checkpoint
-    gone) caches their evaluations but never reports them as this search's."""
+    gone) never reports their evaluations as this search's, and once this search finishes its log
+    holds its own records only (the run store keeps the other trainings)."""
     first = search(tmp_path).run()
     (tmp_path / "ga_checkpoint.json").unlink()
     other = ga.GeneticSearch(SPACE, SETTINGS, fake_fitness, tmp_path, context={"data": "y"}, log=lambda s: None)
     state = other.run()
-    assert len(other.evaluations.records) > len(other.records(state))
+    assert len(other.evaluations.records) == len(other.records(state))
+    on_disk = [json.loads(line) for line in (tmp_path / "ga_evaluations.jsonl").read_text().splitlines()]
+    assert {r["key"] for r in on_disk} == {r["key"] for r in other.records(state)}
     mine = other.records(state)
     assert {r["key"] for r in mine} == {other._cache_key(h["genome"]) for h in state.history}
     assert all('"y"' in r["key"] for r in mine) and len(first.history) == len(state.history)
@@ -148,3 +152,14 @@ def test_dask_local_cluster_runs_a_generation(tmp_path):
 def test_unknown_executor_is_an_error():
     with pytest.raises(ValueError, match="unknown executor 'gpu'"):
         executors.make("gpu")
+
+
+def test_training_flops_are_pinned():
+    from fer_study.search import genome as G
+
+    # Pinned, so a change of the formula is a decision: 3 x forward, a multiply-add counts 2.
+    assert G.training_flops(G.TABLE2, dense=256) == pytest.approx(98_382_336)
+    one = G.training_flops([2, 1, "relu"] * 6 + ["Adam", 0.001], dense=1, n_classes=1)
+    # 1x1 convs of 2 filters at 48, 48, 24, 24, 12, 12 pixels; the dense layer on 6x6x2; the output layer
+    forward = 2 * (48 * 48 * 1 * 2 + 48 * 48 * 2 * 2 + 2 * 24 * 24 * 2 * 2 + 2 * 12 * 12 * 2 * 2 + 36 * 2 + 1)
+    assert one == 3 * forward

@@ -164,6 +164,24 @@ def test_health_marks_a_training_at_chance_as_failed():
     assert not nan.trained and "diverged" in nan.reason
 
 
+def test_health_is_judged_on_held_out_accuracy_in_inference_mode_and_flags_dead_layers():
+    # Logged training accuracy at chance (dropout on), but the held-out predictions are well above
+    # chance: trained. The other way round: failed, whatever the training accuracy says.
+    stored = health.assess({"accuracy": [0.25, 0.26], "loss": [1.39, 1.38]}, np.arange(400) % 4, {"dense": 0.6})
+    assert not stored.trained
+    y_val = np.arange(200) % 4
+    good = np.eye(4, dtype=np.float32)[np.where(np.arange(200) < 90, y_val, (y_val + 1) % 4)]  # 45 % right
+    h = health.judge(stored.to_json(), good, y_val)
+    assert h.trained and h.heldout_accuracy == 0.45 and h.basis.startswith("held-out")
+    assert h.dead_layers == ("dense",) and h.flags == "dead ReLU units: dense 60%"
+    chance = np.eye(4, dtype=np.float32)[np.zeros(200, dtype=int)]  # always class 0: 25 %
+    bad = health.judge(health.assess({"accuracy": [0.9], "loss": [0.3]}, y_val, {}).to_json(), chance, y_val)
+    assert not bad.trained and "held-out accuracy" in bad.reason and bad.flags == ""
+    nan = health.judge(stored.to_json(), np.full((200, 4), np.nan, dtype=np.float32), y_val)
+    assert not nan.trained  # NaN predictions score 0
+    assert health.judge(stored.to_json(), np.zeros((0, 4)), np.zeros(0)).trained == stored.trained  # no held-out part
+
+
 def test_a_planted_failure_is_stored_as_failed(tmp_path):
     images, labels = arrays()
     # A learning rate this large diverges or freezes every unit: the store must say so.

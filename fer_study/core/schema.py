@@ -61,6 +61,7 @@ class Grid:  # 04_grid_search
     best_val_accuracy: float
     table1: dict
     best_matches_table1: dict
+    table1_vs_best: dict  # the winner against Table 1's setting on the same validation images (paper_a.grid_vs_table1)
     best_retrained: dict
     wall_seconds_search: float
     wall_seconds_retrain: float
@@ -79,7 +80,8 @@ class GeneticSearch:  # 05_ga_search
     final: dict  # "protocol/genome" -> retrained accuracy with its named interval and curve evidence
     time_arithmetic: dict  # paper B's Table 3 times against its stated total
     forensics: list  # protocol slips (experiments.forensics.paper_b)
-    wall_seconds: dict
+    wall_seconds: dict  # protocol -> this pass's wall time of the searches (seconds when loaded from the store)
+    train_seconds: dict  # protocol -> what the searches' trainings took when they ran (GA + random)
     wall_seconds_retrains: float
     run_keys: list
 

@@ -189,6 +189,10 @@ class Verdicts:
     v_spread_factor: float = rule(2.0, min=0)
     # A search whose genomes mostly sit at chance cannot rank them: its claims are inconclusive.
     v_near_chance_share: float = rule(0.5, min=0, max=1)
+    # What an inconclusive search claim would cost on a GPU is scaled by training FLOPs at this
+    # sustained rate: an assumption (no GPU was lent to measure it), about a fifth of an H100/H200's
+    # dense TF32 rate, which small convolutions at 48x48 rarely exceed.
+    v_gpu_tflops: float = rule(20.0, gt=0)
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,7 @@ def run_authors(data: FERData, cfg: Mapping, store: RunStore, log: Callable[[str
             "key": run.key,
             "failed": run.failed,
             "failure": run.health.reason,
+            "health_flags": run.health.flags,
             "epochs_run": len(run.history["loss"]),
             "stopped_early": bool(run.record.get("stopped_early", False)),
             "best_epoch": best,
@@ -178,6 +179,7 @@ def run_control(data: FERData, cfg: Mapping, store: RunStore, log: Callable[[str
             "key": run.key,
             "failed": run.failed,
             "failure": run.health.reason,
+            "health_flags": run.health.flags,
             "epochs_run": len(run.history["loss"]),
             "stopped_early": len(run.history["loss"]) < req.fit.epochs,
             "seconds": run.seconds,
@@ -256,7 +258,7 @@ def paper_a_readings(data: FERData, split: Split, cfg: Mapping, store: RunStore,
             data, split, variant, [model], store, log, seeds=[seed], tag="06", epochs=paper_a.extra_epochs(cfg)
         )
         r = res["runs"][0]
-        rows.append(_row("A", name, text, r["stored"], res["y_test"], r["health"]))
+        rows.append(_row("A", name, text, r["stored"], res["y_test"]))
     return pd.DataFrame(rows)
 
 
@@ -277,12 +279,13 @@ def paper_b_readings(data: FERData, cfg: Mapping, store: RunStore, log=print) ->
         run = store.run(req, data.images, data.labels)
         log(f"{req.purpose}: {run.origin} ({run.seconds:.0f} s of training)")
         name = "chosen" if template == cfg["b_template"] else template
-        rows.append(_row("B", name, text, run, data.labels[proto.report], run.health.to_json()))
+        rows.append(_row("B", name, text, run, data.labels[proto.report]))
     return pd.DataFrame(rows)
 
 
-def _row(paper: str, reading: str, text: str, run, y_test: np.ndarray, health: dict) -> dict:
-    dead = health.get("dead_fraction") or {}
+def _row(paper: str, reading: str, text: str, run, y_test: np.ndarray) -> dict:
+    h = run.health
+    dead = h.dead_fraction or {}
     return {
         "paper": paper,
         "reading": reading,
@@ -292,8 +295,9 @@ def _row(paper: str, reading: str, text: str, run, y_test: np.ndarray, health: d
         "final train accuracy": run.history["accuracy"][-1],
         "final val accuracy": run.history["val_accuracy"][-1],
         "most dead ReLU layer": max(dead.values()) if dead else float("nan"),
-        "trained": not run.failed,
-        "failure": health.get("reason", ""),
+        "trained": h.trained,
+        "failure": h.reason,
+        "health flags": h.flags,
         "run_key": run.key,
     }
 
@@ -321,6 +325,7 @@ def control_table(summary: dict) -> pd.DataFrame:
                 "stopped early": r["stopped_early"],
                 "final lr": f"{r['final_learning_rate']:.0e}",
                 "trained": not r["failed"],
+                "health flags": r.get("health_flags", ""),
                 "minutes": r["seconds"] / 60,
             }
         )
@@ -340,6 +345,7 @@ def control_table(summary: dict) -> pd.DataFrame:
                 # As text: the tables round to two decimals, which would print 1e-4 as 0.
                 "final lr": f"{r['final_learning_rate']:.0e}",
                 "trained": not r["failed"],
+                "health flags": r.get("health_flags", ""),
                 "minutes": r["seconds"] / 60,
             }
         )

@@ -127,28 +127,30 @@ def paper_a(result: dict, data: FERData, train: np.ndarray, model: str = "improv
     return rows
 
 
-def paper_b(search_best: float, retrained: dict, history_runs: list[dict], n_genomes: int) -> list[dict]:
-    """Paper B's protocol slip (fitness on the reported 20 %) beside 76.11 %: the GA's best fitness
-    (a maximum over `n_genomes` evaluations, selected on the reported images) against the same
-    genome retrained with fresh seeds; and the retrain's best epoch on those images."""
+def paper_b(search: dict, retrained: dict, history_runs: list[dict]) -> list[dict]:
+    """Paper B's protocol slip (fitness on the reported 20 %) beside 76.11 %: the best fitness over
+    every genome scored on the reported images (GA and random search alike: a maximum selected on
+    those images) against the GA's winner retrained with fresh seeds, and the retrain's best epoch."""
     paper = {"76.11 % (abstract, Table 3)": PAPER_B["headline_accuracy"]["value"] / 100}
+    scored = [*search["evaluations"], *search["random"]]
+    best = max(e["fitness"] for e in scored)
     return [
         _row(
-            f"best of {n_genomes} genomes selected on the reported 20 %",
-            [search_best],
+            f"best of {len(scored)} genomes (GA and random search) selected on the reported 20 %",
+            [best],
             paper,
             "paper B's protocol: fitness is the reported test accuracy",
             "76.11 % (abstract, Table 3)",
         ),
         _row(
-            "that genome retrained, fresh seeds, last epoch",
+            "the GA's winner retrained, fresh seeds, last epoch",
             list(retrained["values"]),
             paper,
-            "what a clean report gives",
+            "fresh seeds, but the genome was chosen on these same images; an unbiased report is the clean protocol's (B1c)",
             "76.11 % (abstract, Table 3)",
         ),
         _row(
-            "that genome retrained, best epoch on the reported 20 %",
+            "the GA's winner retrained, best epoch on the reported 20 %",
             [max(r["history"]["val_accuracy"]) for r in history_runs],
             paper,
             "selection on the test images again, across epochs",

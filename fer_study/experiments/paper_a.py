@@ -168,6 +168,7 @@ def _per_seed(
                 "probs": run.probs_test,
                 "key": run.key,
                 "health": run.health.to_json(),
+                "flags": run.health.flags,
                 "failed": run.failed,
                 "stored": run,
             }
@@ -295,6 +296,8 @@ def evaluate(result: dict, cfg: Mapping) -> dict:
     headline = {}
     failed = {(r["model"], r["seed"]) for r in result["runs"] if r.get("failed")}
     per_run["trained"] = [(m, sd) not in failed for m, sd in zip(per_run["model"], per_run["seed"])]
+    flags = {(r["model"], r["seed"]): r.get("flags", "") for r in result["runs"]}
+    per_run["health flags"] = [flags.get((m, sd), "") for m, sd in zip(per_run["model"], per_run["seed"])]
     for model, g in per_run.groupby("model"):
         # Only the trainings that trained are averaged; a model none of whose seeds trained keeps
         # its numbers for the record, flagged, and the claims read the flag (never a result).
@@ -426,6 +429,39 @@ def grid_result(run) -> dict:
         "trained": not run.failed,
         "failure": run.health.reason,
         "run_key": run.key,
+    }
+
+
+def grid_vs_table1(data: FERData, split: Split, cfg: Mapping, best: Mapping, store: RunStore) -> dict:
+    """Does the grid's winner beat Table 1's setting, or is the difference noise? Both trials'
+    predictions on the same validation images (stored runs, loaded), an exact one-sided paired test
+    on the discordant images (the winner more accurate). One seed: the grid trains each point once."""
+    table1 = {k: PAPER_A_TABLE1[k] for k in best}
+    if not all(table1[k] in cfg["a_grid"][k] for k in best):
+        return {"in_grid": False, "table1": table1, "seeds": 1}
+    runs = {}
+    for name, params in (("best", best), ("table1", table1)):
+        req = grid_request(data, split, cfg, params)
+        found = store.get(req, data.labels)
+        if found is None:
+            raise ValueError(f"the grid trial {dict(params)} is not in the run store {store.root}: run the grid first")
+        runs[name] = found
+    y = runs["best"].y_val
+    pred = {name: r.probs_val.argmax(1) for name, r in runs.items()}
+    test = metrics.one_sided_paired(y, pred["table1"], pred["best"])
+    return {
+        "in_grid": True,
+        "table1": table1,
+        "same": all(best[k] == table1[k] for k in best),
+        "best_accuracy": float(np.mean(pred["best"] == y)),
+        "table1_accuracy": float(np.mean(pred["table1"] == y)),
+        "n_val": int(len(y)),
+        "only_best_correct": test["only_b_correct"],
+        "only_table1_correct": test["only_a_correct"],
+        "p_value": test["p_value"],
+        "seeds": 1,
+        "epochs": cfg["a_grid_epochs"],
+        "seconds_per_trial": round(float(np.mean([r.seconds for r in runs.values()])), 1),
     }
 
 

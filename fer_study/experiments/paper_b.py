@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import random
 import re
 import time
 from collections.abc import Mapping
@@ -18,7 +20,7 @@ from fer_study.core import atomic
 from fer_study.core.labels import CLASSES, SPLITS
 from fer_study.core.papers import PAPER_B
 from fer_study.data import FERData, load
-from fer_study.nn import metrics, saved_models
+from fer_study.nn import health, metrics, saved_models
 from fer_study.nn.fit import FitSettings
 from fer_study.nn.store import RunStore, TrainRequest
 from fer_study.search import executors, ga
@@ -270,6 +272,7 @@ def retrain(
                 "accuracy": acc,
                 "key": run.key,
                 "failed": run.failed,
+                "flags": run.health.flags,
                 "history": run.history,
                 "early_stopping": {"stopped": bool(run.record["stopped_early"]), "best_epoch": run.record["best_epoch"]}
                 if converge
@@ -350,7 +353,13 @@ def search(data: FERData, name: str, cfg: Mapping, folder, store: RunStore, log=
         rand_seconds = time.time() - t1
     finally:
         executor.close()
+    # "Failed to train" for a genome is its fitness (held-out, inference mode) at chance; the flag
+    # its log kept may come from an older rule (logged training accuracy with dropout on).
+    n_select = len(proto.select)
+    chance = float(np.bincount(data.labels[proto.select], minlength=len(CLASSES)).max() / n_select)
     evals = {r["key"]: r for r in gs.records(state)}
+    for e in [*evals.values(), *rand]:
+        e["failed"] = not health.above_chance(e["fitness"], chance, n_select)
     return {
         "protocol": proto,
         "state": state,
@@ -394,6 +403,7 @@ def summarize_runs(result: dict, cfg: Mapping) -> dict:
     out = metrics.mean_std([r["accuracy"] for r in ok])
     out["per_seed"] = {r["seed"]: r["accuracy"] for r in result["runs"]}
     out["failed_seeds"] = [r["seed"] for r in result["runs"] if r.get("failed")]
+    out["health_flags"] = {str(r["seed"]): r["flags"] for r in result["runs"] if r.get("flags")}
     out["failed_to_train"] = len(out["failed_seeds"]) == len(result["runs"])  # the claims read this flag
     out["ci95"] = [
         float(c)
@@ -423,14 +433,46 @@ def summarize_runs(result: dict, cfg: Mapping) -> dict:
     return out
 
 
+def deciding_search(search: dict, data: FERData, cfg: Mapping) -> dict:
+    """What the paper profile's search (filters to 1024, kernels to 9, 30 epochs per genome on the
+    protocol's whole training part) would cost, scaled from this search by training FLOPs: this
+    machine's measured rate (the search's training FLOPs over its stored training seconds) and, for
+    a GPU, the assumed sustained rate `v_gpu_tflops` (an assumption: no GPU measured it). As many
+    trainings as this search's GA needed. A cost estimate, not a prediction of its result."""
+    evals = [*search["evaluations"], *search["random"]]
+    n_fit = cfg["b_train_images"] or int(len(search["protocol"].fit))
+    genome_of = lambda e: e["params"]["genome"] if "params" in e else e["genome"]
+    done = sum(G.training_flops(genome_of(e), cfg["b_dense"]) * n_fit * cfg["b_epochs"] for e in evals)
+    seconds = sum(float(e.get("train_seconds", 0.0)) for e in evals)
+    paper_space = G.Space(lr_min=cfg["b_lr_range"][0], lr_max=cfg["b_lr_range"][1])  # Table 1's ranges
+    rng = random.Random(cfg["seed"])
+    mean_flops = float(np.mean([G.training_flops(paper_space.sample(rng), cfg["b_dense"]) for _ in range(2000)]))
+    full_fit = int(len(protocol(data, search["protocol"].name, {**cfg, "b_train_images": 0}).fit))
+    epochs = 30  # the paper profile's epochs per genome (paper B states none; settings.PaperB.b_epochs)
+    total = search["n_trained"] * mean_flops * full_fit * epochs
+    cpu_rate = done / seconds if seconds else float("nan")
+    return {
+        "trainings": search["n_trained"],
+        "epochs": epochs,
+        "train_images": full_fit,
+        "filters_max": 2**paper_space.filters_max_exp,
+        "kernel_max": paper_space.kernel_max,
+        "training_pflop": round(total / 1e15, 1),
+        "cpu_gflops_measured": round(cpu_rate / 1e9, 1),
+        "cpu_hours": round(total / cpu_rate / 3600, 0) if seconds else None,
+        "gpu_tflops_assumed": cfg["v_gpu_tflops"],
+        "gpu_hours": round(total / (cfg["v_gpu_tflops"] * 1e12) / 3600, 1),
+    }
+
+
 def search_power(search: dict, data: FERData, cfg: Mapping) -> dict:
-    """Can this search rank genomes at all? The share of its evaluations (GA and random) that
-    failed to train or score within 2 points of always answering the majority class of the
-    selection images. Above `v_near_chance_share`, its claims are inconclusive at this budget."""
+    """Can this search rank genomes at all? The share of its evaluations (GA and random) whose
+    score lies within 2 points of always answering the majority class of the selection images (the
+    scores only). Above `v_near_chance_share`, its claims are inconclusive at this budget."""
     select = search["protocol"].select
     chance = float(np.bincount(data.labels[select], minlength=len(CLASSES)).max() / len(select))
     evals = list(search["evaluations"]) + list(search["random"])
-    near = [e for e in evals if e.get("failed") or e["fitness"] < chance + 0.02]
+    near = [e for e in evals if not e["fitness"] >= chance + 0.02]
     share = len(near) / len(evals) if evals else 1.0
     return {
         "chance": chance,
@@ -438,6 +480,7 @@ def search_power(search: dict, data: FERData, cfg: Mapping) -> dict:
         "near_chance": len(near),
         "near_chance_share": share,
         "can_rank": share <= cfg["v_near_chance_share"],
+        "deciding_search": deciding_search(search, data, cfg),
         "budget": {
             "epochs": cfg["b_epochs"],
             "train_images": cfg["b_train_images"] or int(len(search["protocol"].fit)),
@@ -446,11 +489,20 @@ def search_power(search: dict, data: FERData, cfg: Mapping) -> dict:
     }
 
 
+def train_seconds(search: dict) -> float:
+    """What a search's trainings (GA and random) took when they ran, from their logged records."""
+    return round(sum(float(e.get("train_seconds", 0.0)) for e in [*search["evaluations"], *search["random"]]), 1)
+
+
 def save_predictions(results: list[dict], path) -> None:
-    """Every reported prediction of the final retrains, so the summary can be recomputed."""
+    """Every reported prediction of the final retrains, so the summary can be recomputed. The labels
+    are FER2013's and never stored: only their sha256, to check them against the data."""
     arrays = {}
     for res in results:
         arrays[f"{res['protocol']}__test_index"] = res["test_index"]  # labels come from the data, not this file
+        arrays[f"{res['protocol']}__labels_sha256"] = np.asarray(
+            hashlib.sha256(np.ascontiguousarray(np.asarray(res["y_test"], dtype=np.int64)).tobytes()).hexdigest()
+        )
         for r in res["runs"]:
             arrays[f"{res['protocol']}__{r['model']}__seed{r['seed']}"] = r["probs"]
     Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,11 @@
-"""Did a training train? Dead ReLU units per layer and training accuracy against chance.
+"""Did a training train? Held-out accuracy against chance, and dead ReLU units per layer.
 
 A model that stays at chance is a failed training, not a result: it is reported as "failed to
-train" with its reason and never averaged into a headline number.
+train" with its reason and never averaged into a headline number. The judgment reads the run's
+predictions on its validation images in inference mode (no dropout, moving batch-norm statistics),
+never the training accuracy Keras logs with dropout on: a model can score well above chance on
+images it never saw while its logged training accuracy sits near chance. A layer with more than
+half of its ReLU units dead is flagged beside the run wherever it is reported.
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ from fer_study.core.quiet import import_keras
 
 keras = import_keras()
 
-# A training is healthy when its best training accuracy beats chance (the majority class share)
-# by this many points or by three binomial standard errors, whichever is larger.
+# A training is healthy when its accuracy beats chance (the majority class share) by this many
+# points or by three binomial standard errors, whichever is larger.
 CHANCE_MARGIN = 0.02
+# A ReLU layer more than this share of whose units never fire on the probe images is flagged.
+DEAD_LAYER_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -27,13 +33,74 @@ class Health:
     best_train_accuracy: float
     trained: bool
     reason: str  # empty when trained
+    # Set by `judge` (from a stored run's validation predictions); absent in the stored record.
+    heldout_accuracy: float | None = None
+    basis: str = "training accuracy"  # what "trained" was judged on
+    dead_layers: tuple = ()  # ReLU layers with more than DEAD_LAYER_SHARE of their units dead
+
+    @property
+    def flags(self) -> str:
+        """What a reader should know beside the run's numbers ('' when nothing)."""
+        if not self.dead_layers:
+            return ""
+        return "dead ReLU units: " + ", ".join(f"{n} {self.dead_fraction[n]:.0%}" for n in self.dead_layers)
 
     def to_json(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_json(cls, d: dict) -> Health:
+        d = dict(d)
+        if "dead_layers" in d:
+            d["dead_layers"] = tuple(d["dead_layers"])
         return cls(**d)
+
+
+def margin(chance: float, n: int) -> float:
+    """How far above chance an accuracy over n images must be to count as trained."""
+    return max(CHANCE_MARGIN, 3 * math.sqrt(chance * (1 - chance) / max(1, n)))
+
+
+def above_chance(accuracy: float, chance: float, n: int) -> bool:
+    return bool(np.isfinite(accuracy)) and accuracy > chance + margin(chance, n)
+
+
+def dead_layers(dead: dict[str, float]) -> tuple:
+    return tuple(name for name, share in dead.items() if share > DEAD_LAYER_SHARE)
+
+
+def judge(stored: dict, probs_val: np.ndarray, y_val: np.ndarray) -> Health:
+    """The health of a stored run, judged on its validation predictions (inference mode): trained
+    when their accuracy beats the validation images' majority share by `margin`, and its loss never
+    diverged. Without validation images, the stored judgment (training accuracy) stands."""
+    h = Health.from_json({k: v for k, v in stored.items() if k in Health.__dataclass_fields__})
+    flagged = dead_layers(h.dead_fraction)
+    y = np.asarray(y_val, dtype=np.int64)
+    if len(y) == 0 or len(probs_val) != len(y):
+        return Health(h.dead_fraction, h.chance, h.best_train_accuracy, h.trained, h.reason, dead_layers=flagged)
+    counts = np.bincount(y)
+    chance = float(counts.max() / counts.sum())
+    acc = float(np.mean(np.asarray(probs_val).argmax(1) == y)) if np.isfinite(probs_val).all() else 0.0
+    reason = ""
+    if "diverged" in h.reason:
+        reason = h.reason
+    elif not above_chance(acc, chance, len(y)):
+        reason = (
+            f"held-out accuracy (inference mode, {len(y)} validation images) {acc:.3f} is not above chance "
+            f"{chance:.3f} (+{margin(chance, len(y)):.3f} required)"
+        )
+        if flagged:
+            reason += f"; {h.dead_fraction[flagged[0]]:.0%} of the units of '{flagged[0]}' are dead"
+    return Health(
+        h.dead_fraction,
+        round(chance, 4),
+        h.best_train_accuracy,
+        reason == "",
+        reason,
+        heldout_accuracy=round(acc, 4),
+        basis="held-out accuracy in inference mode",
+        dead_layers=flagged,
+    )
 
 
 def relu_outputs(model: keras.Model) -> list:
@@ -71,14 +138,14 @@ def assess(history: dict, y_train: np.ndarray, dead: dict[str, float]) -> Health
     accs = [a for a in history.get("accuracy", []) if a == a]  # drop NaN
     losses = history.get("loss", [])
     best = max(accs) if accs else 0.0
-    margin = max(CHANCE_MARGIN, 3 * math.sqrt(chance * (1 - chance) / max(1, counts.sum())))
+    need = margin(chance, int(counts.sum()))
     reason = ""
     if any(not np.isfinite(v) for v in losses):
         reason = "the training loss became NaN or infinite (diverged)"
-    elif best <= chance + margin:
+    elif best <= chance + need:
         reason = (
             f"training accuracy never rose above chance: best {best:.3f} against chance {chance:.3f} "
-            f"(+{margin:.3f} required)"
+            f"(+{need:.3f} required)"
         )
         if dead:
             worst = max(dead, key=dead.get)

@@ -107,6 +107,7 @@ class StoredRun:
     val_index: np.ndarray
     test_index: np.ndarray
     trained_now: bool = False
+    y_val: np.ndarray | None = None  # the validation labels (set when read with the data): health is judged on them
 
     @property
     def origin(self) -> str:
@@ -123,6 +124,10 @@ class StoredRun:
 
     @property
     def health(self) -> health.Health:
+        """Judged on the validation predictions (inference mode) when the labels are known
+        (nn/health.judge); the stored training-time judgment otherwise."""
+        if self.y_val is not None:
+            return health.judge(self.record["health"], self.probs_val, self.y_val)
         return health.Health.from_json(self.record["health"])
 
     @property
@@ -259,6 +264,7 @@ class RunStore:
             want = run.record["labels_sha256"][part]
             if _sha(request.labels(labels, part)) != want:
                 raise StoreError(folder, f"the {part} labels of this data differ from those the run was made with")
+        run.y_val = request.labels(labels, "val")
         self.loaded.append(request.key)
         return run
 
@@ -396,6 +402,7 @@ class RunStore:
         self.trained.append(key)
         run = self.read(self.folder(key))
         run.trained_now = True
+        run.y_val = request.labels(labels, "val")
         return run
 
     # --- listing and pruning --------------------------------------------------------------------

@@ -264,6 +264,9 @@ class GeneticSearch:
         while True:
             self._evaluate(state)
             if state.generation >= self.settings.generations:
+                # The finished search's log holds its own records only (a committed log must not
+                # carry another budget's evaluations).
+                self.evaluations.keep({self._cache_key(h["genome"]) for h in state.history})
                 return state
             self._vary(state)
 
@@ -385,6 +388,7 @@ def random_search(
         rec = trials.append(k(todo[i]), {"genome": todo[i]}, dict(result))
         bar.update(note=f"last fitness {rec['fitness']:.3f}")
         log(f"random: {G.short(todo[i])} -> {rec['fitness']:.4f}")
+    trials.keep({k(g) for g in genomes})  # this search's records only (see GeneticSearch.run)
     done = trials.done()
     return [
         {"draw": i, "genome": g, **{kk: v for kk, v in done[k(g)].items() if kk not in ("key", "params")}}

@@ -138,3 +138,20 @@ TABLE2 = from_layers(
     optimizer="Adagrad",
     learning_rate=0.007,
 )
+
+
+def training_flops(genes: Sequence, dense: int, n_classes: int = 7, size: int = 48) -> float:
+    """Floating-point operations to train paper B's template on one image once: three times the
+    forward pass (backward about twice forward), counting each multiply-add as two. The forward
+    pass: six 'same' convolutions at 48, 48, 24, 24, 12, 12 pixels (a 2x2 pooling after every
+    second), the dense layer on the 6x6 maps and the softmax layer. Batch norm, activations and
+    pooling are left out (a few per cent). A pure estimate for comparing budgets, not a profile."""
+    L = layers(genes)
+    total, side, channels = 0.0, size, 1
+    for i, (f, k) in enumerate(zip(L["filters"], L["kernels"])):
+        total += 2.0 * side * side * k * k * channels * f
+        channels = f
+        if i % 2 == 1:
+            side //= 2
+    total += 2.0 * side * side * channels * dense + 2.0 * dense * n_classes
+    return 3.0 * total

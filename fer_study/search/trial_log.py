@@ -75,3 +75,14 @@ class TrialLog:
             os.fsync(fh.fileno())
         self.records.append(rec)
         return rec
+
+    def keep(self, keys: set) -> int:
+        """Drop every record whose key is not in `keys` (records of another budget or data left by
+        an earlier run into the same folder: the run store keeps their trainings, so nothing is
+        lost); rewritten atomically. Returns how many were dropped."""
+        kept = [r for r in self.records if r["key"] in keys]
+        dropped = len(self.records) - len(kept)
+        if dropped:
+            atomic.write_text(self.path, "".join(json.dumps(r) + "\n" for r in kept))
+            self.records = kept
+        return dropped
