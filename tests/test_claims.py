@@ -377,7 +377,9 @@ def test_a_search_claim_names_the_deciding_search_and_its_cpu_and_gpu_cost():
 
 def test_b33_reads_the_table2_genomes_best_epoch_and_is_decided_by_early_stopping():
     c = next(c for c in claims.REGISTRY if c.id == "B3.3")
-    curve = _curve([[0.40 + 0.01 * min(e, 20) for e in range(30)]], None, early_stopping={"patience": 10, "stopped": {"0": True}})
+    curve = _curve(
+        [[0.40 + 0.01 * min(e, 20) for e in range(30)]], None, early_stopping={"patience": 10, "stopped": {"0": True}}
+    )
     facts = {"05_ga_search": {"final": {"paper/table2": {"best_epoch_on_report": 0.61, "curve": curve}}}}
     r = claims.verdict(c, facts)
     assert r["verdict"] == claims.NOT_REPRODUCED and "trained to convergence" in r["why"]

@@ -522,7 +522,11 @@ def _search_limited(claim: Claim, facts: Mapping, settings: Mapping | None) -> s
     decide = "deciding it needs the paper profile's search (30 epochs per genome on the whole training part, filters to 1024)"
     if d:
         h = d.get("cpu_hours")
-        cpu = "" if h is None else (f"about {h / 8766:,.0f} years" if h > 8766 else f"about {h:,.0f} h") + " on this machine"
+        cpu = (
+            ""
+            if h is None
+            else (f"about {h / 8766:,.0f} years" if h > 8766 else f"about {h:,.0f} h") + " on this machine"
+        )
         decide = (
             f"deciding it needs the paper profile's search: {d['trainings']} trainings of {d['epochs']} epochs on "
             f"{d['train_images']} images, filters to {d['filters_max']} and kernels to {d['kernel_max']}, about "
