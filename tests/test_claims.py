@@ -372,7 +372,7 @@ def test_a_search_claim_names_the_deciding_search_and_its_cpu_and_gpu_cost():
     facts = {"05_ga_search": {"generations": {"paper": [{}, {"best": 0.35}]}, "search_power": {"paper": power}}}
     r = claims.verdict(c, facts)
     assert r["verdict"] == claims.INCONCLUSIVE
-    assert "about 1,938 h on this machine" in r["why"] and "about 6 GPU hours at an assumed 20 TFLOP/s" in r["why"]
+    assert "about 1,938 h on this machine" in r["why"] and "about 5.5 GPU hours at an assumed 20 TFLOP/s" in r["why"]
 
 
 def test_b33_reads_the_table2_genomes_best_epoch_and_is_decided_by_early_stopping():

@@ -215,3 +215,21 @@ def test_an_output_folder_refuses_to_mix_profiles_or_data(tmp_path):
         report.Outputs("02_x", smoke, {"sha256": "b" * 64, "data_label": "other"}, tmp_path)
     with pytest.raises(report.MixedOutputsError, match="profile 'cpu'"):
         report.Outputs("02_x", profiles.resolve("cpu"), {"sha256": "a" * 64, "data_label": "demo"}, tmp_path)
+
+
+def test_outputs_honour_the_umask(tmp_path):
+    """Every output used to be written 0600 (mkstemp's mode), so a web server running as another
+    user could not serve a results folder. Now a file gets what the umask gives any new file."""
+    import os
+    import stat
+
+    from fer_study.core import atomic
+
+    old = os.umask(0o022)
+    try:
+        path = atomic.write_text(tmp_path / "tables" / "x.md", "x")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+        os.umask(0o077)
+        assert stat.S_IMODE(atomic.write_text(tmp_path / "y.md", "y").stat().st_mode) == 0o600
+    finally:
+        os.umask(old)

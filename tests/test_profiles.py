@@ -76,6 +76,36 @@ BAD = {
 }
 
 
+# Values that passed validation yet meant something else or failed hours later (fault injection,
+# round 3): a repeated seed counted one training as two, a repeated class counted images twice.
+MEANT_ELSE = {
+    "a_seeds": ([0, 0], "must not repeat"),
+    "a_classes": (["angry", "angry"], "must not repeat"),
+    "seed": (2**32, "<= 4294967295"),
+    "b_seeds": ([2**32], "<= 4294967295"),
+    "a_test_fraction": (0.999, "<= 0.9"),
+    "a_epochs": (10**9, "<= 100000"),
+    "workers": (100000, "<= 256"),
+    "a_learning_rate": (float("inf"), "finite"),
+    "b_lr_range": ([0.001, float("inf")], "finite"),
+    "a_grid": ({"learning_rate": [float("inf")]}, "out of range"),
+}
+
+
+@_pytest.mark.parametrize("key", sorted(MEANT_ELSE))
+def test_settings_that_would_mean_something_else_are_refused(key):
+    value, says = MEANT_ELSE[key]
+    with _pytest.raises(profiles.ProfileError, match=key) as err:
+        profiles.resolve("smoke", {key: value})
+    assert says in str(err.value)
+
+
+def test_infinity_from_the_command_line_is_refused():
+    # --set parses values as JSON, and Python's json reads Infinity.
+    with _pytest.raises(profiles.ProfileError, match="finite"):
+        profiles.resolve("smoke", profiles.parse_assignments(["a_learning_rate=Infinity"]))
+
+
 @_pytest.mark.parametrize("key", sorted(BAD))
 def test_out_of_range_settings_are_refused_naming_the_key(key):
     with _pytest.raises(profiles.ProfileError, match=key.strip()):

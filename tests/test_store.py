@@ -348,3 +348,16 @@ def test_training_time_counts_only_the_runs_the_summaries_name_per_notebook(tmp_
     assert spent["per_notebook"]["03"]["trainings"] == 2
     assert spent["total_seconds"] == pytest.approx(runs[0].seconds + runs[1].seconds, abs=0.1)
     assert store.training_time(tmp_path / "nothing-here")["per_notebook"] == {}
+
+
+def test_stored_entries_honour_the_umask(tmp_path):
+    import stat
+
+    images, labels = arrays()
+    old = os.umask(0o022)
+    try:
+        run = RunStore(tmp_path, log=lambda m: None).run(request(), images, labels)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(run.folder.stat().st_mode) == 0o755
+    assert {stat.S_IMODE(f.stat().st_mode) for f in run.folder.iterdir()} == {0o644}

@@ -49,6 +49,9 @@ def replacing(path: os.PathLike | str, suffix: str = "") -> Iterator[Path]:
     try:
         yield tmp
         _fsync(tmp)
+        # mkstemp creates 0600; the output gets the mode any new file gets here (the umask), so a
+        # web server or a colleague can read a results folder as it is.
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except OSError as err:
@@ -57,6 +60,13 @@ def replacing(path: os.PathLike | str, suffix: str = "") -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_bytes(path: os.PathLike | str, data: bytes) -> Path:

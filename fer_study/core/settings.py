@@ -10,12 +10,19 @@ naming the key (the CLI exits with status 2 and writes nothing).
 from __future__ import annotations
 
 import dataclasses
+import json
+import math
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from fer_study.core.labels import CLASSES
+
+# Upper bounds that catch a typo before hours are spent (a_epochs=1e9), and the range numpy's and
+# Keras's seeds accept.
+MAX_EPOCHS = 100_000
+SEED_MAX = 2**32 - 1
 
 
 class SettingsError(KeyError):
@@ -26,7 +33,8 @@ class SettingsError(KeyError):
 
 
 def rule(default: Any, **checks: Any):
-    """A field with its default and its range checks (min, max, gt, lt, choices, nonempty, items)."""
+    """A field with its default and its range checks (min, max, gt, lt, choices, nonempty, unique,
+    items)."""
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda d=default: typing.cast(Any, _copy(d)), metadata=checks)
     return field(default=default, metadata=checks)
@@ -38,14 +46,14 @@ def _copy(v):
 
 @dataclass(frozen=True)
 class Runtime:
-    seed: int = rule(0, min=0)  # splits, downsampling and the GA's draws; training seeds are per stage
+    seed: int = rule(0, min=0, max=SEED_MAX)  # splits, downsampling and the GA's draws; training seeds are per stage
     # Batches per backend call: a speed setting (same batches, same updates), measured in BENCHMARKS.md.
-    steps_per_execution: int = rule(32, min=1)
+    steps_per_execution: int = rule(32, min=1, max=100_000)
     precision: str = rule("float32", choices=("float32", "mixed_bfloat16", "mixed_float16"))  # Keras dtype policy
     # Where sets of independent trainings run (seeds, grid trials, a GA generation).
     # "isolated" trains each model in a fresh process: flat memory over long searches.
     executor: str = rule("inprocess", choices=("inprocess", "pool", "isolated", "dask"))
-    workers: int = rule(2, min=1)  # processes of the pool or the local Dask cluster
+    workers: int = rule(2, min=1, max=256)  # processes of the pool or the local Dask cluster
     scheduler: str = rule("")  # a Dask scheduler address; empty = a LocalCluster on this machine
 
 
@@ -60,16 +68,18 @@ class Data:
 @dataclass(frozen=True)
 class PaperA:
     a_classes: list = rule(
-        ["angry", "happy", "neutral", "sad"], nonempty=True, items={"choices": CLASSES}
+        ["angry", "happy", "neutral", "sad"], nonempty=True, unique=True, items={"choices": CLASSES}
     )  # section 2.2
-    a_test_fraction: float = rule(0.2, gt=0, lt=1)  # the 80/20 split of section 2.3
-    a_epochs: int = rule(100, min=1)  # Table 1: the headline runs (notebook 03, paper A's 80/20 split)
+    a_test_fraction: float = rule(0.2, min=0.01, max=0.9)  # the 80/20 split of section 2.3
+    a_epochs: int = rule(100, min=1, max=MAX_EPOCHS)  # Table 1: the headline runs (notebook 03, paper A's 80/20 split)
     # Paper A's runs beyond its headline (the official split, the grid's retrain, the sensitivity
     # readings) compare readings with each other, not with the paper's epochs; 0 = a_epochs.
-    a_extra_epochs: int = rule(0, min=0)
-    a_batch_size: int = rule(16, min=1)  # Table 1
+    a_extra_epochs: int = rule(0, min=0, max=MAX_EPOCHS)
+    a_batch_size: int = rule(16, min=1, max=65_536)  # Table 1
     a_learning_rate: float = rule(0.001, gt=0)  # Table 1 (Adam)
-    a_seeds: list = rule([0, 1, 2], nonempty=True, items={"min": 0})  # ours: the paper reports one run
+    a_seeds: list = rule(
+        [0, 1, 2], nonempty=True, unique=True, items={"min": 0, "max": SEED_MAX}
+    )  # ours: the paper reports one run
     a_filters_basic: list = rule([32, 64], nonempty=True, items={"min": 1})  # not in the paper: our choice
     a_filters_improved: list = rule([32, 64, 128, 256], nonempty=True, items={"min": 1})  # not in the paper: our choice
     a_kernel_size: int = rule(3, min=1)  # not in the paper: our choice
@@ -80,11 +90,11 @@ class PaperA:
     a_improved_order: str = rule("relu_bn", choices=("relu_bn", "bn_relu"))
     a_improved_dense_bn: bool = rule(True)
     a_block_dropout: float = rule(0.0, min=0, lt=1)  # dropout after every conv block; 0 = Table 1's single dropout
-    a_val_fraction: float = rule(0.1, gt=0, lt=1)  # carved from the training part for the curves (Fig. 8/9)
+    a_val_fraction: float = rule(0.1, min=0.01, max=0.9)  # carved from the training part for the curves (Fig. 8/9)
     a_eval_per_class: int = rule(50, min=1)  # Table 2's 200 images = 50 per class
-    a_bootstrap: int = rule(2000, min=1)  # bootstrap resamples for paper A's intervals
+    a_bootstrap: int = rule(2000, min=1, max=1_000_000)  # bootstrap resamples for paper A's intervals
     a_official_split: bool = rule(True)  # the same models on the official split (beyond the paper)
-    a_official_seeds: list = rule([0, 1, 2], nonempty=True, items={"min": 0})
+    a_official_seeds: list = rule([0, 1, 2], nonempty=True, unique=True, items={"min": 0, "max": SEED_MAX})
 
 
 GRID_KEYS = ("learning_rate", "batch_size", "dropout", "n_conv")
@@ -98,15 +108,15 @@ class Grid:
         nonempty=True,
         keys=GRID_KEYS,
     )
-    a_grid_epochs: int = rule(30, min=1)  # per trial
+    a_grid_epochs: int = rule(30, min=1, max=MAX_EPOCHS)  # per trial
     a_grid_train_images: int = rule(0, min=0)  # 0 = the whole selection-train part
 
 
 @dataclass(frozen=True)
 class PaperB:
-    b_protocols: list = rule(["paper", "clean"], nonempty=True, items={"choices": ("paper", "clean")})
-    b_population: int = rule(10, min=2)  # section 3
-    b_generations: int = rule(3, min=0)  # section 3 (0: the initial population only)
+    b_protocols: list = rule(["paper", "clean"], nonempty=True, unique=True, items={"choices": ("paper", "clean")})
+    b_population: int = rule(10, min=2, max=10_000)  # section 3
+    b_generations: int = rule(3, min=0, max=1_000)  # section 3 (0: the initial population only)
     b_cxpb: float = rule(0.2, min=0, max=1)  # section 3
     b_mutpb: float = rule(0.1, min=0, max=1)  # section 3
     b_elite: int = rule(1, min=0)  # "elitism": how many is not stated (our choice)
@@ -115,27 +125,29 @@ class PaperB:
     b_filters_max_exp: int = rule(10, min=1, max=10)  # filters 2 .. 2**10 = 1024 (Table 1)
     b_kernel_max: int = rule(9, min=1)  # Table 1
     b_lr_range: list = rule([0.001, 0.01], items={"gt": 0}, length=2)  # Table 1
-    b_epochs: int = rule(30, min=1)  # per genome during the search; not stated in paper B (our choice)
-    b_batch_size: int = rule(64, min=1)  # not stated in paper B (our choice)
+    b_epochs: int = rule(30, min=1, max=MAX_EPOCHS)  # per genome during the search; not stated in paper B (our choice)
+    b_batch_size: int = rule(64, min=1, max=65_536)  # not stated in paper B (our choice)
     b_dense: int = rule(256, min=1)  # not stated (our choice)
     b_dropout_conv: float = rule(0.25, min=0, lt=1)  # not stated (our choice)
     b_dropout_dense: float = rule(0.5, min=0, lt=1)  # not stated (our choice)
     b_train_images: int = rule(0, min=0)  # per genome during the search; 0 = the protocol's whole training part
     # The final retrains (paper B's Table 2 genome, the GA winner) are what the headline rests on, so
     # they get their own budget: a reduced profile may search cheaply and still retrain in full.
-    b_final_epochs: int = rule(30, min=1)
+    b_final_epochs: int = rule(30, min=1, max=MAX_EPOCHS)
     b_final_train_images: int = rule(0, min=0)  # 0 = the protocol's whole training part (paper B's)
     # Our reading of the missing Fig. 2 (nn/architectures.paper_b_cnn); "plain6" = the sensitivity reading.
     b_template: str = rule("blocks3", choices=("blocks3", "plain6"))
-    b_bootstrap: int = rule(2000, min=1)  # bootstrap resamples for paper B's intervals
-    b_seeds: list = rule([0, 1, 2], nonempty=True, items={"min": 0})  # final retrains (GA winner, Table 2 genome)
+    b_bootstrap: int = rule(2000, min=1, max=1_000_000)  # bootstrap resamples for paper B's intervals
+    b_seeds: list = rule(
+        [0, 1, 2], nonempty=True, unique=True, items={"min": 0, "max": SEED_MAX}
+    )  # final retrains (GA winner, Table 2 genome)
     # Paper B states no epochs, so no fixed budget can decide its Table 2 genome's claims (B2, B2c,
     # B3.3): it trains until early stopping on the validation loss of a carve-out of the protocol's
     # training part (never the reported images), with the best epoch's weights restored.
     b_table2_converge: bool = rule(True)
     b_converge_patience: int = rule(10, min=1)  # epochs without a lower validation loss before stopping
-    b_converge_max_epochs: int = rule(200, min=1)  # a cap that a converging run should never reach
-    b_converge_val_fraction: float = rule(0.1, gt=0, lt=1)  # carved from the training part (stratified)
+    b_converge_max_epochs: int = rule(200, min=1, max=MAX_EPOCHS)  # a cap that a converging run should never reach
+    b_converge_val_fraction: float = rule(0.1, min=0.01, max=0.9)  # carved from the training part (stratified)
     b_random_search: bool = rule(True)  # an equal-budget random search beside the GA
 
 
@@ -147,20 +159,22 @@ class Control:
 
     c_enabled: bool = rule(True)
     # The clean row (schedule on a carve-out of Training, PrivateTest reported once): our budget.
-    c_epochs: int = rule(200, min=1)
-    c_batch_size: int = rule(32, min=1)  # their recipe
+    c_epochs: int = rule(200, min=1, max=MAX_EPOCHS)
+    c_batch_size: int = rule(32, min=1, max=65_536)  # their recipe
     c_learning_rate: float = rule(0.001, gt=0)  # their recipe (Adam's default)
     c_plateau_patience: int = rule(12, min=0)  # their ReduceLROnPlateau: patience / 4 with patience 50
     c_early_stop_patience: int = rule(50, min=0)  # their EarlyStopping patience
-    c_val_fraction: float = rule(0.2, gt=0, lt=1)  # the clean row's validation carve-out of Training
+    c_val_fraction: float = rule(0.2, min=0.01, max=0.9)  # the clean row's validation carve-out of Training
     c_augment: bool = rule(True)  # their ImageDataGenerator: rotation 10, shifts 0.1, zoom 0.1, flips
-    c_seeds: list = rule([0], nonempty=True, items={"min": 0})
+    c_seeds: list = rule([0], nonempty=True, unique=True, items={"min": 0, "max": SEED_MAX})
     # The authors' protocol (their train_emotion_classifier.py), the row that answers "does the
     # pipeline reproduce a published number?": all of Training fits; the last 20 % of fer2013.csv,
     # i.e. PublicTest + PrivateTest, schedules the learning rate, stops early and picks the
     # checkpoint (lowest validation loss), and that checkpoint's accuracy there is their 66 %.
     c_authors: bool = rule(True)
-    c_authors_max_epochs: int = rule(10000, min=1)  # their cap; early stopping ends it (their log: 189 epochs)
+    c_authors_max_epochs: int = rule(
+        10000, min=1, max=MAX_EPOCHS
+    )  # their cap; early stopping ends it (their log: 189 epochs)
     c_authors_input_size: int = rule(64, min=48, max=256)  # their input size (48x48 crops resized)
     c_authors_separable_l2: bool = rule(False)  # what their code built (nn/architectures.mini_xception)
     c_authors_early_stop_patience: int = rule(50, min=1)  # their EarlyStopping
@@ -197,9 +211,9 @@ class Verdicts:
 
 @dataclass(frozen=True)
 class Detection:
-    d_models: list = rule(["improved-cnn", "basic-cnn", "ga-best"])  # models saved by notebooks 03 and 05
+    d_models: list = rule(["improved-cnn", "basic-cnn", "ga-best"], unique=True)  # models saved by notebooks 03 and 05
     d_min_neighbours: int = rule(10, min=1)  # detector strictness
-    d_fps_repeats: int = rule(20, min=1)
+    d_fps_repeats: int = rule(20, min=1, max=10_000)
 
 
 STAGES = {
@@ -285,6 +299,8 @@ def _check(key: str, value: Any, kind: Any, checks: Mapping[str, Any], what: str
     name = f"{what} '{key}'"
     if not _kind_ok(value, kind):
         raise SettingsError(f"{name} expects {kind.__name__}, got {value!r}")
+    if kind is float and not math.isfinite(value):
+        raise SettingsError(f"{name} must be a finite number, got {value!r}")
     if "choices" in checks and value not in checks["choices"]:
         raise SettingsError(f"{name} must be one of {', '.join(map(str, checks['choices']))}, got {value!r}")
     for op, test, text in (
@@ -297,6 +313,8 @@ def _check(key: str, value: Any, kind: Any, checks: Mapping[str, Any], what: str
             raise SettingsError(f"{name} must be {text} {checks[op]}, got {value!r}")
     if checks.get("nonempty") and not value:
         raise SettingsError(f"{name} must not be empty")
+    if checks.get("unique") and len({json.dumps(v, sort_keys=True) for v in value}) != len(value):
+        raise SettingsError(f"{name} must not repeat a value (each counts once), got {value!r}")
     if "length" in checks and len(value) != checks["length"]:
         raise SettingsError(f"{name} must have {checks['length']} values, got {value!r}")
     if isinstance(value, list) and "items" in checks:
@@ -314,7 +332,7 @@ def _check(key: str, value: Any, kind: Any, checks: Mapping[str, Any], what: str
             for x in v:
                 bad = (
                     (k in ("batch_size", "n_conv") and not (_kind_ok(x, int) and x >= 1))
-                    or (k == "learning_rate" and not (_kind_ok(x, float) and x > 0))
+                    or (k == "learning_rate" and not (_kind_ok(x, float) and 0 < x < math.inf))
                     or (k == "dropout" and not (_kind_ok(x, float) and 0 <= x < 1))
                 )
                 if bad:

@@ -390,6 +390,8 @@ class RunStore:
             for f in tmp.iterdir():
                 with open(f, "rb") as fh:
                     os.fsync(fh.fileno())
+                os.chmod(f, 0o666 & ~atomic.current_umask())
+            os.chmod(tmp, 0o777 & ~atomic.current_umask())  # mkdtemp makes 0700
             target = self.folder(key)
             if target.exists():  # another process stored the same training meanwhile: keep theirs
                 shutil.rmtree(tmp)

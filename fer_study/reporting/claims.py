@@ -531,7 +531,8 @@ def _search_limited(claim: Claim, facts: Mapping, settings: Mapping | None) -> s
             f"deciding it needs the paper profile's search: {d['trainings']} trainings of {d['epochs']} epochs on "
             f"{d['train_images']} images, filters to {d['filters_max']} and kernels to {d['kernel_max']}, about "
             f"{d['training_pflop']:,.0f} PFLOP by our FLOP count: {cpu} (measured {d['cpu_gflops_measured']} GFLOP/s), "
-            f"about {d['gpu_hours']:,.0f} GPU hours at an assumed {d['gpu_tflops_assumed']:g} TFLOP/s"
+            f"about {d['gpu_hours']:,.{1 if d['gpu_hours'] < 10 else 0}f} GPU hours at an assumed "
+            f"{d['gpu_tflops_assumed']:g} TFLOP/s"
         )
     if not pw["can_rank"]:
         return (
@@ -732,15 +733,18 @@ def verdict(claim: Claim, facts: Mapping[str, dict], settings: Mapping[str, Mapp
         means = [g["mean"] for g in m]
         row["ours"] = "mean fitness per generation: " + ", ".join(f"{100 * v:.1f} %" for v in means)
         row["interval kind"] = "none: one search"
+        limited = _search_limited(claim, facts, settings)
         if len(means) < 2:
             row["verdict"] = NOT_MEASURED
             row["why"] = "not measured: one generation (b_generations)"
+        elif limited:  # a search that cannot rank genomes says nothing either way
+            row["verdict"] = INCONCLUSIVE
+            row["why"] = "; ".join(x for x in (limited, row["why"]) if x)
         elif all(b > a for a, b in zip(means, means[1:])):
             row["verdict"] = REPRODUCED
         else:
-            limited = _search_limited(claim, facts, settings)
-            row["verdict"] = INCONCLUSIVE if limited else NOT_REPRODUCED
-            row["why"] = "; ".join(x for x in (limited or "the mean fitness falls in some generation", row["why"]) if x)
+            row["verdict"] = NOT_REPRODUCED
+            row["why"] = "; ".join(x for x in ("the mean fitness falls in some generation", row["why"]) if x)
         return row
     if claim.id in ("B5", "B10"):
         row["ours"] = f"Table 3 sums to {m['sum_printed']} (as printed), {m['sum_hours_over_10']} (hours / 10)"
