@@ -112,7 +112,8 @@ def _pdflatex(folder: Path, body: str) -> list[float]:
     )
     log = (folder / "doc.log").read_text(errors="replace")
     assert done.returncode == 0, log[-3000:]
-    return [float(x) for x in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+    # Both kinds: a too-wide row (hbox) and a table taller than the page (vbox).
+    return [float(x) for x in re.findall(r"Overfull \\[hv]box \(([\d.]+)pt too (?:wide|high)\)", log)]
 
 
 @pytest.fixture

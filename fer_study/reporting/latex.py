@@ -1,11 +1,14 @@
-"""Tables as LaTeX that compile as they are and fit the text width.
+"""Tables as LaTeX that compile as they are, fit the text width and break across pages.
 
-A table is written as a `tabularx` of `\\linewidth` with booktabs rules: text columns whose cells
-run long wrap (X columns, sized by their longest cell), numbers are right-aligned at a precision
-chosen per column, missing values print as an en dash, and every cell is escaped, including the
-Unicode signs the study's tables use. The file's first line names the packages it needs:
+A table is written as a `longtable` of `\\linewidth` with booktabs rules, its header repeated on
+every page it runs onto: short columns keep their natural width (LaTeX measures their widest
+cell), text columns whose cells run long wrap in the width left over (shared in proportion to
+their longest cell), numbers are right-aligned at a precision chosen per column, missing values
+and empty cells print as an en dash, and every cell is escaped, including the Unicode signs the
+study's tables use and the ASCII signs a default (OT1) font would print as other glyphs (`>`
+as an inverted question mark). The file's first line names the packages it needs:
 
-    % packages: booktabs, tabularx, array
+    % packages: booktabs, longtable, array
 
 so `\\input{07_claims.tex}` works in any article that loads them.
 """
@@ -17,7 +20,7 @@ import numbers
 
 import pandas as pd
 
-PACKAGES = ("booktabs", "tabularx", "array")
+PACKAGES = ("booktabs", "longtable", "array")
 
 # LaTeX's specials first, then the Unicode the study writes (math signs, dashes, Greek).
 _SPECIAL = {
@@ -31,6 +34,10 @@ _SPECIAL = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    # OT1, a default article's font encoding, has no glyphs for these in text: '>' prints as '¿'.
+    ">": r"\textgreater{}",
+    "<": r"\textless{}",
+    "|": r"\textbar{}",
 }
 _UNICODE = {
     "−": "$-$",
@@ -105,11 +112,13 @@ def _cell(v, digits: int) -> str:
         return _fmt_number(v, digits)
     if isinstance(v, float) and math.isnan(v):
         return "--"
+    if str(v).strip() == "":
+        return "--"  # an empty cell reads as missing, as the README promises
     return escape(v)
 
 
 def table(df: pd.DataFrame, index: bool = False, stamp: str = "", wrap_over: int = 16, font: str = "") -> str:
-    """`df` as a standalone tabularx block (see the module's docstring). Columns whose longest cell
+    """`df` as a standalone longtable block (see the module's docstring). Columns whose longest cell
     exceeds `wrap_over` characters wrap; `font` (e.g. "\\scriptsize") defaults by column count."""
     if index:
         df = df.reset_index()
@@ -120,31 +129,87 @@ def table(df: pd.DataFrame, index: bool = False, stamp: str = "", wrap_over: int
     heads = [escape(str(c)) for c in cols]
     longest = [max([len(str(v)) for v in df[c].tolist()] + [0]) for c in cols]
     wide = [not numeric[c] and longest[i] > wrap_over for i, c in enumerate(cols)]
-    # X columns share the width left over in proportion to their longest cell (capped, so one long
-    # column does not squeeze the rest to a letter per line).
-    # The weight also keeps the column at least as wide as its longest word (a word cannot wrap).
-    words = [max([len(w) for v in df[c].tolist() for w in str(v).split()] + [len(str(c))]) for c in cols]
-    weights = [max(min(longest[i], 80), 4 * words[i]) if wide[i] else 0 for i in range(len(cols))]
+    if not any(wide):  # the last text column takes the leftover width, so the table spans the line
+        text = [i for i, c in enumerate(cols) if not numeric[c]]
+        if text:
+            wide[text[-1]] = True
+    # Wide columns share the width the others leave (beyond their longest word, below) in
+    # proportion to their mean cell length: a column long in every row gets more than one with a
+    # single long cell. Integer thousandths: \dimexpr multiplies by integers.
+    mean = [sum(len(str(v)) for v in df[c].tolist()) / max(1, len(df)) for c in cols]
+    weights = [max(1.0, min(mean[i], 80.0)) if wide[i] else 0 for i in range(len(cols))]
     total = sum(weights) or 1
-    spec = []
-    n_wide = sum(wide)
-    for i, c in enumerate(cols):
-        if wide[i]:
-            share = weights[i] / total * n_wide
-            spec.append(rf">{{\raggedright\arraybackslash\hsize={share:.2f}\hsize}}X")
-        else:
-            spec.append("r" if numeric[c] else "l")
+    share = [int(1000 * w / total) for w in weights]  # rounded down: the columns never exceed the line
     font = font or (r"\scriptsize" if len(cols) > 5 else r"\small" if len(cols) > 3 else "")
     lines = [f"% packages: {', '.join(PACKAGES)}"]
     if stamp:
         lines.append(f"% {stamp}")
     lines += [
-        "{" + font + r"\setlength{\tabcolsep}{3pt}\noindent",
-        r"\begin{tabularx}{\linewidth}{" + "".join(spec) + "}",
+        r"\begingroup" + font + r"\setlength{\tabcolsep}{3pt}%",
+        r"\ifdefined\fertabsum\else\newlength\fertabnarrow\newlength\fertabsum\newlength\fertabcol\newlength\fertabcell\fi",
+        r"\setlength{\fertabnarrow}{0pt}%",
+    ]
+    # LaTeX measures the widest cell of each column that keeps its natural width, and every column
+    # gets a fixed width: longtable then sets each page alike in one pass (no "column widths have
+    # changed, rerun").
+    names = [r"\fertabw" + "abcdefghijklmnopqrstuvwxyz"[i % 26] * (1 + i // 26) for i in range(len(cols))]
+    for i in range(len(cols)):
+        if wide[i]:
+            continue
+        lines.append(r"\setlength{\fertabcol}{0pt}%")
+        for text in dict.fromkeys([heads[i], *(row[i] for row in cells)]):
+            lines.append(
+                r"\settowidth{\fertabcell}{"
+                + text
+                + r"}\ifdim\fertabcell>\fertabcol\setlength{\fertabcol}{\fertabcell}\fi"
+            )
+        lines.append(r"\addtolength{\fertabnarrow}{\fertabcol}\edef" + names[i] + r"{\the\fertabcol}%")
+    # A wrapping column gets its longest word (a word cannot wrap) plus its share of what is left
+    # once every column has that: the columns add up to the line exactly.
+    lines.append(r"\setlength{\fertabsum}{0pt}%")
+    for i in range(len(cols)):
+        if not wide[i]:
+            continue
+        texts = [heads[i], *(row[i] for row in cells)]
+        longest_words = sorted({w for t in texts for w in t.split()}, key=len, reverse=True)[:3]
+        lines.append(r"\setlength{\fertabcol}{0pt}%")
+        for word in longest_words:
+            lines.append(
+                r"\settowidth{\fertabcell}{"
+                + word
+                + r"}\ifdim\fertabcell>\fertabcol\setlength{\fertabcol}{\fertabcell}\fi"
+            )
+        lines.append(r"\addtolength{\fertabsum}{\fertabcol}\edef" + names[i] + r"{\the\fertabcol}%")
+    spare = rf"(\linewidth-\fertabnarrow-\fertabsum-{2 * 3 * len(cols)}pt)"
+    spec = []
+    for i, c in enumerate(cols):
+        name = names[i]
+        if not wide[i]:
+            align = r"\raggedleft" if numeric[c] else r"\raggedright"
+            spec.append(rf">{{{align}\arraybackslash}}p{{{name}}}")
+            continue
+        lines.append(
+            rf"\setlength{{\fertabcell}}{{\dimexpr{name}+{spare}*{share[i]}/1000\relax}}\edef{name}{{\the\fertabcell}}%"
+        )
+        spec.append(rf">{{\raggedright\arraybackslash}}p{{{name}}}")
+    head = " & ".join(heads) + r" \\"
+    lines += [
+        r"\setlength{\LTleft}{0pt}\setlength{\LTright}{0pt}\setlength{\LTpre}{0pt}%",
+        r"\begin{longtable}{" + "".join(spec) + "}",
         r"\toprule",
-        " & ".join(heads) + r" \\",
+        head,
         r"\midrule",
+        r"\endfirsthead",
+        r"\toprule",
+        head,
+        r"\midrule",
+        r"\endhead",
+        r"\midrule",
+        r"\multicolumn{" + str(len(cols)) + r"}{r}{\emph{continued on the next page}} \\",
+        r"\endfoot",
+        r"\bottomrule",
+        r"\endlastfoot",
     ]
     lines += [" & ".join(r) + r" \\" for r in cells]
-    lines += [r"\bottomrule", r"\end{tabularx}}", ""]
+    lines += [r"\end{longtable}", r"\endgroup", ""]
     return "\n".join(lines)
