@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -65,11 +66,17 @@ def _data_fetch(args: argparse.Namespace) -> int:
 
 def _runs(args: argparse.Namespace) -> int:
     """List a results folder's stored trainings; with --prune, delete those no summary uses."""
+    from fer_study.core.lock import FolderLock
     from fer_study.core.paths import results_dir
     from fer_study.nn.store import RunStore, referenced_keys
 
     root = Path(args.out) if args.out else results_dir(args.profile)
     store = RunStore(root / "runs")
+    if args.seal:
+        with FolderLock(root):  # a run writing entries meanwhile would race the seal
+            sealed = store.seal_all()
+        print(f"sealed {len(sealed)} stored trainings in {store.root} (checksums added; nothing trained, keys kept)")
+        return 0
     entries = store.entries()
     used = referenced_keys(root / "summaries")
     for e in entries:
@@ -85,13 +92,17 @@ def _runs(args: argparse.Namespace) -> int:
         f"{sum(e['bytes'] for e in entries) / 2**20:.1f} MiB; {sum(e['key'] in used for e in entries)} used by the summaries"
     )
     if args.prune:
-        if not used:
-            print(
-                "fer-study: error: no summary names its runs here (run the study first); nothing pruned",
-                file=sys.stderr,
-            )
-            return 2
-        gone = store.prune(used, dry_run=args.dry_run)
+        # Under the folder's lock (a run storing an entry meanwhile would lose it), and only when
+        # every summary can be read (a damaged one would make its trainings look unused).
+        with FolderLock(root):
+            used = referenced_keys(root / "summaries", strict=True)
+            if not used:
+                print(
+                    "fer-study: error: no summary names its runs here (run the study first); nothing pruned",
+                    file=sys.stderr,
+                )
+                return 2
+            gone = store.prune(used, dry_run=args.dry_run)
         print(f"{'would delete' if args.dry_run else 'deleted'} {len(gone)} entries no current summary uses")
     return 0
 
@@ -187,6 +198,16 @@ def _detect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fer-study", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -211,6 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--out", help="a results folder (default results/<profile>/)")
     runs.add_argument("--prune", action="store_true", help="delete stored runs that no summary of the folder uses")
     runs.add_argument("--dry-run", action="store_true", help="with --prune: say what would go, delete nothing")
+    runs.add_argument(
+        "--seal",
+        action="store_true",
+        help="add checksums to entries written before they existed (trains nothing, keeps every key)",
+    )
     runs.set_defaults(func=_runs)
 
     run = sub.add_parser("run", help="execute the notebooks with papermill into results/<profile>/")
@@ -235,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     det.add_argument("--out", default="detections", help="folder for annotated images and detections.jsonl")
     det.add_argument("--json", action="store_true", help="print every face record as JSON")
-    det.add_argument("--every", type=int, default=10, help="every N-th frame of a video or camera")
+    det.add_argument("--every", type=_positive, default=10, help="every N-th frame of a video or camera (default 10)")
     det.add_argument("--max-frames", type=int, default=None, help="stop after this many frames per video/camera")
     det.add_argument("--classes", help="comma-separated classes the model must predict (checked)")
     det.add_argument("--min-neighbours", type=int, default=10, help="detector strictness (higher: fewer false faces)")
@@ -254,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
+    except BrokenPipeError:
+        # `fer-study profiles | head`: the reader left; say nothing more, like any Unix tool.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (
         DataError,
         FetchError,

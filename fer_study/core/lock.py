@@ -1,19 +1,25 @@
-"""One run per output folder: a lock file naming its holder, taken over when its holder is dead.
+"""One run per output folder: a lock file naming its holder, held with flock for the run's life.
 
 Two runs into one folder would train everything twice and overwrite each other's files. The lock
-is a file created with O_EXCL (atomic on every local file system) holding the holder's pid, host
-and start time. A second run is refused at once with those three. A lock whose holder is gone (a
-run killed with -9 on this host) is stale and taken over; a lock held on another host is never
-taken over automatically (its process cannot be checked from here).
+is an exclusive `flock` on `.fer-study.lock`, taken without waiting; the kernel drops it when its
+holder exits, however it exits, so a killed run never leaves a lock behind and nothing has to
+guess whether a lock is stale. The file's content (pid, host, start time) only names the holder
+in the refusal; it is written after the lock is held, so a starter never judges a lock by an
+empty or half-written file (the first design created the file and filled it afterwards, and 8
+racing starters saw 2-4 holders at once). A record left by a killed run is reported as taken over.
+For safety a record naming a live process (a run of an older version, which did not flock) or
+another host (whose flock may not reach this one) is still refused.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import errno
+import fcntl
 import json
 import os
 import socket
+import time
 from pathlib import Path
 
 
@@ -25,44 +31,74 @@ class FolderLock:
     def __init__(self, folder: str | os.PathLike, name: str = ".fer-study.lock"):
         self.folder = Path(folder)
         self.path = self.folder / name
-        self.taken_over: dict | None = None  # the stale holder's record, when one was replaced
+        self.taken_over: dict | None = None  # the gone holder's record, when one was left behind
+        self._fd: int | None = None
 
     def acquire(self) -> FolderLock:
         self.folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            os.close(fd)
+            if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise
+            raise FolderLocked(self._refusal(self._holder(wait=True))) from None
+        previous = self._read(fd)
+        mine = (
+            previous is not None and previous.get("pid") == os.getpid() and previous.get("host") == socket.gethostname()
+        )
+        if previous is not None and not mine and not _stale(previous):
+            os.close(fd)  # drops the flock
+            raise FolderLocked(self._refusal(previous))
+        self.taken_over = previous if previous and not mine else None
         me = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "started": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         }
-        for _ in range(3):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                holder = self._holder()
-                if holder is not None and not _stale(holder):
-                    raise FolderLocked(
-                        f"{self.folder} is in use by another fer-study run (pid {holder.get('pid')} on "
-                        f"{holder.get('host')}, started {holder.get('started')}); wait for it, or use --out "
-                        f"for another folder. If that run is gone, delete {self.path}."
-                    ) from None
-                self.taken_over = holder or {}
-                self.path.unlink(missing_ok=True)  # stale: its holder is dead (or the file is empty)
-                continue
-            with os.fdopen(fd, "w") as fh:
-                json.dump(me, fh)
-            return self
-        raise FolderLocked(f"{self.path}: could not take the lock (another run keeps taking it)")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(me).encode(), 0)
+        os.fsync(fd)
+        self._fd = fd
+        return self
 
     def release(self) -> None:
-        holder = self._holder()
-        if holder is not None and holder.get("pid") == os.getpid() and holder.get("host") == socket.gethostname():
-            self.path.unlink(missing_ok=True)
+        if self._fd is None:
+            return
+        # Emptied, not deleted: a starter that opened the old file must not lock a vanished inode.
+        os.ftruncate(self._fd, 0)
+        os.close(self._fd)  # drops the flock
+        self._fd = None
 
-    def _holder(self) -> dict | None:
+    def _refusal(self, holder: dict | None) -> str:
+        holder = holder or {}
+        return (
+            f"{self.folder} is in use by another fer-study run (pid {holder.get('pid', '?')} on "
+            f"{holder.get('host', '?')}, started {holder.get('started', '?')}); wait for it, or use --out "
+            f"for another folder. If that run is gone, delete {self.path}."
+        )
+
+    @staticmethod
+    def _read(fd: int) -> dict | None:
+        raw = os.pread(fd, 1 << 16, 0)
         try:
-            return json.loads(self.path.read_text() or "null")
-        except (OSError, ValueError):
+            rec = json.loads(raw or b"null")
+        except ValueError:
             return None
+        return rec if isinstance(rec, dict) else None
+
+    def _holder(self, wait: bool = False) -> dict | None:
+        # The holder writes its record right after taking the lock: give it a moment.
+        for _ in range(20 if wait else 1):
+            try:
+                rec = json.loads(self.path.read_text() or "null")
+                if isinstance(rec, dict):
+                    return rec
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.05)
+        return None
 
     def __enter__(self) -> FolderLock:
         return self.acquire()

@@ -42,12 +42,47 @@ keras = import_keras()
 
 STORE_VERSION = 1
 
+# The result fields of run.json that its "sealed" checksum covers (with the key material): an
+# edit, a bad merge or another entry's file is caught at read time, never served.
+SEALED_FIELDS = (
+    "key",
+    "key_material",
+    "history",
+    "seconds",
+    "health",
+    "n_params",
+    "has_model",
+    "train_accuracy_inference",
+    "labels_sha256",
+    "n",
+)
+
 
 class StoreError(ValueError):
     """A store entry that cannot be used; the message names the file and the problem."""
 
     def __init__(self, path, problem: str):
         super().__init__(f"{path}: {problem}")
+
+
+def _file_sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _fields_sha(record: dict) -> str:
+    body = {k: record.get(k) for k in SEALED_FIELDS}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def seal(folder: Path, record: dict) -> dict:
+    """`record` with the checksums of the entry's files and of its result fields."""
+    files = {f.name: _file_sha(f) for f in sorted(folder.iterdir()) if f.name != "run.json" and f.is_file()}
+    return {**record, "sealed": {"files": files, "fields": _fields_sha(record)}}
 
 
 def _sha(array: np.ndarray) -> str:
@@ -137,8 +172,10 @@ class StoredRun:
     @property
     def model_file(self) -> Path:
         path = self.folder / "model.keras"
-        if not path.exists():
+        if not self.record.get("has_model"):
             raise StoreError(self.folder, "this run was stored without its model (keep_model was off)")
+        if not path.exists():
+            raise StoreError(path, "missing: the entry was stored with its model and the file has since been deleted")
         return path
 
     def model(self) -> keras.Model:
@@ -257,9 +294,19 @@ class RunStore:
     def get(self, request: TrainRequest, labels: np.ndarray) -> StoredRun | None:
         """The stored run of `request`, or None; its labels' sha256 must match `labels`."""
         folder = self.folder(request.key)
-        if not (folder / "run.json").exists():
+        if not folder.exists():
             return None
+        if not (folder / "run.json").exists():
+            # Training now would end in "another process stored it meanwhile" and lose the result.
+            raise StoreError(
+                folder, "an entry without run.json (damaged or made by hand): delete the folder to train it again"
+            )
         run = self.read(folder)
+        if request.keep_model and not run.record.get("has_model"):
+            # keep_model is not part of the key: a run stored without its model is trained again
+            # (same key, same result) and replaces the model-less entry.
+            self.log(f"{folder.name}: stored without the model this step needs; training it again to keep it")
+            return None
         for part in ("val", "test"):
             want = run.record["labels_sha256"][part]
             if _sha(request.labels(labels, part)) != want:
@@ -269,17 +316,71 @@ class RunStore:
         return run
 
     def read(self, folder: Path) -> StoredRun:
+        """An entry, verified: its files and result fields must match the checksums written with them."""
         try:
             record = json.loads((folder / "run.json").read_text())
-            with np.load(folder / "arrays.npz", allow_pickle=False) as z:
-                arrays = {k: z[k] for k in ("probs_val", "probs_test", "val_index", "test_index")}
-        except (OSError, ValueError, KeyError) as err:
+        except (OSError, ValueError) as err:
             raise StoreError(
-                folder, f"damaged stored run ({type(err).__name__}: {err}); delete the folder to train it again"
+                folder / "run.json", f"unreadable ({type(err).__name__}: {err}); delete the folder to train it again"
             ) from None
+        if not isinstance(record, dict):
+            raise StoreError(folder / "run.json", "not a JSON object; delete the folder to train it again")
         if record.get("store_version") != STORE_VERSION or record.get("key") != folder.name:
             raise StoreError(folder, "not an entry of this store version; delete the folder to train it again")
+        self.verify(folder, record)
+        try:
+            with np.load(folder / "arrays.npz", allow_pickle=False) as z:
+                arrays = {k: z[k] for k in ("probs_val", "probs_test", "val_index", "test_index")}
+        except Exception as err:  # noqa: BLE001 - BadZipFile, EOFError, KeyError...: all mean a damaged file
+            raise StoreError(
+                folder / "arrays.npz", f"damaged ({type(err).__name__}: {err}); delete the folder to train it again"
+            ) from None
+        n = record.get("n", {})
+        for part in ("val", "test"):
+            if len(arrays[f"probs_{part}"]) != n.get(part) or len(arrays[f"{part}_index"]) != n.get(part):
+                raise StoreError(
+                    folder / "arrays.npz",
+                    f"holds {len(arrays[f'probs_{part}'])} {part} predictions, run.json says {n.get(part)}",
+                )
         return StoredRun(folder.name, folder, record, **arrays)
+
+    @staticmethod
+    def verify(folder: Path, record: dict) -> None:
+        """Raise StoreError naming the entry and the file when anything differs from its seal."""
+        sealed = record.get("sealed")
+        if not isinstance(sealed, dict):
+            raise StoreError(
+                folder,
+                "written before entries carried checksums: run `fer-study runs --seal` once (it adds them, "
+                "trains nothing and keeps every key)",
+            )
+        if sealed.get("fields") != _fields_sha(record):
+            raise StoreError(folder / "run.json", "its results differ from the checksum stored with them (edited?)")
+        for name, want in sealed.get("files", {}).items():
+            path = folder / name
+            if not path.exists():
+                raise StoreError(path, "missing: the entry was stored with it and the file has since been deleted")
+            if _file_sha(path) != want:
+                raise StoreError(
+                    path, "differs from the checksum stored with it (changed, truncated or another entry's)"
+                )
+        if record.get("has_model") and "model.keras" not in sealed.get("files", {}):
+            raise StoreError(folder / "model.keras", "not covered by the entry's checksums")
+
+    def seal_all(self) -> list[str]:
+        """Add checksums to every entry that lacks them (entries written before they existed), as
+        their files are now: trains nothing, keys unchanged. Returns the keys sealed."""
+        done = []
+        for folder in sorted(p for p in self.root.glob("*") if p.is_dir() and not p.name.startswith(".")):
+            path = folder / "run.json"
+            try:
+                record = json.loads(path.read_text())
+            except (OSError, ValueError) as err:
+                raise StoreError(path, f"unreadable ({type(err).__name__}: {err})") from None
+            if isinstance(record, dict) and "sealed" not in record:
+                atomic.write_text(path, json.dumps(seal(folder, record), indent=1) + "\n")
+                done.append(folder.name)
+        return done
 
     # --- training -------------------------------------------------------------------------------
     def run(
@@ -339,6 +440,13 @@ class RunStore:
                 results[i] = self.get(req, labels)
         return [results[i] for i in range(len(requests))]
 
+    @staticmethod
+    def _lacks_model(folder: Path) -> bool:
+        try:
+            return not json.loads((folder / "run.json").read_text()).get("has_model")
+        except (OSError, ValueError, AttributeError):
+            return False
+
     def checkpoint_path(self, key: str) -> Path:
         return self.partial / f"{key}.npz"
 
@@ -386,14 +494,20 @@ class RunStore:
             )
             if payload.model_bytes is not None:
                 (tmp / "model.keras").write_bytes(payload.model_bytes)
-            (tmp / "run.json").write_text(json.dumps(record, indent=1) + "\n")
+            (tmp / "run.json").write_text(json.dumps(seal(tmp, record), indent=1) + "\n")
             for f in tmp.iterdir():
                 with open(f, "rb") as fh:
                     os.fsync(fh.fileno())
                 os.chmod(f, 0o666 & ~atomic.current_umask())
             os.chmod(tmp, 0o777 & ~atomic.current_umask())  # mkdtemp makes 0700
             target = self.folder(key)
-            if target.exists():  # another process stored the same training meanwhile: keep theirs
+            if target.exists() and self._lacks_model(target) and payload.model_bytes is not None:
+                # Retrained to keep its model (get): the new entry, same key and result, replaces it.
+                old = target.with_name(f".{key}.replaced")
+                os.rename(target, old)
+                os.rename(tmp, target)
+                shutil.rmtree(old, ignore_errors=True)
+            elif target.exists():  # another process stored the same training meanwhile: keep theirs
                 shutil.rmtree(tmp)
             else:
                 os.rename(tmp, target)
@@ -460,15 +574,18 @@ def _size(folder: Path) -> int:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
-def referenced_keys(summaries_dir: Path) -> set[str]:
-    """Every run key named by the summaries of a results folder (what the current study uses)."""
+def referenced_keys(summaries_dir: Path, strict: bool = False) -> set[str]:
+    """Every run key named by the summaries of a results folder (what the current study uses).
+    With `strict`, a summary that cannot be read is an error naming it (pruning on a partial list
+    would delete trainings a damaged summary still needs)."""
     keys: set[str] = set()
-    for path in Path(summaries_dir).glob("*.json"):
+    for path in sorted(Path(summaries_dir).glob("*.json")):
         try:
             body = json.loads(path.read_text())
-        except (OSError, ValueError):
-            continue
-        keys.update(body.get("facts", {}).get("run_keys", []))
+            keys.update(body["facts"]["run_keys"])
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            if strict:
+                raise StoreError(path, f"cannot read the run keys it uses ({type(err).__name__}: {err})") from None
     return keys
 
 

@@ -1,0 +1,145 @@
+"""Fault injection, round 3, on the run store and its commands: every planted fault is refused in
+one line naming the entry and the file, and nothing is lost. Each test fails on the code before
+the round-3 fixes (reliability issue, items 3, 7, 10, 11, 18)."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+from test_store import arrays, request
+
+from fer_study import cli
+from fer_study.nn.fit import FitSettings
+from fer_study.nn.store import RunStore, StoreError
+
+
+@pytest.fixture
+def stored(tmp_path):
+    images, labels = arrays()
+    store = RunStore(tmp_path / "runs", log=lambda m: None)
+    run = store.run(request(keep_model=True), images, labels)
+    return store, run, images, labels
+
+
+def _reload(store, images, labels):
+    return RunStore(store.root, log=lambda m: None).get(request(keep_model=True), labels)
+
+
+def test_a_changed_prediction_in_a_well_formed_arrays_file_is_refused(stored):
+    store, run, images, labels = stored
+    path = run.folder / "arrays.npz"
+    with np.load(path) as z:
+        parts = {k: z[k] for k in z.files}
+    parts["probs_test"] = np.roll(parts["probs_test"], 1, axis=1)  # every answer changed, shapes intact
+    np.savez_compressed(path, **parts)
+    with pytest.raises(StoreError, match=r"arrays.npz: differs from the checksum"):
+        _reload(store, images, labels)
+
+
+@pytest.mark.parametrize("field", ["history", "health", "seconds"])
+def test_an_edited_result_field_is_refused(stored, field):
+    store, run, images, labels = stored
+    path = run.folder / "run.json"
+    rec = json.loads(path.read_text())
+    if field == "history":
+        rec["history"]["val_accuracy"][-1] = 0.99
+    elif field == "health":
+        rec["health"]["trained"] = not rec["health"]["trained"]
+    else:
+        rec["seconds"] = 1.0
+    path.write_text(json.dumps(rec))
+    with pytest.raises(StoreError, match=r"run.json: its results differ from the checksum"):
+        _reload(store, images, labels)
+
+
+def test_another_entrys_model_file_is_refused(stored):
+    store, run, images, labels = stored
+    other = store.run(
+        request(keep_model=True, fit=FitSettings(epochs=1, batch_size=16, learning_rate=1e-3)), images, labels
+    )
+    shutil.copy(other.folder / "model.keras", run.folder / "model.keras")
+    with pytest.raises(StoreError, match=r"model.keras: differs from the checksum"):
+        _reload(store, images, labels)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "bit flip", "not an object"])
+def test_damaged_files_are_one_line_naming_the_file(stored, damage):
+    store, run, images, labels = stored
+    if damage == "not an object":
+        (run.folder / "run.json").write_text("[1, 2]")
+        where = "run.json: not a JSON object"
+    else:
+        path = run.folder / "arrays.npz"
+        data = bytearray(path.read_bytes())
+        data = data[: len(data) // 2] if damage == "truncated" else data[:100] + bytes([data[100] ^ 1]) + data[101:]
+        path.write_bytes(bytes(data))
+        where = "arrays.npz: differs from the checksum"
+    with pytest.raises(StoreError, match=where):
+        _reload(store, images, labels)
+
+
+def test_a_deleted_model_is_named_as_deleted_not_as_never_kept(stored):
+    store, run, images, labels = stored
+    (run.folder / "model.keras").unlink()
+    with pytest.raises(StoreError, match=r"model.keras: missing: the entry was stored with it"):
+        _reload(store, images, labels)
+
+
+def test_an_entry_folder_without_run_json_is_refused_before_training(tmp_path):
+    images, labels = arrays()
+    store = RunStore(tmp_path / "runs", log=lambda m: None)
+    (store.root / request().key).mkdir(parents=True)
+    with pytest.raises(StoreError, match="an entry without run.json"):
+        store.run(request(), images, labels)
+    assert store.trained == []  # refused before any training, not after
+
+
+def test_a_run_stored_without_its_model_is_retrained_when_a_model_is_needed(tmp_path):
+    images, labels = arrays()
+    store = RunStore(tmp_path / "runs", log=lambda m: None)
+    bare = store.run(request(keep_model=False), images, labels)
+    assert not bare.record["has_model"]
+    again = RunStore(tmp_path / "runs", log=lambda m: None)
+    kept = again.run(request(keep_model=True), images, labels)
+    assert kept.key == bare.key and kept.record["has_model"] and kept.model_file.exists()
+    assert again.trained == [kept.key]
+    np.testing.assert_array_equal(kept.probs_test, bare.probs_test)  # the same training, now with its model
+
+
+def test_old_entries_are_refused_until_sealed_and_sealing_trains_nothing(stored, capsys):
+    store, run, images, labels = stored
+    path = run.folder / "run.json"
+    rec = json.loads(path.read_text())
+    del rec["sealed"]
+    path.write_text(json.dumps(rec))
+    with pytest.raises(StoreError, match="runs --seal"):
+        _reload(store, images, labels)
+    out = store.root.parent
+    assert cli.main(["runs", "--out", str(out), "--seal"]) == 0
+    assert "sealed 1 stored trainings" in capsys.readouterr().out
+    assert _reload(store, images, labels).key == run.key
+
+
+def test_prune_refuses_when_a_summary_cannot_be_read(stored, capsys):
+    store, run, images, labels = stored
+    out = store.root.parent
+    (out / "summaries").mkdir()
+    (out / "summaries" / "03.json").write_text(json.dumps({"facts": {"run_keys": [run.key]}}))
+    (out / "summaries" / "05.json").write_text("{ damaged")
+    assert cli.main(["runs", "--out", str(out), "--prune"]) == 2
+    assert "05.json: cannot read the run keys" in capsys.readouterr().err
+    assert run.folder.exists()
+
+
+def test_prune_waits_for_no_one_and_refuses_while_a_run_holds_the_folder(stored, capsys):
+    from fer_study.core.lock import FolderLock
+
+    store, run, images, labels = stored
+    out = store.root.parent
+    (out / "summaries").mkdir()
+    (out / "summaries" / "03.json").write_text(json.dumps({"facts": {"run_keys": ["someone-else"]}}))
+    with FolderLock(out):
+        assert cli.main(["runs", "--out", str(out), "--prune"]) == 2
+    assert "in use by another fer-study run" in capsys.readouterr().err
+    assert run.folder.exists()
