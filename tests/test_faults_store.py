@@ -143,3 +143,26 @@ def test_prune_waits_for_no_one_and_refuses_while_a_run_holds_the_folder(stored,
         assert cli.main(["runs", "--out", str(out), "--prune"]) == 2
     assert "in use by another fer-study run" in capsys.readouterr().err
     assert run.folder.exists()
+
+
+def test_an_edit_of_the_training_path_is_a_decision_not_a_silent_change():
+    """Round 3 changed the batch order in fit.py and an activation in architectures.py without
+    bumping TRAINING_VERSION: every key stayed, every training loaded, the tables were the old
+    code's. Now such an edit fails here until TRAINING_VERSION is bumped (retrain) or the pin is
+    updated (behaviour confirmed unchanged)."""
+    from fer_study.nn import fit
+
+    now = fit.training_source_sha256()
+    assert now == fit.TRAINING_SOURCE_PIN, (
+        "the training path's code changed (nn/fit.py, nn/architectures.py or nn/store.execute): bump "
+        f"TRAINING_VERSION if what a training computes changed, or set TRAINING_SOURCE_PIN = {now!r} if not"
+    )
+
+
+def test_the_pin_sees_code_but_not_comments_docstrings_or_the_pin():
+    from fer_study.nn.fit import normalized_source as n
+
+    code = 'def f(x):\n    """Doc."""\n    return x + 1  # one\n'
+    assert n(code) == n('def f(x):\n    """Other doc."""\n    # a comment\n    return x + 1\n')
+    assert n(code) != n('def f(x):\n    """Doc."""\n    return x + 2\n')
+    assert n('A = 1\nTRAINING_SOURCE_PIN = "a"\n') == n('A = 1\nTRAINING_SOURCE_PIN = "b"\n')
