@@ -12,7 +12,7 @@ from typing import Any
 
 from fer_study.core import atomic, provenance
 from fer_study.core.lock import FolderLock
-from fer_study.core.paths import notebooks_dir, results_dir
+from fer_study.core.paths import check_output_folder, notebooks_dir, results_dir
 from fer_study.core.profiles import resolve
 from fer_study.data import load, resolve_path
 
@@ -52,7 +52,7 @@ def run(
     dataset = load(data, verbose=False)
     if dataset.is_demo:
         log("!" * 78 + "\n!! DEMO DATA, NOT FER2013: every output of this run describes synthetic faces.\n" + "!" * 78)
-    out = Path(out) if out else results_dir(profile)
+    out = check_output_folder(out) if out else results_dir(profile)
     todo = notebooks(only)
     try:
         lock = FolderLock(out).acquire()  # refuses at once while another run writes here

@@ -166,3 +166,34 @@ def test_the_pin_sees_code_but_not_comments_docstrings_or_the_pin():
     assert n(code) == n('def f(x):\n    """Other doc."""\n    # a comment\n    return x + 1\n')
     assert n(code) != n('def f(x):\n    """Doc."""\n    return x + 2\n')
     assert n('A = 1\nTRAINING_SOURCE_PIN = "a"\n') == n('A = 1\nTRAINING_SOURCE_PIN = "b"\n')
+
+
+@pytest.mark.parametrize("where", ["project root", "notebooks", "filesystem root", "someone's folder"])
+def test_an_output_folder_that_is_not_ours_to_write_is_refused_before_anything_is_written(tmp_path, where, capsys):
+    """Round 3: `--out .` overwrote the tracked source notebooks; as root `--out /` wrote into /."""
+    from fer_study.core.paths import notebooks_dir, project_root
+
+    out = {
+        "project root": project_root(),
+        "notebooks": notebooks_dir(),
+        "filesystem root": "/",
+        "someone's folder": tmp_path / "thesis",
+    }[where]
+    if where == "someone's folder":
+        out.mkdir()
+        (out / "chapter1.tex").write_text("years of work")
+    before = sorted(p.name for p in __import__("pathlib").Path(out).iterdir())
+    assert cli.main(["run", "--profile", "smoke", "--data", "demo", "--out", str(out), "--only", "01"]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {out}" in err and ("source notebooks" in err or "not a results folder" in err)
+    assert sorted(p.name for p in __import__("pathlib").Path(out).iterdir()) == before
+
+
+def test_a_results_folder_and_a_new_folder_are_accepted(tmp_path):
+    from fer_study.core.paths import check_output_folder
+
+    assert check_output_folder(tmp_path / "new") == (tmp_path / "new").resolve()
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "run.json").write_text("{}")
+    (tmp_path / "old" / "notes.txt").write_text("mine")
+    assert check_output_folder(tmp_path / "old") == (tmp_path / "old").resolve()

@@ -36,3 +36,30 @@ def results_dir(profile: str) -> Path:
 
 def notebooks_dir() -> Path:
     return project_root() / "notebooks"
+
+
+class OutputFolderError(ValueError):
+    """An output folder the study must not write into; the message names it and why."""
+
+
+# What a results folder holds: any of these marks a folder the study may write into again.
+RESULTS_MARKERS = ("run.json", "summaries", "runs", "tables", "figures", "notebooks", ".fer-study.lock")
+
+
+def check_output_folder(out: str | os.PathLike) -> Path:
+    """`out` resolved, or OutputFolderError before anything is written: never the project's own
+    folders (`--out .` once overwrote the tracked source notebooks; as root `--out /` wrote into
+    /), never a folder that holds the source notebooks, and never a non-empty folder that is not
+    a results folder (its files are somebody's)."""
+    path = Path(out).expanduser().resolve()
+    sources = notebooks_dir().resolve()
+    if path == sources or sources.is_relative_to(path):
+        raise OutputFolderError(f"--out {out}: holds the study's source notebooks ({sources}); choose a results folder")
+    if path.is_dir() and any(path.glob("[0-9][0-9]_*.ipynb")):
+        raise OutputFolderError(f"--out {out}: holds numbered notebooks of its own; choose a results folder")
+    if path.is_dir() and any(path.iterdir()) and not any((path / m).exists() for m in RESULTS_MARKERS):
+        raise OutputFolderError(
+            f"--out {out}: a non-empty folder that is not a results folder (none of {', '.join(RESULTS_MARKERS)}); "
+            "choose an empty or new folder"
+        )
+    return path

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fer_study.core import atomic, provenance, schema
+from fer_study.core import atomic, paths, provenance, schema
 from fer_study.core.paths import results_dir
 from fer_study.reporting import latex as tex
 
@@ -34,6 +34,8 @@ class Outputs:
         self.cfg = cfg
         self.data = dict(data_provenance)
         self.root = self.root_for(cfg, out_dir)
+        if out_dir:
+            paths.check_output_folder(self.root)
         self._refuse_mixing()
         for sub in ("figures", "tables", "summaries"):
             try:
