@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from fer_study.core import atomic
 from fer_study.core.labels import CLASSES, IMAGE_SIZE, SPLITS
 from fer_study.data.integrity import KNOWN_COUNTS
 
@@ -101,18 +102,20 @@ def write_demo_zip(path: Path, seed: int = DEMO_SEED, scale: int = DEMO_SCALE) -
     rng = np.random.default_rng(seed)
     counts = demo_counts(scale)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    serial = 0
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
-        for split in SPLITS:
-            folder = "train" if split == "Training" else "test"
-            for cls in CLASSES:
-                for _ in range(counts[split][cls]):
-                    serial += 1
-                    buf = io.BytesIO()
-                    Image.fromarray(render_face(rng, cls), mode="L").save(buf, format="JPEG", quality=95)
-                    info = zipfile.ZipInfo(f"{folder}/{cls}/{split}_{serial:08d}.jpg", date_time=(2013, 1, 1, 0, 0, 0))
-                    zf.writestr(info, buf.getvalue())
-    tmp.replace(path)
-    return path
+
+    def write(tmp: Path) -> None:
+        serial = 0
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+            for split in SPLITS:
+                folder = "train" if split == "Training" else "test"
+                for cls in CLASSES:
+                    for _ in range(counts[split][cls]):
+                        serial += 1
+                        buf = io.BytesIO()
+                        Image.fromarray(render_face(rng, cls), mode="L").save(buf, format="JPEG", quality=95)
+                        name = f"{folder}/{cls}/{split}_{serial:08d}.jpg"
+                        zf.writestr(zipfile.ZipInfo(name, date_time=(2013, 1, 1, 0, 0, 0)), buf.getvalue())
+
+    # A temporary name of its own (two first uses at once each write theirs; the loser's rename
+    # replaces identical bytes), removed on failure; a full disk is one line naming the path.
+    return atomic.write_with(path, write, suffix=".zip")

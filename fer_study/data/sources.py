@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -60,7 +61,10 @@ def read_source(path: Path, skip_bad: bool = False) -> RawData:
         raw = _read_csv(path, skip_bad)
     elif fmt == "zip":
         with zipfile.ZipFile(path) as zf:
-            entries = [(i.filename, i.is_dir(), _zip_reader(zf, i)) for i in zf.infolist()]
+            members = zf.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise DataError(str(path), f"{len(members):,} members, far more than FER2013's 35,887 images")
+            entries = [(i.filename, i.is_dir(), _zip_reader(zf, i)) for i in members]
             raw = _read_tree(str(path), entries, skip_bad, fmt)
     else:
         entries = [(p.relative_to(path).as_posix(), p.is_dir(), p.read_bytes) for p in sorted(path.rglob("*"))]
@@ -68,8 +72,21 @@ def read_source(path: Path, skip_bad: bool = False) -> RawData:
     return _canonical_order(raw)
 
 
+# A FER2013 image is a 48x48 JPEG or PNG of a few KB; a member declaring more is refused before
+# a byte of it is inflated (a 4.6 MB zip holding a 2 GiB member once took 4.25 GB of memory).
+MAX_MEMBER_BYTES = 1 << 20
+MAX_MEMBERS = 200_000  # FER2013 has 35,887 images
+
+
 def _zip_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], bytes]:
-    return lambda: zf.read(info)
+    def read() -> bytes:
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise DataError(
+                "image", f"declares {info.file_size:,} bytes uncompressed, more than any FER2013 image (1 MiB at most)"
+            )
+        return zf.read(info)
+
+    return read
 
 
 def _read_tree(
@@ -131,7 +148,9 @@ def _read_tree(
             continue
         try:
             pixels = decode_image(read())
-        except DataError as err:
+        except (DataError, zipfile.BadZipFile, zlib.error, EOFError) as err:
+            if not isinstance(err, DataError):
+                err = DataError("image", f"damaged zip member ({type(err).__name__}: {err})")
             bad(where, err.problem)
             continue
         images.append(pixels)
@@ -177,13 +196,14 @@ def decode_image(data: bytes) -> np.ndarray:
     """Decode one FER2013 image, insisting on 48x48 greyscale; raises DataError(where='image')."""
     try:
         with Image.open(io.BytesIO(data)) as im:
+            # The header's size first: a huge image is refused before it is decoded.
+            if im.size != (IMAGE_SIZE, IMAGE_SIZE):
+                raise DataError("image", f"image is {im.size[0]}x{im.size[1]}, not {IMAGE_SIZE}x{IMAGE_SIZE}")
             im.load()
-            mode, size = im.mode, im.size
+            mode = im.mode
             pixels = np.asarray(im, dtype=np.uint8) if mode == "L" else None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
         raise DataError("image", f"truncated or unreadable image ({err})") from None
-    if size != (IMAGE_SIZE, IMAGE_SIZE):
-        raise DataError("image", f"image is {size[0]}x{size[1]}, not {IMAGE_SIZE}x{IMAGE_SIZE}")
     if pixels is None:
         raise DataError("image", f"image is not greyscale (mode {mode})")
     return pixels
@@ -193,7 +213,7 @@ def _read_csv(path: Path, skip_bad: bool) -> RawData:
     images, labels, splits, names, skipped = [], [], [], [], []
     npix = IMAGE_SIZE * IMAGE_SIZE
     with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
+        reader = _rows(csv.reader(fh), path)
         try:
             header = [h.strip().lower() for h in next(reader)]
         except StopIteration:
@@ -226,6 +246,23 @@ def _read_csv(path: Path, skip_bad: bool) -> RawData:
     if not images:
         raise DataError(str(path), "no image rows in CSV")
     return _pack(images, labels, splits, names, "csv", skipped)
+
+
+def _rows(reader, path: Path):
+    """The CSV's rows; a line too long for a field (a FER2013 row is about 9 KB, the limit 128 KB) or
+    bytes that are not UTF-8 are one DataError naming the file and the line."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise DataError(f"{path}:line {reader.line_num}", f"not a FER2013 row ({err})") from None
+        except UnicodeDecodeError as err:
+            raise DataError(
+                f"{path}:line {reader.line_num + 1}",
+                f"not UTF-8 text (byte {err.object[err.start]:#04x}); FER2013's CSV is ASCII",
+            ) from None
 
 
 def _parse_csv_row(row: list[str], col: dict[str, int], npix: int):
