@@ -163,3 +163,31 @@ def test_training_flops_are_pinned():
     # 1x1 convs of 2 filters at 48, 48, 24, 24, 12, 12 pixels; the dense layer on 6x6x2; the output layer
     forward = 2 * (48 * 48 * 1 * 2 + 48 * 48 * 2 * 2 + 2 * 24 * 24 * 2 * 2 + 2 * 12 * 12 * 2 * 2 + 36 * 2 + 1)
     assert one == 3 * forward
+
+
+def test_a_search_under_another_space_or_training_version_never_resumes_the_old_one(tmp_path, monkeypatch):
+    """Round 3: rerunning notebook 05 with a smaller space into the same folder resumed the old,
+    finished search and reported its genomes as the new space's; after a TRAINING_VERSION bump, a
+    search resumed 16 fitnesses of the old code from its log. Both are in the search's context now."""
+    import numpy as np
+
+    from fer_study.experiments import paper_b
+    from fer_study.search import genome as G
+    from fer_study.search.trial_log import SearchStateError
+
+    task = paper_b.Task("demo", "a" * 64, np.arange(10), np.arange(10, 20), (("b_epochs", 1),), 0, str(tmp_path))
+    wide, narrow = G.Space(), G.Space(kernel_max=1, filters_max_exp=1)
+    ctx = paper_b.task_context(task, "paper", wide)
+    assert ctx != paper_b.task_context(task, "paper", narrow)
+    monkeypatch.setattr(paper_b, "TRAINING_VERSION", paper_b.TRAINING_VERSION + 1)
+    assert ctx != paper_b.task_context(task, "paper", wide)
+    monkeypatch.undo()
+    first = ga.GeneticSearch(SPACE, SETTINGS, fake_fitness, tmp_path, context=ctx, log=lambda s: None)
+    first.run()
+    other = ga.GeneticSearch(
+        SPACE, SETTINGS, fake_fitness, tmp_path, context=paper_b.task_context(task, "paper", narrow), log=lambda s: None
+    )
+    with pytest.raises(SearchStateError, match="other settings"):
+        other.run()
+    # The fitness cache is keyed by the context too: nothing of the first search is served to it.
+    assert all(other.cached(h["genome"]) is None for h in first.run().history)

@@ -82,6 +82,7 @@ class GeneticSearch:  # 05_ga_search
     forensics: list  # protocol slips (experiments.forensics.paper_b)
     wall_seconds: dict  # protocol -> this pass's wall time of the searches (seconds when loaded from the store)
     train_seconds: dict  # protocol -> what the searches' trainings took when they ran (GA + random)
+    generation_train_seconds: dict  # protocol -> generation -> its GA trainings' time when they ran
     wall_seconds_retrains: float
     run_keys: list
 

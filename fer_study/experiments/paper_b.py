@@ -21,8 +21,8 @@ from fer_study.core.labels import CLASSES, SPLITS
 from fer_study.core.papers import PAPER_B
 from fer_study.data import FERData, load
 from fer_study.nn import health, metrics, saved_models
-from fer_study.nn.fit import FitSettings
-from fer_study.nn.store import RunStore, TrainRequest
+from fer_study.nn.fit import TRAINING_VERSION, FitSettings
+from fer_study.nn.store import STORE_VERSION, RunStore, TrainRequest, keras_backend
 from fer_study.search import executors, ga
 from fer_study.search import genome as G
 
@@ -110,16 +110,26 @@ def make_task(
     )
 
 
-def task_context(task: Task, protocol_name: str) -> dict:
-    """What decides a fitness besides the genome (part of the GA log's key)."""
-    return {
+def task_context(task: Task, protocol_name: str, space: G.Space | None = None) -> dict:
+    """What decides a fitness besides the genome, and what a search searched: part of the GA's
+    fitness-cache keys and of its checkpoint's key. The store's and the training code's versions
+    and the Keras backend are in it (a TRAINING_VERSION bump once left a search resuming 16
+    fitnesses of the old code from its log), and so is the search space (a rerun with another
+    space once resumed the old, finished search and reported its genomes as the new space's)."""
+    ctx = {
         "protocol": protocol_name,
         "data_sha256": task.data_sha256,
         "n_fit": int(len(task.fit)),
         "n_select": int(len(task.select)),
         "seed": task.seed,
         **dict(task.settings),
+        "training_version": TRAINING_VERSION,
+        "store_version": STORE_VERSION,
+        "backend": keras_backend(),
     }
+    if space is not None:
+        ctx["space"] = {k: list(v) if isinstance(v, tuple) else v for k, v in space.__dict__.items()}
+    return ctx
 
 
 def genome_request(
@@ -335,8 +345,8 @@ def search(data: FERData, name: str, cfg: Mapping, folder, store: RunStore, log=
     as the GA used. Both checkpoint and log under `folder` and resume after an interruption."""
     proto = protocol(data, name, cfg)
     task = make_task(data, proto, cfg, store.root)
-    ctx = task_context(task, name)
     space, settings = G.Space.from_settings(cfg), ga.GASettings.from_settings(cfg)
+    ctx = task_context(task, name, space)
     executor = executors.make(cfg["executor"], cfg["workers"], cfg["scheduler"])
     fit = fitness_of(task, data if cfg["executor"] == "inprocess" else None)
     try:
@@ -371,8 +381,19 @@ def search(data: FERData, name: str, cfg: Mapping, folder, store: RunStore, log=
     }
 
 
-def generations_table(state) -> pd.DataFrame:
-    """Best, mean, spread and time per generation, beside paper B's Table 3."""
+def generation_train_seconds(search: dict) -> dict[int, float]:
+    """Per generation, what its trainings took when they ran (the records' stored training time; a
+    search replayed from the run store would otherwise show the seconds it took to load them)."""
+    out: dict[int, float] = {}
+    for e in search["evaluations"]:
+        g = int(e.get("generation", 0))
+        out[g] = out.get(g, 0.0) + float(e.get("train_seconds", 0.0))
+    return {g: round(v, 1) for g, v in sorted(out.items())}
+
+
+def generations_table(state, train_seconds: Mapping[int, float] | None = None) -> pd.DataFrame:
+    """Best, mean, spread and time per generation, beside paper B's Table 3. With `train_seconds`
+    (generation_train_seconds), "our time" is the trainings' own time, not this pass's."""
     rows = []
     paper = {r["generation"]: r for r in PAPER_B["table3"]}
     for rec in state.logbook:
@@ -386,7 +407,7 @@ def generations_table(state) -> pd.DataFrame:
                 "min %": 100 * rec["min"],
                 "trainings": rec["trained"],
                 "cache hits": rec["cache_hits"],
-                "our time": hms(rec["seconds"]),
+                "our time": hms(train_seconds.get(rec["gen"], 0.0) if train_seconds is not None else rec["seconds"]),
                 "paper best %": p.get("best_accuracy"),
                 "paper time (printed)": p.get("time_printed"),
             }

@@ -58,6 +58,11 @@ SEALED_FIELDS = (
 )
 
 
+def keras_backend() -> str:
+    """The Keras backend trainings run on (part of every key: results differ between backends)."""
+    return keras.backend.backend()
+
+
 class StoreError(ValueError):
     """A store entry that cannot be used; the message names the file and the problem."""
 
@@ -110,7 +115,7 @@ class TrainRequest:
         return {
             "store_version": STORE_VERSION,
             "training_version": TRAINING_VERSION,
-            "backend": keras.backend.backend(),
+            "backend": keras_backend(),
             "model": {"arch": self.arch, "n_classes": self.n_classes, "settings": dict(self.arch_settings)},
             "fit": self.fit.key(),
             "data_sha256": self.data_sha256,
