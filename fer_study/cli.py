@@ -163,19 +163,27 @@ def _detect(args: argparse.Namespace) -> int:
         raise ValueError(
             f"model {meta['file']} predicts {','.join(classes)}, not the classes asked for ({args.classes})"
         )
+    from fer_study.core import atomic
+
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    print(
+        f"model: {meta['name']} ({meta['file']}; classes {', '.join(classes)})",
+        file=sys.stderr if args.json else sys.stdout,
+    )
     detector = detection.Detector(min_neighbours=args.min_neighbours)
     n_faces, records = 0, []
-    with (out / "detections.jsonl").open("w") as log:
-        for source in args.paths:
-            for label, frame in detection.frames(source, every=args.every, limit=args.max_frames):
-                res = detection.detect(frame, detector, model, classes, label)
-                stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(label).name)
-                annotated = out / f"{stem}_annotated.png"
-                detection.annotate(frame, res).save(annotated)
-                for i, face in enumerate(res["faces"]):
-                    rec = {
+    # Nothing is written until every input has been read: a refused input must not cost the
+    # detections.jsonl of an earlier run (it was opened for writing first and emptied).
+    annotated_images = []
+    for source in args.paths:
+        for label, frame in detection.frames(source, every=args.every, limit=args.max_frames):
+            res = detection.detect(frame, detector, model, classes, label)
+            name = re.sub(r"\.(png|jpe?g|bmp|gif|tiff?|webp)$", "", Path(label).name, flags=re.IGNORECASE)
+            annotated = out / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}_annotated.png"
+            annotated_images.append((annotated, detection.annotate(frame, res)))
+            for i, face in enumerate(res["faces"]):
+                records.append(
+                    {
                         "source": label,
                         "face": i,
                         **face,
@@ -184,12 +192,14 @@ def _detect(args: argparse.Namespace) -> int:
                         "annotated": str(annotated),
                         "seconds": res["seconds"],
                     }
-                    log.write(json.dumps(rec) + "\n")
-                    records.append(rec)
-                n_faces += len(res["faces"])
-                if not args.json:
-                    found = ", ".join(f"{f['label']} {f['probability']:.2f}" for f in res["faces"]) or "no face found"
-                    print(f"{label}: {found} -> {annotated}")
+                )
+            n_faces += len(res["faces"])
+            if not args.json:
+                found = ", ".join(f"{f['label']} {f['probability']:.2f}" for f in res["faces"]) or "no face found"
+                print(f"{label}: {found} -> {annotated}")
+    for path, image in annotated_images:  # atomically, each: a kill leaves whole images only
+        atomic.write_with(path, lambda tmp, im=image: im.save(tmp, format="PNG"), suffix=".png")
+    atomic.write_text(out / "detections.jsonl", "".join(json.dumps(r) + "\n" for r in records))
     if args.json:
         print(json.dumps(records))
     if n_faces == 0:
@@ -252,7 +262,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", help="a results folder (default results/<profile>/)")
     rep.set_defaults(func=_report)
 
-    det = sub.add_parser("detect", help="find faces in photos, videos or a camera and classify their expression")
+    det = sub.add_parser(
+        "detect",
+        help="find faces in photos, videos or a camera and classify their expression",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     det.add_argument("paths", nargs="+", metavar="PATH", help="image or video files, or a camera index (0, 1, ...)")
     det.add_argument(
         "--model",
@@ -261,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     det.add_argument("--out", default="detections", help="folder for annotated images and detections.jsonl")
     det.add_argument("--json", action="store_true", help="print every face record as JSON")
-    det.add_argument("--every", type=_positive, default=10, help="every N-th frame of a video or camera (default 10)")
+    det.add_argument("--every", type=_positive, default=10, help="every N-th frame of a video or camera")
     det.add_argument("--max-frames", type=int, default=None, help="stop after this many frames per video/camera")
     det.add_argument("--classes", help="comma-separated classes the model must predict (checked)")
     det.add_argument("--min-neighbours", type=int, default=10, help="detector strictness (higher: fewer false faces)")

@@ -49,7 +49,7 @@ def test_face_found_writes_annotated_image_and_json(tmp_path, astronaut, model_f
     assert set(face["probabilities"]) == {"angry", "happy", "neutral", "sad"}
     assert abs(sum(face["probabilities"].values()) - 1) < 1e-4
     assert 150 < face["box"]["left"] < 200 and 50 < face["box"]["top"] < 100  # the astronaut's face
-    assert (out / "astronaut.png_annotated.png").exists()
+    assert (out / "astronaut_annotated.png").exists()
     lines = (out / "detections.jsonl").read_text().splitlines()
     assert json.loads(lines[0])["model_file"] == str(model_file)
 
@@ -111,3 +111,38 @@ def test_a_model_saved_from_a_file_is_a_byte_copy_and_stays_so_on_a_second_save(
     assert first.read_bytes() == before == model_file.read_bytes()
     model, loaded_meta = saved_models.load(str(first))
     assert model.output_shape == (None, 4) and loaded_meta["classes"][1] == "happy"
+
+
+def test_a_refused_input_keeps_the_earlier_detections(tmp_path, astronaut, model_file, capsys):
+    """Round 3: detections.jsonl was opened for writing before the inputs were read, so a refused
+    input emptied the previous run's records."""
+    out = tmp_path / "out"
+    assert cli.main(["detect", str(astronaut), "--model", str(model_file), "--out", str(out)]) == 0
+    before = (out / "detections.jsonl").read_text()
+    assert before and "model: tiny" in capsys.readouterr().out  # the console names its model
+    bad = tmp_path / "notes.jpg"
+    bad.write_text("not a picture")
+    assert cli.main(["detect", str(astronaut), str(bad), "--model", str(model_file), "--out", str(out)]) == 2
+    assert (out / "detections.jsonl").read_text() == before
+
+
+def test_an_oversized_image_is_refused_from_its_header_in_one_line(tmp_path, model_file, capsys):
+    big = tmp_path / "huge.png"
+    Image.new("L", (9000, 9000)).save(big)  # about 80 KB, 81 megapixels
+    assert cli.main(["detect", str(big), "--model", str(model_file), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "huge.png: 9000x9000 pixels, more than" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_detect_help_shows_the_defaults(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["detect", "--help"])
+    text = capsys.readouterr().out
+    assert "(default: 10)" in text and "(default: improved-cnn)" in text
+
+
+def test_every_zero_is_refused_by_the_parser(tmp_path, astronaut, model_file, capsys):
+    with pytest.raises(SystemExit) as code:
+        cli.main(["detect", str(astronaut), "--model", str(model_file), "--every", "0"])
+    assert code.value.code == 2 and "must be 1 or more" in capsys.readouterr().err

@@ -85,12 +85,19 @@ def crop(grey: np.ndarray, box: Box, margin: float = 0.15) -> np.ndarray:
     return (resize(square, (48, 48), anti_aliasing=True, preserve_range=True) + 0.5).astype(np.uint8)
 
 
-def read_image(path: Path) -> np.ndarray:
+# A photo from a phone is 12-50 megapixels; beyond this an image costs gigabytes to decode (a 99 KB
+# 9000x9000 PNG took 3.4 GB and 126 s) and is refused from its header, before decoding.
+MAX_PIXELS = 60_000_000
 
+
+def read_image(path: Path) -> np.ndarray:
     try:
         with Image.open(path) as im:
+            w, h = im.size
+            if w * h > MAX_PIXELS:
+                raise MediaError(f"{path}: {w}x{h} pixels, more than the {MAX_PIXELS:,} that detection accepts")
             return np.asarray(im.convert("RGB"))
-    except (UnidentifiedImageError, OSError) as err:
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as err:
         raise MediaError(f"{path}: not a readable image ({err.__class__.__name__})") from None
 
 
