@@ -69,11 +69,37 @@ def run(
         lock.release()
 
 
+def remove_debris(out: Path) -> list[Path]:
+    """Temporary files a killed run left behind: notebooks in progress (`.NN_*.tmp.ipynb`, about
+    1-3 MB each), half-written store entries (`runs/.KEY.*`, a few MB) and other atomic writes'
+    temporaries. Called under the folder's lock, so no live run owns them. Returns what it removed."""
+    import shutil
+
+    gone = []
+    patterns = [out / "notebooks", out / "runs", out / "summaries", out / "tables", out / "figures", out]
+    for folder in patterns:
+        if not folder.is_dir():
+            continue
+        for p in folder.iterdir():
+            temp_file = p.is_file() and p.name.startswith(".") and ".tmp" in p.name
+            temp_entry = folder.name == "runs" and p.is_dir() and p.name.startswith(".") and p.name != ".partial"
+            if temp_entry:
+                shutil.rmtree(p, ignore_errors=True)
+            elif temp_file:
+                p.unlink(missing_ok=True)
+            if temp_file or temp_entry:
+                gone.append(p)
+    return gone
+
+
 def _run_locked(profile, cfg, dataset, out: Path, todo: list[Path], overrides, log) -> dict:
     try:
         (out / "notebooks").mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise atomic.OutputError(out / "notebooks", err) from None
+    debris = remove_debris(out)
+    if debris:
+        log(f"removed {len(debris)} temporary file(s) an interrupted run left in {out}")
     record: dict[str, Any] = {
         "profile": profile,
         "seed": cfg["seed"],

@@ -267,3 +267,25 @@ def test_outputs_honour_the_umask(tmp_path):
         assert stat.S_IMODE(atomic.write_text(tmp_path / "y.md", "y").stat().st_mode) == 0o600
     finally:
         os.umask(old)
+
+
+def test_debris_of_a_killed_run_is_removed_by_the_next_run(tmp_path, monkeypatch):
+    """Round 3: a kill left `.NN_*.tmp.ipynb` notebooks and `runs/.KEY.*` folders (2.8 MB each)
+    that nothing removed; one was even committed."""
+    out = tmp_path / "out"
+    (out / "notebooks").mkdir(parents=True)
+    (out / "runs" / ".abc123.x7y8").mkdir(parents=True)
+    (out / "runs" / ".abc123.x7y8" / "arrays.npz").write_bytes(b"half")
+    (out / "runs" / ".partial").mkdir()
+    (out / "runs" / ".partial" / "abc.npz").write_bytes(b"a checkpoint: kept, a rerun resumes from it")
+    (out / "notebooks" / ".03_basic_vs_improved.ipynb.06oupdrd.tmp.ipynb").write_text("{}")
+    (out / "notebooks" / "03_basic_vs_improved.ipynb").write_text("{}")
+    monkeypatch.setattr(runner, "notebooks_dir", lambda: _trivial_notebooks(tmp_path / "nbs"))
+    said = []
+    runner.run(profile="smoke", data="demo", out=out, log=said.append)
+    assert not (out / "runs" / ".abc123.x7y8").exists()
+    assert not (out / "notebooks" / ".03_basic_vs_improved.ipynb.06oupdrd.tmp.ipynb").exists()
+    assert (out / "runs" / ".partial" / "abc.npz").exists() and (
+        out / "notebooks" / "03_basic_vs_improved.ipynb"
+    ).exists()
+    assert any("removed 2 temporary file(s)" in s for s in said)

@@ -116,3 +116,48 @@ def test_the_demo_data_keeps_its_bytes():
     path = demo_mod.write_demo_zip(__import__("pathlib").Path(__import__("tempfile").mkdtemp()) / "d.zip")
     assert DEMO_SEED == 2013 and DEMO_SCALE == 25
     assert hashlib.sha256(path.read_bytes()).hexdigest()[:12] == "0a27b19fcda6"
+
+
+def test_a_cache_copied_under_another_sources_checksum_is_rebuilt(tmp_path, capsys, monkeypatch):
+    """Round 3: a decoded-array cache copied under another source's name loaded that source's
+    images; the cache now records the source it came from."""
+    import shutil
+
+    from conftest import write_zip
+
+    from fer_study.data import cache
+
+    monkeypatch.setenv("FER_STUDY_HOME", str(tmp_path / "home"))
+    items = make_images()
+    a = load(write_zip(tmp_path / "a.zip", items), verbose=False)
+    b_path = write_zip(tmp_path / "b.zip", make_images(seed=1))
+    b_sha = cache.source_sha256(b_path)
+    shutil.copy(cache._cache_file(a.sha256, False), cache._cache_file(b_sha, False))  # a's arrays under b's name
+    capsys.readouterr()
+    b = load(b_path, verbose=False)
+    assert "made from another source" in capsys.readouterr().err
+    assert not __import__("numpy").array_equal(b.images, a.images)
+
+
+def test_a_tampered_checkpoint_is_refused_not_resumed(tmp_path):
+    import json
+
+    import numpy as np
+    from test_store import ARCH, arrays
+
+    from fer_study.nn import architectures
+    from fer_study.nn import fit as fit_mod
+
+    images, labels = arrays()
+    ckpt = tmp_path / "c.npz"
+    build = lambda: architectures.build(ARCH[0], 7, **ARCH[1])  # noqa: E731
+    s = fit_mod.FitSettings(epochs=1, batch_size=16, learning_rate=1e-3)
+    fit_mod.fit(build, images, labels, None, None, s, checkpoint=ckpt)
+    with np.load(ckpt) as z:
+        parts = {k: z[k] for k in z.files}
+    parts["v0"] = parts["v0"] + 1.0  # a weight changed, the file still well-formed
+    np.savez(ckpt, **parts)
+    longer = fit_mod.FitSettings(epochs=1, batch_size=16, learning_rate=1e-3)
+    with pytest.raises(fit_mod.CheckpointError, match=r"c.npz: its arrays differ from the checksum"):
+        fit_mod.fit(build, images, labels, None, None, longer, checkpoint=ckpt)
+    assert json.loads(str(parts["meta"]))["sha256"]

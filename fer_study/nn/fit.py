@@ -39,7 +39,7 @@ TRAINING_VERSION = 2
 # so an edit there is a decision: bump TRAINING_VERSION (every stored run retrains) or, when the
 # behaviour is unchanged (a refactor, a new option off by default), update this pin. Not part of
 # the key: a refactor must not retrain hours of stored runs.
-TRAINING_SOURCE_PIN = "64261fd666716cc4d3c00239baddb6dd4f179d48df31bac2ed676a01ddf11a45"
+TRAINING_SOURCE_PIN = "357db90ff00ed63dab477c71002c1659cfb4ea56962dda6b3769ab5ce92da666"
 
 
 @dataclass(frozen=True)
@@ -236,8 +236,18 @@ def _save(path: Path, model, opt, s: FitSettings, state: dict, best_weights: lis
         "paths": [v.path for v in variables],
         "n_best": len(best_weights or []),
     }
+    meta["sha256"] = _arrays_sha256(arrays)  # a tampered or damaged checkpoint is refused, not resumed
     arrays["meta"] = np.asarray(json.dumps(meta))
     atomic.write_with(path, lambda tmp: np.savez(tmp, **arrays), suffix=".npz")
+
+
+def _arrays_sha256(arrays: dict) -> str:
+    h = hashlib.sha256()
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}:{a.dtype.str}:{a.shape}".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
 
 
 def _restore(path: Path, model, opt, s: FitSettings) -> tuple[dict, list | None]:
@@ -246,14 +256,21 @@ def _restore(path: Path, model, opt, s: FitSettings) -> tuple[dict, list | None]
     try:
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
-            arrays = [z[f"v{i}"] for i in range(len(meta["paths"]))]
-            best = [z[f"b{i}"] for i in range(meta.get("n_best", 0))] or None
+            stored = {name: z[name] for name in z.files if name != "meta"}
+        arrays = [stored[f"v{i}"] for i in range(len(meta["paths"]))]
+        best = [stored[f"b{i}"] for i in range(meta.get("n_best", 0))] or None
     except Exception as err:  # noqa: BLE001 - any unreadable file means the same to the user
         raise CheckpointError(
             path,
             f"not a readable training checkpoint ({type(err).__name__}: {err}); "
             "delete it to train this model from the start",
         ) from None
+    # Checkpoints written before they carried a checksum have none; every later one is verified.
+    if "sha256" in meta and meta["sha256"] != _arrays_sha256(stored):
+        raise CheckpointError(
+            path,
+            "its arrays differ from the checksum written with them (changed or damaged); delete it to train from the start",
+        )
     variables = _variables(model, opt)
     if meta.get("training_version") != TRAINING_VERSION or meta.get("settings") != s.key():
         raise CheckpointError(
