@@ -287,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from fer_study.core.atomic import OutputError
     from fer_study.core.lock import FolderLocked
+    from fer_study.core.quiet import BackendMissing
     from fer_study.data import DataError
     from fer_study.data.fetch import FetchError
     from fer_study.nn.saved_models import ModelNotFound
@@ -308,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         OutputError,
         FolderLocked,
         FileNotFoundError,
+        BackendMissing,
     ) as err:
         # One line naming the file and the problem; no chained tracebacks.
         print(f"fer-study: error: {err}", file=sys.stderr)

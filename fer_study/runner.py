@@ -14,6 +14,7 @@ from fer_study.core import atomic, provenance
 from fer_study.core.lock import FolderLock
 from fer_study.core.paths import check_output_folder, notebooks_dir, results_dir
 from fer_study.core.profiles import resolve
+from fer_study.core.quiet import check_backend
 from fer_study.data import load, resolve_path
 
 
@@ -49,6 +50,7 @@ def run(
     """Execute the notebooks into `out` (default results/<profile>/) and return the run record."""
     profile = profile or default_profile(data)
     cfg = resolve(profile, overrides)  # fails early on an unknown profile or key
+    check_backend()  # a missing Keras backend is one line, before anything is written
     dataset = load(data, verbose=False)
     if dataset.is_demo:
         log("!" * 78 + "\n!! DEMO DATA, NOT FER2013: every output of this run describes synthetic faces.\n" + "!" * 78)
@@ -147,11 +149,13 @@ def _run_locked(profile, cfg, dataset, out: Path, todo: list[Path], overrides, l
 def _training_time(out: Path) -> dict:
     """The stored trainings' own time per notebook (the wall time above may be a re-render that loaded
     them). Imported here, not at the top: the store loads Keras, which `fer-study --help` need not."""
-    from fer_study.nn.store import training_time
+    from fer_study.core.quiet import BackendMissing
 
     try:
+        from fer_study.nn.store import training_time
+
         return training_time(out)
-    except (OSError, ValueError, KeyError) as err:  # a damaged entry must not cost the run record
+    except (OSError, ValueError, KeyError, BackendMissing) as err:  # must not cost the run record
         return {"error": f"{type(err).__name__}: {err}"}
 
 
@@ -187,9 +191,19 @@ def _execute(nb: Path, target: Path, parameters: dict) -> None:
                 ],
             )
         except Exception as err:
-            if tmp.exists() and tmp.stat().st_size:
+            # The partial notebook shows where a failed run stopped, but only a whole one replaces
+            # the last good notebook: a full disk leaves a truncated file that must not.
+            if tmp.exists() and _is_notebook(tmp):
                 tmp.replace(target)
             raise err
+
+
+def _is_notebook(path: Path) -> bool:
+    try:
+        body = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(body, dict) and isinstance(body.get("cells"), list)
 
 
 def _describe_failure(nb: Path, target: Path, err: Exception) -> str:

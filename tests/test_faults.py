@@ -289,3 +289,44 @@ def test_debris_of_a_killed_run_is_removed_by_the_next_run(tmp_path, monkeypatch
         out / "notebooks" / "03_basic_vs_improved.ipynb"
     ).exists()
     assert any("removed 2 temporary file(s)" in s for s in said)
+
+
+def test_a_missing_keras_backend_is_one_line_before_anything_is_written(tmp_path, monkeypatch, capsys):
+    """Round 3: KERAS_BACKEND=jax without JAX printed 179 lines and wrote no run.json."""
+    import importlib.util
+
+    from fer_study.core import quiet
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "jax" else real(name, *a))
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    out = tmp_path / "out"
+    assert cli.main(["run", "--profile", "smoke", "--data", "demo", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "KERAS_BACKEND=jax, but jax is not installed" in err
+    assert not out.exists()
+    with pytest.raises(quiet.BackendMissing, match="not a Keras backend"):
+        monkeypatch.setenv("KERAS_BACKEND", "theano")
+        quiet.check_backend()
+
+
+def test_a_notebook_cut_short_by_a_full_disk_never_replaces_the_last_good_one(tmp_path, monkeypatch):
+    """Round 3: a full disk while papermill wrote a notebook moved a truncated, invalid notebook
+    over the last good one (4 of 5 fill levels)."""
+    import papermill
+
+    target = tmp_path / "out" / "notebooks" / "01_x.ipynb"
+    target.parent.mkdir(parents=True)
+    good = nbformat.v4.new_notebook()
+    nbformat.write(good, target)
+    before = target.read_bytes()
+
+    def cut_short(src, dst, **kw):
+        Path(dst).write_text('{"cells": [{"cell_type": "code", "sou')  # what ENOSPC leaves
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(papermill, "execute_notebook", cut_short)
+    with pytest.raises(OSError):
+        runner._execute(_trivial_notebooks(tmp_path / "nbs") / "01_x.ipynb", target, {})
+    assert target.read_bytes() == before
+    assert [p.name for p in target.parent.iterdir()] == ["01_x.ipynb"]  # no temporary file left

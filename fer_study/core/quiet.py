@@ -32,10 +32,47 @@ def native_stderr_silenced():
         os.close(devnull)
 
 
+class BackendMissing(RuntimeError):
+    """KERAS_BACKEND names a backend that is not installed; the message says which and what to do."""
+
+
+BACKEND_PACKAGES = {"jax": "jax", "torch": "torch", "tensorflow": "tensorflow", "numpy": "numpy"}
+
+
 def import_keras():
-    """Import Keras (and its backend) with the native start-up lines silenced; returns the module."""
-    if "keras" in sys.modules:
+    """Import Keras (and its backend) with the native start-up lines silenced; returns the module.
+    A backend that is not installed is one line (BackendMissing), not Keras's traceback."""
+    if "keras" in sys.modules and hasattr(sys.modules["keras"], "backend"):
         return sys.modules["keras"]
-    with native_stderr_silenced():
-        import keras
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    try:
+        with native_stderr_silenced():
+            import keras
+    except ImportError as err:
+        for name in [m for m in sys.modules if m == "keras" or m.startswith("keras.")]:
+            del sys.modules[name]  # a half-imported Keras must not be served to the next caller
+        missing = getattr(err, "name", "") or ""
+        if missing.split(".")[0] in BACKEND_PACKAGES.values():
+            raise BackendMissing(
+                f"KERAS_BACKEND={backend}, but {missing.split('.')[0]} is not installed in this environment: "
+                f"install it (for JAX on a CPU: pip install jax) or unset KERAS_BACKEND (TensorFlow is the default)"
+            ) from None
+        raise
     return keras
+
+
+def check_backend() -> str:
+    """The Keras backend named by KERAS_BACKEND, if its package is installed; else BackendMissing
+    (checked without importing it, so a run can refuse before it writes anything)."""
+    import importlib.util
+
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    package = BACKEND_PACKAGES.get(backend)
+    if package is None:
+        raise BackendMissing(f"KERAS_BACKEND={backend} is not a Keras backend (one of {', '.join(BACKEND_PACKAGES)})")
+    if importlib.util.find_spec(package) is None:
+        raise BackendMissing(
+            f"KERAS_BACKEND={backend}, but {package} is not installed in this environment: install it (for JAX on "
+            "a CPU: pip install jax) or unset KERAS_BACKEND (TensorFlow is the default)"
+        )
+    return backend
