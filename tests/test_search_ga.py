@@ -191,3 +191,16 @@ def test_a_search_under_another_space_or_training_version_never_resumes_the_old_
         other.run()
     # The fitness cache is keyed by the context too: nothing of the first search is served to it.
     assert all(other.cached(h["genome"]) is None for h in first.run().history)
+
+
+def test_auto_trains_a_handful_in_process_and_a_long_search_in_fresh_processes():
+    """Round 3: the in-process executor grows about 19 MB per training; a long search by default
+    now trains each genome in a fresh process."""
+    from fer_study.core import profiles
+    from fer_study.search import executors
+
+    assert profiles.resolve("smoke")["executor"] == "auto"
+    assert executors.resolve("auto", 16) == "inprocess"  # the smoke GA and random search
+    assert executors.resolve("auto", 10 * 4 * 2) == "isolated"  # paper B's GA and random search
+    assert executors.resolve("pool", 1000) == "pool"  # an explicit choice stands
+    assert executors.make("auto", n_tasks=3).name == "inprocess"

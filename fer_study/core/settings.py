@@ -51,8 +51,9 @@ class Runtime:
     steps_per_execution: int = rule(32, min=1, max=100_000)
     precision: str = rule("float32", choices=("float32", "mixed_bfloat16", "mixed_float16"))  # Keras dtype policy
     # Where sets of independent trainings run (seeds, grid trials, a GA generation).
-    # "isolated" trains each model in a fresh process: flat memory over long searches.
-    executor: str = rule("inprocess", choices=("inprocess", "pool", "isolated", "dask"))
+    # "isolated" trains each model in a fresh process: flat memory over long searches; "auto" is
+    # in-process for a handful of trainings and isolated beyond (search/executors.resolve).
+    executor: str = rule("auto", choices=("auto", "inprocess", "pool", "isolated", "dask"))
     workers: int = rule(2, min=1, max=256)  # processes of the pool or the local Dask cluster
     scheduler: str = rule("")  # a Dask scheduler address; empty = a LocalCluster on this machine
 

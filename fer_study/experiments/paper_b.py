@@ -347,8 +347,10 @@ def search(data: FERData, name: str, cfg: Mapping, folder, store: RunStore, log=
     task = make_task(data, proto, cfg, store.root)
     space, settings = G.Space.from_settings(cfg), ga.GASettings.from_settings(cfg)
     ctx = task_context(task, name, space)
-    executor = executors.make(cfg["executor"], cfg["workers"], cfg["scheduler"])
-    fit = fitness_of(task, data if cfg["executor"] == "inprocess" else None)
+    n_tasks = cfg["b_population"] * (cfg["b_generations"] + 1) * (2 if cfg["b_random_search"] else 1)
+    kind = executors.resolve(cfg["executor"], n_tasks)  # at most this many trainings
+    executor = executors.make(kind, cfg["workers"], cfg["scheduler"])
+    fit = fitness_of(task, data if kind == "inprocess" else None)
     try:
         t0 = time.time()
         gs = ga.GeneticSearch(space, settings, fit, folder, ctx, executor, log, name=f"ga_{name}")
