@@ -126,7 +126,7 @@ def _run(args: argparse.Namespace) -> int:
     from fer_study.core.progress import span
     from fer_study.reporting import site
 
-    index = site.build(record["out"])
+    index = site.build(record["out_path"])
     spent = record.get("training", {})
     trainings = sum(v["trainings"] for v in spent.get("per_notebook", {}).values())
     # A re-render loads every training from the store: say what the numbers rest on, not only the last pass.
@@ -137,7 +137,7 @@ def _run(args: argparse.Namespace) -> int:
         f"study finished in {record['wall_seconds']:.0f} s (profile {record['profile']}, "
         f"data {record['data']['data_label']}{stored}); browsable report: {index}"
     )
-    print(f"results: {record['out']} (what ran: {Path(record['out']) / 'run.json'})")
+    print(f"results: {record['out_path']} (what ran: {Path(record['out_path']) / 'run.json'})")
     return 0
 
 

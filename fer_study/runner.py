@@ -111,7 +111,7 @@ def _run_locked(profile, cfg, dataset, out: Path, todo: list[Path], overrides, l
         "command": command_line(),
         "notebooks": [],
         "status": "running",
-        "out": str(out),
+        "out": _shown(out),
     }
     # Absolute: papermill runs each notebook with notebooks/ as its working directory.
     parameters = {
@@ -141,9 +141,30 @@ def _run_locked(profile, cfg, dataset, out: Path, todo: list[Path], overrides, l
     finally:
         record["wall_seconds"] = round(time.time() - started, 1)
         record["training"] = _training_time(out)
+        record["timings"] = _timings(out)
         record["provenance"] = provenance.record()
         atomic.write_text(out / "run.json", json.dumps(record, indent=2, default=str) + "\n")
-    return record
+    return {**record, "out_path": str(out)}  # where it is on this machine: for the caller, not run.json
+
+
+def _shown(path: Path) -> str:
+    """A folder as a committed file may name it: relative to the checkout, or by its own name."""
+    from fer_study.core.paths import project_root
+
+    path, home = Path(path).resolve(), project_root().resolve()
+    return path.relative_to(home).as_posix() if path.is_relative_to(home) else path.name
+
+
+def _timings(out: Path) -> dict:
+    """What the notebooks measured that depends on the machine and its load (timings/*.json, not
+    committed), gathered here: run.json is the one committed file allowed to change between runs."""
+    found = {}
+    for path in sorted((out / "timings").glob("*.json")):
+        try:
+            found[path.stem] = json.loads(path.read_text())
+        except (OSError, ValueError) as err:
+            found[path.stem] = {"error": f"{type(err).__name__}: {err}"}
+    return found
 
 
 def _training_time(out: Path) -> dict:
@@ -160,42 +181,91 @@ def _training_time(out: Path) -> dict:
 
 
 def command_line() -> str:
-    """The command as the user typed it (the console script's name, not __main__.py's path)."""
+    """The command as the user typed it (the console script's name, not __main__.py's path), with
+    absolute paths shown by their names: run.json is committed, and names no machine's folders."""
     prog = Path(sys.argv[0]).name
     prog = "fer-study" if prog in ("__main__.py", "fer-study") else prog
-    return shlex.join([prog, *sys.argv[1:]])
+    args = [Path(a).name if a.startswith("/") else a for a in sys.argv[1:]]
+    return shlex.join([prog, *args])
 
 
 def _execute(nb: Path, target: Path, parameters: dict) -> None:
     """Execute into a temporary file beside `target` and move it into place, so `target` is always
     a whole notebook (papermill rewrites its output after every cell). A failed run's partial
     notebook is moved into place too, for the reader to see where it stopped."""
-    import papermill
-
     with atomic.replacing(target, suffix=".ipynb") as tmp:
         try:
-            papermill.execute_notebook(
-                str(nb),
-                str(tmp),
-                parameters=parameters,
-                cwd=str(nb.parent),
-                progress_bar=sys.stderr.isatty(),
-                kernel_name="python3",
-                # The kernel's own log lines (plain-TCP transport on localhost; a KeyboardInterrupt
-                # when papermill shuts it down; asyncio's "Task was destroyed but it is pending!" as
-                # its event loop is torn down) are about Jupyter, not the study. A failing cell still
-                # fails the run: its error travels in the execution reply, not in these logs.
-                extra_arguments=[
-                    "--IPKernelApp.log_level=CRITICAL",
-                    "--IPKernelApp.exec_lines=import logging as _l; _l.getLogger('asyncio').setLevel(50); del _l",
-                ],
-            )
+            _papermill_into(tmp, nb, parameters)
+            scrub_notebook(tmp, parameters)
         except Exception as err:
             # The partial notebook shows where a failed run stopped, but only a whole one replaces
             # the last good notebook: a full disk leaves a truncated file that must not.
             if tmp.exists() and _is_notebook(tmp):
+                scrub_notebook(tmp, parameters)
                 tmp.replace(target)
             raise err
+
+
+def _papermill_into(tmp: Path, nb: Path, parameters: dict) -> None:
+    import papermill
+
+    papermill.execute_notebook(
+        str(nb),
+        str(tmp),
+        parameters=parameters,
+        cwd=str(nb.parent),
+        progress_bar=sys.stderr.isatty(),
+        kernel_name="python3",
+        # The kernel's own log lines (plain-TCP transport on localhost; a KeyboardInterrupt when
+        # papermill shuts it down; asyncio's "Task was destroyed but it is pending!" as its event
+        # loop is torn down) are about Jupyter, not the study. A failing cell still fails the run:
+        # its error travels in the execution reply, not in these logs.
+        extra_arguments=[
+            "--IPKernelApp.log_level=CRITICAL",
+            "--IPKernelApp.exec_lines=import logging as _l; _l.getLogger('asyncio').setLevel(50); del _l",
+        ],
+    )
+
+
+def scrub_notebook(path: Path, parameters: dict) -> None:
+    """Make an executed notebook the same bytes on every re-render and every machine: papermill's
+    times, durations and paths go (run.json keeps the times), the injected-parameters cell gets a
+    fixed id, and this machine's folders are written relative (the results folder as
+    `results/<profile>`, the checkout as `.`, the data by its file name)."""
+    from fer_study.core.paths import project_root
+
+    body = json.loads(path.read_text())
+    pm = body.get("metadata", {}).get("papermill", {})
+    body.setdefault("metadata", {})["papermill"] = {k: pm[k] for k in ("parameters", "version", "exception") if k in pm}
+    for cell in body.get("cells", []):
+        meta = cell.get("metadata", {})
+        meta.pop("execution", None)
+        if "papermill" in meta:
+            meta["papermill"] = {k: v for k, v in meta["papermill"].items() if k in ("exception", "status")}
+        if "injected-parameters" in meta.get("tags", []):
+            cell["id"] = "injected-parameters"
+        if "timing" in meta.get("tags", []) and cell.get("outputs"):
+            # Measured on this machine under its load (frames per second): kept in run.json.
+            cell["outputs"] = [
+                {
+                    "name": "stdout",
+                    "output_type": "stream",
+                    "text": ['(machine-dependent timing: see run.json, "timings")\n'],
+                }
+            ]
+    text = json.dumps(body, indent=1, ensure_ascii=False) + "\n"
+    out = Path(parameters.get("out_dir", "")).resolve() if parameters.get("out_dir") else None
+    home = project_root().resolve()
+    swaps = []
+    data = parameters.get("data", "")
+    if data and data != "demo" and Path(data).is_absolute():
+        swaps.append((data, Path(data).name))
+    if out is not None:
+        swaps.append((str(out), out.relative_to(home).as_posix() if out.is_relative_to(home) else out.name))
+    swaps.append((str(home), "."))
+    for absolute, shown in swaps:
+        text = text.replace(absolute, shown)
+    path.write_text(text)
 
 
 def _is_notebook(path: Path) -> bool:

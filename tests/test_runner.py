@@ -45,7 +45,7 @@ def test_a_relative_data_path_reaches_the_notebooks(tmp_path, monkeypatch):
     record = runner.run(profile="smoke", data="mine.zip", out=tmp_path / "out", only=["01"], log=lambda s: None)
     assert record["status"] == "ok"
     summary = json.loads((tmp_path / "out" / "summaries" / "01_data_exploration.json").read_text())
-    assert summary["data"]["source"] == str(tmp_path / "mine.zip")
+    assert summary["data"]["source"] == "mine.zip"  # by name: committed files name no machine's folders
 
 
 def test_only_and_overrides_reach_the_notebook(tmp_path):
@@ -113,6 +113,33 @@ def test_a_run_prints_no_framework_noise_and_ends_naming_its_results(tmp_path):
     executed = (tmp_path / "notebooks" / "03_basic_vs_improved.ipynb").read_text()
     assert not [w for w in NOISE if w in executed]
 
+    # A re-render that trains nothing changes run.json only: every other file it writes is the same
+    # bytes, and none names this machine's folders (the issue found 28 committed files rewritten).
+    kept = {"run.json"}
+    uncommitted = ("site/", "provenance/", "timings/", "runs/", ".fer-study.lock")
+
+    def snapshot():
+        return {
+            p.relative_to(tmp_path).as_posix(): p.read_bytes()
+            for p in sorted(tmp_path.rglob("*"))
+            if p.is_file() and not p.relative_to(tmp_path).as_posix().startswith(uncommitted)
+        }
+
+    # (The run above trained, so its notebook says "ran"; two re-renders from the store must agree.)
+    for _ in range(2):
+        again = subprocess.run(done.args, capture_output=True, text=True, timeout=900)
+        assert again.returncode == 0, (again.stdout + again.stderr)[-3000:]
+        if _ == 0:
+            first = snapshot()
+    assert "ran (" not in (tmp_path / "notebooks" / "03_basic_vs_improved.ipynb").read_text()  # loaded, not trained
+    second = snapshot()
+    assert set(first) == set(second)
+    changed = sorted(name for name in first if first[name] != second[name] and name not in kept)
+    assert changed == [], changed
+    for name, data in second.items():
+        assert str(tmp_path).encode() not in data, name
+        assert b"/work/" not in data and b"/home/" not in data and b"/root/" not in data, name
+
 
 def test_the_report_of_a_run_links_only_what_exists(tmp_path):
     from urllib.parse import urlparse
@@ -120,7 +147,7 @@ def test_the_report_of_a_run_links_only_what_exists(tmp_path):
     from fer_study.reporting import site
 
     record = runner.run(profile="smoke", data="demo", out=tmp_path, only=["01", "02"], log=lambda s: None)
-    index = site.build(record["out"])
+    index = site.build(record["out_path"])
     hrefs = site.links(index)
     assert any(h.startswith("notebooks/02_downsampling.html") for h in hrefs)
     assert any(h.endswith("01_counts.png") for h in hrefs)

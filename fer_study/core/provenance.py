@@ -77,3 +77,14 @@ def record(**extra: object) -> dict[str, object]:
         "machine": machine(),
         **extra,
     }
+
+
+def stable() -> dict[str, object]:
+    """What a committed summary says of its making that does not change between re-renders of the
+    same results: the package versions and the Keras backend. The time, the commit and the machine
+    live in run.json (and, for a notebook run on its own, in provenance/<notebook>.json, not committed)."""
+    return {
+        "packages": package_versions(),
+        "keras_backend": os.environ.get("KERAS_BACKEND", "tensorflow"),
+        "time_commit_machine": "run.json",
+    }

@@ -107,7 +107,6 @@ class Comparison:  # 07_comparison
 class Detection:  # 08_detection
     faces_found: dict  # photo -> faces found
     predictions: list
-    fps: list
     models: dict  # saved model name -> what made it
     note: str
 

@@ -56,8 +56,10 @@ class FERData:
         return np.flatnonzero(s & c)
 
     def provenance(self) -> dict:
+        """What a committed output says of its data: the file's name and sha256, never the path on
+        the machine that ran it (committed files must re-render byte for byte on any machine)."""
         return {
-            "source": self.source,
+            "source": "demo data" if self.is_demo else Path(self.source).name,
             "format": self.format,
             "sha256": self.sha256,
             "is_demo": self.is_demo,

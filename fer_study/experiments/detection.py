@@ -217,12 +217,12 @@ def lfw_mosaic(n: int = 12, cols: int = 4, size: int = 120) -> np.ndarray:
     return canvas
 
 
-def interpret(faces: dict, fps_rows: list, models: list) -> str:
-    """Notebook 08's outcome in words: what was found and how fast, and what it cannot show."""
+def interpret(faces: dict, models: list) -> str:
+    """Notebook 08's outcome in words: what was found, and what it cannot show."""
     found = ", ".join(f"{n} face(s) in {photo}" for photo, n in faces.items())
-    speed = "; ".join(f"{r['model']}: {r['pipeline fps']:.1f} frames/s" for r in fps_rows)
     return (
         f"**What this shows.** The detector found {found}; the models ({', '.join(models)}) classified each crop. "
-        f"Speed of the whole pipeline on this machine: {speed}. These photos carry no expression labels, so this "
-        "shows behaviour, not accuracy; paper A's live-camera step is reproduced as a pipeline, not as a number."
+        "The pipeline's speed on the machine that ran it is in `run.json` (`timings`), not here: it depends on that "
+        "machine and its load. These photos carry no expression labels, so this shows behaviour, not accuracy; "
+        "paper A's live-camera step is reproduced as a pipeline, not as a number."
     )

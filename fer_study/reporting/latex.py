@@ -171,7 +171,8 @@ def table(df: pd.DataFrame, index: bool = False, stamp: str = "", wrap_over: int
         if not wide[i]:
             continue
         texts = [heads[i], *(row[i] for row in cells)]
-        longest_words = sorted({w for t in texts for w in t.split()}, key=len, reverse=True)[:3]
+        # Ties broken by the word itself: the file's bytes must not depend on set order.
+        longest_words = sorted({w for t in texts for w in t.split()}, key=lambda w: (-len(w), w))[:3]
         lines.append(r"\setlength{\fertabcol}{0pt}%")
         for word in longest_words:
             lines.append(

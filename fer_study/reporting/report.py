@@ -72,7 +72,7 @@ class Outputs:
     def figure(self, fig, name: str) -> list[Path]:
         """Save `fig` as figures/<name>.png and .pdf with the data/profile stamp in its corner."""
         fig.text(0.995, 0.005, self.stamp, ha="right", va="bottom", fontsize=6, color="0.35")
-        paths = []
+        written = []
         for ext in ("png", "pdf"):
             p = self.root / "figures" / f"{name}.{ext}"
             # A fixed creation date keeps the PDF bytes stable between identical runs.
@@ -82,8 +82,8 @@ class Outputs:
                 lambda tmp: fig.savefig(tmp, dpi=150, bbox_inches="tight", metadata=meta, format=ext),
                 suffix=f".{ext}",
             )
-            paths.append(p)
-        return paths
+            written.append(p)
+        return written
 
     def table(
         self,
@@ -98,15 +98,15 @@ class Outputs:
         data and profile."""
         csv = self.root / "tables" / f"{name}.csv"
         md = self.root / "tables" / f"{name}.md"
-        atomic.write_text(csv, df.to_csv(index=index))
-        atomic.write_text(md, df.to_markdown(index=index) + f"\n\n_{self.stamp}_\n")
-        paths = [csv, md]
+        atomic.write_text(csv, self.relative(df.to_csv(index=index)))
+        atomic.write_text(md, self.relative(df.to_markdown(index=index) + f"\n\n_{self.stamp}_\n"))
+        written = [csv, md]
         if latex:
             path = self.root / "tables" / f"{name}.tex"
             body = df[latex_columns] if latex_columns else df
-            atomic.write_text(path, tex.table(body, index=index, stamp=self.stamp))
-            paths.append(path)
-        return paths
+            atomic.write_text(path, self.relative(tex.table(body, index=index, stamp=self.stamp)))
+            written.append(path)
+        return written
 
     # Bump when the facts' layout changes (fields added, renamed or moved): readers can tell a
     # summary written before the change (claims, notebook 07, the README script) and say so.
@@ -124,9 +124,30 @@ class Outputs:
             "settings": dict(self.cfg),
             "data": self.data,
             "facts": facts,
-            "provenance": provenance.record(),
+            "provenance": provenance.stable(),
         }
-        atomic.write_text(path, json.dumps(body, indent=2, default=_jsonable) + "\n")
+        text = json.dumps(body, indent=2, default=_jsonable) + "\n"
+        atomic.write_text(path, self.relative(text))
+        # The time, commit and machine of this notebook's run: beside the outputs, not committed
+        # (a re-render must leave the committed files as they were; run.json gathers these).
+        atomic.write_json(self.root / "provenance" / f"{self.notebook}.json", provenance.record(notebook=self.notebook))
+        return path
+
+    def relative(self, text: str) -> str:
+        """`text` with this machine's folders written relative: the results folder as `results/<profile>`
+        (or its own name), the checkout as `.`; committed files name no machine's paths."""
+        root = self.root.resolve()
+        home = paths.project_root().resolve()
+        shown = root.relative_to(home).as_posix() if root.is_relative_to(home) else root.name
+        for absolute, rel in ((str(root), shown), (str(home), ".")):
+            text = text.replace(absolute + "/", rel + "/").replace(absolute, rel)
+        return text
+
+    def timing(self, name: str, rows: Any) -> Path:
+        """Measurements that depend on the machine and its load (frames per second): written under
+        timings/ (not committed); run.json gathers them, so committed outputs stay byte-stable."""
+        path = self.root / "timings" / f"{name}.json"
+        atomic.write_text(path, json.dumps(rows, indent=2, default=_jsonable) + "\n")
         return path
 
 
