@@ -50,7 +50,10 @@ def ensure_environment() -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     _say("installing the pinned dependencies (requirements.lock); the first time takes a few minutes")
     pip = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    subprocess.run(pip + ["-r", str(ROOT / "requirements.lock")], check=True)
+    _pip_with_progress(
+        [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off"]
+        + ["-r", str(ROOT / "requirements.lock")]
+    )
     subprocess.run(pip + ["--no-deps", "-e", str(ROOT)], check=True)
     _say("registering the Jupyter kernel 'fer-study' in .venv")
     subprocess.run(
@@ -69,6 +72,25 @@ def ensure_environment() -> None:
         stdout=subprocess.DEVNULL,
     )
     STAMP.write_text(key + "\n")
+
+
+def _pip_with_progress(cmd: list[str]) -> None:
+    """pip, printing one short line per package it fetches or installs (a quiet pip sat silent for
+    7.6 minutes on a fresh machine), and its whole output when it fails."""
+    lines = []
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
+        n = 0
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Collecting ") or line.startswith("Downloading "):
+                n += line.startswith("Collecting ")
+                if line.startswith("Collecting "):
+                    print(f"[tasks]   {n:>3}. {line.split()[1]}", flush=True)
+            elif line.startswith("Installing collected packages"):
+                print("[tasks]   installing them (a minute or two)", flush=True)
+    if proc.returncode:
+        sys.stderr.write("".join(lines[-60:]))
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
 
 
 def study(args: list[str]) -> int:
@@ -115,7 +137,13 @@ def test(args: list[str]) -> int:
 def lab(args: list[str]) -> int:
     """JupyterLab from the project's environment, opened on notebooks/ with the fer-study kernel."""
     ensure_environment()
-    return subprocess.run([str(BIN / "jupyter"), "lab", "--notebook-dir", str(ROOT), *args], cwd=ROOT).returncode
+    extra = []
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
+        # Jupyter refuses to start as root without it (containers and CI machines run as root).
+        _say("running as root: passing --allow-root to JupyterLab")
+        extra.append("--allow-root")
+    cmd = [str(BIN / "jupyter"), "lab", "--notebook-dir", str(ROOT / "notebooks"), *extra, *args]
+    return subprocess.run(cmd, cwd=ROOT).returncode
 
 
 def main(argv: list[str]) -> int:
