@@ -12,6 +12,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from fer_study import runner
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -31,6 +33,9 @@ def main(only: list[str]) -> None:
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             ).execute()
             nbformat.write(nb, path)
+            # As the runner does for results: no execution times, no machine paths, timing cells
+            # pointing to run.json, so a refresh changes only what the code changed.
+            runner.scrub_notebook(path, {"out_dir": scratch})
 
 
 if __name__ == "__main__":
