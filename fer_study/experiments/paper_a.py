@@ -234,6 +234,10 @@ def save_predictions(result: dict, path: Path) -> Path:
     arrays["failed"] = np.asarray(
         [f"{r['model']}_seed{r['seed']}" for r in result["runs"] if r.get("failed")], dtype=str
     )
+    # and each run's health flags (dead ReLU layers), which the per-run table shows
+    arrays["flags"] = np.asarray(
+        [f"{r['model']}_seed{r['seed']}={r.get('flags', '')}" for r in result["runs"]], dtype=str
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_with(path, lambda tmp: np.savez_compressed(tmp, **arrays), suffix=".npz")
     return path
@@ -251,12 +255,14 @@ def load_predictions(path: Path, data: FERData) -> dict:
         if _labels_sha(y) != str(z["labels_sha256"]):
             raise ValueError(f"{path}: the test labels in this data differ from those the predictions were made on")
         failed = set(z["failed"].tolist()) if "failed" in z.files else set()
+        flags = dict(f.split("=", 1) for f in z["flags"].tolist()) if "flags" in z.files else {}
         runs = [
             {
                 "model": key.split("_")[1],
                 "seed": int(key.split("seed")[1]),
                 "probs": z[key],
                 "failed": key[len("probs_") :] in failed,
+                "flags": flags.get(key[len("probs_") :], ""),
             }
             for key in z.files
             if key.startswith("probs_")
