@@ -71,9 +71,11 @@ def load_cached(sha256: str, skip_bad: bool, warn=None) -> RawData | None:
                 format=meta["format"],
                 skipped=[tuple(s) for s in meta["skipped"]],
             )
-        if meta.get("source_sha256") != sha256:
+        if "source_sha256" not in meta:
+            raise ValueError("it was written before caches recorded their source")
+        if meta["source_sha256"] != sha256:
             # A cache copied or renamed under another source's checksum would serve that source's images.
-            raise ValueError(f"it was made from another source (sha256 {str(meta.get('source_sha256'))[:12]})")
+            raise ValueError(f"it was made from another source (sha256 {str(meta['source_sha256'])[:12]})")
         if meta.get("arrays_sha256") != _arrays_sha256(raw.images, raw.labels, raw.splits, raw.names):
             raise ValueError("its arrays do not match their checksum")
         return raw
