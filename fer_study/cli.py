@@ -129,13 +129,19 @@ def _run(args: argparse.Namespace) -> int:
     index = site.build(record["out_path"])
     spent = record.get("training", {})
     trainings = sum(v["trainings"] for v in spent.get("per_notebook", {}).values())
-    # A re-render loads every training from the store: say what the numbers rest on, not only the last pass.
-    stored = (
-        f"; the {trainings} trainings it uses took {span(spent['total_seconds'])} when they ran" if trainings else ""
-    )
+    ran = min(record.get("trained_now", 0), trainings)
+    # A re-render loads every training from the store: say what the numbers rest on, not only this pass.
+    if trainings:
+        rest = (
+            f"{ran} trained now, {trainings - ran} loaded from the store; all {trainings} took "
+            f"{span(spent['total_seconds'])} of training"
+        )
+    else:
+        rest = "no training"
+    data = record["data"]
     print(
-        f"study finished in {record['wall_seconds']:.0f} s (profile {record['profile']}, "
-        f"data {record['data']['data_label']}{stored}); browsable report: {index}"
+        f"study finished in {span(record['wall_seconds'])} (profile {record['profile']}; data: "
+        f"{'demo data, not FER2013' if data['is_demo'] else data['source']}; {rest}); browsable report: {index}"
     )
     print(f"results: {record['out_path']} (what ran: {Path(record['out_path']) / 'run.json'})")
     return 0

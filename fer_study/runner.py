@@ -121,6 +121,7 @@ def _run_locked(profile, cfg, dataset, out: Path, todo: list[Path], overrides, l
         "overrides": dict(overrides or {}),
     }
     started = time.time()
+    before = _entries(out)
     try:
         for i, nb in enumerate(todo, 1):
             elapsed = time.time() - started
@@ -142,9 +143,15 @@ def _run_locked(profile, cfg, dataset, out: Path, todo: list[Path], overrides, l
         record["wall_seconds"] = round(time.time() - started, 1)
         record["training"] = _training_time(out)
         record["timings"] = _timings(out)
+        record["trained_now"] = len(_entries(out) - before)  # trainings this command ran (the rest loaded)
         record["provenance"] = provenance.record()
         atomic.write_text(out / "run.json", json.dumps(record, indent=2, default=str) + "\n")
     return {**record, "out_path": str(out)}  # where it is on this machine: for the caller, not run.json
+
+
+def _entries(out: Path) -> set:
+    runs = out / "runs"
+    return {p.name for p in runs.iterdir() if p.is_dir() and not p.name.startswith(".")} if runs.is_dir() else set()
 
 
 def _shown(path: Path) -> str:

@@ -38,3 +38,4 @@ def test_disabled_writes_nothing():
 def test_span_reads_hours_from_an_hour_up_and_minutes_below():
     assert span(25167.4) == "7.0 h" and span(3600) == "1.0 h"
     assert span(1767.86) == "29 min" and span(3599) == "60 min"
+    assert span(42.4) == "42 s" and span(60) == "1 min"  # one unit each, never "0 min"

@@ -110,6 +110,8 @@ def test_a_run_prints_no_framework_noise_and_ends_naming_its_results(tmp_path):
     assert done.returncode == 0, console[-3000:]
     assert not [w for w in NOISE if w in console], console
     assert done.stdout.strip().splitlines()[-1] == f"results: {tmp_path} (what ran: {tmp_path / 'run.json'})"
+    finished = done.stdout.strip().splitlines()[-2]
+    assert "data: demo data, not FER2013; 4 trained now, 0 loaded from the store" in finished, finished
     executed = (tmp_path / "notebooks" / "03_basic_vs_improved.ipynb").read_text()
     assert not [w for w in NOISE if w in executed]
 
@@ -132,6 +134,7 @@ def test_a_run_prints_no_framework_noise_and_ends_naming_its_results(tmp_path):
         if _ == 0:
             first = snapshot()
     assert "ran (" not in (tmp_path / "notebooks" / "03_basic_vs_improved.ipynb").read_text()  # loaded, not trained
+    assert "0 trained now, 4 loaded from the store" in again.stdout
     second = snapshot()
     assert set(first) == set(second)
     changed = sorted(name for name in first if first[name] != second[name] and name not in kept)

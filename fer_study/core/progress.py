@@ -18,8 +18,11 @@ def _hms(seconds: float) -> str:
 
 
 def span(seconds: float) -> str:
-    """A duration for prose: hours to one decimal from an hour up, else whole minutes."""
-    return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
+    """A duration for prose, in one unit: hours to one decimal from an hour up, whole minutes from a
+    minute up, else seconds."""
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 60:.0f} min" if seconds >= 60 else f"{seconds:.0f} s"
 
 
 def _in_notebook() -> bool:
