@@ -159,3 +159,29 @@ def test_the_report_of_a_run_links_only_what_exists(tmp_path):
         assert target.exists(), h
     text = index.read_text()
     assert "profile <b>smoke</b>" in text and "demo data, not FER2013" in text
+
+
+def test_the_report_answers_first_and_stands_alone_offline(tmp_path):
+    """The report opens with the answer, defines its verdicts, renders its tables, and its folder
+    works copied alone with no network: every link stays inside it, no page fetches a script."""
+    import re
+    import shutil
+    from urllib.parse import urlparse
+
+    from fer_study.reporting import site
+
+    record = runner.run(profile="smoke", data="demo", out=tmp_path / "out", only=["01", "02"], log=lambda s: None)
+    index = site.build(record["out_path"])
+    alone = tmp_path / "copied"
+    shutil.copytree(index.parent, alone)
+    shutil.rmtree(tmp_path / "out")  # nothing outside the site folder is left to lean on
+    page = (alone / "index.html").read_text()
+    assert page.index("What reproduces?") < page.index("The verdicts") < page.index("Every table")
+    assert "reproducible as specified" in page and "<table" in page  # definitions and rendered tables
+    for h in site.links(alone / "index.html"):
+        assert not urlparse(h).scheme and (alone / urlparse(h).path).exists(), h
+    for nb in (alone / "notebooks").glob("*.html"):
+        body = nb.read_text()
+        assert "../index.html" in body, nb.name  # a way back
+        assert not re.search(r"<script[^>]*src=['\"]https?://", body), nb.name
+        assert not re.search(r"import\(\s*['\"]https?://", body), nb.name

@@ -1,43 +1,67 @@
-"""A static HTML report of one results folder, readable in any browser without Jupyter.
+"""A static HTML report of one results folder, readable in any browser without Jupyter or a network.
 
-`build(root)` writes `root/site/`: `index.html` (what ran, on which data, at which commit; the
-claim table and the verdict figure; every figure, table and executed notebook linked) and
-`notebooks/<name>.html` (each executed notebook rendered by nbconvert). Links are relative, so the
-folder can be copied, zipped or served as it is.
+`build(root)` writes `root/site/`, a folder that stands alone (zip it, copy it, open it offline):
+
+* `index.html`: the answer first (a bottom-line paragraph: what reproduces and what does not, at
+  which budget, with the verdict counts), the verdicts defined, the claim table with each row's
+  reason, the positive control and the sensitivity of the verdicts, then every figure inline and
+  every table rendered as HTML, and the executed notebooks;
+* `notebooks/<name>.html`: each executed notebook (nbconvert), with a link back to the report and
+  no script or style fetched from the network;
+* `figures/` and `tables/`: copies of the results folder's, so every link stays inside `site/`.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
 
 from fer_study.core import atomic
+from fer_study.reporting.claims import VERDICTS
 
 STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-h1 { font-size: 1.6rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ddd; }
-table { border-collapse: collapse; font-size: 0.82rem; } td, th { border: 1px solid #ccc; padding: 0.2rem 0.4rem;
-vertical-align: top; } th { background: #f4f4f4; } .stamp { color: #555; font-size: 0.9rem; }
-.figs { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: 1rem; }
+body { font-family: system-ui, sans-serif; max-width: 76rem; margin: 2rem auto; padding: 0 1rem; color: #222;
+line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
+.bottom { font-size: 1.05rem; background: #f7f7f2; border-left: 4px solid #777; padding: 0.6rem 1rem; }
+.counts span { display: inline-block; margin: 0.2rem 0.6rem 0.2rem 0; padding: 0.1rem 0.5rem; border-radius: 3px; }
+table { border-collapse: collapse; font-size: 0.82rem; margin: 0.5rem 0; }
+td, th { border: 1px solid #ccc; padding: 0.2rem 0.4rem; vertical-align: top; } th { background: #f4f4f4; }
+.stamp { color: #555; font-size: 0.9rem; }
+.figs { display: grid; grid-template-columns: repeat(auto-fill, minmax(24rem, 1fr)); gap: 1rem; }
 .figs figure { margin: 0; } .figs img { width: 100%; border: 1px solid #eee; }
+details { margin: 0.4rem 0; } summary { cursor: pointer; }
+dl.verdicts dt { font-weight: 600; margin-top: 0.4rem; } dl.verdicts dd { margin-left: 1.2rem; }
 .v-reproduced { background: #e3f4e3; } .v-not-reproduced { background: #fbe3e3; }
-.v-inconclusive-at-this-budget { background: #fdf0dc; }
+.v-inconclusive-at-this-budget { background: #fdf0dc; } .v-not-reproducible-as-specified { background: #ececf6; }
+.v-not-measured { background: #eeeeee; }
 """
 
+# The claims that carry each paper's headline, in the order the bottom line names them.
+HEADLINES = {"A": ("A1", "A3"), "B": ("B1", "B2")}
 
-def _stamp(root: Path) -> str:
-    """Profile, data and commit of the run, from run.json (or a summary when run.json is absent)."""
-    rec = {}
+
+def _css(verdict: str) -> str:
+    return "v-" + re.sub(r"[^a-z]+", "-", str(verdict).lower()).strip("-")
+
+
+def _record(root: Path) -> dict:
+    """run.json, or the first summary where a notebook ran on its own."""
     if (root / "run.json").exists():
-        rec = json.loads((root / "run.json").read_text())
-    else:
-        for p in sorted((root / "summaries").glob("*.json")):
-            rec = json.loads(p.read_text())
-            break
+        return json.loads((root / "run.json").read_text())
+    for p in sorted((root / "summaries").glob("*.json")):
+        return json.loads(p.read_text())
+    return {}
+
+
+def _stamp(rec: dict) -> str:
+    """Profile, data and commit of the run."""
     data = rec.get("data", {})
     git = (rec.get("provenance") or {}).get("git") or {}
     commit = (git.get("commit") or "unknown")[:10] + (" (with uncommitted changes)" if git.get("dirty") else "")
@@ -49,37 +73,143 @@ def _stamp(root: Path) -> str:
     )
 
 
+def _claims_frame(root: Path) -> pd.DataFrame | None:
+    path = root / "tables" / "07_claims.csv"
+    return pd.read_csv(path).fillna("") if path.exists() else None
+
+
+def bottom_line(claims: pd.DataFrame | None, rec: dict) -> str:
+    """The answer in a paragraph: per paper, what reproduces and what does not, the headline
+    claims with their numbers, and the budget the verdicts rest on."""
+    if claims is None:
+        return "<p class='bottom'>No claim table yet: notebook 07 has not run for this folder.</p>"
+    parts = []
+    for paper in ("A", "B"):
+        rows = claims[claims["id"].astype(str).str.startswith(paper)]  # ("paper" is the paper's value)
+        if rows.empty:
+            continue
+        counts = rows["verdict"].value_counts()
+        said = ", ".join(f"{n} {v}" for v, n in counts.items())
+        heads = []
+        for cid in HEADLINES[paper]:
+            r = rows[rows["id"] == cid]
+            if not r.empty:
+                r = r.iloc[0]
+                heads.append(
+                    f"{cid} ({html.escape(str(r['claim']))}): paper {r['paper']}, ours {r['ours']}, <b>{r['verdict']}</b>"
+                )
+        parts.append(f"<b>Paper {paper}</b>: {len(rows)} claims, {html.escape(said)}. " + "; ".join(heads) + ".")
+    settings = rec.get("settings") or {}
+    reductions = settings.get("reductions") or {}
+    budget = (
+        f"These verdicts rest on the <b>{html.escape(str(rec.get('profile', '?')))}</b> profile's budget, which "
+        f"reduces the papers' budgets in {len(reductions)} place{'s' if len(reductions) != 1 else ''} (listed below); "
+        "an 'inconclusive' row names the run that would decide it."
+        if reductions
+        else "These verdicts rest on the papers' own budgets."
+    )
+    data = rec.get("data") or {}
+    demo = (
+        " <b>Demo data, not FER2013: nothing here describes the papers' models on FER2013.</b>"
+        if data.get("is_demo")
+        else ""
+    )
+    return "<div class='bottom'><p>" + "</p><p>".join(parts) + f"</p><p>{budget}{demo}</p></div>"
+
+
+def _counts(claims: pd.DataFrame | None) -> str:
+    if claims is None:
+        return ""
+    counts = claims["verdict"].value_counts()
+    return (
+        "<p class='counts'>"
+        + "".join(f"<span class='{_css(v)}'>{n} × {html.escape(v)}</span>" for v, n in counts.items())
+        + "</p>"
+    )
+
+
+def _definitions() -> str:
+    return (
+        "<dl class='verdicts'>"
+        + "".join(f"<dt class='{_css(v)}'>{html.escape(v)}</dt><dd>{html.escape(d)}</dd>" for v, d in VERDICTS.items())
+        + "</dl>"
+    )
+
+
+def _claims_table(claims: pd.DataFrame | None) -> str:
+    if claims is None:
+        return ""
+    cols = [
+        c
+        for c in ("id", "claim", "paper", "ours", "95% interval", "interval kind", "verdict", "why / caveat")
+        if c in claims.columns
+    ]
+    rows = []
+    for _, r in claims[cols].iterrows():
+        rows.append(
+            f'<tr class="{_css(r.get("verdict", ""))}">'
+            + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in cols)
+            + "</tr>"
+        )
+    head = "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in cols) + "</tr>"
+    return f"<table>{head}{''.join(rows)}</table>"
+
+
+def _table_html(csv: Path) -> str:
+    try:
+        df = pd.read_csv(csv)
+    except (OSError, ValueError, pd.errors.EmptyDataError):
+        return f"<p>({html.escape(csv.name)} could not be read)</p>"
+    return df.to_html(index=False, na_rep="–", escape=True, border=0, float_format=lambda v: f"{v:.4g}")
+
+
+def _reductions(rec: dict) -> str:
+    red = (rec.get("settings") or {}).get("reductions") or {}
+    if not red:
+        return ""
+    items = "".join(f"<li><code>{html.escape(k)}</code>: {html.escape(str(v))}</li>" for k, v in red.items())
+    return f"<details><summary>What the profile reduces against the papers ({len(red)})</summary><ul>{items}</ul></details>"
+
+
+# Script and style references to the network: a notebook page must open offline.
+_REMOTE = re.compile(
+    r"<script[^>]*\bsrc=['\"]https?://[^>]*>\s*</script>"  # a script fetched from a CDN
+    r"|<link[^>]*\bhref=['\"]https?://[^>]*>"  # a stylesheet or font from the network
+    r"|<script[^>]*>(?:(?!</script>).)*?(?:\bfrom\s+|\bimport\(\s*)['\"]https?://(?:(?!</script>).)*?</script>",  # a module importing one
+    re.I | re.S,
+)
+
+
 def _notebooks(root: Path, site: Path) -> list[tuple[str, str]]:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")
     out = []
-    for nb in sorted((root / "notebooks").glob("*.ipynb")):
+    back = (
+        "<p style='font-family:system-ui,sans-serif;margin:0.6rem 1rem'><a href='../index.html'>"
+        "&larr; back to the report</a></p>"
+    )
+    for nb in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         body, _ = exporter.from_filename(str(nb))
+        body = _REMOTE.sub("", body)
+        body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + back, body, count=1)
         target = site / "notebooks" / f"{nb.stem}.html"
         atomic.write_text(target, body)
         out.append((nb.stem, f"notebooks/{nb.stem}.html"))
     return out
 
 
-def _claims(root: Path) -> str:
-    path = root / "tables" / "07_claims.csv"
-    if not path.exists():
-        return "<p>No claim table yet: notebook 07 has not run for this folder.</p>"
-    df = pd.read_csv(path).fillna("")
-    cols = [
-        c
-        for c in ("id", "claim", "paper", "ours", "95% interval", "interval kind", "verdict", "why / caveat")
-        if c in df.columns
-    ]
-    rows = []
-    for _, r in df[cols].iterrows():
-        css = "v-" + str(r.get("verdict", "")).replace(" ", "-")
-        rows.append(
-            f'<tr class="{html.escape(css)}">' + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in cols) + "</tr>"
-        )
-    head = "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in cols) + "</tr>"
-    return f"<table>{head}{''.join(rows)}</table>"
+def _copy(src: Path, dst: Path) -> list[Path]:
+    """Copy a results subfolder into the site (so the site zips alone); returns the copies."""
+    if dst.exists():
+        shutil.rmtree(dst)
+    dst.mkdir(parents=True)
+    copied = []
+    for f in sorted(src.glob("*")) if src.is_dir() else []:
+        if f.is_file() and not f.name.startswith("."):
+            shutil.copy2(f, dst / f.name)
+            copied.append(dst / f.name)
+    return copied
 
 
 def build(root: str | Path) -> Path:
@@ -89,37 +219,52 @@ def build(root: str | Path) -> Path:
         raise FileNotFoundError(f"{root}: no summaries/ or notebooks/ here; run the study into this folder first")
     site = root / "site"
     (site / "notebooks").mkdir(parents=True, exist_ok=True)
+    figures = [p for p in _copy(root / "figures", site / "figures") if p.suffix == ".png"]
+    tables = [p for p in _copy(root / "tables", site / "tables") if p.suffix == ".csv"]
     notebooks = _notebooks(root, site)
-    figures = sorted((root / "figures").glob("*.png"))
-    tables = sorted((root / "tables").glob("*.md"))
+    rec = _record(root)
+    claims = _claims_frame(root)
+    by_stem = {p.stem: p for p in tables}
     parts = [
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>fer-study: {html.escape(root.name)}"
         f"</title><style>{STYLE}</style></head><body>",
-        f"<h1>fer-study results: {html.escape(root.name)}</h1>",
-        f"<p class='stamp'>{_stamp(root)}</p>",
+        f"<h1>What reproduces? fer-study results: {html.escape(root.name)}</h1>",
+        f"<p class='stamp'>{_stamp(rec)}</p>",
+        bottom_line(claims, rec),
+        _counts(claims),
+        _reductions(rec),
+        "<h2>The verdicts</h2>",
+        _definitions(),
         "<h2>Claim by claim</h2>",
     ]
-    if (root / "figures" / "07_claims.png").exists():
+    if (site / "figures" / "07_claims.png").exists():
         parts.append(
-            "<p><a href='../figures/07_claims.pdf'><img src='../figures/07_claims.png' "
+            "<p><a href='figures/07_claims.pdf'><img src='figures/07_claims.png' "
             "alt='paper against ours, claim by claim' style='max-width:100%'></a></p>"
         )
-    parts.append(_claims(root))
-    parts.append("<h2>Notebooks (executed)</h2><ul>")
-    parts += [f"<li><a href='{href}'>{html.escape(name)}</a></li>" for name, href in notebooks]
-    parts.append("</ul><h2>Figures</h2><div class='figs'>")
+    parts.append(_claims_table(claims))
+    for stem, title in (
+        ("06_control", "The positive control (Mini-Xception, published 66.00 %)"),
+        ("06_sensitivity_verdicts", "Would another reading of the papers change a verdict?"),
+        ("07_forensics", "What each way of mis-measuring would have reported"),
+    ):
+        if stem in by_stem:
+            parts += [f"<h2>{html.escape(title)}</h2>", _table_html(by_stem[stem])]
+    parts.append("<h2>Figures</h2><div class='figs'>")
     for png in figures:
         pdf = png.with_suffix(".pdf")
-        link = f"../figures/{pdf.name}" if pdf.exists() else f"../figures/{png.name}"
+        link = f"figures/{pdf.name}" if pdf.exists() else f"figures/{png.name}"
         parts.append(
-            f"<figure><a href='{link}'><img src='../figures/{png.name}' alt='{html.escape(png.stem)}'></a>"
+            f"<figure><a href='{link}'><img src='figures/{png.name}' alt='{html.escape(png.stem)}'></a>"
             f"<figcaption>{html.escape(png.stem)}</figcaption></figure>"
         )
-    parts.append("</div><h2>Tables</h2><ul>")
-    for md in tables:
-        others = [md.with_suffix(s) for s in (".csv", ".tex") if md.with_suffix(s).exists()]
-        links = " · ".join(f"<a href='../tables/{p.name}'>{p.suffix[1:]}</a>" for p in [md, *others])
-        parts.append(f"<li>{html.escape(md.stem)}: {links}</li>")
+    parts.append("</div><h2>Every table</h2>")
+    for csv in tables:
+        others = [csv.with_suffix(s) for s in (".md", ".tex") if csv.with_suffix(s).exists()]
+        links_ = " · ".join(f"<a href='tables/{p.name}'>{p.suffix[1:]}</a>" for p in [csv, *others])
+        parts.append(f"<details><summary>{html.escape(csv.stem)} ({links_})</summary>{_table_html(csv)}</details>")
+    parts.append("<h2>Notebooks (executed)</h2><ul>")
+    parts += [f"<li><a href='{href}'>{html.escape(name)}</a></li>" for name, href in notebooks]
     parts.append("</ul></body></html>\n")
     index = site / "index.html"
     atomic.write_text(index, "\n".join(parts))
