@@ -225,6 +225,19 @@ def run_control(data: FERData, cfg: Mapping, store: RunStore, log: Callable[[str
     return {"summary": summary, "runs": runs}
 
 
+def curve_references(summary: dict) -> list[tuple[float, str]]:
+    """Lines for the control's curves: the published accuracy, and ours on the authors' protocol."""
+    refs = [
+        (summary["published"]["accuracy"], f"published {100 * summary['published']['accuracy']:.2f} % (Arriaga et al.)")
+    ]
+    authors = summary.get("authors") or {}
+    if "accuracy" in authors:
+        refs.append(
+            (authors["accuracy"]["mean"], f"ours, authors' protocol: {100 * authors['accuracy']['mean']:.2f} %")
+        )
+    return refs
+
+
 def curve_runs(control: dict) -> list[dict]:
     """The control's trainings as the curves figure takes them, one line per protocol and seed."""
     names = {"authors": "Mini-Xception, authors' protocol", "clean": "Mini-Xception, clean report"}

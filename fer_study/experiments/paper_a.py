@@ -438,6 +438,12 @@ def grid_result(run) -> dict:
     }
 
 
+def setting_text(params: Mapping) -> str:
+    """A grid setting in words, for legends and sentences: 'lr 0.001, batch 16, dropout 0.5, 4 conv'."""
+    words = {"learning_rate": "lr {}", "batch_size": "batch {}", "dropout": "dropout {}", "n_conv": "{} conv"}
+    return ", ".join(words.get(k, k + " {}").format(v) for k, v in params.items())
+
+
 def grid_vs_table1(data: FERData, split: Split, cfg: Mapping, best: Mapping, store: RunStore) -> dict:
     """Does the grid's winner beat Table 1's setting, or is the difference noise? Both trials'
     predictions on the same validation images (stored runs, loaded), an exact one-sided paired test
