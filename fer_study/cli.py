@@ -77,14 +77,17 @@ def _runs(args: argparse.Namespace) -> int:
             sealed = store.seal_all()
         print(f"sealed {len(sealed)} stored trainings in {store.root} (checksums added; nothing trained, keys kept)")
         return 0
-    entries = store.entries()
+    entries = sorted(store.entries(), key=lambda e: (e["purpose"], e["key"]))  # by notebook and purpose
     used = referenced_keys(root / "summaries")
+    print(f"{'purpose':<58} {'model':<14} {'epochs':>6} {'minutes':>8} {'MiB':>6}  {'state':<15} key")
     for e in entries:
         mark = "" if e["key"] in used else "  (not used by any summary)"
         state = "ok" if e["trained"] else "FAILED TO TRAIN"
+        # Grid purposes hold their settings as a dict: shown as key=value words.
+        purpose = re.sub(r"[{}']", "", e["purpose"]).replace(": ", "=")
         print(
-            f"{e['key']}  {e['arch']:<14} {e['epochs']:>4} ep {e['seconds'] / 60:7.1f} min  "
-            f"{e['bytes'] / 2**20:6.2f} MiB  {state:<15} {e['purpose']}{mark}"
+            f"{purpose[:58]:<58} {e['arch']:<14} {e['epochs']:>6} {e['seconds'] / 60:8.1f} "
+            f"{e['bytes'] / 2**20:6.2f}  {state:<15} {e['key']}{mark}"
         )
     total = sum(e["seconds"] for e in entries)
     print(
