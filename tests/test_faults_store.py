@@ -197,3 +197,21 @@ def test_a_results_folder_and_a_new_folder_are_accepted(tmp_path):
     (tmp_path / "old" / "run.json").write_text("{}")
     (tmp_path / "old" / "notes.txt").write_text("mine")
     assert check_output_folder(tmp_path / "old") == (tmp_path / "old").resolve()
+
+
+def test_short_predictions_are_refused_even_in_a_resealed_entry(stored):
+    """A shortened probs_test (a bad merge that also rewrote the checksums) is refused by its
+    count, naming the file: predictions and run.json must agree on the number of images."""
+    from fer_study.nn.store import seal
+
+    store, run, images, labels = stored
+    path = run.folder / "arrays.npz"
+    with np.load(path) as z:
+        parts = {k: z[k] for k in z.files}
+    parts["probs_test"] = parts["probs_test"][:-3]
+    np.savez_compressed(path, **parts)
+    rec = json.loads((run.folder / "run.json").read_text())
+    rec.pop("sealed")
+    (run.folder / "run.json").write_text(json.dumps(seal(run.folder, rec)))
+    with pytest.raises(StoreError, match=r"arrays.npz: holds \d+ test predictions, run.json says \d+"):
+        _reload(store, images, labels)
