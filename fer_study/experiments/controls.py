@@ -318,50 +318,56 @@ def _row(paper: str, reading: str, text: str, run, y_test: np.ndarray) -> dict:
 # --- what the numbers say, in words (rendered into notebook 06 and 07) ----------------------------
 
 
+def _control_row(
+    protocol: str, r: dict, pub: float, ours: float, measured_on: str, ci: list | None, checkpoint: int
+) -> dict:
+    return {
+        "protocol": protocol,
+        "seed": r["seed"],
+        "published %": pub,
+        "ours %": 100 * ours,
+        "measured on": measured_on,
+        "CI95 %": "%.2f-%.2f" % tuple(100 * c for c in ci) if ci else "",
+        "PrivateTest %": 100 * r["private_accuracy"],
+        "epochs": r["epochs_run"],
+        "checkpoint epoch": checkpoint,
+        "stopped early": r["stopped_early"],
+        # As text: the tables round to two decimals, which would print 1e-4 as 0.
+        "final lr": f"{r['final_learning_rate']:.0e}",
+        "trained": not r["failed"],
+        "health flags": r.get("health_flags", ""),
+        "minutes": r["seconds"] / 60,
+    }
+
+
 def control_table(summary: dict) -> pd.DataFrame:
     """One row per protocol and seed: the published value beside ours, what ours is measured on, and
     the training's own record."""
     pub = 100 * summary["published"]["accuracy"]
-    rows = []
-    for r in (summary.get("authors") or {}).get("runs", []):
-        rows.append(
-            {
-                "protocol": "authors'",
-                "seed": r["seed"],
-                "published %": pub,
-                "ours %": 100 * r["accuracy"],
-                "measured on": "PublicTest + PrivateTest (chose the checkpoint, as published)",
-                "CI95 %": "%.2f-%.2f" % tuple(100 * c for c in r["ci95"]) if "ci95" in r else "",
-                "PrivateTest %": 100 * r["private_accuracy"],
-                "epochs": r["epochs_run"],
-                "checkpoint epoch": r["best_epoch"],
-                "stopped early": r["stopped_early"],
-                "final lr": f"{r['final_learning_rate']:.0e}",
-                "trained": not r["failed"],
-                "health flags": r.get("health_flags", ""),
-                "minutes": r["seconds"] / 60,
-            }
+    rows = [
+        _control_row(
+            "authors'",
+            r,
+            pub,
+            r["accuracy"],
+            "PublicTest + PrivateTest (chose the checkpoint, as published)",
+            r.get("ci95"),
+            r["best_epoch"],
         )
-    for r in summary["runs"]:
-        rows.append(
-            {
-                "protocol": "clean",
-                "seed": r["seed"],
-                "published %": pub,
-                "ours %": 100 * r["private_accuracy"],
-                "measured on": "PrivateTest (never steered training)",
-                "CI95 %": "%.2f-%.2f" % tuple(100 * c for c in r["private_ci95"]) if "private_ci95" in r else "",
-                "PrivateTest %": 100 * r["private_accuracy"],
-                "epochs": r["epochs_run"],
-                "checkpoint epoch": r["epochs_run"],
-                "stopped early": r["stopped_early"],
-                # As text: the tables round to two decimals, which would print 1e-4 as 0.
-                "final lr": f"{r['final_learning_rate']:.0e}",
-                "trained": not r["failed"],
-                "health flags": r.get("health_flags", ""),
-                "minutes": r["seconds"] / 60,
-            }
+        for r in (summary.get("authors") or {}).get("runs", [])
+    ]
+    rows += [
+        _control_row(
+            "clean",
+            r,
+            pub,
+            r["private_accuracy"],
+            "PrivateTest (never steered training)",
+            r.get("private_ci95"),
+            r["epochs_run"],
         )
+        for r in summary["runs"]
+    ]
     return pd.DataFrame(rows)
 
 
