@@ -244,16 +244,18 @@ def main(argv=None) -> int:
     print("precision check:", res["precision_check"], flush=True)
 
     # One GA generation (cpu profile settings) and one grid-search trial: wall time and non-training share.
-    cfg = profiles.resolve("cpu", {"b_population": 4 if args.quick else 6})
-    proto = paper_b.protocol(data, "clean", cfg)
+    st = profiles.resolve("cpu", {"b_population": 4 if args.quick else 6})
+    proto = paper_b.protocol(data, "clean", st)
     from fer_study.search import ga
 
     rss = []
     with tempfile.TemporaryDirectory() as folder:
-        task = paper_b.make_task(data, proto, cfg, Path(folder) / "runs")
-        settings = dataclasses.replace(ga.GASettings.from_settings(cfg), generations=0)  # the initial generation
+        task = paper_b.make_task(data, proto, st, Path(folder) / "runs")
+        settings = dataclasses.replace(
+            ga.GASettings.from_settings(st.paper_b, st.runtime.seed), generations=0
+        )  # the initial generation
         gs = ga.GeneticSearch(
-            genome.Space.from_settings(cfg),
+            genome.Space.from_settings(st.paper_b),
             settings,
             paper_b.fitness_of(task, data),
             folder,
@@ -283,9 +285,9 @@ def main(argv=None) -> int:
 
     here, rss_iso = psutil.Process(), []
     with tempfile.TemporaryDirectory() as folder:
-        task = paper_b.make_task(data, proto, cfg, Path(folder) / "runs")
+        task = paper_b.make_task(data, proto, st, Path(folder) / "runs")
         gs = ga.GeneticSearch(
-            genome.Space.from_settings(cfg),
+            genome.Space.from_settings(st.paper_b),
             settings,
             paper_b.fitness_of(task, None),
             folder,
@@ -311,13 +313,13 @@ def main(argv=None) -> int:
     from fer_study.experiments import paper_a
     from fer_study.search import grid
 
-    split = sampling.paper_a_split(data, tuple(cfg["a_classes"]), cfg["a_test_fraction"], cfg["seed"])
+    split = sampling.paper_a_split(data, tuple(st.paper_a.a_classes), st.paper_a.a_test_fraction, st.runtime.seed)
     with tempfile.TemporaryDirectory() as folder:
-        one = {k2: v[:1] for k2, v in cfg["a_grid"].items()}
+        one = {k2: v[:1] for k2, v in st.grid.a_grid.items()}
         t = time.perf_counter()
         trials = grid.run(
             one,
-            lambda p: paper_a.grid_request(data, split, cfg, p),
+            lambda p: paper_a.grid_request(data, split, st, p),
             paper_a.grid_result,
             RunStore(Path(folder) / "runs", log=lambda s: None),
             data.images,
@@ -340,7 +342,7 @@ def main(argv=None) -> int:
     det, model, img = detection.Detector(), models.improved_cnn(4), photos.astronaut()
     res["detection"] = {
         "frame": "512x512 RGB (skimage astronaut)",
-        **detection.frames_per_second(img, det, model, list(cfg["a_classes"]), 5 if args.quick else 20),
+        **detection.frames_per_second(img, det, model, list(st.paper_a.a_classes), 5 if args.quick else 20),
     }
     print("detection:", res["detection"], flush=True)
     res["rerun_from_store"] = rerun_from_store()

@@ -111,8 +111,8 @@ def _runs(args: argparse.Namespace) -> int:
 
 
 def _profiles(args: argparse.Namespace) -> int:
-    cfg = profiles.resolve(args.profile, profiles.parse_assignments(args.set or []))
-    print(json.dumps(dict(cfg), indent=2))
+    st = profiles.resolve(args.profile, profiles.parse_assignments(args.set or []))
+    print(json.dumps(st.to_json(), indent=2))
     return 0
 
 
@@ -280,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     det.add_argument(
         "--model",
         default="improved-cnn",
-        help="a saved model's name (improved-cnn, basic-cnn, ga-best, ...) or a .keras file",
+        help="a saved model's name (improved-cnn, basic-cnn, ga-best, ...), its models/<name>.json or a .keras file",
     )
     det.add_argument("--out", default="detections", help="folder for annotated images and detections.jsonl")
     det.add_argument("--json", action="store_true", help="print every face record as JSON")

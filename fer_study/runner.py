@@ -49,7 +49,7 @@ def run(
 ) -> dict:
     """Execute the notebooks into `out` (default results/<profile>/) and return the run record."""
     profile = profile or default_profile(data)
-    cfg = resolve(profile, overrides)  # fails early on an unknown profile or key
+    st = resolve(profile, overrides)  # fails early on an unknown profile or key
     check_backend()  # a missing Keras backend is one line, before anything is written
     dataset = load(data, verbose=False)
     if dataset.is_demo:
@@ -66,7 +66,7 @@ def run(
             f"started {lock.taken_over.get('started')}); its finished trainings are in {out / 'runs'}"
         )
     try:
-        return _run_locked(profile, cfg, dataset, out, todo, overrides, log)
+        return _run_locked(profile, st, dataset, out, todo, overrides, log)
     finally:
         lock.release()
 
@@ -94,7 +94,7 @@ def remove_debris(out: Path) -> list[Path]:
     return gone
 
 
-def _run_locked(profile, cfg, dataset, out: Path, todo: list[Path], overrides, log) -> dict:
+def _run_locked(profile, st, dataset, out: Path, todo: list[Path], overrides, log) -> dict:
     try:
         (out / "notebooks").mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -104,8 +104,8 @@ def _run_locked(profile, cfg, dataset, out: Path, todo: list[Path], overrides, l
         log(f"removed {len(debris)} temporary file(s) an interrupted run left in {out}")
     record: dict[str, Any] = {
         "profile": profile,
-        "seed": cfg["seed"],
-        "settings": dict(cfg),
+        "seed": st.runtime.seed,
+        "settings": st.to_json(),
         "overrides": dict(overrides or {}),
         "data": dataset.provenance(),
         "command": command_line(),

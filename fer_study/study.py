@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fer_study.core import profiles
+from fer_study.core.settings import Settings
 from fer_study.data import FERData, load
 from fer_study.nn import saved_models
 from fer_study.nn.store import RunStore
@@ -26,7 +27,7 @@ from fer_study.search import executors
 @dataclass
 class Study:
     notebook: str
-    cfg: Mapping[str, Any]
+    st: Settings
     data: FERData
     out: report.Outputs
     store: RunStore
@@ -38,7 +39,9 @@ class Study:
         """Where sets of independent trainings run (`executor` setting: inprocess, pool, dask);
         created on first use and closed by `close()`."""
         if self._executor is None:
-            self._executor = executors.make(self.cfg["executor"], self.cfg["workers"], self.cfg["scheduler"])
+            self._executor = executors.make(
+                self.st.runtime.executor, self.st.runtime.workers, self.st.runtime.scheduler
+            )
         return self._executor
 
     def close(self) -> None:
@@ -56,12 +59,12 @@ def setup(
     log: Callable[[str], None] = print,
 ) -> Study:
     """Resolve (and validate) the settings, load the data, open the outputs and the run store."""
-    cfg = profiles.resolve(profile, overrides)
+    st = profiles.resolve(profile, overrides)
     dataset = load(data)
-    out = report.Outputs(notebook, cfg, dataset.provenance(), out_dir or None)
-    log(f"profile {cfg['profile']}: {cfg['description']}")
-    log(f"reductions against the papers: {dict(cfg['reductions']) or 'none'}")
-    return Study(notebook, cfg, dataset, out, RunStore(out.root / "runs", log=log), log)
+    out = report.Outputs(notebook, st, dataset.provenance(), out_dir or None)
+    log(f"profile {st.profile}: {st.description}")
+    log(f"reductions against the papers: {dict(st.reductions) or 'none'}")
+    return Study(notebook, st, dataset, out, RunStore(out.root / "runs", log=log), log)
 
 
 @dataclass
@@ -69,7 +72,7 @@ class Comparison:
     """What notebook 07 works from: the other notebooks' summaries, not the data."""
 
     notebook: str
-    cfg: Mapping[str, Any]
+    st: Settings
     summaries: dict[str, dict]
     out: report.Outputs
 
@@ -87,13 +90,13 @@ def setup_comparison(
 ) -> Comparison:
     """Settings, and every summary the earlier notebooks wrote under the same profile and folder
     (all on one data checksum); the outputs carry that data's provenance."""
-    cfg = profiles.resolve(profile, overrides)
-    summaries = comparison.load_summaries(report.Outputs.root_for(cfg, out_dir or None))
+    st = profiles.resolve(profile, overrides)
+    summaries = comparison.load_summaries(report.Outputs.root_for(st, out_dir or None))
     data = summaries["01_data_exploration"]["data"]
-    out = report.Outputs(notebook, cfg, data, out_dir or None)
-    log(f"profile {cfg['profile']}: {cfg['description']}")
+    out = report.Outputs(notebook, st, data, out_dir or None)
+    log(f"profile {st.profile}: {st.description}")
     log(f"data: {data['data_label']} {data['sha256'][:12]}")
-    return Comparison(notebook, cfg, summaries, out)
+    return Comparison(notebook, st, summaries, out)
 
 
 @dataclass
@@ -101,7 +104,7 @@ class Detection:
     """What notebook 08 works from: the models notebook 03 saved, not the data."""
 
     notebook: str
-    cfg: Mapping[str, Any]
+    st: Settings
     models: dict[str, tuple[Any, dict]]  # name -> (Keras model, its metadata)
     out: report.Outputs
 
@@ -115,12 +118,12 @@ def setup_detection(
 ) -> Detection:
     """Settings and the saved models named by `d_models`; the outputs carry the provenance of the
     data those models were trained on."""
-    cfg = profiles.resolve(profile, overrides)
-    root = report.Outputs.root_for(cfg, out_dir or None)
-    models = {name: saved_models.load(str(root / "models" / f"{name}.keras")) for name in cfg["d_models"]}
-    meta = models[cfg["d_models"][0]][1]
-    out = report.Outputs(notebook, cfg, {"data_label": meta["data"], "sha256": meta["data_sha256"]}, out_dir or None)
-    log(f"profile {cfg['profile']}: {cfg['description']}")
+    st = profiles.resolve(profile, overrides)
+    root = report.Outputs.root_for(st, out_dir or None)
+    models = {name: saved_models.load(str(root / "models" / f"{name}.json")) for name in st.detection.d_models}
+    meta = models[st.detection.d_models[0]][1]
+    out = report.Outputs(notebook, st, {"data_label": meta["data"], "sha256": meta["data_sha256"]}, out_dir or None)
+    log(f"profile {st.profile}: {st.description}")
     for name, (_, m) in models.items():
         log(f"{name}: trained by {m['notebook']} on {m['data']} (profile {m['profile']}), classes {m['classes']}")
-    return Detection(notebook, cfg, models, out)
+    return Detection(notebook, st, models, out)

@@ -36,19 +36,19 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     args = ap.parse_args()
-    cfg = profiles.resolve("cpu")
+    st = profiles.resolve("cpu")
     data = load(args.data, verbose=False)
-    split = sampling.paper_a_split(data, tuple(cfg["a_classes"]), cfg["a_test_fraction"], cfg["seed"])
+    split = sampling.paper_a_split(data, tuple(st.paper_a.a_classes), st.paper_a.a_test_fraction, st.runtime.seed)
     remap = paper_a.label_map(split.classes)
     print(f"data: {data.label_text} (sha256 {data.sha256[:12]}), paper A 80/20 split, Adam 1e-3, batch 16\n")
     print("| reading | seed | epoch | training accuracy | dense units dead |")
     print("|---|---|---|---|---|")
     for name, reading in READINGS.items():
         for seed in args.seeds:
-            tr, _ = paper_a.curve_split(data, split, cfg, seed)
+            tr, _ = paper_a.curve_split(data, split, st, seed)
             x, y = data.images[tr], remap[data.labels[tr]]
             probe = np.random.default_rng(0).permutation(len(x))[:512]
-            settings = {"filters": list(cfg["a_filters_improved"]), "dense": cfg["a_dense"], **reading}
+            settings = {"filters": list(st.paper_a.a_filters_improved), "dense": st.paper_a.a_dense, **reading}
             rows = []
 
             def on_epoch(epoch, rec, rows=rows):
@@ -65,7 +65,7 @@ def main() -> None:
                     batch_size=16,
                     learning_rate=1e-3,
                     seed=seed,
-                    steps_per_execution=cfg["steps_per_execution"],
+                    steps_per_execution=st.runtime.steps_per_execution,
                 ),
                 on_epoch=on_epoch,
             )

@@ -33,10 +33,9 @@ def training_time(run_dir: Path) -> str:
     )
 
 
-def controls_section(run_dir: Path, cfg: dict) -> list[str]:
+def controls_section(run_dir: Path, st) -> list[str]:
     """Notebook 06's positive control and sensitivity tables, with what they say, when it ran."""
-    from fer_study.experiments import controls
-    from fer_study.reporting import comparison
+    from fer_study.reporting import comparison, controls
 
     path = run_dir / "summaries" / "06_controls.json"
     if not path.exists():
@@ -47,7 +46,7 @@ def controls_section(run_dir: Path, cfg: dict) -> list[str]:
         lines += [
             controls.control_table(facts["control"]).round(2).to_markdown(index=False),
             "",
-            controls.control_text(facts["control"], cfg),
+            controls.control_text(facts["control"], st),
             "",
         ]
     readings = comparison.sensitivity_verdicts(facts.get("sensitivity"))
@@ -58,6 +57,7 @@ def controls_section(run_dir: Path, cfg: dict) -> list[str]:
 
 
 def section(run_dir: Path) -> str:
+    from fer_study.core import settings
     from fer_study.reporting import comparison
 
     # Every summary is checked against its declared layout first: a missing or renamed field stops
@@ -99,7 +99,7 @@ def section(run_dir: Path) -> str:
         "",
         f"![claims]({rel}/figures/07_claims.png)",
         "",
-        *controls_section(run_dir, run["settings"]),
+        *controls_section(run_dir, settings.from_json(run["settings"])),
         f"![GA progress]({rel}/figures/05_fitness_per_generation.png)",
         "",
         f"![paper A training curves]({rel}/figures/03_curves.png)",

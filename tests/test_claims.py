@@ -5,7 +5,10 @@ import json
 import numpy as np
 import pytest
 
+from fer_study.core import profiles, schema
+from fer_study.core.papers import Stated
 from fer_study.core.paths import project_root
+from fer_study.core.settings import Verdicts
 from fer_study.reporting import claims, comparison
 
 
@@ -24,7 +27,7 @@ def test_the_headline_claims_are_registered():
     assert {0.89, 0.78, 0.8875, 0.7611, 0.5872, 0.7169, 0.7277, 0.7211, "37:57:55", 5000} <= values
 
 
-_RULE = {"v_curve_min_window": 10, "v_curve_window_share": 0.5, "v_curve_confidence": 0.95, "v_spread_factor": 2.0}
+_RULE = Verdicts(v_curve_min_window=10, v_curve_window_share=0.5, v_curve_confidence=0.95, v_spread_factor=2.0)
 
 
 def _curve(values_per_seed, paper_epochs=100, seconds=None, early_stopping=None):
@@ -64,7 +67,7 @@ def _noisy(rng, slope, epochs=30, seeds=3, level=0.60):
 
 
 def test_inside_the_interval_is_reproduced():
-    c = claims.Claim("X", "A", "x", 0.8, "fraction", "t", ("n", "m"), curve=("n", "c", "val"))
+    c = claims.Claim("X", "A", Stated("x", 0.8, "fraction", "t"), ("n", "m"), curve=("n", "c", "val"))
     facts = {"n": {"m": _measure([0.79, 0.80, 0.81]), "c": _curve([[0.5] * 30] * 3)}}
     r = claims.verdict(c, facts)
     assert r["verdict"] == claims.REPRODUCED and "t-interval" in r["interval kind"]
@@ -109,7 +112,7 @@ def test_a_curve_rising_a_third_of_a_point_per_epoch_is_never_called_flat():
 
 
 def test_a_flat_curve_far_below_the_claim_is_not_reproduced_by_extrapolation():
-    c = claims.Claim("X", "A", "x", 0.78, "fraction", "t", ("n", "m"), curve=("n", "c", "val"))
+    c = claims.Claim("X", "A", Stated("x", 0.78, "fraction", "t"), ("n", "m"), curve=("n", "c", "val"))
     rng = np.random.default_rng(2)
     verdicts = []
     for _ in range(200):
@@ -121,7 +124,7 @@ def test_a_flat_curve_far_below_the_claim_is_not_reproduced_by_extrapolation():
 
 
 def test_a_rising_curve_that_can_reach_the_claim_stays_inconclusive_and_names_the_run_and_its_cost():
-    c = claims.Claim("X", "A", "x", 0.78, "fraction", "t", ("n", "m"), curve=("n", "c", "val"))
+    c = claims.Claim("X", "A", Stated("x", 0.78, "fraction", "t"), ("n", "m"), curve=("n", "c", "val"))
     rng = np.random.default_rng(3)
     for _ in range(100):
         # 60 % at epoch 30, rising 0.3 points per epoch: 81 % at epoch 100 if it kept on.
@@ -138,30 +141,30 @@ def test_a_rising_curve_that_can_reach_the_claim_stays_inconclusive_and_names_th
 
 
 def test_the_seed_spread_keeps_a_near_miss_inconclusive():
-    c = claims.Claim("X", "A", "x", 0.63, "fraction", "t", ("n", "m"), curve=("n", "c", "val"))
+    c = claims.Claim("X", "A", Stated("x", 0.63, "fraction", "t"), ("n", "m"), curve=("n", "c", "val"))
     flat = [[0.60] * 30, [0.61] * 30, [0.62] * 30]  # level 61 %, spread 1 point: reachable 63 %
     tight = _measure([0.609, 0.61, 0.611])  # the test measure's interval excludes both claims
     r = claims.verdict(c, {"n": {"m": tight, "c": _curve(flat)}})
     assert r["verdict"] == claims.INCONCLUSIVE and "could reach 63.0 %" in r["why"]
-    c2 = claims.Claim("X", "A", "x", 0.64, "fraction", "t", ("n", "m"), curve=("n", "c", "val"))
+    c2 = claims.Claim("X", "A", Stated("x", 0.64, "fraction", "t"), ("n", "m"), curve=("n", "c", "val"))
     assert claims.verdict(c2, {"n": {"m": tight, "c": _curve(flat)}})["verdict"] == (claims.NOT_REPRODUCED)
 
 
 def test_a_run_too_short_to_fit_a_slope_is_inconclusive():
-    c = claims.Claim("X", "A", "x", 0.8, "fraction", "t", ("n", "m"), curve=("n", "c", "val"))
+    c = claims.Claim("X", "A", Stated("x", 0.8, "fraction", "t"), ("n", "m"), curve=("n", "c", "val"))
     r = claims.verdict(c, {"n": {"m": _measure([0.60, 0.61, 0.59]), "c": _curve([[0.5] * 6] * 3)}})
     assert r["verdict"] == claims.INCONCLUSIVE and "too few to fit" in r["why"]
 
 
 def test_at_the_papers_budget_a_gap_is_not_reproduced_whatever_the_curve():
-    c = claims.Claim("X", "A", "x", 0.8, "fraction", "t", ("n", "m"), curve=("n", "c", "val"))
+    c = claims.Claim("X", "A", Stated("x", 0.8, "fraction", "t"), ("n", "m"), curve=("n", "c", "val"))
     rising = [[0.3 + 0.003 * e for e in range(100)]] * 3
     r = claims.verdict(c, {"n": {"m": _measure([0.60, 0.61, 0.59]), "c": _curve(rising)}})
     assert r["verdict"] == claims.NOT_REPRODUCED and "paper's 100 epochs" in r["why"]
 
 
 def test_without_stated_epochs_only_early_stopping_or_a_slope_that_cannot_rise_decides():
-    c = claims.Claim("X", "B", "x", 0.76, "fraction", "t", ("n", "m"), curve=("n", "c", "val"))
+    c = claims.Claim("X", "B", Stated("x", 0.76, "fraction", "t"), ("n", "m"), curve=("n", "c", "val"))
     m = _measure([0.47], ci=[0.46, 0.48])
     rising = [[0.40 + 0.003 * e for e in range(15)]]
     r = claims.verdict(c, {"n": {"m": m, "c": _curve(rising, paper_epochs=None, seconds=[15 * 110.0])}})
@@ -177,7 +180,7 @@ def test_without_stated_epochs_only_early_stopping_or_a_slope_that_cannot_rise_d
 
 
 def test_a_search_at_chance_is_inconclusive_not_failed():
-    c = claims.Claim("G", "B", "g", 0.76, "fraction", "t", ("n", "best"), maximum=True, power=("n", "power"))
+    c = claims.Claim("G", "B", Stated("g", 0.76, "fraction", "t"), ("n", "best"), maximum=True, power=("n", "power"))
     power = {
         "chance": 0.25,
         "n_evaluations": 20,
@@ -231,7 +234,8 @@ def test_a_claim_with_a_reason_is_never_called_reproduced():
 def test_a_step_the_profile_skips_is_not_measured_and_says_which_setting():
     c = next(c for c in claims.REGISTRY if c.id == "B3.2")
     facts = {"05_ga_search": {"generations": {"paper": [{"best": 0.3}]}}}
-    r = claims.verdict(c, facts, {"05_ga_search": {"b_generations": 1, "b_protocols": ["paper"]}})
+    st = profiles.resolve("smoke", {"b_generations": 1, "b_protocols": ["paper"]})
+    r = claims.verdict(c, facts, {"05_ga_search": st})
     assert r["verdict"] == claims.NOT_MEASURED and "b_generations" in r["why"]
 
 
@@ -239,7 +243,7 @@ def test_a_missing_field_is_an_error_naming_the_field_and_file():
     c = next(c for c in claims.REGISTRY if c.id == "A3")
     facts = {"03_basic_vs_improved": {"paper_a_split": {"headline": {"improved": {"top_1": {}}}}}}
     with pytest.raises(claims.ClaimDataError, match=r"summaries/03_basic_vs_improved.json: no field 'top1'"):
-        claims.verdict(c, facts, {"03_basic_vs_improved": {}})
+        claims.verdict(c, facts, {"03_basic_vs_improved": profiles.resolve("smoke")})
 
 
 REFERENCE = project_root() / "results" / "cpu"
@@ -247,12 +251,11 @@ REFERENCE = project_root() / "results" / "cpu"
 
 @pytest.mark.skipif(not (REFERENCE / "summaries" / "05_ga_search.json").exists(), reason="no committed reference run")
 def test_every_claim_resolves_against_the_committed_reference_run():
-    from fer_study.reporting.report import Outputs
 
     bodies = {p.stem: json.loads(p.read_text()) for p in (REFERENCE / "summaries").glob("*.json")}
-    old = [n for n, b in sorted(bodies.items()) if b.get("schema_version", 1) != Outputs.SCHEMA_VERSION]
+    old = [n for n, b in sorted(bodies.items()) if b.get("schema_version", 1) != schema.VERSION]
     if old:
-        pytest.skip(f"results/cpu predates summary schema {Outputs.SCHEMA_VERSION} ({', '.join(old)}): regenerate it")
+        pytest.skip(f"results/cpu predates summary schema {schema.VERSION} ({', '.join(old)}): regenerate it")
     summaries = comparison.load_summaries(REFERENCE)
     for row in claims.table(comparison.facts(summaries), comparison.settings(summaries)):
         assert row["verdict"] in claims.VERDICTS, row
@@ -297,9 +300,9 @@ def test_the_generations_trend_is_tested_on_the_mean_and_needs_a_search_that_can
     facts = {"05_ga_search": {"generations": {"paper": gens}, "search_power": {"paper": weak}}}
     assert claims.verdict(c, facts)["verdict"] == claims.INCONCLUSIVE
     facts["05_ga_search"]["search_power"]["paper"] = {**weak, "can_rank": True}
-    assert claims.verdict(c, facts, {"05_ga_search": {"reductions": {}}})["verdict"] == claims.NOT_REPRODUCED
+    assert claims.verdict(c, facts, {"05_ga_search": profiles.resolve("paper")})["verdict"] == claims.NOT_REPRODUCED
     gens[2]["mean"] = 0.25
-    assert claims.verdict(c, facts, {"05_ga_search": {"reductions": {}}})["verdict"] == claims.REPRODUCED
+    assert claims.verdict(c, facts, {"05_ga_search": profiles.resolve("paper")})["verdict"] == claims.REPRODUCED
 
 
 def test_a_model_that_failed_to_train_gives_no_verdict_on_its_numbers():

@@ -102,15 +102,25 @@ def test_unknown_model_and_class_mismatch(tmp_path, astronaut, model_file, capsy
     assert "predicts angry,happy,neutral,sad, not the classes asked for" in capsys.readouterr().err
 
 
-def test_a_model_saved_from_a_file_is_a_byte_copy_and_stays_so_on_a_second_save(model_file, tmp_path):
-    # Re-rendering the results from the run store must not rewrite identical weights with new bytes.
-    meta = {"notebook": "test", "data": "none", "data_sha256": "0" * 64}
-    first = saved_models.save(model_file, "copy", ["angry", "happy", "neutral", "sad"], tmp_path, meta)
-    before = first.read_bytes()
-    saved_models.save(model_file, "copy", ["angry", "happy", "neutral", "sad"], tmp_path, meta)
-    assert first.read_bytes() == before == model_file.read_bytes()
-    model, loaded_meta = saved_models.load(str(first))
-    assert model.output_shape == (None, 4) and loaded_meta["classes"][1] == "happy"
+def test_a_stored_runs_model_is_named_by_its_run_key_and_its_weights_stay_in_the_store(model_file, tmp_path):
+    """Committed results hold each byte once: models/<name>.json names the stored run, whose
+    model.keras is the only copy of the weights; the name loads through it, and a lost entry is
+    an error naming the index."""
+    store_entry = tmp_path / "runs" / "abc123" / "model.keras"
+    store_entry.parent.mkdir(parents=True)
+    store_entry.write_bytes(model_file.read_bytes())
+    meta = {"notebook": "test", "data": "none", "data_sha256": "0" * 64, "run_key": "abc123"}
+    weights = saved_models.save(store_entry, "copy", ["angry", "happy", "neutral", "sad"], tmp_path / "models", meta)
+    assert weights == store_entry and not list((tmp_path / "models").glob("*.keras"))
+    index = json.loads((tmp_path / "models" / "copy.json").read_text())
+    assert index["run_key"] == "abc123" and index["weights"] == "run store"
+    model, loaded = saved_models.load("copy", tmp_path.parent)  # by name under <results>/<profile>/models
+    assert model.output_shape == (None, 4) and loaded["classes"][1] == "happy" and loaded["file"] == str(store_entry)
+    store_entry.unlink()
+    with pytest.raises(saved_models.ModelNotFound, match="copy.json: its stored run abc123 has no model.keras"):
+        saved_models.load(str(tmp_path / "models" / "copy.json"))
+    with pytest.raises(ValueError, match="run key"):
+        saved_models.save(model_file, "x", ["angry"], tmp_path / "models", {"notebook": "test"})
 
 
 def test_a_refused_input_keeps_the_earlier_detections(tmp_path, astronaut, model_file, capsys):

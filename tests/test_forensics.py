@@ -22,9 +22,9 @@ def test_identical_copies_finds_pixel_identical_images_only():
 
 def test_paper_a_slips_from_real_runs(tmp_path):
     data = load("demo", verbose=False)
-    cfg = profiles.resolve("smoke", {"a_epochs": 2})
-    split = sampling.paper_a_split(data, tuple(cfg["a_classes"]), cfg["a_test_fraction"], cfg["seed"])
-    result = paper_a.run(data, split, cfg, RunStore(tmp_path / "runs", progress=False), log=lambda s: None)
+    st = profiles.resolve("smoke", {"a_epochs": 2})
+    split = sampling.paper_a_split(data, tuple(st.paper_a.a_classes), st.paper_a.a_test_fraction, st.runtime.seed)
+    result = paper_a.run(data, split, st, RunStore(tmp_path / "runs", progress=False), log=lambda s: None)
     by = {r["slip"]: r for r in forensics.paper_a(result, data, split.parts["train"])}
     top1 = by["none: top-1 on the held-out test part"]["ours"]
     ovr = by["mean one-vs-rest accuracy called 'accuracy'"]["ours"]

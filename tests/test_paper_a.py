@@ -44,15 +44,15 @@ def test_same_seed_same_numbers():
 
 def test_summary_recomputes_from_saved_predictions(tmp_path):
     data = load("demo", verbose=False)
-    cfg = profiles.resolve("smoke", {"a_epochs": 1})
-    split = sampling.paper_a_split(data, tuple(cfg["a_classes"]), cfg["a_test_fraction"], cfg["seed"])
-    result = paper_a.run(data, split, cfg, RunStore(tmp_path / "runs"), log=lambda s: None)
-    ev = paper_a.evaluate(result, cfg)
+    st = profiles.resolve("smoke", {"a_epochs": 1})
+    split = sampling.paper_a_split(data, tuple(st.paper_a.a_classes), st.paper_a.a_test_fraction, st.runtime.seed)
+    result = paper_a.run(data, split, st, RunStore(tmp_path / "runs"), log=lambda s: None)
+    ev = paper_a.evaluate(result, st)
     path = paper_a.save_predictions(result, tmp_path / "p.npz")
     with np.load(path) as z:
         assert "y_test" not in z.files  # FER2013's labels never leave the data
     saved = paper_a.load_predictions(path, data)
-    again = paper_a.evaluate({**saved, "classes": result["classes"]}, cfg)
+    again = paper_a.evaluate({**saved, "classes": result["classes"]}, st)
     assert again["per_run"].equals(ev["per_run"])
     assert again["mcnemar_basic_vs_improved"] == ev["mcnemar_basic_vs_improved"]
     top1 = ev["per_run"].set_index("model").loc["basic", "top1"]
@@ -63,13 +63,13 @@ def test_summary_recomputes_from_saved_predictions(tmp_path):
 
 def test_grid_selection_never_touches_the_test_part():
     data = load("demo", verbose=False)
-    cfg = profiles.resolve("smoke", {"a_grid_train_images": 200})
-    split = sampling.paper_a_split(data, tuple(cfg["a_classes"]), cfg["a_test_fraction"], cfg["seed"])
-    tr, va = paper_a.selection_split(data, split, cfg)
+    st = profiles.resolve("smoke", {"a_grid_train_images": 200})
+    split = sampling.paper_a_split(data, tuple(st.paper_a.a_classes), st.paper_a.a_test_fraction, st.runtime.seed)
+    tr, va = paper_a.selection_split(data, split, st)
     test = set(split.parts["test"].tolist())
     assert len(tr) == 200 and not (set(tr) | set(va)) & test and not set(tr) & set(va)
     assert set(tr) | set(va) <= set(split.parts["train"].tolist())
-    assert paper_a.grid_filters(cfg, 5) == [32, 64, 128, 256, 256]
+    assert paper_a.grid_filters(st.paper_a, 5) == [32, 64, 128, 256, 256]
 
 
 def _synthetic_result(failed_seed=None):
@@ -95,8 +95,8 @@ def _synthetic_result(failed_seed=None):
 
 
 def test_every_interval_is_named_and_one_vs_rest_maps_the_top1_interval_for_every_model():
-    cfg = profiles.resolve("smoke", {"a_seeds": [0, 1], "a_bootstrap": 200})
-    ev = paper_a.evaluate(_synthetic_result(), cfg)
+    st = profiles.resolve("smoke", {"a_seeds": [0, 1], "a_bootstrap": 200})
+    ev = paper_a.evaluate(_synthetic_result(), st)
     for model in ("basic", "improved"):
         h = ev["headline"][model]
         assert h["top1"]["interval_kind"] == "t-interval of the mean over 2 seeds"
@@ -112,8 +112,8 @@ def test_every_interval_is_named_and_one_vs_rest_maps_the_top1_interval_for_ever
 
 
 def test_a_failed_training_is_listed_and_never_averaged():
-    cfg = profiles.resolve("smoke", {"a_seeds": [0, 1], "a_bootstrap": 200})
-    ev = paper_a.evaluate(_synthetic_result(failed_seed=1), cfg)
+    st = profiles.resolve("smoke", {"a_seeds": [0, 1], "a_bootstrap": 200})
+    ev = paper_a.evaluate(_synthetic_result(failed_seed=1), st)
     assert ev["failed_runs"] == [["improved", 1]]
     assert ev["headline"]["improved"]["top1"]["n"] == 1 and ev["headline"]["basic"]["top1"]["n"] == 2
     assert list(ev["improved_beats_basic"]) == [0]

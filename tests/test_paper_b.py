@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from fer_study.core import profiles
+from fer_study.core import papers, profiles
 from fer_study.core.labels import SPLITS
 from fer_study.data import load
 from fer_study.experiments import paper_b
@@ -31,8 +31,8 @@ def test_template_has_six_convs_three_pools_and_the_genome():
 
 def test_protocols():
     data = load("demo", verbose=False)
-    cfg = profiles.resolve("smoke", {"b_train_images": 0})
-    paper, clean = paper_b.protocol(data, "paper", cfg), paper_b.protocol(data, "clean", cfg)
+    st = profiles.resolve("smoke", {"b_train_images": 0})
+    paper, clean = paper_b.protocol(data, "paper", st), paper_b.protocol(data, "clean", st)
     assert paper.selects_on_report and not clean.selects_on_report
     assert len(paper.fit) + len(paper.select) == len(data)
     assert abs(len(paper.select) / len(data) - 0.2) < 0.01
@@ -41,31 +41,31 @@ def test_protocols():
     assert set(names[clean.fit]) == {"Training"} and set(names[clean.select]) == {"PublicTest"}
     assert set(names[clean.report]) == {"PrivateTest"}
     with pytest.raises(ValueError, match="unknown protocol 'x'"):
-        paper_b.protocol(data, "x", cfg)
+        paper_b.protocol(data, "x", st)
 
 
 def test_time_arithmetic_shows_the_inconsistency():
-    a = paper_b.time_arithmetic()
+    a = papers.time_arithmetic()
     assert a["sum_printed"] == "431:43:28" and a["sum_hours_over_10"] == "44:43:28"
     assert a["stated_total"] == "37:57:55" and not a["equal_as_printed"] and not a["equal_hours_over_10"]
 
 
 def test_fitness_is_deterministic_in_process_and_in_a_process_pool(tmp_path):
     data = load("demo", verbose=False)
-    cfg = profiles.resolve("smoke", {"b_train_images": 200})
-    proto = paper_b.protocol(data, "clean", cfg)
+    st = profiles.resolve("smoke", {"b_train_images": 200})
+    proto = paper_b.protocol(data, "clean", st)
     genomes = [
         G.from_layers([4] * 6, [3] * 6, ["relu"] * 6, "Adam", 0.001),
         G.from_layers([2, 4, 2, 4, 2, 4], [1, 3, 5, 3, 1, 3], ["tanh", "elu"] * 3, "SGD", 0.01),
     ]
-    here_task = paper_b.make_task(data, proto, cfg, tmp_path / "here")
+    here_task = paper_b.make_task(data, proto, st, tmp_path / "here")
     here = [paper_b.fitness(g, here_task, data) for g in genomes]
     assert all(r["trained_now"] for r in here)
     again = [paper_b.fitness(g, here_task, data) for g in genomes]  # from the store: nothing trained
     assert [r["fitness"] for r in again] == [r["fitness"] for r in here] and not any(r["trained_now"] for r in again)
     pool = executors.make("pool", workers=2)
     try:  # a fresh store: the workers train (and load the data) themselves
-        there = dict(pool.run(paper_b.fitness_of(paper_b.make_task(data, proto, cfg, tmp_path / "there")), genomes))
+        there = dict(pool.run(paper_b.fitness_of(paper_b.make_task(data, proto, st, tmp_path / "there")), genomes))
     finally:
         pool.close()
     assert [there[i]["fitness"] for i in range(2)] == [r["fitness"] for r in here]

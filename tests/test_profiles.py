@@ -1,20 +1,23 @@
 """Profiles: one source of truth; named overrides only."""
 
+import dataclasses
+import json
+
 import pytest
 
 from fer_study.core import profiles
 
 
 def test_every_profile_resolves_with_the_same_keys():
-    keys = {p: set(profiles.resolve(p)) for p in profiles.names()}
+    keys = {p: set(profiles.resolve(p).to_json()) for p in profiles.names()}
     assert set(profiles.names()) == {"smoke", "cpu", "paper"}
     assert len({frozenset(k) for k in keys.values()}) == 1
 
 
 def test_override_replaces_a_named_key_and_is_recorded():
-    cfg = profiles.resolve("smoke", {"seed": 7})
-    assert cfg["seed"] == 7 and cfg["overrides"] == {"seed": 7}
-    assert profiles.resolve("smoke")["seed"] == 0  # the profile itself is untouched
+    st = profiles.resolve("smoke", {"seed": 7})
+    assert st.runtime.seed == 7 and st.overrides == {"seed": 7}
+    assert profiles.resolve("smoke").runtime.seed == 0  # the profile itself is untouched
 
 
 def test_unknown_key_is_an_error():
@@ -32,9 +35,23 @@ def test_unknown_profile_is_an_error():
         profiles.resolve("gpu")
 
 
-def test_settings_are_read_only():
-    with pytest.raises(TypeError):
-        profiles.resolve("smoke")["seed"] = 1
+def test_settings_are_read_only_and_variants_are_validated():
+    st = profiles.resolve("smoke")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        st.runtime.seed = 1  # type: ignore[misc]
+    variant = st.replace(a_block_dropout=0.3)
+    assert variant.paper_a.a_block_dropout == 0.3 and st.paper_a.a_block_dropout == 0.0
+    assert variant.profile == "smoke" and variant.overrides == {"a_block_dropout": 0.3}
+    with pytest.raises(profiles.ProfileError, match="a_block_dropout"):
+        st.replace(a_block_dropout=1.5)  # a variant is checked like any profile
+
+
+def test_settings_round_trip_through_the_json_a_summary_records():
+    st = profiles.resolve("cpu", {"seed": 3})
+    again = S.from_json(json.loads(json.dumps(st.to_json())))
+    assert again == st
+    with pytest.raises(profiles.ProfileError, match="unknown setting 'a_epoch'"):
+        S.from_json({**st.to_json(), "a_epoch": 3})
 
 
 def test_cli_assignments_parse_as_json_where_they_can():
@@ -127,13 +144,13 @@ def test_a_notebooks_overrides_are_refused_the_same_way(tmp_path):
 
 
 def test_first_round_key_names_keep_working():
-    cfg = profiles.resolve("smoke", {"b_executor": "pool", "b_workers": 3})
-    assert cfg["executor"] == "pool" and cfg["workers"] == 3
+    st = profiles.resolve("smoke", {"b_executor": "pool", "b_workers": 3})
+    assert st.runtime.executor == "pool" and st.runtime.workers == 3
 
 
 def test_every_setting_belongs_to_one_stage_and_every_profile_validates():
     stages = [stage for stage, _, _ in S.fields().values()]
     assert set(stages) == set(S.STAGES)
     for name in profiles.names():
-        typed = profiles.typed(name)
+        typed = profiles.resolve(name)
         assert typed.paper_b.b_population >= 2 and typed.runtime.steps_per_execution >= 1

@@ -2,7 +2,7 @@
 compiles as LaTeX and fits the page, and a summary missing a field fails loudly.
 
 The fixture is a smoke run's summaries on the demo data (no FER2013). Regenerate it after a change
-to the summaries' layout (report.Outputs.SCHEMA_VERSION):
+to the summaries' layout (core.schema.VERSION):
 
     fer-study run --profile smoke --data demo --out /tmp/smoke && cp /tmp/smoke/summaries/*.json tests/fixtures/smoke_summaries/
 """
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from fer_study.core import schema
 from fer_study.reporting import claims, comparison, latex
-from fer_study.reporting.report import Outputs
 
 FIXTURE = Path(__file__).parent / "fixtures" / "smoke_summaries"
 
@@ -25,8 +25,8 @@ def summaries():
     found = {}
     for p in sorted(FIXTURE.glob("*.json")):
         found[p.stem] = json.loads(p.read_text())
-    stale = [n for n, b in found.items() if b.get("schema_version") != Outputs.SCHEMA_VERSION]
-    assert not stale, f"regenerate tests/fixtures/smoke_summaries (schema {Outputs.SCHEMA_VERSION}): {stale}"
+    stale = [n for n, b in found.items() if b.get("schema_version") != schema.VERSION]
+    assert not stale, f"regenerate tests/fixtures/smoke_summaries (schema {schema.VERSION}): {stale}"
     return found
 
 
@@ -127,7 +127,7 @@ def test_the_smoke_runs_readings_resolve_against_their_claims(summaries):
 
 
 def test_the_control_table_keeps_a_small_learning_rate_through_rounding(summaries):
-    from fer_study.experiments import controls
+    from fer_study.reporting import controls
 
     control = summaries["06_controls"]["facts"]["control"]
     control["runs"][0]["final_learning_rate"] = 1.0000000474974513e-4
@@ -139,3 +139,23 @@ def test_the_control_table_keeps_a_small_learning_rate_through_rounding(summarie
     # published) and the clean report (PrivateTest, which steered nothing).
     assert list(table["protocol"]) == ["authors'", "clean"]
     assert "chose the checkpoint" in table["measured on"].iloc[0]
+
+
+def test_an_older_summary_is_refused_by_its_version_naming_the_file(tmp_path):
+    """A summary written under another layout is never read as if it were this one: the reader
+    names the file, its version and the one this code reads."""
+    (tmp_path / "summaries").mkdir()
+    for p in FIXTURE.glob("*.json"):
+        shutil.copy(p, tmp_path / "summaries" / p.name)
+    comparison.load_summaries(tmp_path)  # this version: read
+    path = tmp_path / "summaries" / "03_basic_vs_improved.json"
+    body = json.loads(path.read_text())
+    body["schema_version"] = schema.VERSION - 1
+    path.write_text(json.dumps(body))
+    with pytest.raises(
+        comparison.SummaryError,
+        match=rf"03_basic_vs_improved.json: summary schema {schema.VERSION - 1}, but this code reads schema {schema.VERSION}",
+    ):
+        comparison.load_summaries(tmp_path)
+    with pytest.raises(schema.SchemaError, match="re-run notebook 03"):
+        schema.load(path)

@@ -171,11 +171,13 @@ def test_a_search_under_another_space_or_training_version_never_resumes_the_old_
     search resumed 16 fitnesses of the old code from its log. Both are in the search's context now."""
     import numpy as np
 
+    from fer_study.core import profiles
     from fer_study.experiments import paper_b
     from fer_study.search import genome as G
     from fer_study.search.trial_log import SearchStateError
 
-    task = paper_b.Task("demo", "a" * 64, np.arange(10), np.arange(10, 20), (("b_epochs", 1),), 0, str(tmp_path))
+    training = paper_b.GenomeTraining.of(profiles.resolve("smoke"))
+    task = paper_b.Task("demo", "a" * 64, np.arange(10), np.arange(10, 20), training, 0, str(tmp_path))
     wide, narrow = G.Space(), G.Space(kernel_max=1, filters_max_exp=1)
     ctx = paper_b.task_context(task, "paper", wide)
     assert ctx != paper_b.task_context(task, "paper", narrow)
@@ -199,7 +201,7 @@ def test_auto_trains_a_handful_in_process_and_a_long_search_in_fresh_processes()
     from fer_study.core import profiles
     from fer_study.search import executors
 
-    assert profiles.resolve("smoke")["executor"] == "auto"
+    assert profiles.resolve("smoke").runtime.executor == "auto"
     assert executors.resolve("auto", 16) == "inprocess"  # the smoke GA and random search
     assert executors.resolve("auto", 10 * 4 * 2) == "isolated"  # paper B's GA and random search
     assert executors.resolve("pool", 1000) == "pool"  # an explicit choice stands

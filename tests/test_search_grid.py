@@ -43,10 +43,10 @@ def test_best_is_chosen_by_validation_among_trainings_that_trained():
 
 def test_grid_trials_are_stored_runs_and_a_rerun_trains_nothing(tmp_path):
     data = load("demo", verbose=False)
-    cfg = profiles.resolve("smoke", {"a_grid_train_images": 120})
-    split = sampling.paper_a_split(data, tuple(cfg["a_classes"]), cfg["a_test_fraction"], cfg["seed"])
+    st = profiles.resolve("smoke", {"a_grid_train_images": 120})
+    split = sampling.paper_a_split(data, tuple(st.paper_a.a_classes), st.paper_a.a_test_fraction, st.runtime.seed)
     small = {"learning_rate": [0.001], "batch_size": [16, 64], "dropout": [0.2], "n_conv": [2]}
-    make = lambda p: paper_a.grid_request(data, split, cfg, p)
+    make = lambda p: paper_a.grid_request(data, split, st, p)
     first = RunStore(tmp_path, log=lambda m: None)
     a = grid.run(small, make, paper_a.grid_result, first, data.images, data.labels, log=lambda m: None)
     assert len(first.trained) == 2 and len(a) == 2 and set(a["run_key"]) == set(first.trained)

@@ -3,6 +3,10 @@
 The bottom layer: experiments read these (Table 3's times, the headline) and so do the claims.
 """
 
+import re
+from dataclasses import dataclass
+from typing import Any
+
 # Paper A (Fatimatuzzahra et al., 2024)
 PAPER_A = {
     "per_class_after_downsampling": {"value": 5000, "where": "section 2.2, Fig. 5 ('5,000 each')"},
@@ -19,6 +23,11 @@ PAPER_A = {
     "train_accuracy_improved": {"value": 0.9889, "where": "section 3, Fig. 9"},
     "val_accuracy_improved": {"value": 0.899, "where": "section 3, Fig. 9"},
     "val_accuracy_basic": {"value": 0.70, "where": "section 3, Fig. 8 (train 100 %)"},
+    "n_eval_images": {"value": 200, "where": "Tables 2-3 (the confusion matrices' 200 test images)"},
+    "counts": {
+        "value": {"all": 35887, "training": 28709, "test": 7178, "four_classes": 26217},
+        "where": "section 2.1",
+    },
 }
 
 # Paper A's Table 1, the hyperparameters of its improved model (grid search picked them).
@@ -71,3 +80,312 @@ PAPER_B = {
         ("paper B", "CNN-GA", 76.11),
     ],
 }
+
+
+@dataclass(frozen=True)
+class Stated:
+    """One claim as a paper states it: in our words, its number (fractions for accuracies) or text,
+    the unit, where it stands, and (where the paper's own numbers rule it out) why it cannot be
+    reproduced as specified. The claims registry (reporting/claims.py) measures and judges these."""
+
+    statement: str
+    value: Any
+    unit: str
+    where: str
+    reason: str = ""
+    caveat: str = ""  # what a reader should know about the claim, stated next to its verdict
+
+
+def _pct(percent: float) -> float:
+    """A percentage as printed, as the fraction the study measures (76.11 -> 0.7611)."""
+    return round(percent / 100, 6)
+
+
+# Arriaga et al. 2017 report 66 % for Mini-Xception on FER2013: their checkpoint's validation
+# accuracy, where validation is the last 20 % of fer2013.csv (PublicTest + PrivateTest, 7,178 images),
+# the images that also chose the checkpoint; paper B cites it.
+MINI_XCEPTION = {
+    "model": "Mini-Xception",
+    "ref": "[45] Arriaga et al. 2017",
+    "accuracy": _pct(dict(((r, m), a) for r, m, a in PAPER_B["table4"])[("[45]", "Mini-Xception")]),
+    "where": "paper B, Table 4",
+    "measured_on": "PublicTest + PrivateTest (the last 20 % of fer2013.csv), which also chose the checkpoint",
+}
+
+
+A_T2, A_T3 = PAPER_A["table2_improved"], PAPER_A["table3_basic"]
+B_HEADLINE = _pct(PAPER_B["headline_accuracy"]["value"])
+
+# Every claim's statement by id (the registry's ids; notebook 07's table shows them in its order).
+STATED: dict[str, Stated] = {
+    "A1": Stated(
+        "Improved CNN 'accuracy' (mean one-vs-rest) on 200 test images",
+        A_T2["stated"]["accuracy"],
+        "fraction",
+        "Table 2; abstract",
+        caveat="the paper's 'accuracy' is mean one-vs-rest accuracy, not top-1",
+    ),
+    "A2": Stated(
+        "Improved CNN precision = recall = F1 (from Table 2's totals, i.e. micro = top-1) on 200 images",
+        A_T2["stated"]["precision"],
+        "fraction",
+        "Table 2; abstract",
+    ),
+    "A3": Stated(
+        "Improved CNN top-1 accuracy implied by Table 2 (156 of 200), on the full test part",
+        A_T2["value"]["tp"] / PAPER_A["n_eval_images"]["value"],
+        "fraction",
+        "Table 2 (derived: TP/200)",
+    ),
+    "A4": Stated(
+        "Basic CNN 'accuracy' (mean one-vs-rest) on 200 test images",
+        A_T3["stated"]["accuracy"],
+        "fraction",
+        "Table 3",
+        caveat="88.75 % is the mean one-vs-rest accuracy of Table 3's basic row, the row A5 shows to be impossible "
+        "(TP + FN = 202 of 200 images; FP differs from FN): the claim rests on numbers that cannot all be true",
+    ),
+    "A5": Stated(
+        "Basic CNN precision 78.2 %, recall 76.7 %, F1 76.7 %",
+        A_T3["stated"]["recall"],
+        "fraction",
+        "Table 3",
+        reason="Table 3's basic row (TP 155, FP 43, FN 47, TN 555) cannot come from 200 single-label images: "
+        "TP + FN = 202, and FP differs from FN although the two totals are equal in any multi-class confusion matrix",
+    ),
+    "A6": Stated(
+        "Improved CNN training accuracy at the end of training",
+        PAPER_A["train_accuracy_improved"]["value"],
+        "fraction",
+        "abstract; Fig. 9",
+    ),
+    "A7": Stated(
+        "Improved CNN validation accuracy at the end of training",
+        PAPER_A["val_accuracy_improved"]["value"],
+        "fraction",
+        "Fig. 9",
+        caveat="section 2.3 uses the 20 % part 'for model validation', yet Fig. 9's 89.9 % is far above Table 2's "
+        "78 % top-1 on (a sample of) that part: our validation images are a carve-out of the training part",
+    ),
+    "A8": Stated(
+        "Basic CNN validation accuracy at the end of training (training accuracy 100 %)",
+        PAPER_A["val_accuracy_basic"]["value"],
+        "fraction",
+        "Fig. 8",
+    ),
+    "A9": Stated(
+        "Images per class after downsampling to the smallest class",
+        PAPER_A["per_class_after_downsampling"]["value"],
+        "images",
+        "section 2.2; Fig. 5",
+        caveat="downsampling to the smallest class keeps exactly as many images as that class holds (notebook 02 "
+        "counts it); 5,000 can only be that count rounded",
+    ),
+    "A10": Stated(
+        "The improved CNN is more accurate than the basic CNN",
+        "improved > basic",
+        "comparison",
+        "Tables 2-3; section 3",
+        caveat="the paper's own 156 vs 155 correct of 200 has at most one discordant image: a one-sided paired test "
+        "gives p >= 0.5, so its data cannot show the improvement either",
+    ),
+    "A11": Stated(
+        "Grid search arrives at Table 1 (lr 0.001, batch 16, dropout 0.2, 4 conv layers)",
+        "Table 1",
+        "settings",
+        "Table 1; section 2.4",
+        caveat="the paper does not give its grid; ours is defined in the profile",
+    ),
+    "B1": Stated(
+        "CNN-GA test accuracy (paper protocol: fitness on the reported 20 %)",
+        B_HEADLINE,
+        "fraction",
+        "abstract; Table 3; Table 4",
+        caveat="the paper's protocol selects on its test set: the reported number is the best of every genome tried on those images",
+    ),
+    "B1c": Stated(
+        "CNN-GA test accuracy, clean protocol (select on PublicTest, report PrivateTest)",
+        B_HEADLINE,
+        "fraction",
+        "beyond the paper",
+    ),
+    "B2": Stated(
+        "Paper B's best genome (Table 2) reaches the headline accuracy (paper protocol)",
+        B_HEADLINE,
+        "fraction",
+        "Table 2; Table 3",
+        caveat="epochs, batch size, dense width and dropout rates of the network are not stated",
+    ),
+    "B2c": Stated(
+        "Paper B's best genome (Table 2), clean protocol",
+        B_HEADLINE,
+        "fraction",
+        "beyond the paper",
+    ),
+    "B3.3": Stated(
+        "Best fitness in generation 3 (paper protocol): the Table 2 genome's accuracy on the reported images",
+        _pct(PAPER_B["table3"][3]["best_accuracy"]),
+        "fraction",
+        "Table 3; Fig. 4; Table 2",
+        caveat="generation 3's best genome is Table 2's, and its fitness is its accuracy on the reported 20 %: "
+        "measured as that genome trained until early stopping, at its best epoch on those images (the most "
+        "favourable number the paper's protocol could print; a maximum over epochs, so no interval)",
+    ),
+    "B4": Stated(
+        "Generation 2's best accuracy",
+        _pct(PAPER_B["text_generation2_accuracy"]["value"]),
+        "fraction",
+        "section 3 text",
+        reason="the text gives 72.11 % for generation 2, Table 3 gives 72.77 %; the text's own increments "
+        "(+1.08, then +3.33 to 76.11) follow the table's 72.77, not 72.11",
+    ),
+    "B5": Stated(
+        "Total compute time of the search",
+        PAPER_B["total_time_stated"]["value"],
+        "h:m:s",
+        "abstract; conclusion",
+        reason="Table 3's four times sum to 431:43:28 as printed (degree sign read as hours), or 44:43:28 reading "
+        "each hour figure as a tenth; neither is the stated 37:57:55",
+    ),
+    "A12": Stated(
+        "FER2013 has 35,887 images",
+        PAPER_A["counts"]["value"]["all"],
+        "images",
+        "section 2.1",
+    ),
+    "A13": Stated(
+        "28,709 of them for training",
+        PAPER_A["counts"]["value"]["training"],
+        "images",
+        "section 2.1",
+    ),
+    "A14": Stated(
+        "7,178 of them for testing",
+        PAPER_A["counts"]["value"]["test"],
+        "images",
+        "section 2.1",
+    ),
+    "A15": Stated(
+        "About 26,217 images in the four classes used",
+        PAPER_A["counts"]["value"]["four_classes"],
+        "images",
+        "section 2.1",
+    ),
+    "A16": Stated(
+        "178 correctly detected, 22 false positives, 22 false negatives (of 200)",
+        "178/22/22",
+        "counts",
+        "section 3",
+        reason="Table 2 gives TP 156, FP 44, FN 44 for the same 200 images; 178 = 156 + 22 is the count "
+        "behind the 89 % (mean one-vs-rest), which counts true negatives, not detections",
+    ),
+    "A17": Stated(
+        "Improved over basic: accuracy +0.25 %, recall +1.3 %, F1 +1.3 %, better 'including precision'",
+        "+0.25/+1.3/+1.3",
+        "points",
+        "section 3",
+        reason="Table 3 as printed has precision falling from 78.2 % (basic) to 78.0 % (improved), so 'including "
+        "precision' contradicts the paper's own table; the basic row itself is impossible (A5)",
+    ),
+    "A18": Stated(
+        "Basic CNN F1 76.7 %",
+        A_T3["stated"]["f1"],
+        "fraction",
+        "Table 3",
+        reason="neither the harmonic mean of its precision 78.2 % and recall 76.7 % (77.4 %) nor the micro F1 of its "
+        "totals, 2·155 / (2·155 + 43 + 47) = 77.5 %",
+    ),
+    "A19": Stated(
+        "Basic CNN: training accuracy 100 %, about 30 points above validation (overfitting)",
+        0.30,
+        "fraction",
+        "Fig. 8; section 3",
+        caveat="measured as final training minus final validation accuracy",
+    ),
+    "A20": Stated(
+        "The improved CNN is no longer overfitting: training 98.89 %, validation 89.9 %, a gap of about 9 points",
+        round(PAPER_A["train_accuracy_improved"]["value"] - PAPER_A["val_accuracy_improved"]["value"], 4),
+        "fraction",
+        "section 3; Fig. 9",
+        caveat="measured as final training minus final validation accuracy (training accuracy with dropout on, as "
+        "Keras logs it, like the paper's curves)",
+    ),
+    "B7": Stated(
+        "Generation 3 took 16 h 45 min 4 s",
+        PAPER_B["generation3_time_text"]["value"],
+        "h:m:s",
+        "abstract",
+        reason="Table 3 prints 160°45'04\"; only reading its hours as tenths gives 16:45:04, and under that reading the "
+        "table no longer sums to the stated total (B5)",
+    ),
+    "B8": Stated(
+        "The more generations, the higher the accuracy",
+        "rising",
+        "trend",
+        "section 3; conclusion",
+        caveat="with elitism the best fitness cannot fall, so only the mean fitness per generation can test this",
+    ),
+    "B9": Stated(
+        "All models of Table 4 exceed about 65.5 %, and CNN-GA outperforms them",
+        0.655,
+        "fraction",
+        "section 3; Table 4",
+        reason="Table 4's own DenseNet row [39] is 63.50 %, below 65.5 %",
+    ),
+    "B10": Stated(
+        "Total compute 37:57:55 (generations 1-3 only, hours read as tenths)",
+        PAPER_B["total_time_stated"]["value"],
+        "h:m:s",
+        "abstract; Table 3",
+        reason="generations 1-3 of Table 3 with hours read as tenths sum to 37:12:31 (6:08:37 + 14:18:50 + 16:45:04), "
+        "still not 37:57:55",
+    ),
+    "B6": Stated(
+        "All 35,887 FER2013 images used, after removing duplicate images",
+        PAPER_B["n_images"]["value"],
+        "images",
+        "section 2; section 2.2",
+        reason="FER2013 holds 35,887 images only with its duplicates; removing them leaves fewer, so the two statements "
+        "cannot both hold",
+    ),
+}
+# Table 3's best accuracy of the initial population and generations 1-2 (generation 3 is B3.3).
+for _g in range(3):
+    STATED[f"B3.{_g}"] = Stated(
+        f"Best fitness in {'the initial population' if _g == 0 else f'generation {_g}'} (paper protocol)",
+        _pct(PAPER_B["table3"][_g]["best_accuracy"]),
+        "fraction",
+        "Table 3; Fig. 4",
+    )
+
+
+# --- the papers' own arithmetic -------------------------------------------------------------------
+
+
+def hms(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def _seconds(text: str) -> int:
+    """'70°30'57"' or '37:57:55' -> seconds (the degree sign read as hours)."""
+    h, m, s = (int(v) for v in re.findall(r"\d+", text))
+    return h * 3600 + m * 60 + s
+
+
+def time_arithmetic() -> dict:
+    """Paper B's Table 3 times against its stated total, as printed and under the reading that the
+    table's hours carry a stray 0 (the abstract gives generation 3 as 16 h 45 min 4 s, the table 160°45'04")."""
+    printed = [_seconds(r["time_printed"]) for r in PAPER_B["table3"]]
+    tenth = [(s // 3600) // 10 * 3600 + s % 3600 for s in printed]
+    stated = _seconds(PAPER_B["total_time_stated"]["value"])
+    return {
+        "table3_printed": [hms(s) for s in printed],
+        "sum_printed": hms(sum(printed)),
+        "table3_hours_over_10": [hms(s) for s in tenth],
+        "sum_hours_over_10": hms(sum(tenth)),
+        "stated_total": hms(stated),
+        "equal_as_printed": sum(printed) == stated,
+        "equal_hours_over_10": sum(tenth) == stated,
+        "gen3_text_matches_hours_over_10": hms(tenth[3]) == PAPER_B["generation3_time_text"]["value"],
+    }

@@ -8,9 +8,9 @@ run can pass for a full one.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
 from fer_study.core import settings
@@ -125,29 +125,25 @@ def names() -> list[str]:
     return list(PROFILES)
 
 
-def typed(profile: str, overrides: Mapping[str, Any] | None = None) -> settings.Settings:
-    """The typed, validated settings of `profile` with `overrides` applied."""
+def resolve(profile: str, overrides: Mapping[str, Any] | None = None) -> settings.Settings:
+    """The typed, validated settings of `profile` with `overrides` applied, carrying the profile's
+    name, description, reductions and the overrides themselves."""
     if profile not in PROFILES:
         raise ProfileError(f"unknown profile '{profile}' (choose from {', '.join(PROFILES)})")
     values = settings.defaults()
     values.update({k: v for k, v in PROFILES[profile].items() if k != "description"})
-    for key, value in (overrides or {}).items():
-        key = RENAMED.get(key, key)
+    given = {RENAMED.get(k, k): v for k, v in (overrides or {}).items()}
+    for key, value in given.items():
         if key not in values:
             raise ProfileError(f"unknown setting '{key}' for profile '{profile}' (known: {', '.join(sorted(values))})")
         values[key] = value
-    return settings.build(values)
-
-
-def resolve(profile: str, overrides: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
-    """The settings of `profile` with `overrides` applied, validated, as a read-only flat mapping
-    (what notebooks and summaries use), plus profile, description, reductions and overrides."""
-    cfg = typed(profile, overrides).flat()
-    cfg["profile"] = profile
-    cfg["description"] = PROFILES[profile]["description"]
-    cfg["reductions"] = dict(REDUCTIONS[profile])
-    cfg["overrides"] = {RENAMED.get(k, k): v for k, v in (overrides or {}).items()}
-    return MappingProxyType(cfg)
+    return dataclasses.replace(
+        settings.build(values),
+        profile=profile,
+        description=PROFILES[profile]["description"],
+        reductions=dict(REDUCTIONS[profile]),
+        overrides=given,
+    )
 
 
 def parse_assignments(items: list[str]) -> dict[str, Any]:

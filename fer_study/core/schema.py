@@ -6,14 +6,22 @@ its class when they load it, so a missing or renamed field is an error naming th
 file, not a silently missing number. Nested values are plain JSON (dicts, lists, numbers); the
 claims' paths into them are checked where they are read (`reporting.claims.lookup`).
 
-Bump `SCHEMA_VERSION` (reporting.report) when a field is added, renamed or moved.
+Bump `VERSION` when a field is added, renamed or moved: `load` refuses a summary of another
+version, naming the file and both versions, so no reader mixes two layouts.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+# The layout of summaries/<notebook>.json that this code writes and reads. 4: paper A's curve
+# evidence (the noise-aware rule), paper B's early-stopped Table 2 genome, the control's authors'
+# protocol, held-out health flags.
+VERSION = 4
 
 
 class SchemaError(ValueError):
@@ -148,3 +156,29 @@ def check(notebook: str, facts: dict, path) -> None:
         raise SchemaError(
             f"{path}: unknown field '{unknown[0]}' (not in fer_study.core.schema.{cls.__name__}; renamed?)"
         )
+
+
+def load(path) -> dict:
+    """A summary file (settings, data, facts), checked: valid JSON, this code's `VERSION`, and
+    its notebook's declared layout. Anything else is a SchemaError naming the file."""
+    path = Path(path)
+    try:
+        body = json.loads(path.read_text())
+    except ValueError as err:
+        raise SchemaError(f"{path}: not valid JSON ({err})") from None
+    check_body(body, path)
+    return body
+
+
+def check_body(body: Any, path) -> None:
+    """A summary's body against this code's `VERSION` and its notebook's declared layout."""
+    path = Path(path)
+    if not isinstance(body, dict) or "facts" not in body:
+        raise SchemaError(f"{path}: not a summary (no 'facts')")
+    version = body.get("schema_version", 1)
+    if version != VERSION:
+        raise SchemaError(
+            f"{path}: summary schema {version}, but this code reads schema {VERSION}; re-run notebook "
+            f"{path.stem[:2]} (or `fer-study run`) to rewrite it"
+        )
+    check(path.stem, body["facts"], path)

@@ -231,7 +231,9 @@ STAGES = {
 
 @dataclass(frozen=True)
 class Settings:
-    """A resolved profile: one object per stage."""
+    """A resolved profile: one object per stage, and where it came from. Code reads attributes
+    (`st.paper_a.a_epochs`); the flat key names exist for the command line (`--set`), notebooks'
+    `overrides` and the JSON written beside every summary."""
 
     runtime: Runtime
     data: Data
@@ -241,17 +243,60 @@ class Settings:
     control: Control
     verdicts: Verdicts
     detection: Detection
+    # Where the values came from (core/profiles.resolve fills these): words for the reader, not
+    # settings, so no training depends on them.
+    profile: str = "custom"
+    description: str = ""
+    reductions: dict = field(default_factory=dict)  # key -> what the profile reduces against the papers
+    overrides: dict = field(default_factory=dict)  # key -> value given on top of the profile
 
     def flat(self) -> dict[str, Any]:
+        """Every setting by its flat key (no profile words)."""
         out: dict[str, Any] = {}
         for stage in STAGES:
             out.update(dataclasses.asdict(getattr(self, stage)))
         return out
 
+    def to_json(self) -> dict[str, Any]:
+        """What a summary records as its settings: every key, then the profile's words."""
+        return {
+            **self.flat(),
+            "profile": self.profile,
+            "description": self.description,
+            "reductions": dict(self.reductions),
+            "overrides": dict(self.overrides),
+        }
+
+    def replace(self, **changes: Any) -> Settings:
+        """A variant with `changes` (flat keys), validated like any profile: a sensitivity reading
+        is a Settings too, never a hand-merged mapping."""
+        new = build({**self.flat(), **changes})
+        return dataclasses.replace(
+            new,
+            profile=self.profile,
+            description=self.description,
+            reductions=dict(self.reductions),
+            overrides={**self.overrides, **changes},
+        )
+
 
 def defaults() -> dict[str, Any]:
     """Every key with its default value."""
     return Settings(**{name: cls() for name, cls in STAGES.items()}).flat()
+
+
+def from_json(values: Mapping[str, Any]) -> Settings:
+    """The typed settings a summary recorded (`Settings.to_json`), validated; a key the summary
+    lacks takes its default, a key no setting has is an error naming it."""
+    meta = ("profile", "description", "reductions", "overrides")
+    flat = {**defaults(), **{k: v for k, v in values.items() if k not in meta}}
+    return dataclasses.replace(
+        build(flat),
+        profile=str(values.get("profile", "custom")),
+        description=str(values.get("description", "")),
+        reductions=dict(values.get("reductions") or {}),
+        overrides=dict(values.get("overrides") or {}),
+    )
 
 
 def fields() -> dict[str, tuple[str, dataclasses.Field, Any]]:

@@ -12,7 +12,8 @@ from sklearn.model_selection import train_test_split
 
 from fer_study.core import atomic
 from fer_study.core.labels import CLASS_INDEX
-from fer_study.core.papers import PAPER_A_TABLE1
+from fer_study.core.papers import PAPER_A, PAPER_A_TABLE1
+from fer_study.core.settings import PaperA, Settings
 from fer_study.data import FERData
 from fer_study.data.sampling import Split
 from fer_study.nn import metrics, saved_models
@@ -28,38 +29,38 @@ def label_map(classes) -> np.ndarray:
     return m
 
 
-def model_spec(name: str, cfg: Mapping) -> tuple[str, dict]:
-    """(architecture, settings) of paper A's `name` model ("basic" or "improved") under `cfg`."""
+def model_spec(name: str, a: PaperA) -> tuple[str, dict]:
+    """(architecture, settings) of paper A's `name` model ("basic" or "improved") under `st`."""
     if name == "basic":
         return "basic_cnn", {
-            "filters": list(cfg["a_filters_basic"]),
-            "kernel_size": cfg["a_kernel_size"],
-            "dense": cfg["a_dense"],
+            "filters": list(a.a_filters_basic),
+            "kernel_size": a.a_kernel_size,
+            "dense": a.a_dense,
         }
     return "improved_cnn", {
-        "filters": list(cfg["a_filters_improved"]),
-        "kernel_size": cfg["a_kernel_size"],
-        "dense": cfg["a_dense"],
-        "dropout": cfg["a_dropout"],
-        "order": cfg["a_improved_order"],
-        "dense_bn": cfg["a_improved_dense_bn"],
-        "block_dropout": cfg["a_block_dropout"],
+        "filters": list(a.a_filters_improved),
+        "kernel_size": a.a_kernel_size,
+        "dense": a.a_dense,
+        "dropout": a.a_dropout,
+        "order": a.a_improved_order,
+        "dense_bn": a.a_improved_dense_bn,
+        "block_dropout": a.a_block_dropout,
     }
 
 
-def extra_epochs(cfg: Mapping) -> int:
+def extra_epochs(st: Settings) -> int:
     """Epochs of paper A's runs beyond its headline (official split, grid retrain, readings)."""
-    return cfg["a_extra_epochs"] or cfg["a_epochs"]
+    return st.paper_a.a_extra_epochs or st.paper_a.a_epochs
 
 
-def fit_settings(cfg: Mapping, seed: int, epochs: int, batch_size: int, learning_rate: float) -> FitSettings:
+def fit_settings(st: Settings, seed: int, epochs: int, batch_size: int, learning_rate: float) -> FitSettings:
     return FitSettings(
         epochs=epochs,
         batch_size=batch_size,
         learning_rate=learning_rate,
         seed=seed,
-        steps_per_execution=cfg["steps_per_execution"],
-        precision=cfg["precision"],
+        steps_per_execution=st.runtime.steps_per_execution,
+        precision=st.runtime.precision,
     )
 
 
@@ -92,7 +93,7 @@ def request(
 
 
 def curve_split(
-    data: FERData, split: Split, cfg: Mapping, seed: int, fit_part: str = "train"
+    data: FERData, split: Split, st: Settings, seed: int, fit_part: str = "train"
 ) -> tuple[np.ndarray, np.ndarray]:
     """Training and validation indices for the curves: the split's own "val" part where it has one
     (the official split selects on PublicTest), else a stratified carve-out of the training part."""
@@ -100,7 +101,7 @@ def curve_split(
     if "val" in split.parts:
         return fit_idx, split.parts["val"]
     tr, va = train_test_split(
-        fit_idx, test_size=cfg["a_val_fraction"], stratify=data.labels[fit_idx], random_state=seed
+        fit_idx, test_size=st.paper_a.a_val_fraction, stratify=data.labels[fit_idx], random_state=seed
     )
     return np.sort(tr), np.sort(va)
 
@@ -108,7 +109,7 @@ def curve_split(
 def _per_seed(
     data: FERData,
     split: Split,
-    cfg: Mapping,
+    st: Settings,
     models: list[tuple],
     store: RunStore,
     log,
@@ -123,15 +124,15 @@ def _per_seed(
     (less a validation carve-out for the curves, or the split's own "val" part) and predict
     `eval_part`, through the run store (a stored training is loaded, not repeated). Returns
     {"y_test", "test_index", "runs": [...]}, one run per model and seed."""
-    seeds = list(cfg["a_seeds"] if seeds is None else seeds)
+    seeds = list(st.paper_a.a_seeds if seeds is None else seeds)
     remap = label_map(split.classes)
     test_idx = split.parts[eval_part]
     y_test = remap[data.labels[test_idx]]
     reqs, meta = [], []
     for seed in seeds:
-        tr, va = curve_split(data, split, cfg, seed, fit_part)
+        tr, va = curve_split(data, split, st, seed, fit_part)
         for name, arch, batch_size, learning_rate in models:
-            fs = fit_settings(cfg, seed, epochs or cfg["a_epochs"], batch_size, learning_rate)
+            fs = fit_settings(st, seed, epochs or st.paper_a.a_epochs, batch_size, learning_rate)
             reqs.append(
                 request(
                     data,
@@ -179,7 +180,7 @@ def _per_seed(
 def run(
     data: FERData,
     split: Split,
-    cfg: Mapping,
+    st: Settings,
     store: RunStore,
     fit_part: str = "train",
     eval_part: str = "test",
@@ -191,11 +192,12 @@ def run(
 ) -> dict:
     """Train both models for every seed (`epochs`, default a_epochs) on `fit_part` (less a
     validation carve-out for the curves) and predict `eval_part`. Returns {"y_test", "test_index", "runs": [...]}, one run per model and seed.
-    With `model_dir`, the first seed's models are saved there as basic-cnn / improved-cnn (.keras)."""
+    With `model_dir`, the first seed's models are named there as basic-cnn / improved-cnn (models/<name>.json: the stored run's key)."""
     models = [
-        (name, model_spec(name, cfg), cfg["a_batch_size"], cfg["a_learning_rate"]) for name in ("basic", "improved")
+        (name, model_spec(name, st.paper_a), st.paper_a.a_batch_size, st.paper_a.a_learning_rate)
+        for name in ("basic", "improved")
     ]
-    result = _per_seed(data, split, cfg, models, store, log, seeds, fit_part, eval_part, executor, epochs=epochs)
+    result = _per_seed(data, split, st, models, store, log, seeds, fit_part, eval_part, executor, epochs=epochs)
     if model_dir is not None:
         for r in result["runs"]:
             if r["seed"] == result["runs"][0]["seed"]:
@@ -208,8 +210,8 @@ def run(
                         "notebook": "03_basic_vs_improved",
                         "split": split.name,
                         "seed": r["seed"],
-                        "epochs": epochs or cfg["a_epochs"],
-                        "profile": cfg["profile"],
+                        "epochs": epochs or st.paper_a.a_epochs,
+                        "profile": st.profile,
                         "data_sha256": data.sha256,
                         "data": data.label_text,
                         "run_key": r["key"],
@@ -270,102 +272,114 @@ def load_predictions(path: Path, data: FERData) -> dict:
         return {"test_index": z["test_index"], "y_test": y, "classes": classes, "runs": runs}
 
 
-def evaluate(result: dict, cfg: Mapping) -> dict:
+_HEADLINE_COLUMNS = (
+    "top1",
+    "mean_one_vs_rest_accuracy",
+    "macro_f1",
+    "micro_f1",
+    "top1_200",
+    "mean_one_vs_rest_accuracy_200",
+)
+
+
+def _run_row(model: str, seed: int, y: np.ndarray, p: np.ndarray, sample: np.ndarray, k: int) -> dict:
+    """One training's measures on the whole test part and on the 200-image sample."""
+    full = metrics.report(metrics.confusion(y, p, k))
+    small = metrics.report(metrics.confusion(y[sample], p[sample], k))
+    return {
+        "model": model,
+        "seed": seed,
+        "top1": full["top1"],
+        "mean_one_vs_rest_accuracy": full["mean_one_vs_rest_accuracy"],
+        "macro_precision": full["macro"]["precision"],
+        "macro_recall": full["macro"]["recall"],
+        "macro_f1": full["macro"]["f1"],
+        "micro_f1": full["micro"]["f1"],
+        "top1_200": small["top1"],
+        "mean_one_vs_rest_accuracy_200": small["mean_one_vs_rest_accuracy"],
+        **{f"{t}_200": small["totals"][t] for t in ("tp", "fp", "fn", "tn")},
+    }
+
+
+def _bootstrap_intervals(y: np.ndarray, p: np.ndarray, sample: np.ndarray, k: int, st: Settings) -> dict:
+    """95 % bootstrap intervals over test images of one seed's predictions, per headline column."""
+
+    def boot(yy, pp, stat=None):
+        return metrics.bootstrap_ci(yy, pp, stat=stat, n_boot=st.paper_a.a_bootstrap, seed=st.runtime.seed)
+
+    def ovr(ci):  # a monotone map of top-1
+        return tuple(metrics.one_vs_rest_from_top1(c, k) for c in ci)
+
+    ci_top1, ci_200 = boot(y, p), boot(y[sample], p[sample])
+    return {
+        "top1": ci_top1,
+        "micro_f1": ci_top1,
+        "mean_one_vs_rest_accuracy": ovr(ci_top1),
+        "top1_200": ci_200,
+        "mean_one_vs_rest_accuracy_200": ovr(ci_200),
+        "macro_f1": boot(y, p, lambda t, q: metrics.report(metrics.confusion(t, q, k))["macro"]["f1"]),
+    }
+
+
+def _curve_ends(runs: list[dict], st: Settings) -> dict:
+    """The curves' end points (paper A quotes them for Fig. 8 and 9) and the evidence the curve rule
+    of notebook 07 reads: would more epochs close a gap to the paper?"""
+    last = lambda key: [r["history"][key][-1] for r in runs]  # noqa: E731
+    return {
+        "final_train_accuracy": metrics.mean_std(last("accuracy")),
+        "final_val_accuracy": metrics.mean_std(last("val_accuracy")),
+        "train_val_gap": metrics.mean_std([a - v for a, v in zip(last("accuracy"), last("val_accuracy"))]),
+        "curve": metrics.curve_record(
+            [r["history"] for r in runs], st.verdicts, PAPER_A_TABLE1["epochs"], [r.get("seconds", 0.0) for r in runs]
+        ),
+    }
+
+
+def _model_headline(model: str, g: pd.DataFrame, result: dict, p_first, sample, k: int, st: Settings) -> dict:
+    """One model's headline over the seeds that trained (all seeds, flagged, when none did: the
+    claims read the flag and never take such numbers as a result)."""
+    y = result["y_test"]
+    all_failed = not g["trained"].any()
+    g = g if all_failed else g[g["trained"]]
+    first = int(g["seed"].iloc[0])  # the first seed that trained
+    p = p_first(first)
+    h = {col: metrics.mean_std(g[col]) for col in _HEADLINE_COLUMNS}
+    for col, ci in _bootstrap_intervals(y, p, sample, k, st).items():
+        h[col]["ci95"], h[col]["ci_seed"] = [float(c) for c in ci], first
+    runs = [r for r in result["runs"] if r["model"] == model and "history" in r and (all_failed or not r.get("failed"))]
+    if runs:
+        h.update(_curve_ends(runs, st))
+    h = {col: metrics.with_interval(v) if isinstance(v, dict) and "mean" in v else v for col, v in h.items()}
+    h["confusion_seed%d" % first] = metrics.confusion(y, p, k).tolist()
+    h["failed_to_train"] = bool(all_failed)
+    h["confusion"], h["confusion_seed"] = h["confusion_seed%d" % first], first
+    return h
+
+
+def _pairs(preds: dict, failed: set) -> list[tuple]:
+    """(basic, improved) of every seed where both trained."""
+    seeds = sorted({s for _, s in preds})
+    both = [sd for sd in seeds if all((m, sd) in preds and (m, sd) not in failed for m in ("basic", "improved"))]
+    return [(("basic", sd), ("improved", sd)) for sd in both]
+
+
+def evaluate(result: dict, st: Settings) -> dict:
     """Per run metrics, per model mean ± std over seeds with a bootstrap 95% CI (first seed),
     the 200-image evaluation, and McNemar basic vs improved (first seed)."""
     y, k = result["y_test"], len(result["classes"])
-    rows, preds = [], {}
-    sample = metrics.stratified_sample(y, min(cfg["a_eval_per_class"], int(np.bincount(y).min())), cfg["seed"])
-    for r in result["runs"]:
-        p = r["probs"].argmax(1)
-        preds[(r["model"], r["seed"])] = p
-        full, small = (
-            metrics.report(metrics.confusion(y, p, k)),
-            metrics.report(metrics.confusion(y[sample], p[sample], k)),
-        )
-        rows.append(
-            {
-                "model": r["model"],
-                "seed": r["seed"],
-                "top1": full["top1"],
-                "mean_one_vs_rest_accuracy": full["mean_one_vs_rest_accuracy"],
-                "macro_precision": full["macro"]["precision"],
-                "macro_recall": full["macro"]["recall"],
-                "macro_f1": full["macro"]["f1"],
-                "micro_f1": full["micro"]["f1"],
-                "top1_200": small["top1"],
-                "mean_one_vs_rest_accuracy_200": small["mean_one_vs_rest_accuracy"],
-                **{f"{t}_200": small["totals"][t] for t in ("tp", "fp", "fn", "tn")},
-            }
-        )
-    per_run = pd.DataFrame(rows)
-    headline = {}
+    sample = metrics.stratified_sample(y, min(st.paper_a.a_eval_per_class, int(np.bincount(y).min())), st.runtime.seed)
+    preds = {(r["model"], r["seed"]): r["probs"].argmax(1) for r in result["runs"]}
+    per_run = pd.DataFrame([_run_row(m, sd, y, p, sample, k) for (m, sd), p in preds.items()])
     failed = {(r["model"], r["seed"]) for r in result["runs"] if r.get("failed")}
-    per_run["trained"] = [(m, sd) not in failed for m, sd in zip(per_run["model"], per_run["seed"])]
     flags = {(r["model"], r["seed"]): r.get("flags", "") for r in result["runs"]}
-    per_run["health flags"] = [flags.get((m, sd), "") for m, sd in zip(per_run["model"], per_run["seed"])]
-    for model, g in per_run.groupby("model"):
-        # Only the trainings that trained are averaged; a model none of whose seeds trained keeps
-        # its numbers for the record, flagged, and the claims read the flag (never a result).
-        all_failed = not g["trained"].any()
-        g = g if all_failed else g[g["trained"]]
-        first = int(g["seed"].iloc[0])  # the first seed that trained
-        p = preds[(model, first)]
-        h = {
-            col: metrics.mean_std(g[col])
-            for col in (
-                "top1",
-                "mean_one_vs_rest_accuracy",
-                "macro_f1",
-                "micro_f1",
-                "top1_200",
-                "mean_one_vs_rest_accuracy_200",
-            )
-        }
-        # 95% bootstrap CIs over test images, on the first seed's predictions.
-        boot = lambda yy, pp, stat=None: metrics.bootstrap_ci(
-            yy, pp, stat=stat, n_boot=cfg["a_bootstrap"], seed=cfg["seed"]
-        )
-        ci_top1, ci_200 = boot(y, p), boot(y[sample], p[sample])
-        ovr = lambda ci: tuple(metrics.one_vs_rest_from_top1(c, k) for c in ci)  # a monotone map of top-1
-        cis = {
-            "top1": ci_top1,
-            "micro_f1": ci_top1,
-            "mean_one_vs_rest_accuracy": ovr(ci_top1),
-            "top1_200": ci_200,
-            "mean_one_vs_rest_accuracy_200": ovr(ci_200),
-            "macro_f1": boot(y, p, lambda t, q: metrics.report(metrics.confusion(t, q, k))["macro"]["f1"]),
-        }
-        for col, ci in cis.items():
-            h[col]["ci95"], h[col]["ci_seed"] = [float(c) for c in ci], first
-        runs = [
-            r for r in result["runs"] if r["model"] == model and "history" in r and (all_failed or not r.get("failed"))
-        ]
-        if runs:  # the curves' end points (paper A quotes them for Fig. 8 and 9)
-            h["final_train_accuracy"] = metrics.mean_std([r["history"]["accuracy"][-1] for r in runs])
-            h["final_val_accuracy"] = metrics.mean_std([r["history"]["val_accuracy"][-1] for r in runs])
-            h["train_val_gap"] = metrics.mean_std(
-                [r["history"]["accuracy"][-1] - r["history"]["val_accuracy"][-1] for r in runs]
-            )
-            # Would more epochs close a gap to the paper? (the curve rule of notebook 07)
-            h["curve"] = metrics.curve_record(
-                [r["history"] for r in runs], cfg, PAPER_A_TABLE1["epochs"], [r.get("seconds", 0.0) for r in runs]
-            )
-        for col in list(h):
-            if isinstance(h[col], dict) and "mean" in h[col]:
-                h[col] = metrics.with_interval(h[col])
-        h["confusion_seed%d" % first] = metrics.confusion(y, p, k).tolist()
-        h["failed_to_train"] = bool(all_failed)
-        h["confusion"], h["confusion_seed"] = h["confusion_seed%d" % first], first
-        headline[model] = h
-    pairs = [
-        (("basic", sd), ("improved", sd))
-        for sd in sorted({s for _, s in preds})
-        if ("basic", sd) in preds
-        and ("improved", sd) in preds
-        and ("basic", sd) not in failed
-        and ("improved", sd) not in failed
-    ]
+    keys = list(zip(per_run["model"], per_run["seed"]))
+    per_run["trained"] = [key not in failed for key in keys]
+    per_run["health flags"] = [flags.get(key, "") for key in keys]
+    headline = {
+        model: _model_headline(model, g, result, lambda sd, m=model: preds[(m, sd)], sample, k, st)
+        for model, g in per_run.groupby("model")
+    }
+    pairs = _pairs(preds, failed)
     test = metrics.mcnemar(y, preds[pairs[0][0]], preds[pairs[0][1]]) if pairs else None
     # The paper's direction (improved better), one-sided, per seed: an exact binomial test on the
     # discordant pairs of the same test images.
@@ -385,37 +399,37 @@ def evaluate(result: dict, cfg: Mapping) -> dict:
 # --- grid search (notebook 04) -------------------------------------------------------------------
 
 
-def grid_filters(cfg: Mapping, n_conv: int) -> list[int]:
+def grid_filters(a: PaperA, n_conv: int) -> list[int]:
     """Filters for an improved CNN with `n_conv` layers: the profile's list, its last value repeated."""
-    base = list(cfg["a_filters_improved"])
+    base = list(a.a_filters_improved)
     return [base[min(i, len(base) - 1)] for i in range(n_conv)]
 
 
-def grid_spec(params: Mapping, cfg: Mapping) -> tuple[str, dict]:
+def grid_spec(params: Mapping, a: PaperA) -> tuple[str, dict]:
     """The improved CNN with a grid point's dropout and number of conv layers."""
-    arch, settings = model_spec("improved", cfg)
-    return arch, {**settings, "filters": grid_filters(cfg, params["n_conv"]), "dropout": params["dropout"]}
+    arch, settings = model_spec("improved", a)
+    return arch, {**settings, "filters": grid_filters(a, params["n_conv"]), "dropout": params["dropout"]}
 
 
-def selection_split(data: FERData, split: Split, cfg: Mapping) -> tuple[np.ndarray, np.ndarray]:
+def selection_split(data: FERData, split: Split, st: Settings) -> tuple[np.ndarray, np.ndarray]:
     """Grid-search train and validation indices, both inside the split's training part (never test).
     The train side is subsampled (stratified) to `a_grid_train_images` when that is positive."""
     fit_idx = split.parts["train"]
     tr, va = train_test_split(
-        fit_idx, test_size=cfg["a_val_fraction"], stratify=data.labels[fit_idx], random_state=cfg["seed"]
+        fit_idx, test_size=st.paper_a.a_val_fraction, stratify=data.labels[fit_idx], random_state=st.runtime.seed
     )
-    n = cfg["a_grid_train_images"]
+    n = st.grid.a_grid_train_images
     if 0 < n < len(tr):
-        tr, _ = train_test_split(tr, train_size=n, stratify=data.labels[tr], random_state=cfg["seed"])
+        tr, _ = train_test_split(tr, train_size=n, stratify=data.labels[tr], random_state=st.runtime.seed)
     return np.sort(tr), np.sort(va)
 
 
-def grid_request(data: FERData, split: Split, cfg: Mapping, params: Mapping) -> TrainRequest:
+def grid_request(data: FERData, split: Split, st: Settings, params: Mapping) -> TrainRequest:
     """One grid configuration trained on the selection-train part and scored on the validation part."""
-    tr, va = selection_split(data, split, cfg)
-    fs = fit_settings(cfg, cfg["seed"], cfg["a_grid_epochs"], params["batch_size"], params["learning_rate"])
+    tr, va = selection_split(data, split, st)
+    fs = fit_settings(st, st.runtime.seed, st.grid.a_grid_epochs, params["batch_size"], params["learning_rate"])
     return request(
-        data, split, grid_spec(params, cfg), fs, tr, va, np.zeros(0, dtype=np.int64), f"04 grid {dict(params)}"
+        data, split, grid_spec(params, st.paper_a), fs, tr, va, np.zeros(0, dtype=np.int64), f"04 grid {dict(params)}"
     )
 
 
@@ -444,16 +458,16 @@ def setting_text(params: Mapping) -> str:
     return ", ".join(words.get(k, k + " {}").format(v) for k, v in params.items())
 
 
-def grid_vs_table1(data: FERData, split: Split, cfg: Mapping, best: Mapping, store: RunStore) -> dict:
+def grid_vs_table1(data: FERData, split: Split, st: Settings, best: Settings, store: RunStore) -> dict:
     """Does the grid's winner beat Table 1's setting, or is the difference noise? Both trials'
     predictions on the same validation images (stored runs, loaded), an exact one-sided paired test
     on the discordant images (the winner more accurate). One seed: the grid trains each point once."""
     table1 = {k: PAPER_A_TABLE1[k] for k in best}
-    if not all(table1[k] in cfg["a_grid"][k] for k in best):
+    if not all(table1[k] in st.grid.a_grid[k] for k in best):
         return {"in_grid": False, "table1": table1, "seeds": 1}
     runs = {}
     for name, params in (("best", best), ("table1", table1)):
-        req = grid_request(data, split, cfg, params)
+        req = grid_request(data, split, st, params)
         found = store.get(req, data.labels)
         if found is None:
             raise ValueError(f"the grid trial {dict(params)} is not in the run store {store.root}: run the grid first")
@@ -472,18 +486,18 @@ def grid_vs_table1(data: FERData, split: Split, cfg: Mapping, best: Mapping, sto
         "only_table1_correct": test["only_a_correct"],
         "p_value": test["p_value"],
         "seeds": 1,
-        "epochs": cfg["a_grid_epochs"],
+        "epochs": st.grid.a_grid_epochs,
         "seconds_per_trial": round(float(np.mean([r.seconds for r in runs.values()])), 1),
     }
 
 
 def retrain(
-    data: FERData, split: Split, cfg: Mapping, params: Mapping, store: RunStore, log=print, executor=None
+    data: FERData, split: Split, st: Settings, params: Mapping, store: RunStore, log=print, executor=None
 ) -> dict:
-    """The chosen configuration trained for `extra_epochs(cfg)` per seed on the training part (less the
+    """The chosen configuration trained for `extra_epochs(st)` per seed on the training part (less the
     validation carve-out) and evaluated once on the test part; same result layout as `run`."""
-    model = ("gridbest", grid_spec(params, cfg), params["batch_size"], params["learning_rate"])
-    return _per_seed(data, split, cfg, [model], store, log, executor=executor, tag="04", epochs=extra_epochs(cfg))
+    model = ("gridbest", grid_spec(params, st.paper_a), params["batch_size"], params["learning_rate"])
+    return _per_seed(data, split, st, [model], store, log, executor=executor, tag="04", epochs=extra_epochs(st))
 
 
 def _pct(m: dict) -> str:
@@ -513,13 +527,17 @@ def headline_frame(ev: dict, n_classes: int) -> pd.DataFrame:
     return frame
 
 
-def interpret(ev: dict, cfg: Mapping, split_name: str) -> str:
+def interpret(ev: dict, st: Settings, split_name: str) -> str:
     """What notebook 03's numbers show, in words, rendered from them (never typed by hand)."""
     h = ev["headline"]
-    lines = [f"**What this shows ({split_name}, {cfg['a_epochs']} of paper A's 100 epochs).**"]
-    for model, paper_top1, paper_ovr in (("improved", 0.78, 0.89), ("basic", 0.775, 0.8875)):
+    lines = [
+        f"**What this shows ({split_name}, {st.paper_a.a_epochs} of paper A's {PAPER_A_TABLE1['epochs']} epochs).**"
+    ]
+    for model, table in (("improved", "table2_improved"), ("basic", "table3_basic")):
         if model not in h:
             continue
+        paper_top1 = PAPER_A[table]["value"]["tp"] / PAPER_A["n_eval_images"]["value"]
+        paper_ovr = PAPER_A[table]["stated"]["accuracy"]
         m = h[model]
         state = (
             " Every seed of it **failed to train**; these numbers are not a result." if m.get("failed_to_train") else ""
@@ -543,7 +561,7 @@ def interpret(ev: dict, cfg: Mapping, split_name: str) -> str:
     return "\n".join(lines)
 
 
-def interpret_grid(best: Mapping, best_val: float, table1: Mapping, n_trials: int, n_failed: int) -> str:
+def interpret_grid(best: Settings, best_val: float, table1: Mapping, n_trials: int, n_failed: int) -> str:
     """Notebook 04's outcome in words."""
     same = [k for k in best if best[k] == table1.get(k)]
     differ = [f"{k} {best[k]} (Table 1: {table1.get(k)})" for k in best if best[k] != table1.get(k)]

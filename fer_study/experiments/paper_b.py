@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import random
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -18,7 +18,8 @@ from sklearn.model_selection import train_test_split
 
 from fer_study.core import atomic
 from fer_study.core.labels import CLASSES, SPLITS
-from fer_study.core.papers import PAPER_B
+from fer_study.core.papers import PAPER_B, hms
+from fer_study.core.settings import Settings
 from fer_study.data import FERData, load
 from fer_study.nn import health, metrics, saved_models
 from fer_study.nn.fit import TRAINING_VERSION, FitSettings
@@ -47,21 +48,21 @@ class Protocol:
         return np.array_equal(self.select, self.report)
 
 
-def protocol(data: FERData, name: str, cfg: Mapping, final: bool = False) -> Protocol:
+def protocol(data: FERData, name: str, st: Settings, final: bool = False) -> Protocol:
     """The index sets of protocol `name`; the training side is subsampled (stratified) to
     `b_train_images` (the search) or `b_final_train_images` (`final`: the retrains) when that is
     positive (a reduced profile)."""
     if name == "paper":
         every = data.indices(SPLITS, CLASSES)
-        fit, test = train_test_split(every, test_size=0.2, stratify=data.labels[every], random_state=cfg["seed"])
+        fit, test = train_test_split(every, test_size=0.2, stratify=data.labels[every], random_state=st.runtime.seed)
         fit, select, report = fit, test, test
     elif name == "clean":
         fit, select, report = (data.indices((s,), CLASSES) for s in SPLITS)
     else:
         raise ValueError(f"unknown protocol '{name}' (choose from {', '.join(PROTOCOLS)})")
-    n = cfg["b_final_train_images" if final else "b_train_images"]
+    n = st.paper_b.b_final_train_images if final else st.paper_b.b_train_images
     if 0 < n < len(fit):
-        fit, _ = train_test_split(fit, train_size=n, stratify=data.labels[fit], random_state=cfg["seed"])
+        fit, _ = train_test_split(fit, train_size=n, stratify=data.labels[fit], random_state=st.runtime.seed)
     return Protocol(name, np.sort(fit), np.sort(select), np.sort(report))
 
 
@@ -75,37 +76,52 @@ class Task:
     data_sha256: str
     fit: np.ndarray
     select: np.ndarray
-    settings: tuple  # sorted (key, value) pairs of the b_* training settings
+    training: GenomeTraining  # how every genome trains
     seed: int
     store_root: str
 
 
-SETTING_KEYS = (
-    "b_epochs",
-    "b_batch_size",
-    "b_dense",
-    "b_dropout_conv",
-    "b_dropout_dense",
-    "b_template",
-    "steps_per_execution",
-    "precision",
-)
+@dataclass(frozen=True)
+class GenomeTraining:
+    """What trains a genome besides its genes: the settings a search's fitness and its cache keys
+    depend on (their names are the settings' keys, which the GA's logs record)."""
+
+    b_epochs: int
+    b_batch_size: int
+    b_dense: int
+    b_dropout_conv: float
+    b_dropout_dense: float
+    b_template: str
+    steps_per_execution: int
+    precision: str
+
+    @classmethod
+    def of(cls, st: Settings, final: bool = False) -> GenomeTraining:
+        """The search's training, or with `final` a retrain's (`b_final_epochs`)."""
+        b = st.paper_b
+        return cls(
+            b_epochs=b.b_final_epochs if final else b.b_epochs,
+            b_batch_size=b.b_batch_size,
+            b_dense=b.b_dense,
+            b_dropout_conv=b.b_dropout_conv,
+            b_dropout_dense=b.b_dropout_dense,
+            b_template=b.b_template,
+            steps_per_execution=st.runtime.steps_per_execution,
+            precision=st.runtime.precision,
+        )
 
 
 def make_task(
-    data: FERData, proto: Protocol, cfg: Mapping, store_root, seed: int | None = None, final: bool = False
+    data: FERData, proto: Protocol, st: Settings, store_root, seed: int | None = None, final: bool = False
 ) -> Task:
     """The search's task, or with `final` a retrain's (trained for `b_final_epochs`)."""
-    values = {k: cfg[k] for k in SETTING_KEYS}
-    if final:
-        values["b_epochs"] = cfg["b_final_epochs"]
     return Task(
         data.source,
         data.sha256,
         proto.fit,
         proto.select,
-        tuple(values.items()),
-        cfg["seed"] if seed is None else seed,
+        GenomeTraining.of(st, final),
+        st.runtime.seed if seed is None else seed,
         str(store_root),
     )
 
@@ -122,7 +138,7 @@ def task_context(task: Task, protocol_name: str, space: G.Space | None = None) -
         "n_fit": int(len(task.fit)),
         "n_select": int(len(task.select)),
         "seed": task.seed,
-        **dict(task.settings),
+        **dataclasses.asdict(task.training),
         "training_version": TRAINING_VERSION,
         "store_version": STORE_VERSION,
         "backend": keras_backend(),
@@ -137,24 +153,24 @@ def genome_request(
 ) -> TrainRequest:
     """The training of one genome: trained on the protocol's fit part, validated every epoch on its
     select part (the fitness), and predicted once on `test` where given (the final retrains)."""
-    s, L = dict(task.settings), G.layers(genes)
+    s, L = task.training, G.layers(genes)
     arch = {
         "filters": [int(f) for f in L["filters"]],
         "kernels": [int(k) for k in L["kernels"]],
         "activations": list(L["activations"]),
-        "dense": s["b_dense"],
-        "dropout_conv": s["b_dropout_conv"],
-        "dropout_dense": s["b_dropout_dense"],
-        "template": s["b_template"],
+        "dense": s.b_dense,
+        "dropout_conv": s.b_dropout_conv,
+        "dropout_dense": s.b_dropout_dense,
+        "template": s.b_template,
     }
     fs = FitSettings(
-        epochs=s["b_epochs"],
-        batch_size=s["b_batch_size"],
+        epochs=s.b_epochs,
+        batch_size=s.b_batch_size,
         learning_rate=float(L["learning_rate"]),
         optimizer=L["optimizer"],
         seed=task.seed,
-        steps_per_execution=s["steps_per_execution"],
-        precision=s["precision"],
+        steps_per_execution=s.steps_per_execution,
+        precision=s.precision,
     )
     return TrainRequest(
         arch="paper_b_cnn",
@@ -214,7 +230,7 @@ def fitness_of(task: Task, data: FERData | None = None):
 
 
 def converge_request(
-    data: FERData, proto: Protocol, genes, cfg: Mapping, seed: int, keep_model: bool, purpose: str
+    data: FERData, proto: Protocol, genes, st: Settings, seed: int, keep_model: bool, purpose: str
 ) -> TrainRequest:
     """A genome trained until convergence: on the protocol's fit part less a stratified carve-out
     (`b_converge_val_fraction`) whose validation loss stops it (`b_converge_patience`, at most
@@ -222,16 +238,16 @@ def converge_request(
     at the end and watched per epoch (never steering), for the most favourable number paper B's
     protocol could print."""
     fit, val = train_test_split(
-        proto.fit, test_size=cfg["b_converge_val_fraction"], stratify=data.labels[proto.fit], random_state=seed
+        proto.fit, test_size=st.paper_b.b_converge_val_fraction, stratify=data.labels[proto.fit], random_state=seed
     )
     inner = replace(proto, fit=np.sort(fit), select=np.sort(val))
     req = genome_request(
-        genes, make_task(data, inner, cfg, "", seed=seed, final=True), data.source, proto.report, keep_model, purpose
+        genes, make_task(data, inner, st, "", seed=seed, final=True), data.source, proto.report, keep_model, purpose
     )
     fs = replace(
         req.fit,
-        epochs=cfg["b_converge_max_epochs"],
-        early_stop_patience=cfg["b_converge_patience"],
+        epochs=st.paper_b.b_converge_max_epochs,
+        early_stop_patience=st.paper_b.b_converge_patience,
         restore_best=True,
     )
     return replace(req, fit=fs)
@@ -241,7 +257,7 @@ def retrain(
     data: FERData,
     proto: Protocol,
     genes,
-    cfg: Mapping,
+    st: Settings,
     label: str,
     store: RunStore,
     log=print,
@@ -255,16 +271,16 @@ def retrain(
     paper A's runs. `proto` is the search's protocol: its select and report parts are used as they
     are, its fit part is rebuilt at the retrains' size. With `save_as` and `model_dir`, the first
     seed's model is saved there under that name (.keras)."""
-    proto = protocol(data, proto.name, cfg, final=True)
+    proto = protocol(data, proto.name, st, final=True)
     y = data.labels[proto.report]
     runs = []
-    for seed in cfg["b_seeds"]:
-        keep = bool(save_as and model_dir is not None and seed == cfg["b_seeds"][0])
+    for seed in st.paper_b.b_seeds:
+        keep = bool(save_as and model_dir is not None and seed == st.paper_b.b_seeds[0])
         purpose = f"05 {proto.name} {label} seed {seed}"
         if converge:
-            req = converge_request(data, proto, genes, cfg, seed, keep, purpose + " until early stopping")
+            req = converge_request(data, proto, genes, st, seed, keep, purpose + " until early stopping")
         else:
-            task = make_task(data, proto, cfg, store.root, seed=seed, final=True)
+            task = make_task(data, proto, st, store.root, seed=seed, final=True)
             req = genome_request(genes, task, data.source, test=proto.report, keep_model=keep, purpose=purpose)
         run = store.run(req, data.images, data.labels)
         acc = float(np.mean(run.probs_test.argmax(1) == y))
@@ -301,7 +317,7 @@ def retrain(
                     "genome": list(genes),
                     "seed": seed,
                     "epochs": len(run.history["loss"]),
-                    "profile": cfg["profile"],
+                    "profile": st.profile,
                     "data_sha256": data.sha256,
                     "data": data.label_text,
                     "report_accuracy": acc,
@@ -311,45 +327,16 @@ def retrain(
     return {"protocol": proto.name, "test_index": proto.report, "y_test": y, "classes": list(CLASSES), "runs": runs}
 
 
-def hms(seconds: float) -> str:
-    s = int(round(seconds))
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-
-
-def _seconds(text: str) -> int:
-    """'70°30'57"' or '37:57:55' -> seconds (the degree sign read as hours)."""
-    h, m, s = (int(v) for v in re.findall(r"\d+", text))
-    return h * 3600 + m * 60 + s
-
-
-def time_arithmetic() -> dict:
-    """Paper B's Table 3 times against its stated total, as printed and under the reading that the
-    table's hours carry a stray 0 (the abstract gives generation 3 as 16 h 45 min 4 s, the table 160°45'04")."""
-    printed = [_seconds(r["time_printed"]) for r in PAPER_B["table3"]]
-    tenth = [(s // 3600) // 10 * 3600 + s % 3600 for s in printed]
-    stated = _seconds(PAPER_B["total_time_stated"]["value"])
-    return {
-        "table3_printed": [hms(s) for s in printed],
-        "sum_printed": hms(sum(printed)),
-        "table3_hours_over_10": [hms(s) for s in tenth],
-        "sum_hours_over_10": hms(sum(tenth)),
-        "stated_total": hms(stated),
-        "equal_as_printed": sum(printed) == stated,
-        "equal_hours_over_10": sum(tenth) == stated,
-        "gen3_text_matches_hours_over_10": hms(tenth[3]) == PAPER_B["generation3_time_text"]["value"],
-    }
-
-
-def search(data: FERData, name: str, cfg: Mapping, folder, store: RunStore, log=print) -> dict:
+def search(data: FERData, name: str, st: Settings, folder, store: RunStore, log=print) -> dict:
     """The GA under protocol `name`, then (if `b_random_search`) random search with as many trainings
     as the GA used. Both checkpoint and log under `folder` and resume after an interruption."""
-    proto = protocol(data, name, cfg)
-    task = make_task(data, proto, cfg, store.root)
-    space, settings = G.Space.from_settings(cfg), ga.GASettings.from_settings(cfg)
+    proto = protocol(data, name, st)
+    task = make_task(data, proto, st, store.root)
+    space, settings = G.Space.from_settings(st.paper_b), ga.GASettings.from_settings(st.paper_b, st.runtime.seed)
     ctx = task_context(task, name, space)
-    n_tasks = cfg["b_population"] * (cfg["b_generations"] + 1) * (2 if cfg["b_random_search"] else 1)
-    kind = executors.resolve(cfg["executor"], n_tasks)  # at most this many trainings
-    executor = executors.make(kind, cfg["workers"], cfg["scheduler"])
+    n_tasks = st.paper_b.b_population * (st.paper_b.b_generations + 1) * (2 if st.paper_b.b_random_search else 1)
+    kind = executors.resolve(st.runtime.executor, n_tasks)  # at most this many trainings
+    executor = executors.make(kind, st.runtime.workers, st.runtime.scheduler)
     fit = fitness_of(task, data if kind == "inprocess" else None)
     try:
         t0 = time.time()
@@ -358,9 +345,9 @@ def search(data: FERData, name: str, cfg: Mapping, folder, store: RunStore, log=
         ga_seconds = time.time() - t0
         n_trained = len({G.key(h["genome"]) for h in state.history})
         rand, t1 = [], time.time()
-        if cfg["b_random_search"]:
+        if st.paper_b.b_random_search:
             rand = ga.random_search(
-                space, n_trained, cfg["seed"], fit, folder, ctx, executor, log, name=f"random_{name}"
+                space, n_trained, st.runtime.seed, fit, folder, ctx, executor, log, name=f"random_{name}"
             )
         rand_seconds = time.time() - t1
     finally:
@@ -417,7 +404,7 @@ def generations_table(state, train_seconds: Mapping[int, float] | None = None) -
     return pd.DataFrame(rows)
 
 
-def summarize_runs(result: dict, cfg: Mapping) -> dict:
+def summarize_runs(result: dict, st: Settings) -> dict:
     """Accuracy per seed, mean ± std over the seeds that trained (a failed training is listed, never
     averaged), one named 95 % interval (t over seeds, or the bootstrap over test images of a single
     seed), and the validation curves' evidence for the verdict rule."""
@@ -431,7 +418,7 @@ def summarize_runs(result: dict, cfg: Mapping) -> dict:
     out["ci95"] = [
         float(c)
         for c in metrics.bootstrap_ci(
-            result["y_test"], first["probs"].argmax(1), n_boot=cfg["b_bootstrap"], seed=cfg["seed"]
+            result["y_test"], first["probs"].argmax(1), n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed
         )
     ]
     out["ci_seed"] = first["seed"]
@@ -440,13 +427,13 @@ def summarize_runs(result: dict, cfg: Mapping) -> dict:
     stopping = None
     if all(r.get("early_stopping") for r in ok):  # trained until early stopping (converge_request)
         stopping = {
-            "patience": cfg["b_converge_patience"],
-            "max_epochs": cfg["b_converge_max_epochs"],
+            "patience": st.paper_b.b_converge_patience,
+            "max_epochs": st.paper_b.b_converge_max_epochs,
             "stopped": {str(r["seed"]): r["early_stopping"]["stopped"] for r in ok},
             "best_epoch": {str(r["seed"]): r["early_stopping"]["best_epoch"] for r in ok},
         }
     out["curve"] = metrics.curve_record(  # paper B states no epochs
-        [r["history"] for r in ok], cfg, None, [r["seconds"] for r in ok], stopping
+        [r["history"] for r in ok], st.verdicts, None, [r["seconds"] for r in ok], stopping
     )
     # The most favourable number paper B's protocol could print: the best epoch on the reported
     # images (watched every epoch, never steering); for the paper protocol, what its fitness reads.
@@ -456,21 +443,21 @@ def summarize_runs(result: dict, cfg: Mapping) -> dict:
     return out
 
 
-def deciding_search(search: dict, data: FERData, cfg: Mapping) -> dict:
+def deciding_search(search: dict, data: FERData, st: Settings) -> dict:
     """What the paper profile's search (filters to 1024, kernels to 9, 30 epochs per genome on the
     protocol's whole training part) would cost, scaled from this search by training FLOPs: this
     machine's measured rate (the search's training FLOPs over its stored training seconds) and, for
     a GPU, the assumed sustained rate `v_gpu_tflops` (an assumption: no GPU measured it). As many
     trainings as this search's GA needed. A cost estimate, not a prediction of its result."""
     evals = [*search["evaluations"], *search["random"]]
-    n_fit = cfg["b_train_images"] or int(len(search["protocol"].fit))
+    n_fit = st.paper_b.b_train_images or int(len(search["protocol"].fit))
     genome_of = lambda e: e["params"]["genome"] if "params" in e else e["genome"]
-    done = sum(G.training_flops(genome_of(e), cfg["b_dense"]) * n_fit * cfg["b_epochs"] for e in evals)
+    done = sum(G.training_flops(genome_of(e), st.paper_b.b_dense) * n_fit * st.paper_b.b_epochs for e in evals)
     seconds = sum(float(e.get("train_seconds", 0.0)) for e in evals)
-    paper_space = G.Space(lr_min=cfg["b_lr_range"][0], lr_max=cfg["b_lr_range"][1])  # Table 1's ranges
-    rng = random.Random(cfg["seed"])
-    mean_flops = float(np.mean([G.training_flops(paper_space.sample(rng), cfg["b_dense"]) for _ in range(2000)]))
-    full_fit = int(len(protocol(data, search["protocol"].name, {**cfg, "b_train_images": 0}).fit))
+    paper_space = G.Space(lr_min=st.paper_b.b_lr_range[0], lr_max=st.paper_b.b_lr_range[1])  # Table 1's ranges
+    rng = random.Random(st.runtime.seed)
+    mean_flops = float(np.mean([G.training_flops(paper_space.sample(rng), st.paper_b.b_dense) for _ in range(2000)]))
+    full_fit = int(len(protocol(data, search["protocol"].name, {**st, "b_train_images": 0}).fit))
     epochs = 30  # the paper profile's epochs per genome (paper B states none; settings.PaperB.b_epochs)
     total = search["n_trained"] * mean_flops * full_fit * epochs
     cpu_rate = done / seconds if seconds else float("nan")
@@ -483,12 +470,12 @@ def deciding_search(search: dict, data: FERData, cfg: Mapping) -> dict:
         "training_pflop": round(total / 1e15, 1),
         "cpu_gflops_measured": round(cpu_rate / 1e9, 1),
         "cpu_hours": round(total / cpu_rate / 3600, 0) if seconds else None,
-        "gpu_tflops_assumed": cfg["v_gpu_tflops"],
-        "gpu_hours": round(total / (cfg["v_gpu_tflops"] * 1e12) / 3600, 1),
+        "gpu_tflops_assumed": st.verdicts.v_gpu_tflops,
+        "gpu_hours": round(total / (st.verdicts.v_gpu_tflops * 1e12) / 3600, 1),
     }
 
 
-def search_power(search: dict, data: FERData, cfg: Mapping) -> dict:
+def search_power(search: dict, data: FERData, st: Settings) -> dict:
     """Can this search rank genomes at all? The share of its evaluations (GA and random) whose
     score lies within 2 points of always answering the majority class of the selection images (the
     scores only). Above `v_near_chance_share`, its claims are inconclusive at this budget."""
@@ -502,12 +489,12 @@ def search_power(search: dict, data: FERData, cfg: Mapping) -> dict:
         "n_evaluations": len(evals),
         "near_chance": len(near),
         "near_chance_share": share,
-        "can_rank": share <= cfg["v_near_chance_share"],
-        "deciding_search": deciding_search(search, data, cfg),
+        "can_rank": share <= st.verdicts.v_near_chance_share,
+        "deciding_search": deciding_search(search, data, st),
         "budget": {
-            "epochs": cfg["b_epochs"],
-            "train_images": cfg["b_train_images"] or int(len(search["protocol"].fit)),
-            "filters_max": 2 ** cfg["b_filters_max_exp"],
+            "epochs": st.paper_b.b_epochs,
+            "train_images": st.paper_b.b_train_images or int(len(search["protocol"].fit)),
+            "filters_max": 2**st.paper_b.b_filters_max_exp,
         },
     }
 
@@ -555,6 +542,6 @@ def interpret(searches: Mapping, final: Mapping, power: Mapping) -> str:
         lines.append(
             f"* {key} retrained: {100 * v['mean']:.1f} %"
             + (f" ({v['interval_kind']}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f} %)" if iv else "")
-            + " against paper B's 76.11 %."
+            + f" against paper B's {PAPER_B['headline_accuracy']['value']:.2f} %."
         )
     return "\n".join(lines)

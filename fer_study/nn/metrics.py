@@ -6,6 +6,8 @@ from math import comb
 
 import numpy as np
 
+from fer_study.core.settings import Verdicts
+
 
 def confusion(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> np.ndarray:
     """k x k confusion matrix, rows = true class, columns = predicted class."""
@@ -215,13 +217,13 @@ def reachable(trend: dict, more_epochs: int, spread_factor: float) -> float | No
 
 def curve_record(
     histories: list,
-    cfg,
+    rule: Verdicts,
     paper_epochs: int | None,
     seconds: list | None = None,
     early_stopping: dict | None = None,
 ) -> dict:
     """The evidence the claims' curve rule reads for one model: the trend of its validation and
-    training accuracy over its seeds' histories (verdict settings `v_*` of `cfg`), the epochs run,
+    training accuracy over its seeds' histories (the verdict settings `rule`), the epochs run,
     the paper's epochs (None where the paper states none), the seconds per epoch the runs took
     (`seconds`: each run's training time; what a longer run would cost) and, for runs that train
     until early stopping, how they stopped ({"patience", "stopped": per seed, True or False})."""
@@ -229,9 +231,9 @@ def curve_record(
     def trend(key: str) -> dict:
         return curve_trend(
             [h[key] for h in histories],
-            cfg["v_curve_min_window"],
-            cfg["v_curve_window_share"],
-            cfg["v_curve_confidence"],
+            rule.v_curve_min_window,
+            rule.v_curve_window_share,
+            rule.v_curve_confidence,
         )
 
     epochs = [len(h["val_accuracy"]) for h in histories]
@@ -240,7 +242,7 @@ def curve_record(
         "train": trend("accuracy"),
         "epochs": max(epochs, default=0),
         "paper_epochs": paper_epochs,
-        "spread_factor": cfg["v_spread_factor"],
+        "spread_factor": rule.v_spread_factor,
         "seconds_per_epoch": round(sum(seconds) / sum(epochs), 2) if seconds and sum(epochs) else None,
         "early_stopping": early_stopping,
     }

@@ -11,7 +11,8 @@ from collections.abc import Mapping  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from typing import Any
 
-from fer_study.core.papers import PAPER_A, PAPER_A_TABLE1, PAPER_B  # noqa: F401  (the claims' sources)
+from fer_study.core.papers import PAPER_A, PAPER_A_TABLE1, PAPER_B, STATED, Stated  # noqa: F401  (the claims' sources)
+from fer_study.core.settings import Settings
 from fer_study.nn.metrics import binomial_interval, top1_from_one_vs_rest
 from fer_study.nn.metrics import reachable as metrics_reachable
 
@@ -45,14 +46,9 @@ class ClaimDataError(KeyError):
 class Claim:
     id: str
     paper: str  # "A" or "B"
-    statement: str  # in our words
-    value: Any  # the paper's number (fractions for accuracies), or text
-    unit: str
-    where: str
+    stated: Stated  # what the paper states: statement, value, unit, where (core/papers.STATED)
     measure: tuple | None = None  # (notebook, "dotted.path") into that notebook's facts
     n_from: tuple | None = None  # (notebook, "dotted.path") to the number of test images, for a binomial CI
-    reason: str = ""  # why it cannot be reproduced as specified (then the verdict says so)
-    caveat: str = ""  # a protocol problem worth stating next to the verdict
     beyond_paper: bool = False
     # (notebook, path to a "curve" record, "val" | "train"): the training curves the budget rule reads.
     curve: tuple | None = None
@@ -60,7 +56,39 @@ class Claim:
     power: tuple | None = None  # (notebook, path to a search's "search_power"): can the search rank genomes?
     maximum: bool = False  # the value is a maximum over a search's evaluations: no interval around it
     derive: str = ""  # a name in DERIVED: the number is computed from the measured record (e.g. counts)
+    # How the measurement is judged, a name in RULES: "compare" (the paper's value against our
+    # interval, then the budget rules), "count" (an exact count, DERIVED), "rounded" (a count the
+    # paper may have rounded), "paired" (a one-sided paired test per seed), "grid" (the grid's
+    # choice against Table 1), "trend" (rising mean fitness), "times" / "duplicates" (what we
+    # measured beside a claim its own numbers rule out).
+    rule: str = "compare"
     accuracy: bool = True  # an accuracy (drawn in the claims figure); False for gaps and differences
+
+    @property
+    def statement(self) -> str:
+        return self.stated.statement
+
+    @property
+    def value(self) -> Any:
+        return self.stated.value
+
+    @property
+    def unit(self) -> str:
+        return self.stated.unit
+
+    @property
+    def where(self) -> str:
+        return self.stated.where
+
+    @property
+    def caveat(self) -> str:
+        """A protocol problem worth stating next to the verdict."""
+        return self.stated.caveat
+
+    @property
+    def reason(self) -> str:
+        """Why it cannot be reproduced as specified (then the verdict says so)."""
+        return self.stated.reason
 
 
 def _count(splits, classes=None):
@@ -84,142 +112,93 @@ REGISTRY: list[Claim] = [
     Claim(
         "A1",
         "A",
-        "Improved CNN 'accuracy' (mean one-vs-rest) on 200 test images",
-        0.89,
-        "fraction",
-        "Table 2; abstract",
+        STATED["A1"],
         (_A3, f"{_hA}.improved.mean_one_vs_rest_accuracy_200"),
         curve=(_A3, f"{_hA}.improved.curve", "val"),
         curve_scale="one_vs_rest",
-        caveat="the paper's 'accuracy' is mean one-vs-rest accuracy, not top-1",
     ),
     Claim(
         "A2",
         "A",
-        "Improved CNN precision = recall = F1 (from Table 2's totals, i.e. micro = top-1) on 200 images",
-        0.78,
-        "fraction",
-        "Table 2; abstract",
+        STATED["A2"],
         (_A3, f"{_hA}.improved.top1_200"),
         curve=(_A3, f"{_hA}.improved.curve", "val"),
     ),
     Claim(
         "A3",
         "A",
-        "Improved CNN top-1 accuracy implied by Table 2 (156 of 200), on the full test part",
-        0.78,
-        "fraction",
-        "Table 2 (derived: TP/200)",
+        STATED["A3"],
         (_A3, f"{_hA}.improved.top1"),
         curve=(_A3, f"{_hA}.improved.curve", "val"),
     ),
     Claim(
         "A4",
         "A",
-        "Basic CNN 'accuracy' (mean one-vs-rest) on 200 test images",
-        0.8875,
-        "fraction",
-        "Table 3",
+        STATED["A4"],
         (_A3, f"{_hA}.basic.mean_one_vs_rest_accuracy_200"),
         curve=(_A3, f"{_hA}.basic.curve", "val"),
         curve_scale="one_vs_rest",
-        caveat="88.75 % is the mean one-vs-rest accuracy of Table 3's basic row, the row A5 shows to be impossible "
-        "(TP + FN = 202 of 200 images; FP differs from FN): the claim rests on numbers that cannot all be true",
     ),
     Claim(
         "A5",
         "A",
-        "Basic CNN precision 78.2 %, recall 76.7 %, F1 76.7 %",
-        0.767,
-        "fraction",
-        "Table 3",
+        STATED["A5"],
         (_A3, f"{_hA}.basic.top1_200"),
-        reason="Table 3's basic row (TP 155, FP 43, FN 47, TN 555) cannot come from 200 single-label images: "
-        "TP + FN = 202, and FP differs from FN although the two totals are equal in any multi-class confusion matrix",
     ),
     Claim(
         "A6",
         "A",
-        "Improved CNN training accuracy at the end of training",
-        0.9889,
-        "fraction",
-        "abstract; Fig. 9",
+        STATED["A6"],
         (_A3, f"{_hA}.improved.final_train_accuracy"),
         curve=(_A3, f"{_hA}.improved.curve", "train"),
     ),
     Claim(
         "A7",
         "A",
-        "Improved CNN validation accuracy at the end of training",
-        0.899,
-        "fraction",
-        "Fig. 9",
+        STATED["A7"],
         (_A3, f"{_hA}.improved.final_val_accuracy"),
         curve=(_A3, f"{_hA}.improved.curve", "val"),
-        caveat="section 2.3 uses the 20 % part 'for model validation', yet Fig. 9's 89.9 % is far above Table 2's "
-        "78 % top-1 on (a sample of) that part: our validation images are a carve-out of the training part",
     ),
     Claim(
         "A8",
         "A",
-        "Basic CNN validation accuracy at the end of training (training accuracy 100 %)",
-        0.70,
-        "fraction",
-        "Fig. 8",
+        STATED["A8"],
         (_A3, f"{_hA}.basic.final_val_accuracy"),
         curve=(_A3, f"{_hA}.basic.curve", "val"),
     ),
     Claim(
         "A9",
         "A",
-        "Images per class after downsampling to the smallest class",
-        5000,
-        "images",
-        "section 2.2; Fig. 5",
+        STATED["A9"],
         ("02_downsampling", "per_class_after_downsampling"),
-        caveat="downsampling to the smallest class keeps exactly as many images as that class holds (notebook 02 "
-        "counts it); 5,000 can only be that count rounded",
+        rule="rounded",
     ),
     Claim(
         "A10",
         "A",
-        "The improved CNN is more accurate than the basic CNN",
-        "improved > basic",
-        "comparison",
-        "Tables 2-3; section 3",
+        STATED["A10"],
         (_A3, "paper_a_split.improved_beats_basic"),
-        caveat="the paper's own 156 vs 155 correct of 200 has at most one discordant image: a one-sided paired test "
-        "gives p >= 0.5, so its data cannot show the improvement either",
+        rule="paired",
     ),
     Claim(
         "A11",
         "A",
-        "Grid search arrives at Table 1 (lr 0.001, batch 16, dropout 0.2, 4 conv layers)",
-        "Table 1",
-        "settings",
-        "Table 1; section 2.4",
+        STATED["A11"],
         ("04_grid_search", "best_matches_table1"),
-        caveat="the paper does not give its grid; ours is defined in the profile",
+        rule="grid",
     ),
     Claim(
         "B1",
         "B",
-        "CNN-GA test accuracy (paper protocol: fitness on the reported 20 %)",
-        0.7611,
-        "fraction",
-        "abstract; Table 3; Table 4",
+        STATED["B1"],
         ("05_ga_search", "final.paper/ga_best"),
         curve=("05_ga_search", "final.paper/ga_best.curve", "val"),
         power=("05_ga_search", "search_power.paper"),
-        caveat="the paper's protocol selects on its test set: the reported number is the best of every genome tried on those images",
     ),
     Claim(
         "B1c",
         "B",
-        "CNN-GA test accuracy, clean protocol (select on PublicTest, report PrivateTest)",
-        0.7611,
-        "fraction",
-        "beyond the paper",
+        STATED["B1c"],
         ("05_ga_search", "final.clean/ga_best"),
         beyond_paper=True,
         curve=("05_ga_search", "final.clean/ga_best.curve", "val"),
@@ -228,21 +207,14 @@ REGISTRY: list[Claim] = [
     Claim(
         "B2",
         "B",
-        "Paper B's best genome (Table 2) reaches the headline accuracy (paper protocol)",
-        0.7611,
-        "fraction",
-        "Table 2; Table 3",
+        STATED["B2"],
         ("05_ga_search", "final.paper/table2"),
         curve=("05_ga_search", "final.paper/table2.curve", "val"),
-        caveat="epochs, batch size, dense width and dropout rates of the network are not stated",
     ),
     Claim(
         "B2c",
         "B",
-        "Paper B's best genome (Table 2), clean protocol",
-        0.7611,
-        "fraction",
-        "beyond the paper",
+        STATED["B2c"],
         ("05_ga_search", "final.clean/table2"),
         beyond_paper=True,
         curve=("05_ga_search", "final.clean/table2.curve", "val"),
@@ -251,10 +223,7 @@ REGISTRY: list[Claim] = [
         Claim(
             f"B3.{g}",
             "B",
-            f"Best fitness in {'the initial population' if g == 0 else f'generation {g}'} (paper protocol)",
-            [0.5872, 0.7169, 0.7277][g],
-            "fraction",
-            "Table 3; Fig. 4",
+            STATED[f"B3.{g}"],
             ("05_ga_search", f"generations.paper.{g}.best"),
             maximum=True,
             power=("05_ga_search", "search_power.paper"),
@@ -264,184 +233,117 @@ REGISTRY: list[Claim] = [
     Claim(
         "B3.3",
         "B",
-        "Best fitness in generation 3 (paper protocol): the Table 2 genome's accuracy on the reported images",
-        0.7611,
-        "fraction",
-        "Table 3; Fig. 4; Table 2",
+        STATED["B3.3"],
         ("05_ga_search", "final.paper/table2.best_epoch_on_report"),
         maximum=True,
         curve=("05_ga_search", "final.paper/table2.curve", "val"),
-        caveat="generation 3's best genome is Table 2's, and its fitness is its accuracy on the reported 20 %: "
-        "measured as that genome trained until early stopping, at its best epoch on those images (the most "
-        "favourable number the paper's protocol could print; a maximum over epochs, so no interval)",
     ),
     Claim(
         "B4",
         "B",
-        "Generation 2's best accuracy",
-        0.7211,
-        "fraction",
-        "section 3 text",
-        reason="the text gives 72.11 % for generation 2, Table 3 gives 72.77 %; the text's own increments "
-        "(+1.08, then +3.33 to 76.11) follow the table's 72.77, not 72.11",
+        STATED["B4"],
     ),
     Claim(
         "B5",
         "B",
-        "Total compute time of the search",
-        "37:57:55",
-        "h:m:s",
-        "abstract; conclusion",
+        STATED["B5"],
         ("05_ga_search", "time_arithmetic"),
-        reason="Table 3's four times sum to 431:43:28 as printed (degree sign read as hours), or 44:43:28 reading "
-        "each hour figure as a tenth; neither is the stated 37:57:55",
+        rule="times",
     ),
     Claim(
         "A12",
         "A",
-        "FER2013 has 35,887 images",
-        35887,
-        "images",
-        "section 2.1",
+        STATED["A12"],
         ("01_data_exploration", "counts"),
         derive="all_images",
+        rule="count",
     ),
     Claim(
         "A13",
         "A",
-        "28,709 of them for training",
-        28709,
-        "images",
-        "section 2.1",
+        STATED["A13"],
         ("01_data_exploration", "counts"),
         derive="training_images",
+        rule="count",
     ),
     Claim(
         "A14",
         "A",
-        "7,178 of them for testing",
-        7178,
-        "images",
-        "section 2.1",
+        STATED["A14"],
         ("01_data_exploration", "counts"),
         derive="test_images",
+        rule="count",
     ),
     Claim(
         "A15",
         "A",
-        "About 26,217 images in the four classes used",
-        26217,
-        "images",
-        "section 2.1",
+        STATED["A15"],
         ("01_data_exploration", "counts"),
         derive="four_classes",
+        rule="count",
     ),
     Claim(
         "A16",
         "A",
-        "178 correctly detected, 22 false positives, 22 false negatives (of 200)",
-        "178/22/22",
-        "counts",
-        "section 3",
-        reason="Table 2 gives TP 156, FP 44, FN 44 for the same 200 images; 178 = 156 + 22 is the count "
-        "behind the 89 % (mean one-vs-rest), which counts true negatives, not detections",
+        STATED["A16"],
     ),
     Claim(
         "A17",
         "A",
-        "Improved over basic: accuracy +0.25 %, recall +1.3 %, F1 +1.3 %, better 'including precision'",
-        "+0.25/+1.3/+1.3",
-        "points",
-        "section 3",
-        reason="Table 3 as printed has precision falling from 78.2 % (basic) to 78.0 % (improved), so 'including "
-        "precision' contradicts the paper's own table; the basic row itself is impossible (A5)",
+        STATED["A17"],
     ),
     Claim(
         "A18",
         "A",
-        "Basic CNN F1 76.7 %",
-        0.767,
-        "fraction",
-        "Table 3",
-        reason="neither the harmonic mean of its precision 78.2 % and recall 76.7 % (77.4 %) nor the micro F1 of its "
-        "totals, 2·155 / (2·155 + 43 + 47) = 77.5 %",
+        STATED["A18"],
     ),
     Claim(
         "A19",
         "A",
-        "Basic CNN: training accuracy 100 %, about 30 points above validation (overfitting)",
-        0.30,
-        "fraction",
-        "Fig. 8; section 3",
+        STATED["A19"],
         (_A3, f"{_hA}.basic.train_val_gap"),
         curve=(_A3, f"{_hA}.basic.curve", "train"),
-        caveat="measured as final training minus final validation accuracy",
         accuracy=False,
     ),
     Claim(
         "A20",
         "A",
-        "The improved CNN is no longer overfitting: training 98.89 %, validation 89.9 %, a gap of about 9 points",
-        0.0899,
-        "fraction",
-        "section 3; Fig. 9",
+        STATED["A20"],
         (_A3, f"{_hA}.improved.train_val_gap"),
         curve=(_A3, f"{_hA}.improved.curve", "train"),
-        caveat="measured as final training minus final validation accuracy (training accuracy with dropout on, as "
-        "Keras logs it, like the paper's curves)",
         accuracy=False,
     ),
     Claim(
         "B7",
         "B",
-        "Generation 3 took 16 h 45 min 4 s",
-        "16:45:04",
-        "h:m:s",
-        "abstract",
-        reason="Table 3 prints 160°45'04\"; only reading its hours as tenths gives 16:45:04, and under that reading the "
-        "table no longer sums to the stated total (B5)",
+        STATED["B7"],
     ),
     Claim(
         "B8",
         "B",
-        "The more generations, the higher the accuracy",
-        "rising",
-        "trend",
-        "section 3; conclusion",
+        STATED["B8"],
         ("05_ga_search", "generations.paper"),
+        rule="trend",
         power=("05_ga_search", "search_power.paper"),
-        caveat="with elitism the best fitness cannot fall, so only the mean fitness per generation can test this",
     ),
     Claim(
         "B9",
         "B",
-        "All models of Table 4 exceed about 65.5 %, and CNN-GA outperforms them",
-        0.655,
-        "fraction",
-        "section 3; Table 4",
-        reason="Table 4's own DenseNet row [39] is 63.50 %, below 65.5 %",
+        STATED["B9"],
     ),
     Claim(
         "B10",
         "B",
-        "Total compute 37:57:55 (generations 1-3 only, hours read as tenths)",
-        "37:57:55",
-        "h:m:s",
-        "abstract; Table 3",
+        STATED["B10"],
         ("05_ga_search", "time_arithmetic"),
-        reason="generations 1-3 of Table 3 with hours read as tenths sum to 37:12:31 (6:08:37 + 14:18:50 + 16:45:04), "
-        "still not 37:57:55",
+        rule="times",
     ),
     Claim(
         "B6",
         "B",
-        "All 35,887 FER2013 images used, after removing duplicate images",
-        35887,
-        "images",
-        "section 2; section 2.2",
+        STATED["B6"],
         ("01_data_exploration", "duplicates.exact.images"),
-        reason="FER2013 holds 35,887 images only with its duplicates; removing them leaves fewer, so the two statements "
-        "cannot both hold",
+        rule="duplicates",
     ),
 ]
 
@@ -478,21 +380,23 @@ def _failed_on_path(facts: Mapping, ref: tuple) -> bool:
     return isinstance(node, dict) and bool(node.get("failed_to_train"))
 
 
-def skipped(claim: Claim, settings: Mapping[str, Mapping] | None) -> str:
+def skipped(claim: Claim, settings: Mapping[str, Settings] | None) -> str:
     """Why the profile does not measure `claim` ('' when it does). Only a declared setting can
     skip a claim; anything else missing from a summary is an error."""
     if not settings or claim.measure is None:
         return ""
-    cfg = settings.get(claim.measure[0]) or {}
+    st = settings.get(claim.measure[0])
+    if st is None:
+        return ""
     path = claim.measure[1]
     gen = re.fullmatch(r"generations\.\w+\.(\d+)\..*", path)
-    if gen and int(gen.group(1)) > cfg.get("b_generations", 3):
-        return f"the profile runs {cfg.get('b_generations')} generation(s) (b_generations)"
+    if gen and int(gen.group(1)) > st.paper_b.b_generations:
+        return f"the profile runs {st.paper_b.b_generations} generation(s) (b_generations)"
     for proto in ("paper", "clean"):
         if f"{proto}/" in path or f".{proto}" in path:
-            if proto not in cfg.get("b_protocols", [proto]):
+            if proto not in st.paper_b.b_protocols:
                 return f"protocol '{proto}' is not in b_protocols"
-    if path.startswith("official_split") and not cfg.get("a_official_split", True):
+    if path.startswith("official_split") and not st.paper_a.a_official_split:
         return "a_official_split is off"
     return ""
 
@@ -540,8 +444,8 @@ def _search_limited(claim: Claim, facts: Mapping, settings: Mapping | None) -> s
             f"({100 * pw['chance']:.1f} %) at {b['epochs']} epochs on {b['train_images']} images with "
             f"filters up to {b['filters_max']}: this search cannot rank genomes; {decide}"
         )
-    cfg = (settings or {}).get(claim.power[0]) or {}
-    reduced = [k for k in _SEARCH_BUDGET if k in (cfg.get("reductions") or {})]
+    st = (settings or {}).get(claim.power[0])
+    reduced = [k for k in _SEARCH_BUDGET if st is not None and k in st.reductions]
     if reduced:
         return f"the search ran at a reduced budget ({', '.join(reduced)}): its genomes say nothing about the paper's search; {decide}"
     return ""
@@ -658,10 +562,10 @@ def _budget_verdict(claim: Claim, facts: Mapping, settings: Mapping | None, ours
     return _curve_verdict(claim, c, target)
 
 
-def verdict(claim: Claim, facts: Mapping[str, dict], settings: Mapping[str, Mapping] | None = None) -> dict:
-    """Our measurement for `claim`, its named interval, the difference to the paper, and the verdict
-    with its reason. `settings` (per notebook) tells which steps the profile skips."""
-    row: dict[str, Any] = {
+def _row(claim: Claim) -> dict[str, Any]:
+    """A claim's row before it is measured: what the paper states, and a verdict only where the
+    paper's own numbers rule it out."""
+    return {
         "id": claim.id,
         "paper": claim.paper,
         "claim": claim.statement,
@@ -675,98 +579,146 @@ def verdict(claim: Claim, facts: Mapping[str, dict], settings: Mapping[str, Mapp
         "verdict": NOT_AS_SPECIFIED if claim.reason else None,
         "why": claim.reason or claim.caveat,
     }
+
+
+def _join(*parts: str) -> str:
+    return "; ".join(x for x in parts if x)
+
+
+def _paired(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
+    """The paper's direction, one-sided, paired on the same images, in every seed."""
+    seeds = sorted(m, key=int)
+    ps = {sd: m[sd]["p_value"] for sd in seeds}
+    better = [sd for sd in seeds if m[sd]["only_b_correct"] > m[sd]["only_a_correct"]]
+    row["ours"] = "; ".join(
+        f"seed {sd}: improved-only {m[sd]['only_b_correct']} vs basic-only "
+        f"{m[sd]['only_a_correct']}, one-sided p = {ps[sd]:.3g}"
+        for sd in seeds
+    )
+    row["interval kind"] = "exact one-sided binomial test on discordant pairs, per seed"
+    if seeds and all(ps[sd] < 0.05 for sd in seeds):
+        row["verdict"] = REPRODUCED
+    elif seeds and not better:
+        row["verdict"] = NOT_REPRODUCED
+        row["why"] = "the basic CNN is at least as accurate in every seed; " + row["why"]
+    else:
+        row["verdict"] = INCONCLUSIVE
+        row["why"] = "the seeds disagree or the difference is not significant at 5 %; " + row["why"]
+    return row
+
+
+def _grid(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
+    row["ours"] = ", ".join(f"{k} {'=' if v else '≠'}" for k, v in m.items())
+    row["verdict"], why = _grid_verdict(m, lookup(facts, (claim.measure[0], "table1_vs_best")))
+    row["why"] = _join(why, row["why"])
+    return row
+
+
+def _rounded(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
+    """A count the paper may state rounded (to hundreds or thousands)."""
+    row.update(ours=m, difference=m - claim.value)
+    exact, rounded = m == claim.value, round(m, -2) == claim.value or round(m, -3) == claim.value
+    row["verdict"] = REPRODUCED if exact or rounded else NOT_REPRODUCED
+    if rounded and not exact:
+        row["why"] = f"the paper's {claim.value:,} is our {m:,} rounded; " + row["why"]
+    return row
+
+
+def _count(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
+    """An exact count derived from notebook 01's record ("About ..." claims: to the hundred)."""
+    ours = DERIVED[claim.derive](m)
+    row.update(ours=ours, difference=ours - claim.value, **{"interval kind": "exact count"})
+    rounded = claim.statement.startswith("About") and round(ours, -2) == round(claim.value, -2)
+    row["verdict"] = row["verdict"] or (REPRODUCED if ours == claim.value or rounded else NOT_REPRODUCED)
+    return row
+
+
+def _trend(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
+    """Rising mean fitness over the generations (the best cannot fall under elitism)."""
+    means = [g["mean"] for g in m]
+    row["ours"] = "mean fitness per generation: " + ", ".join(f"{100 * v:.1f} %" for v in means)
+    row["interval kind"] = "none: one search"
+    limited = _search_limited(claim, facts, settings)
+    if len(means) < 2:
+        row.update(verdict=NOT_MEASURED, why="not measured: one generation (b_generations)")
+    elif limited:  # a search that cannot rank genomes says nothing either way
+        row.update(verdict=INCONCLUSIVE, why=_join(limited, row["why"]))
+    elif all(b > a for a, b in zip(means, means[1:])):
+        row["verdict"] = REPRODUCED
+    else:
+        row.update(verdict=NOT_REPRODUCED, why=_join("the mean fitness falls in some generation", row["why"]))
+    return row
+
+
+def _times(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
+    row["ours"] = f"Table 3 sums to {m['sum_printed']} (as printed), {m['sum_hours_over_10']} (hours / 10)"
+    return row
+
+
+def _duplicates(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
+    row["ours"] = f"{m} images are exact duplicates of another (notebook 01)"
+    return row
+
+
+def _compare(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
+    """The paper's value inside our named interval: reproduced; outside it, the budget rules
+    (curve, search power) decide between not reproduced and inconclusive."""
+    ours = m["mean"] if isinstance(m, dict) else m
+    n = lookup(facts, claim.n_from) if claim.n_from else None
+    row["ours"] = ours
+    row["interval"], row["interval kind"] = named_interval(m, n, claim.maximum)
+    if not (isinstance(claim.value, (int, float)) and isinstance(ours, (int, float))):
+        return row
+    row["difference"] = ours - claim.value
+    if row["verdict"] is not None:
+        return row
+    lo, hi = row["interval"] if row["interval"] else (ours, ours)
+    if lo <= claim.value <= hi or (claim.maximum and ours >= claim.value):
+        row["verdict"] = REPRODUCED
+    else:
+        row["verdict"], why = _budget_verdict(claim, facts, settings, ours)
+        row["why"] = _join(why, row["why"])
+    return row
+
+
+RULES = {
+    "compare": _compare,
+    "count": _count,
+    "rounded": _rounded,
+    "paired": _paired,
+    "grid": _grid,
+    "trend": _trend,
+    "times": _times,
+    "duplicates": _duplicates,
+}
+
+
+def verdict(claim: Claim, facts: Mapping[str, dict], settings: Mapping[str, Settings] | None = None) -> dict:
+    """Our measurement for `claim`, its named interval, the difference to the paper, and the verdict
+    with its reason, by the claim's rule (RULES). `settings` (per notebook) tells which steps the
+    profile skips."""
+    row = _row(claim)
     if claim.measure is None:
         return row
     skip = skipped(claim, settings)
     if skip:
         row["verdict"] = row["verdict"] or NOT_MEASURED
-        row["why"] = f"not measured: {skip}" + (f"; {row['why']}" if row["why"] else "")
+        row["why"] = _join(f"not measured: {skip}", row["why"])
         return row
     m = lookup(facts, claim.measure)
-    n = lookup(facts, claim.n_from) if claim.n_from else None
     if _failed_on_path(facts, claim.measure) and not claim.reason:
         row.update(
             verdict=INCONCLUSIVE,
             ours=m.get("mean") if isinstance(m, dict) else m,
-            why="every seed of this model failed to train at this budget (notebook 03 says why); "
-            "its numbers are not a result" + (f"; {row['why']}" if row["why"] else ""),
+            why=_join(
+                "every seed of this model failed to train at this budget (notebook 03 says why); its numbers are not a result",
+                row["why"],
+            ),
         )
         return row
-    if claim.id == "A10":  # the paper's direction, one-sided, paired on the same images, per seed
-        seeds = sorted(m, key=int)
-        ps = {sd: m[sd]["p_value"] for sd in seeds}
-        better = [sd for sd in seeds if m[sd]["only_b_correct"] > m[sd]["only_a_correct"]]
-        row["ours"] = "; ".join(
-            f"seed {sd}: improved-only {m[sd]['only_b_correct']} vs basic-only "
-            f"{m[sd]['only_a_correct']}, one-sided p = {ps[sd]:.3g}"
-            for sd in seeds
-        )
-        row["interval kind"] = "exact one-sided binomial test on discordant pairs, per seed"
-        if seeds and all(ps[sd] < 0.05 for sd in seeds):
-            row["verdict"] = REPRODUCED
-        elif seeds and not better:
-            row["verdict"] = NOT_REPRODUCED
-            row["why"] = "the basic CNN is at least as accurate in every seed; " + row["why"]
-        else:
-            row["verdict"] = INCONCLUSIVE
-            row["why"] = "the seeds disagree or the difference is not significant at 5 %; " + row["why"]
-        return row
-    if claim.id == "A11":
-        row["ours"] = ", ".join(f"{k} {'=' if v else '≠'}" for k, v in m.items())
-        row["verdict"], why = _grid_verdict(m, lookup(facts, (claim.measure[0], "table1_vs_best")))
-        row["why"] = "; ".join(x for x in (why, row["why"]) if x)
-        return row
-    if claim.id == "A9":
-        row.update(ours=m, difference=m - claim.value)
-        exact, rounded = m == claim.value, round(m, -2) == claim.value or round(m, -3) == claim.value
-        row["verdict"] = REPRODUCED if exact or rounded else NOT_REPRODUCED
-        if rounded and not exact:
-            row["why"] = f"the paper's 5,000 is our {m:,} rounded; " + row["why"]
-        return row
-    if claim.derive:
-        ours = DERIVED[claim.derive](m)
-        row.update(ours=ours, difference=ours - claim.value, **{"interval kind": "exact count"})
-        rounded = claim.statement.startswith("About") and round(ours, -2) == round(claim.value, -2)
-        row["verdict"] = row["verdict"] or (REPRODUCED if ours == claim.value or rounded else NOT_REPRODUCED)
-        return row
-    if claim.id == "B8":
-        means = [g["mean"] for g in m]
-        row["ours"] = "mean fitness per generation: " + ", ".join(f"{100 * v:.1f} %" for v in means)
-        row["interval kind"] = "none: one search"
-        limited = _search_limited(claim, facts, settings)
-        if len(means) < 2:
-            row["verdict"] = NOT_MEASURED
-            row["why"] = "not measured: one generation (b_generations)"
-        elif limited:  # a search that cannot rank genomes says nothing either way
-            row["verdict"] = INCONCLUSIVE
-            row["why"] = "; ".join(x for x in (limited, row["why"]) if x)
-        elif all(b > a for a, b in zip(means, means[1:])):
-            row["verdict"] = REPRODUCED
-        else:
-            row["verdict"] = NOT_REPRODUCED
-            row["why"] = "; ".join(x for x in ("the mean fitness falls in some generation", row["why"]) if x)
-        return row
-    if claim.id in ("B5", "B10"):
-        row["ours"] = f"Table 3 sums to {m['sum_printed']} (as printed), {m['sum_hours_over_10']} (hours / 10)"
-        return row
-    if claim.id == "B6":
-        row["ours"] = f"{m} images are exact duplicates of another (notebook 01)"
-        return row
-    ours = m["mean"] if isinstance(m, dict) else m
-    row["ours"] = ours
-    row["interval"], row["interval kind"] = named_interval(m, n, claim.maximum)
-    if isinstance(claim.value, (int, float)) and isinstance(ours, (int, float)):
-        row["difference"] = ours - claim.value
-        if row["verdict"] is None:
-            lo, hi = row["interval"] if row["interval"] else (ours, ours)
-            if lo <= claim.value <= hi or (claim.maximum and ours >= claim.value):
-                row["verdict"] = REPRODUCED
-            else:
-                row["verdict"], why = _budget_verdict(claim, facts, settings, ours)
-                row["why"] = "; ".join(x for x in (why, row["why"]) if x)
-    return row
+    return RULES[claim.rule](claim, m, row, facts, settings)
 
 
-def table(facts: Mapping[str, dict], settings: Mapping[str, Mapping] | None = None) -> list[dict]:
+def table(facts: Mapping[str, dict], settings: Mapping[str, Settings] | None = None) -> list[dict]:
     """Every claim of the registry with our measurement and its verdict."""
     return [verdict(c, facts, settings) for c in REGISTRY]

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from fer_study.core import schema
-from fer_study.experiments import controls
-from fer_study.experiments.paper_b import hms, time_arithmetic
+from fer_study.core.papers import hms, time_arithmetic
+from fer_study.core.settings import Settings, from_json
 from fer_study.nn import metrics
-from fer_study.reporting import claims
+from fer_study.reporting import claims, controls
 
 
 class SummaryError(ValueError):
@@ -32,37 +32,38 @@ def load_summaries(root: str | Path) -> dict[str, dict]:
             raise SummaryError(
                 f"{path}: missing; run notebook {name[:2]} with the same profile and output folder first"
             )
-        try:
-            found[name] = json.loads(path.read_text())
-        except ValueError as err:
-            raise SummaryError(f"{path}: not valid JSON ({err})") from None
+        found[name] = _load(path)
     for name in OPTIONAL:
         path = folder / f"{name}.json"
         if path.exists():
-            try:
-                found[name] = json.loads(path.read_text())
-            except ValueError as err:
-                raise SummaryError(f"{path}: not valid JSON ({err})") from None
+            found[name] = _load(path)
     shas = {b["data"]["sha256"] for b in found.values()}
     profiles = {b["profile"] for b in found.values()}
     if len(shas) > 1 or len(profiles) > 1:
         detail = ", ".join(f"{n}: {b['profile']}/{b['data']['sha256'][:12]}" for n, b in found.items())
         raise SummaryError(f"{folder}: summaries come from different data or profiles ({detail})")
-    for name, body in found.items():  # every summary against its declared layout (core.schema)
+    for name, body in found.items():  # each against this code's version and its declared layout
         try:
-            schema.check(name, body.get("facts", {}), folder / f"{name}.json")
+            schema.check_body(body, folder / f"{name}.json")
         except schema.SchemaError as err:
             raise SummaryError(str(err)) from None
     return found
+
+
+def _load(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except ValueError as err:
+        raise SummaryError(f"{path}: not valid JSON ({err})") from None
 
 
 def facts(summaries: dict[str, dict]) -> dict[str, dict]:
     return {name: body["facts"] for name, body in summaries.items()}
 
 
-def settings(summaries: dict[str, dict]) -> dict[str, dict]:
-    """Each notebook's resolved settings (which steps its profile skips)."""
-    return {name: body.get("settings", {}) for name, body in summaries.items()}
+def settings(summaries: dict[str, dict]) -> dict[str, Settings]:
+    """Each notebook's resolved settings (which steps its profile skips), typed."""
+    return {name: from_json(body.get("settings", {})) for name, body in summaries.items()}
 
 
 def _fmt(v, unit):
@@ -247,13 +248,16 @@ def inconsistencies(summaries: dict[str, dict]) -> pd.DataFrame:
     t3 = claims.PAPER_A["table3_basic"]["value"]
     t = time_arithmetic()
     gens = [r["best_accuracy"] for r in claims.PAPER_B["table3"]]
+    t2, n200 = claims.PAPER_A["table2_improved"]["value"], claims.PAPER_A["n_eval_images"]["value"]
     inc = claims.PAPER_B["text_increments"]["value"]
+    text2 = claims.PAPER_B["text_generation2_accuracy"]["value"]
     rows = [
         {
             "paper": "A",
             "where": "Table 2 / abstract",
             "what": "'accuracy' 89 % is mean one-vs-rest accuracy; top-1 is 78 %",
-            "arithmetic": "TP 156 of 200 → top-1 0.78; 1 − 2(1 − 0.78)/4 = 0.89",
+            "arithmetic": f"TP {t2['tp']} of {n200} → top-1 {t2['tp'] / n200:.2f}; "
+            f"1 − 2(1 − {t2['tp'] / n200:.2f})/4 = {1 - 2 * (1 - t2['tp'] / n200) / 4:.2f}",
         },
         {
             "paper": "A",
@@ -277,9 +281,10 @@ def inconsistencies(summaries: dict[str, dict]) -> pd.DataFrame:
         {
             "paper": "B",
             "where": "section 3 vs Table 3",
-            "what": "generation 2 best: 72.11 % (text) vs 72.77 % (table)",
+            "what": f"generation 2 best: {text2:.2f} % (text) vs {gens[2]:.2f} % (table)",
             "arithmetic": f"table increments {gens[1] - gens[0]:.2f}, {gens[2] - gens[1]:.2f}, {gens[3] - gens[2]:.2f}; "
-            f"text increments {inc['1']}, {inc['2']}, {inc['3']} (72.11 would give {72.11 - gens[1]:.2f} and {gens[3] - 72.11:.2f})",
+            f"text increments {inc['1']}, {inc['2']}, {inc['3']} ({text2:.2f} would give {text2 - gens[1]:.2f} and "
+            f"{gens[3] - text2:.2f})",
         },
         {
             "paper": "B",
@@ -299,13 +304,13 @@ def inconsistencies(summaries: dict[str, dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def controls_text(control_facts: dict, cfg) -> str:
+def controls_text(control_facts: dict, st) -> str:
     """The positive control's result in words, or why it is absent."""
     if not control_facts:
         return "Notebook 06 (the controls) has not run for this profile and output folder."
     if not control_facts.get("control"):
         return "The positive control is off in this profile (`c_enabled`)."
-    return controls.control_text(control_facts["control"], cfg)
+    return controls.control_text(control_facts["control"], st)
 
 
 def sensitivity_table(control_facts: dict) -> pd.DataFrame | None:

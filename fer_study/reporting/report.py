@@ -13,6 +13,7 @@ import pandas as pd
 
 from fer_study.core import atomic, paths, provenance, schema
 from fer_study.core.paths import results_dir
+from fer_study.core.settings import Settings
 from fer_study.reporting import latex as tex
 
 
@@ -26,14 +27,14 @@ class Outputs:
     def __init__(
         self,
         notebook: str,
-        cfg: Mapping[str, Any],
+        st: Settings,
         data_provenance: Mapping[str, Any],
         out_dir: str | os.PathLike | None = None,
     ):
         self.notebook = notebook
-        self.cfg = cfg
+        self.st = st
         self.data = dict(data_provenance)
-        self.root = self.root_for(cfg, out_dir)
+        self.root = self.root_for(st, out_dir)
         if out_dir:
             paths.check_output_folder(self.root)
         self._refuse_mixing()
@@ -52,7 +53,7 @@ class Outputs:
                 theirs = (other["profile"], other["data"]["sha256"])
             except (ValueError, KeyError, TypeError, OSError):
                 continue  # an unreadable summary is reported by whoever reads it
-            ours = (self.cfg["profile"], self.data["sha256"])
+            ours = (self.st.profile, self.data["sha256"])
             if theirs != ours:
                 raise MixedOutputsError(
                     f"{path}: written by profile '{theirs[0]}' on data {theirs[1][:12]}, but this run is profile "
@@ -60,14 +61,14 @@ class Outputs:
                 )
 
     @staticmethod
-    def root_for(cfg: Mapping[str, Any], out_dir: str | os.PathLike | None = None) -> Path:
+    def root_for(st: Settings, out_dir: str | os.PathLike | None = None) -> Path:
         """The folder a notebook of this profile writes to: `out_dir`, else results/<profile>/."""
-        return Path(out_dir) if out_dir else results_dir(cfg["profile"])
+        return Path(out_dir) if out_dir else results_dir(st.profile)
 
     @property
     def stamp(self) -> str:
         """The line every figure carries: which data and which profile made it."""
-        return f"{self.data['data_label']} · profile {self.cfg['profile']} · sha256 {self.data['sha256'][:12]}"
+        return f"{self.data['data_label']} · profile {self.st.profile} · sha256 {self.data['sha256'][:12]}"
 
     def figure(self, fig, name: str) -> list[Path]:
         """Save `fig` as figures/<name>.png and .pdf with the data/profile stamp in its corner."""
@@ -108,9 +109,7 @@ class Outputs:
             written.append(path)
         return written
 
-    # Bump when the facts' layout changes (fields added, renamed or moved): readers can tell a
-    # summary written before the change (claims, notebook 07, the README script) and say so.
-    SCHEMA_VERSION = 4
+    SCHEMA_VERSION = schema.VERSION  # the layout these summaries follow (core.schema, where it is bumped)
 
     def summary(self, facts: Any) -> Path:
         """Write summaries/<notebook>.json: the facts (the notebook's declared class in
@@ -120,8 +119,8 @@ class Outputs:
         body = {
             "notebook": self.notebook,
             "schema_version": self.SCHEMA_VERSION,
-            "profile": self.cfg["profile"],
-            "settings": dict(self.cfg),
+            "profile": self.st.profile,
+            "settings": self.st.to_json(),
             "data": self.data,
             "facts": facts,
             "provenance": provenance.stable(),

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from fer_study.core import atomic
+from fer_study.core.papers import MINI_XCEPTION
 from fer_study.reporting.claims import VERDICTS
 
 STYLE = """
@@ -244,7 +245,7 @@ def build(root: str | Path) -> Path:
         )
     parts.append(_claims_table(claims))
     for stem, title in (
-        ("06_control", "The positive control (Mini-Xception, published 66.00 %)"),
+        ("06_control", f"The positive control (Mini-Xception, published {100 * MINI_XCEPTION['accuracy']:.2f} %)"),
         ("06_sensitivity_verdicts", "Would another reading of the papers change a verdict?"),
         ("07_forensics", "What each way of mis-measuring would have reported"),
     ):

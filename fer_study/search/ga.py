@@ -25,6 +25,7 @@ from deap import base, tools
 
 from fer_study.core import atomic
 from fer_study.core.progress import Progress
+from fer_study.core.settings import PaperB
 from fer_study.search import genome as G
 from fer_study.search.executors import InProcess
 from fer_study.search.trial_log import SearchStateError, TrialLog, trial_key
@@ -57,16 +58,16 @@ class GASettings:
     seed: int = 0
 
     @classmethod
-    def from_settings(cls, cfg: Mapping[str, Any]) -> GASettings:
+    def from_settings(cls, st: PaperB, seed: int) -> GASettings:
         return cls(
-            population=cfg["b_population"],
-            generations=cfg["b_generations"],
-            cxpb=cfg["b_cxpb"],
-            mutpb=cfg["b_mutpb"],
-            elite=cfg["b_elite"],
-            tournament=cfg["b_tournament"],
-            gene_prob=cfg["b_gene_mutation_prob"],
-            seed=cfg["seed"],
+            population=st.b_population,
+            generations=st.b_generations,
+            cxpb=st.b_cxpb,
+            mutpb=st.b_mutpb,
+            elite=st.b_elite,
+            tournament=st.b_tournament,
+            gene_prob=st.b_gene_mutation_prob,
+            seed=seed,
         )
 
 

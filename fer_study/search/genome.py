@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from fer_study.core.settings import PaperB
 
 N_CONV = 6
 ACTIVATIONS = ("relu", "elu", "tanh", "sigmoid", "hard_sigmoid", "softplus", "linear")
@@ -40,12 +42,12 @@ class Space:
     optimizers: tuple = OPTIMIZERS
 
     @classmethod
-    def from_settings(cls, cfg: Mapping[str, Any]) -> Space:
+    def from_settings(cls, b: PaperB) -> Space:
         return cls(
-            filters_max_exp=cfg["b_filters_max_exp"],
-            kernel_max=cfg["b_kernel_max"],
-            lr_min=cfg["b_lr_range"][0],
-            lr_max=cfg["b_lr_range"][1],
+            filters_max_exp=b.b_filters_max_exp,
+            kernel_max=b.b_kernel_max,
+            lr_min=b.b_lr_range[0],
+            lr_max=b.b_lr_range[1],
         )
 
     def draw_gene(self, name: str, rng: random.Random):

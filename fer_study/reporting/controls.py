@@ -1,0 +1,155 @@
+"""The positive control and the sensitivity readings in words and tables (notebooks 06 and 07, the
+README): rendered from the summaries' numbers, never typed by hand. The trainings themselves are
+experiments/controls.py."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from fer_study.core.settings import Settings
+
+
+def curve_references(summary: dict) -> list[tuple[float, str]]:
+    """Lines for the control's curves: the published accuracy, and ours on the authors' protocol."""
+    refs = [
+        (summary["published"]["accuracy"], f"published {100 * summary['published']['accuracy']:.2f} % (Arriaga et al.)")
+    ]
+    authors = summary.get("authors") or {}
+    if "accuracy" in authors:
+        refs.append(
+            (authors["accuracy"]["mean"], f"ours, authors' protocol: {100 * authors['accuracy']['mean']:.2f} %")
+        )
+    return refs
+
+
+def curve_runs(control: dict) -> list[dict]:
+    """The control's trainings as the curves figure takes them, one line per protocol and seed."""
+    names = {"authors": "Mini-Xception, authors' protocol", "clean": "Mini-Xception, clean report"}
+    return [{"model": names[r["protocol"]], "seed": r["seed"], "history": r["history"]} for r in control["runs"]]
+
+
+def _control_row(
+    protocol: str, r: dict, pub: float, ours: float, measured_on: str, ci: list | None, checkpoint: int
+) -> dict:
+    return {
+        "protocol": protocol,
+        "seed": r["seed"],
+        "published %": pub,
+        "ours %": 100 * ours,
+        "measured on": measured_on,
+        "CI95 %": "%.2f-%.2f" % tuple(100 * c for c in ci) if ci else "",
+        "PrivateTest %": 100 * r["private_accuracy"],
+        "epochs": r["epochs_run"],
+        "checkpoint epoch": checkpoint,
+        "stopped early": r["stopped_early"],
+        # As text: the tables round to two decimals, which would print 1e-4 as 0.
+        "final lr": f"{r['final_learning_rate']:.0e}",
+        "trained": not r["failed"],
+        "health flags": r.get("health_flags", ""),
+        "minutes": r["seconds"] / 60,
+    }
+
+
+def control_table(summary: dict) -> pd.DataFrame:
+    """One row per protocol and seed: the published value beside ours, what ours is measured on, and
+    the training's own record."""
+    pub = 100 * summary["published"]["accuracy"]
+    rows = [
+        _control_row(
+            "authors'",
+            r,
+            pub,
+            r["accuracy"],
+            "PublicTest + PrivateTest (chose the checkpoint, as published)",
+            r.get("ci95"),
+            r["best_epoch"],
+        )
+        for r in (summary.get("authors") or {}).get("runs", [])
+    ]
+    rows += [
+        _control_row(
+            "clean",
+            r,
+            pub,
+            r["private_accuracy"],
+            "PrivateTest (never steered training)",
+            r.get("private_ci95"),
+            r["epochs_run"],
+        )
+        for r in summary["runs"]
+    ]
+    return pd.DataFrame(rows)
+
+
+AUTHORS_TOLERANCE = 0.02  # the control "reproduces its paper" within 2 points of the published value
+
+
+def control_text(summary: dict, st: Settings) -> str:
+    """What the control's rows say against the published value and their budgets."""
+    pub = summary["published"]["accuracy"]
+    parts = []
+    authors = summary.get("authors")
+    if authors is not None:
+        if "accuracy" not in authors:
+            parts.append(
+                f"**The control failed to train on its authors' protocol** ({authors['runs'][0]['failure']}): the "
+                "pipeline is suspect until this is explained."
+            )
+        else:
+            a, r0 = authors["accuracy"], authors["runs"][0]
+            lo, hi = a.get("interval", [a["mean"], a["mean"]])
+            gap = a["mean"] - pub
+            how = (
+                f"{100 * a['mean']:.2f} % on PublicTest + PrivateTest ({a.get('interval_kind', '')} "
+                f"{100 * lo:.2f}-{100 * hi:.2f} %), the images that chose the checkpoint, as in the published run"
+            )
+            stop = (
+                f"it stopped after {r0['epochs_run']} epochs (patience {st.control.c_authors_early_stop_patience}), "
+                f"checkpoint of epoch {r0['best_epoch']}"
+                if r0["stopped_early"]
+                else f"it ran its cap of {r0['epochs_run']} epochs without stopping (checkpoint of epoch {r0['best_epoch']})"
+            )
+            verdict = (
+                f"**The pipeline reproduces the control's paper**: {how}, against {100 * pub:.2f} % "
+                f"({100 * gap:+.2f} points, within {100 * AUTHORS_TOLERANCE:.0f})."
+                if abs(gap) <= AUTHORS_TOLERANCE
+                else f"**The control falls {100 * abs(gap):.1f} points {'short of' if gap < 0 else 'above'} its paper "
+                f"on its authors' protocol**: {how}, against {100 * pub:.2f} %."
+            )
+            parts.append(
+                f"{verdict} Recipe: all of Training at {st.control.c_authors_input_size}x{st.control.c_authors_input_size}, "
+                f"batch {st.control.c_batch_size}, Adam {st.control.c_learning_rate:g}, learning rate cut x0.1 after "
+                f"{st.control.c_authors_plateau_patience} flat epochs; {stop}."
+            )
+    if "private_accuracy" not in summary:
+        parts.append(
+            f"**The clean row failed to train** ({summary['runs'][0]['failure']}): no 'not reproduced' elsewhere can be "
+            "read as the papers' fault until this is explained."
+        )
+    else:
+        acc = summary["private_accuracy"]
+        lo, hi = acc.get("ci95", [acc["mean"], acc["mean"]])
+        parts.append(
+            f"The clean row (schedule and stopping on a {100 * st.control.c_val_fraction:.0f} % carve-out of Training, "
+            f"PrivateTest measured once, {st.control.c_epochs} epochs at most) reaches {100 * acc['mean']:.2f} % "
+            f"(95 % CI {100 * lo:.2f}-{100 * hi:.2f} %): what the model gives when the reported images steer nothing."
+        )
+    return " ".join(parts)
+
+
+def sensitivity_text(table: pd.DataFrame) -> str:
+    """What changes between readings, paper by paper."""
+    lines = []
+    for paper, g in table.groupby("paper", sort=True):
+        chosen = g[g["reading"] == "chosen"]
+        if chosen.empty:
+            continue
+        base = float(chosen["test top-1"].iloc[0])
+        for _, r in g[g["reading"] != "chosen"].iterrows():
+            state = "trained" if r["trained"] else f"**failed to train** ({r['failure']})"
+            lines.append(
+                f"* Paper {paper}, {r['reading']} ({r['what']}): test top-1 {100 * r['test top-1']:.2f} % "
+                f"against {100 * base:.2f} % for the chosen reading ({100 * (r['test top-1'] - base):+.2f} "
+                f"points); {state}; most dead ReLU layer {100 * r['most dead ReLU layer']:.0f} % dead."
+            )
+    return "\n".join(lines) or "No other reading was trained in this profile."
