@@ -14,6 +14,7 @@ JupyterLab runs that clone's code). It is skipped when nothing it depends on has
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -33,7 +34,7 @@ def _say(msg: str) -> None:
 
 
 def _setup_key() -> str:
-    h = hashlib.sha256(b"setup 2: kernel in .venv")  # bump when set-up itself changes
+    h = hashlib.sha256(b"setup 3: kernel in .venv, logging errors only")  # bump when set-up itself changes
     for name in ("requirements.lock", "pyproject.toml"):
         h.update((ROOT / name).read_bytes())
     return h.hexdigest()
@@ -71,6 +72,12 @@ def ensure_environment() -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    # The kernel warns on every start that it talks plain TCP on localhost (jupyter_client
+    # provisions no encryption keys), which plain papermill prints: the kernel logs errors only.
+    spec = VENV / "share" / "jupyter" / "kernels" / "fer-study" / "kernel.json"
+    kernel = json.loads(spec.read_text())
+    kernel["argv"] += [a for a in ("--IPKernelApp.log_level=ERROR",) if a not in kernel["argv"]]
+    spec.write_text(json.dumps(kernel, indent=1) + "\n")
     STAMP.write_text(key + "\n")
 
 

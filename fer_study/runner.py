@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shlex
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from fer_study.core import atomic, provenance
+from fer_study.core import atomic, progress, provenance
 from fer_study.core.lock import FolderLock
 from fer_study.core.paths import check_output_folder, notebooks_dir, results_dir
 from fer_study.core.profiles import resolve
@@ -129,7 +132,8 @@ def _run_locked(profile, st, dataset, out: Path, todo: list[Path], overrides, lo
             t0 = time.time()
             target = out / "notebooks" / nb.name
             try:
-                _execute(nb, target, parameters)
+                with _relay_progress(out, log):
+                    _execute(nb, target, parameters)
             except Exception as err:
                 entry = {"notebook": nb.name, "seconds": round(time.time() - t0, 1), "status": "failed"}
                 record["notebooks"].append(entry)
@@ -194,6 +198,39 @@ def command_line() -> str:
     prog = "fer-study" if prog in ("__main__.py", "fer-study") else prog
     args = [Path(a).name if a.startswith("/") else a for a in sys.argv[1:]]
     return shlex.join([prog, *args])
+
+
+@contextlib.contextmanager
+def _relay_progress(out: Path, log, every: float = 60.0, poll: float = 2.0):
+    """While a notebook runs, print its latest progress line (a training's epoch, a search's
+    genomes; core.progress.mirror) at most every `every` seconds, when it has changed."""
+    path = out / "provenance" / ".progress"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    old = os.environ.get(progress.MIRROR_ENV)
+    os.environ[progress.MIRROR_ENV] = str(path)
+    stop = threading.Event()
+
+    def relay() -> None:
+        shown, last = "", time.time()
+        while not stop.wait(poll):
+            line = progress.latest(path)
+            if line and line != shown and time.time() - last >= every:
+                log(f"      {line}")
+                shown, last = line, time.time()
+
+    thread = threading.Thread(target=relay, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        if old is None:
+            os.environ.pop(progress.MIRROR_ENV, None)
+        else:
+            os.environ[progress.MIRROR_ENV] = old
+        path.unlink(missing_ok=True)
 
 
 def _execute(nb: Path, target: Path, parameters: dict) -> None:

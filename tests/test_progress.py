@@ -39,3 +39,24 @@ def test_span_reads_hours_from_an_hour_up_and_minutes_below():
     assert span(25167.4) == "7.0 h" and span(3600) == "1.0 h"
     assert span(1767.86) == "29 min" and span(3599) == "60 min"
     assert span(42.4) == "42 s" and span(60) == "1 min"  # one unit each, never "0 min"
+
+
+def test_a_runs_terminal_sees_the_latest_progress_line_of_a_notebook_step(tmp_path, monkeypatch):
+    """`fer-study run` sets FER_STUDY_PROGRESS; every Progress (in the kernel or a training process)
+    mirrors its latest line there, and the runner prints it while the notebook runs."""
+    import time
+
+    from fer_study import runner
+    from fer_study.core import progress
+
+    shown = []
+    with runner._relay_progress(tmp_path, shown.append, every=0.0, poll=0.05):
+        with progress.Progress(4, "training x", enabled=True, stream=open(tmp_path / "log", "w")) as bar:
+            bar.update(note="val 0.50")
+            time.sleep(0.3)
+            bar.update(2, note="val 0.61")
+            time.sleep(0.3)
+    assert shown and shown[0].startswith("      training x: 1/4") and "val 0.61" in shown[-1]
+    assert len(shown) == len(set(shown))  # a line is printed once, when it changes
+    assert progress.MIRROR_ENV not in __import__("os").environ and not (tmp_path / "provenance" / ".progress").exists()
+    progress.mirror("nowhere")  # with no run around it, mirroring does nothing

@@ -8,8 +8,15 @@ long is left.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from pathlib import Path
+
+# A file that receives each long step's latest progress line besides its own display: `fer-study
+# run` sets it (the kernel and its training processes inherit it) and prints from it, so a terminal
+# sees a training's progress while a notebook runs, not only the notebook's start and end.
+MIRROR_ENV = "FER_STUDY_PROGRESS"
 
 
 def _hms(seconds: float) -> str:
@@ -32,6 +39,27 @@ def _in_notebook() -> bool:
         return False
     shell = get_ipython()
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def mirror(line: str) -> None:
+    """Write `line` to the file MIRROR_ENV names, if any (whole, by a rename; never fatal)."""
+    path = os.environ.get(MIRROR_ENV)
+    if not path:
+        return
+    tmp = Path(f"{path}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(line + "\n")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def latest(path: str | os.PathLike) -> str:
+    """The line `mirror` last wrote to `path` ('' when none yet)."""
+    try:
+        return Path(path).read_text().strip()
+    except OSError:
+        return ""
 
 
 class Progress:
@@ -63,6 +91,7 @@ class Progress:
         self.note = note or self.note
         if not self.enabled:
             return
+        mirror(self.text())
         if self.mode == "notebook":
             from IPython.display import display
 
