@@ -8,9 +8,30 @@ import pytest
 from fer_study import runner
 
 
-def test_smoke_run_writes_notebooks_outputs_and_run_record(tmp_path):
-    # 01-02 only: nbval runs every notebook anyway, and the unit tests stay quick.
-    record = runner.run(profile="smoke", data="demo", out=tmp_path, only=["01", "02"], log=lambda s: None)
+@pytest.fixture(scope="module")
+def smoke_01_02(tmp_path_factory):
+    """One run of notebooks 01-02 on the demo data, shared by the tests that only read it (nbval
+    runs every notebook anyway; each run here costs a kernel start and two notebooks)."""
+    home = tmp_path_factory.mktemp("fer-home-runner")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FER_STUDY_HOME", str(home))
+        mp.setenv("FER_STUDY_OUT", str(home / "results"))
+        mp.delenv("FER2013_PATH", raising=False)
+        out = home / "out"
+        record = runner.run(profile="smoke", data="demo", out=out, only=["01", "02"], log=lambda s: None)
+    return out, record
+
+
+def _copy(smoke_01_02, to):
+    """A private copy of the shared run, for a test that writes into it (the report)."""
+    import shutil
+
+    shutil.copytree(smoke_01_02[0], to)
+    return to
+
+
+def test_smoke_run_writes_notebooks_outputs_and_run_record(smoke_01_02):
+    tmp_path, record = smoke_01_02
     assert record["status"] == "ok"
     names = [n["notebook"] for n in record["notebooks"]]
     assert names[:2] == ["01_data_exploration.ipynb", "02_downsampling.ipynb"]
@@ -144,13 +165,12 @@ def test_a_run_prints_no_framework_noise_and_ends_naming_its_results(tmp_path):
         assert b"/work/" not in data and b"/home/" not in data and b"/root/" not in data, name
 
 
-def test_the_report_of_a_run_links_only_what_exists(tmp_path):
+def test_the_report_of_a_run_links_only_what_exists(tmp_path, smoke_01_02):
     from urllib.parse import urlparse
 
     from fer_study.reporting import site
 
-    record = runner.run(profile="smoke", data="demo", out=tmp_path, only=["01", "02"], log=lambda s: None)
-    index = site.build(record["out_path"])
+    index = site.build(_copy(smoke_01_02, tmp_path / "out"))
     hrefs = site.links(index)
     assert any(h.startswith("notebooks/02_downsampling.html") for h in hrefs)
     assert any(h.endswith("01_counts.png") for h in hrefs)
@@ -161,7 +181,7 @@ def test_the_report_of_a_run_links_only_what_exists(tmp_path):
     assert "profile <b>smoke</b>" in text and "demo data, not FER2013" in text
 
 
-def test_the_report_answers_first_and_stands_alone_offline(tmp_path):
+def test_the_report_answers_first_and_stands_alone_offline(tmp_path, smoke_01_02):
     """The report opens with the answer, defines its verdicts, renders its tables, and its folder
     works copied alone with no network: every link stays inside it, no page fetches a script."""
     import re
@@ -170,8 +190,7 @@ def test_the_report_answers_first_and_stands_alone_offline(tmp_path):
 
     from fer_study.reporting import site
 
-    record = runner.run(profile="smoke", data="demo", out=tmp_path / "out", only=["01", "02"], log=lambda s: None)
-    index = site.build(record["out_path"])
+    index = site.build(_copy(smoke_01_02, tmp_path / "out"))
     alone = tmp_path / "copied"
     shutil.copytree(index.parent, alone)
     shutil.rmtree(tmp_path / "out")  # nothing outside the site folder is left to lean on

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from fer_study.core import schema
 from fer_study.core.labels import CLASSES
 from fer_study.core.papers import MINI_XCEPTION
 from fer_study.core.settings import Settings
@@ -296,3 +297,14 @@ def _row(paper: str, reading: str, text: str, run, y_test: np.ndarray) -> dict:
         "health flags": h.flags,
         "run_key": run.key,
     }
+
+
+def summary(control: dict | None, sensitivity: pd.DataFrame | None) -> schema.Controls:
+    """Notebook 06's summary: the control (None when off), the sensitivity rows (None when off) and
+    every stored run they rest on."""
+    return schema.Controls(
+        control=None if control is None else control["summary"],
+        sensitivity=None if sensitivity is None else sensitivity.to_dict(orient="records"),
+        run_keys=([r["key"] for r in control["runs"]] if control is not None else [])
+        + ([] if sensitivity is None else list(sensitivity["run_key"])),
+    )

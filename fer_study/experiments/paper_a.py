@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from fer_study.core import atomic
+from fer_study.core import atomic, schema
 from fer_study.core.labels import CLASS_INDEX
 from fer_study.core.papers import PAPER_A, PAPER_A_TABLE1
 from fer_study.core.settings import PaperA, Settings
@@ -396,6 +396,36 @@ def evaluate(result: dict, st: Settings) -> dict:
     }
 
 
+def summary(
+    ev: dict, result: dict, audit: pd.DataFrame, slips: pd.DataFrame, official: dict | None, result_o: dict | None
+) -> schema.PaperA:
+    """Notebook 03's summary: the 80/20 split's evaluation (and the official split's, when it ran),
+    the paper's tables recomputed, the forensic rows, the training time and the stored runs."""
+    return schema.PaperA(
+        paper_a_split={
+            "headline": ev["headline"],
+            "mcnemar": ev["mcnemar_basic_vs_improved"],
+            "improved_beats_basic": ev["improved_beats_basic"],
+            "failed_runs": ev["failed_runs"],
+            "n_test": ev["n_test"],
+            "n_eval_sample": ev["n_eval_sample"],
+        },
+        official_split=None
+        if official is None
+        else {
+            "headline": official["headline"],
+            "mcnemar": official["mcnemar_basic_vs_improved"],
+            "n_test": official["n_test"],
+        },
+        audit=audit.to_dict(orient="index"),
+        forensics=slips.to_dict(orient="records"),
+        wall_seconds_training=sum(r["seconds"] for r in result["runs"]),
+        wall_seconds_training_official=None if result_o is None else sum(r["seconds"] for r in result_o["runs"]),
+        run_keys=[r["key"] for r in result["runs"]]
+        + ([] if result_o is None else [r["key"] for r in result_o["runs"]]),
+    )
+
+
 # --- grid search (notebook 04) -------------------------------------------------------------------
 
 
@@ -498,6 +528,37 @@ def retrain(
     validation carve-out) and evaluated once on the test part; same result layout as `run`."""
     model = ("gridbest", grid_spec(params, st.paper_a), params["batch_size"], params["learning_rate"])
     return _per_seed(data, split, st, [model], store, log, executor=executor, tag="04", epochs=extra_epochs(st))
+
+
+def grid_summary(
+    data: FERData,
+    split: Split,
+    st: Settings,
+    store: RunStore,
+    trials: pd.DataFrame,
+    best: Mapping,
+    ev: dict,
+    result: dict,
+) -> schema.Grid:
+    """Notebook 04's summary: the grid, its trials, the winner against Table 1 (paired, on the same
+    validation images) and the winner retrained."""
+    sel_train, sel_val = selection_split(data, split, st)
+    return schema.Grid(
+        grid=dict(st.grid.a_grid),
+        n_trials=int(len(trials)),
+        epochs_per_trial=st.grid.a_grid_epochs,
+        n_selection_train=int(len(sel_train)),
+        n_validation=int(len(sel_val)),
+        best_params=dict(best),
+        best_val_accuracy=float(trials["val_accuracy"].max()),
+        table1=PAPER_A_TABLE1,
+        best_matches_table1={k: best[k] == PAPER_A_TABLE1[k] for k in best},
+        table1_vs_best=grid_vs_table1(data, split, st, best, store),
+        best_retrained={"headline": ev["headline"]["gridbest"], "n_test": ev["n_test"]},
+        wall_seconds_search=float(trials["train_seconds"].sum()),
+        wall_seconds_retrain=sum(r["seconds"] for r in result["runs"]),
+        run_keys=list(trials["run_key"]) + [r["key"] for r in result["runs"]],
+    )
 
 
 def _pct(m: dict) -> str:

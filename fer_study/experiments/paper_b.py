@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from fer_study.core import atomic
+from fer_study.core import atomic, schema
 from fer_study.core.labels import CLASSES, SPLITS
-from fer_study.core.papers import PAPER_B, hms
+from fer_study.core.papers import PAPER_B, hms, time_arithmetic
 from fer_study.core.settings import Settings
 from fer_study.data import FERData, load
 from fer_study.nn import health, metrics, saved_models
@@ -325,6 +325,49 @@ def retrain(
                 },
             )
     return {"protocol": proto.name, "test_index": proto.report, "y_test": y, "classes": list(CLASSES), "runs": runs}
+
+
+def summary(
+    protocols: Mapping[str, Protocol],
+    searches: Mapping[str, dict],
+    best: Mapping[str, list],
+    power: Mapping[str, dict],
+    final: Mapping[str, dict],
+    retrains: list[dict],
+    slips: pd.DataFrame,
+) -> schema.GeneticSearch:
+    """Notebook 05's summary: each protocol's search (logbook, best genome, the random search
+    beside it, whether it can rank genomes), the retrains, paper B's time arithmetic, the forensic
+    rows, the time spent and every stored run it rests on."""
+    evaluated = {r["run_key"] for s in searches.values() for r in s["evaluations"] + s["random"] if r.get("run_key")}
+    return schema.GeneticSearch(
+        protocols={
+            name: {
+                "n_fit": len(p.fit),
+                "n_select": len(p.select),
+                "n_report": len(p.report),
+                "selects_on_report": p.selects_on_report,
+                "description": PROTOCOLS[name],
+            }
+            for name, p in protocols.items()
+        },
+        generations={name: list(s["state"].logbook) for name, s in searches.items()},
+        best_genome={name: G.as_dict(g) for name, g in best.items()},
+        best_fitness={name: s["state"].hall_of_fame[0].fitness.values[0] for name, s in searches.items()},
+        random_search_best={
+            name: max((r["fitness"] for r in s["random"]), default=None) for name, s in searches.items()
+        },
+        n_trainings={name: s["n_trained"] for name, s in searches.items()},
+        search_power=dict(power),
+        final=dict(final),
+        time_arithmetic=time_arithmetic(),
+        forensics=slips.to_dict(orient="records"),
+        wall_seconds={name: s["ga_seconds"] + s["random_seconds"] for name, s in searches.items()},
+        train_seconds={name: train_seconds(s) for name, s in searches.items()},
+        generation_train_seconds={name: generation_train_seconds(s) for name, s in searches.items()},
+        wall_seconds_retrains=sum(x["seconds"] for r in retrains for x in r["runs"]),
+        run_keys=sorted(evaluated | {x["key"] for r in retrains for x in r["runs"]}),
+    )
 
 
 def search(data: FERData, name: str, st: Settings, folder, store: RunStore, log=print) -> dict:

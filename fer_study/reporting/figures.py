@@ -73,7 +73,12 @@ def pixel_summary(data: FERData, title: str = "Mean face per class, and grey val
             )
     ax.set_xlabel("grey value (0 black, 255 white)")
     ax.set_ylabel("share of pixels (density)")
-    ax.legend(fontsize=8, frameon=False)
+    # Lines in the legend (a step histogram's default handle is a box): colour and style both show.
+    from matplotlib.lines import Line2D
+
+    styles = dict(zip(SPLITS, ("-", "--", ":")))
+    handles = [Line2D([], [], color=p.get_edgecolor(), ls=styles[p.get_label()], lw=1.4) for p in ax.patches]
+    ax.legend(handles, [p.get_label() for p in ax.patches], fontsize=8, frameon=False)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
