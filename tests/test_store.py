@@ -4,6 +4,7 @@ mid-epoch resumes to the same numbers, writes are atomic, and a failed training 
 import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -299,9 +300,12 @@ def test_runs_command_lists_and_prunes_what_no_summary_uses(tmp_path, capsys):
     assert [e["key"] for e in RunStore(tmp_path / "runs").entries()] == [used.key]
 
 
-def test_isolated_executor_trains_in_fresh_processes_with_the_same_result(tmp_path):
+def test_isolated_executor_trains_in_fresh_processes_with_the_same_result(tmp_path, monkeypatch):
+    from fer_study.core import progress
     from fer_study.search import executors
 
+    # A worker has no display: its epochs reach the run's progress file (fer-study run relays it).
+    monkeypatch.setenv(progress.MIRROR_ENV, str(tmp_path / "progress"))
     images, labels = arrays()
     here = RunStore(tmp_path / "a", log=lambda m: None).run(request(), images, labels)
     ex = executors.make("isolated", workers=1)
@@ -325,6 +329,7 @@ def test_isolated_executor_trains_in_fresh_processes_with_the_same_result(tmp_pa
         ex.close()
     assert isolated.trained_now and isolated.history == inproc.history
     assert np.array_equal(isolated.probs_test, inproc.probs_test)
+    assert re.search(r"training .*: epoch \d+/\d+ .*validation accuracy", progress.latest(tmp_path / "progress"))
     assert here.key != req.key
 
 

@@ -33,6 +33,7 @@ import numpy as np
 
 from fer_study.core import atomic, provenance
 from fer_study.core.progress import Progress
+from fer_study.core.progress import mirror as mirror_line
 from fer_study.core.quiet import import_keras
 from fer_study.data import load
 from fer_study.nn import architectures, health
@@ -271,7 +272,19 @@ def execute_remote(request: TrainRequest, checkpoint: str | None) -> Payload:
         raise RuntimeError(
             f"{request.data_source}: sha256 {data.sha256[:12]} on this worker, expected {request.data_sha256[:12]}"
         )
-    return execute(request, data.images, data.labels, Path(checkpoint) if checkpoint else None)
+    # A worker has no display of its own: its progress goes only to the run's progress file
+    # (core.progress.mirror), which `fer-study run` relays to the terminal.
+    label, epochs = f"training {request.purpose or request.key}", request.fit.epochs
+    started = time.time()
+
+    def mirror(epoch: int, rec: dict) -> None:
+        elapsed = time.time() - started
+        mirror_line(
+            f"{label}: epoch {epoch}/{epochs} ({elapsed / 60:.0f} min in this process) · "
+            f"validation accuracy {rec.get('val_accuracy', float('nan')):.3f}"
+        )
+
+    return execute(request, data.images, data.labels, Path(checkpoint) if checkpoint else None, on_epoch=mirror)
 
 
 class RunStore:
