@@ -500,7 +500,7 @@ def deciding_search(search: dict, data: FERData, st: Settings) -> dict:
     paper_space = G.Space(lr_min=st.paper_b.b_lr_range[0], lr_max=st.paper_b.b_lr_range[1])  # Table 1's ranges
     rng = random.Random(st.runtime.seed)
     mean_flops = float(np.mean([G.training_flops(paper_space.sample(rng), st.paper_b.b_dense) for _ in range(2000)]))
-    full_fit = int(len(protocol(data, search["protocol"].name, {**st, "b_train_images": 0}).fit))
+    full_fit = int(len(protocol(data, search["protocol"].name, st.replace(b_train_images=0)).fit))
     epochs = 30  # the paper profile's epochs per genome (paper B states none; settings.PaperB.b_epochs)
     total = search["n_trained"] * mean_flops * full_fit * epochs
     cpu_rate = done / seconds if seconds else float("nan")
