@@ -112,9 +112,16 @@ def run_authors(data: FERData, st: Settings, store: RunStore, log: Callable[[str
     accuracy on PublicTest + PrivateTest (as published, a bootstrap 95 % CI for the first seed),
     and on PrivateTest alone."""
     rows = []
-    for seed in st.control.c_seeds:
-        req = authors_request(data, st, seed)
-        run = store.run(req, data.images, data.labels)
+    reqs = [authors_request(data, st, seed) for seed in st.control.c_seeds]
+
+    def scored(req, run) -> str:
+        best = int(run.record.get("best_epoch", 0)) or len(run.history["loss"])
+        acc = np.mean(run.probs_val.argmax(1) == data.labels[req.val_index])
+        return f"checkpoint of epoch {best}, PublicTest + PrivateTest {acc:.4f}"
+
+    for seed, req, run in zip(
+        st.control.c_seeds, reqs, store.train_each(reqs, data.images, data.labels, log=log, result=scored)
+    ):
         y = data.labels[req.val_index]
         pred = run.probs_val.argmax(1)
         n_pub = len(data.indices(("PublicTest",), CLASSES))
@@ -141,11 +148,6 @@ def run_authors(data: FERData, st: Settings, store: RunStore, log: Callable[[str
             row["ci95"] = [
                 float(c) for c in metrics.bootstrap_ci(y, pred, n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed)
             ]
-        log(
-            f"{req.purpose}: {run.origin} ({run.seconds:.0f} s, {row['epochs_run']} epochs, checkpoint of epoch "
-            f"{best}), PublicTest + PrivateTest {row['accuracy']:.4f}"
-            + ("" if not run.failed else f"; FAILED TO TRAIN: {run.health.reason}")
-        )
         rows.append(row)
     ok = [r for r in rows if not r["failed"]]
     out: dict = {
@@ -164,9 +166,16 @@ def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str
     """The control trained (or loaded) once per seed in `c_seeds`; accuracy on PublicTest and
     PrivateTest with a bootstrap 95 % CI (first seed) and the training's own record."""
     runs = []
-    for seed in st.control.c_seeds:
-        req = control_request(data, st, seed)
-        run = store.run(req, data.images, data.labels)
+    reqs = [control_request(data, st, seed) for seed in st.control.c_seeds]
+
+    def scored(req, run) -> str:
+        n_pub = len(data.indices(("PublicTest",), CLASSES))
+        pred, y = run.probs_test.argmax(1), data.labels[req.test_index]
+        return f"PrivateTest {np.mean(pred[n_pub:] == y[n_pub:]):.4f}"
+
+    for seed, req, run in zip(
+        st.control.c_seeds, reqs, store.train_each(reqs, data.images, data.labels, log=log, result=scored)
+    ):
         n_pub = len(control_split(data, st, seed)["public"])  # the test part is PublicTest, then PrivateTest
         pred = run.probs_test.argmax(1)
         y = data.labels[req.test_index]
@@ -196,11 +205,6 @@ def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str
                     y[n_pub:], pred[n_pub:], n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed
                 )
             ]
-        log(
-            f"{req.purpose}: {run.origin} ({run.seconds:.0f} s, "
-            f"{row['epochs_run']} epochs), PrivateTest {row['private_accuracy']:.4f}"
-            + ("" if not run.failed else f"; FAILED TO TRAIN: {run.health.reason}")
-        )
         runs.append(row)
     ok = [r for r in runs if not r["failed"]]
     summary = {
@@ -273,8 +277,7 @@ def paper_b_readings(data: FERData, st: Settings, store: RunStore, log=print) ->
         req = paper_b.genome_request(
             G.TABLE2, task, data.source, test=proto.report, purpose=f"06 paper table2 {template} seed {seed}"
         )
-        run = store.run(req, data.images, data.labels)
-        log(f"{req.purpose}: {run.origin} ({run.seconds:.0f} s of training)")
+        (run,) = store.train_each([req], data.images, data.labels, log=log)
         name = "chosen" if template == st.paper_b.b_template else template
         rows.append(_row("B", name, text, run, data.labels[proto.report]))
     return pd.DataFrame(rows)

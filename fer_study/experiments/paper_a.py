@@ -148,18 +148,12 @@ def _per_seed(
             )
             meta.append((name, seed))
 
-    def done(req, run):
-        log(
-            f"{req.purpose}: {run.origin} ({run.seconds:.0f} s of training), "
-            f"test top-1 {np.mean(run.probs_test.argmax(1) == y_test):.3f}"
-            + ("" if not run.failed else f"; FAILED TO TRAIN: {run.health.reason}")
-        )
+    def scored(req, run) -> str:
+        return f"test top-1 {np.mean(run.probs_test.argmax(1) == y_test):.3f}"
 
-    stored = store.run_many(reqs, data.images, data.labels, executor, on_done=done)
+    stored = store.train_each(reqs, data.images, data.labels, executor, log, scored)
     runs = []
-    for (name, seed), req, run in zip(meta, reqs, stored):
-        if not run.trained_now:
-            done(req, run)
+    for (name, seed), run in zip(meta, stored):
         runs.append(
             {
                 "model": name,

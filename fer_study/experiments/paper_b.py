@@ -273,22 +273,23 @@ def retrain(
     seed's model is saved there under that name (.keras)."""
     proto = protocol(data, proto.name, st, final=True)
     y = data.labels[proto.report]
-    runs = []
-    for seed in st.paper_b.b_seeds:
-        keep = bool(save_as and model_dir is not None and seed == st.paper_b.b_seeds[0])
+    seeds, reqs = list(st.paper_b.b_seeds), []
+    for seed in seeds:
+        keep = bool(save_as and model_dir is not None and seed == seeds[0])
         purpose = f"05 {proto.name} {label} seed {seed}"
         if converge:
-            req = converge_request(data, proto, genes, st, seed, keep, purpose + " until early stopping")
+            reqs.append(converge_request(data, proto, genes, st, seed, keep, purpose + " until early stopping"))
         else:
             task = make_task(data, proto, st, store.root, seed=seed, final=True)
-            req = genome_request(genes, task, data.source, test=proto.report, keep_model=keep, purpose=purpose)
-        run = store.run(req, data.images, data.labels)
+            reqs.append(genome_request(genes, task, data.source, test=proto.report, keep_model=keep, purpose=purpose))
+
+    def scored(req, run) -> str:
+        return f"report accuracy {np.mean(run.probs_test.argmax(1) == y):.4f}"
+
+    runs = []
+    for seed, req, run in zip(seeds, reqs, store.train_each(reqs, data.images, data.labels, log=log, result=scored)):
+        keep = req.keep_model
         acc = float(np.mean(run.probs_test.argmax(1) == y))
-        log(
-            f"{proto.name}: {label} seed {seed}: {run.origin} "
-            f"({run.seconds:.0f} s of training), report accuracy {acc:.4f}"
-            + ("" if not run.failed else f"; FAILED TO TRAIN: {run.health.reason}")
-        )
         runs.append(
             {
                 "model": label,

@@ -458,6 +458,36 @@ class RunStore:
                 results[i] = self.get(req, labels)
         return [results[i] for i in range(len(requests))]
 
+    def train_each(
+        self,
+        requests: Sequence[TrainRequest],
+        images: np.ndarray,
+        labels: np.ndarray,
+        executor=None,
+        log: Callable[[str], None] = print,
+        result: Callable[[TrainRequest, StoredRun], str] | None = None,
+    ) -> list[StoredRun]:
+        """Every request's stored run (`run_many`), each announced by the study's one progress line:
+        its purpose, whether it ran or was loaded, its training time and epochs, what it scored
+        (`result`) and, where it did, that it failed to train. The experiments' per-seed loops all
+        train through here."""
+        shown: set[str] = set()
+
+        def line(req: TrainRequest, run: StoredRun) -> None:
+            shown.add(req.key)
+            scored = result(req, run) if result else ""
+            log(
+                f"{req.purpose}: {run.origin} ({run.seconds:.0f} s of training, {len(run.history['loss'])} epochs)"
+                + (f", {scored}" if scored else "")
+                + ("" if not run.failed else f"; FAILED TO TRAIN: {run.health.reason}")
+            )
+
+        runs = self.run_many(requests, images, labels, executor, on_done=line)
+        for req, run in zip(requests, runs):
+            if req.key not in shown:
+                line(req, run)
+        return runs
+
     @staticmethod
     def _lacks_model(folder: Path) -> bool:
         try:

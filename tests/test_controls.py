@@ -1,0 +1,79 @@
+"""The positive control and paper B's retrains in process, on a tiny FER2013-shaped zip: every seed
+trains through the one per-seed helper (RunStore.train_each), says one line, is stored, and a
+second call loads it instead of training; the summaries carry what the tables and words read."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_images, write_zip
+
+from fer_study.core import profiles
+from fer_study.data import load
+from fer_study.experiments import controls, paper_b
+from fer_study.nn.store import RunStore
+from fer_study.reporting import controls as words
+from fer_study.search import genome as G
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tiny")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FER_STUDY_HOME", str(folder / "home"))
+        data = load(write_zip(folder / "fer2013.zip", make_images(per_cell=10)), verbose=False)
+    return data, folder
+
+
+def test_the_control_trains_once_per_seed_says_one_line_each_and_loads_the_second_time(tiny):
+    data, folder = tiny
+    st = profiles.resolve("smoke", {"c_seeds": [0], "c_authors_input_size": 48, "b_bootstrap": 20})
+    store, lines = RunStore(folder / "runs-control", log=lambda m: None, progress=False), []
+    first = controls.run_control(data, st, store, log=lines.append)
+    assert [ln.split(":")[0] for ln in lines] == [
+        "06 control mini_xception seed 0",
+        "06 control mini_xception authors' protocol seed 0",
+    ]
+    assert all(": ran (" in ln and " epochs)" in ln for ln in lines)
+    summary = first["summary"]
+    assert [r["seed"] for r in summary["runs"]] == [0] and summary["published"]["accuracy"] == 0.66
+    assert [r["seed"] for r in summary["authors"]["runs"]] == [0]
+    table = words.control_table(summary)
+    assert list(table["protocol"]) == ["authors'", "clean"]
+    text = words.control_text(summary, st)  # two epochs on 70 faces: it may fail, and must say which
+    assert "66.00 %" in text or "failed to train" in text
+    assert list(table["trained"]) == [not r["failed"] for r in summary["authors"]["runs"] + summary["runs"]]
+    lines.clear()
+    again = controls.run_control(data, st, store, log=lines.append)
+    assert all("loaded from the store" in ln for ln in lines) and len(lines) == 2
+    assert again["summary"]["runs"] == summary["runs"]
+    assert controls.summary(again, None).run_keys == [r["key"] for r in again["runs"]]
+
+
+def test_paper_b_retrains_every_seed_until_early_stopping_and_names_the_model_by_its_run(tiny):
+    data, folder = tiny
+    st = profiles.resolve("smoke", {"b_seeds": [0, 1], "b_final_train_images": 0, "b_bootstrap": 20})
+    store, lines = RunStore(folder / "runs-b", log=lambda m: None, progress=False), []
+    proto = paper_b.protocol(data, "clean", st)
+    result = paper_b.retrain(
+        data,
+        proto,
+        G.TABLE2,
+        st,
+        "table2",
+        store,
+        log=lines.append,
+        save_as="t2",
+        model_dir=folder / "models",
+        converge=True,
+    )
+    assert [ln.split(":")[0] for ln in lines] == [
+        "05 clean table2 seed 0 until early stopping",
+        "05 clean table2 seed 1 until early stopping",
+    ]
+    assert all("report accuracy" in ln for ln in lines)
+    assert [r["seed"] for r in result["runs"]] == [0, 1]
+    assert all(r["early_stopping"] is not None and r["history"]["loss"] for r in result["runs"])
+    index = (folder / "models" / "t2.json").read_text()
+    assert result["runs"][0]["key"] in index and not list((folder / "models").glob("*.keras"))
+    summary = paper_b.summarize_runs(result, st)
+    assert summary["n"] == 2 and summary["curve"]["early_stopping"]["patience"] == st.paper_b.b_converge_patience
