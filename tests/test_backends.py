@@ -83,3 +83,30 @@ def test_store_round_trip_and_a_resume_under_jax(tmp_path):
     assert a["backend"] == "jax" and a["key"] == b["key"]
     assert a["resumed"] == 1 and b["resumed"] == 0
     assert a["history"] == b["history"] and a["probs"] == b["probs"]
+
+
+def test_an_interrupted_idle_worker_exits_without_a_traceback():
+    """papermill interrupts the kernel's process group when a notebook ends: the executors' idle
+    workers used to print a KeyboardInterrupt traceback each into the terminal."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import time\n"
+        "from fer_study.search import executors\n"
+        "ex = executors.make('pool', workers=2)\n"
+        "print(sorted(ex.run(abs, [-1, -2])), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    assert proc.stdout.readline().strip() == "[(0, 1), (1, 2)]"
+    time.sleep(2)  # both workers idle, waiting for work
+    os.killpg(proc.pid, signal.SIGINT)  # as papermill interrupts a kernel's group
+    _, err = proc.communicate(timeout=60)
+    assert "KeyboardInterrupt" not in err.split("Traceback")[-1] or err.count("Traceback") <= 1, err
+    assert "_process_worker" not in err, err

@@ -8,9 +8,19 @@ a picklable top-level function (or a functools.partial of one) for the pool and 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
+
+
+def _quiet_worker() -> None:
+    """A worker ends without a traceback on an interrupt: papermill interrupts the kernel's whole
+    process group when a notebook ends, which printed a KeyboardInterrupt traceback from every idle
+    worker into the terminal. A Ctrl-C still stops a training at once (its checkpoint is per
+    epoch and written atomically)."""
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
 
 
 class InProcess:
@@ -32,7 +42,9 @@ class ProcessPool:
     name = "pool"
 
     def __init__(self, workers: int = 2):
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker
+        )
 
     def run(self, fn, items):
         futures = {self.pool.submit(fn, item): i for i, item in enumerate(items)}
@@ -52,7 +64,10 @@ class Isolated(ProcessPool):
 
     def __init__(self, workers: int = 1):
         self.pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            max_tasks_per_child=1,
+            initializer=_quiet_worker,
         )
 
 
