@@ -95,7 +95,10 @@ def test_an_interrupted_idle_worker_exits_without_a_traceback():
     import time
 
     code = (
-        "import time\n"
+        # As in a terminal: a shell's background job starts with SIGINT ignored, and so would this
+        # process and its workers (ignored signals survive exec) unless it is restored here.
+        "import signal, time\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from fer_study.search import executors\n"
         "ex = executors.make('pool', workers=2)\n"
         "print(sorted(ex.run(abs, [-1, -2])), flush=True)\n"
