@@ -19,6 +19,7 @@ from fer_study.core.labels import CLASSES, SPLITS  # noqa: E402
 from fer_study.data.dataset import load  # noqa: E402
 from fer_study.experiments import exploration  # noqa: E402
 from fer_study.reporting import claims, comparison, figures  # noqa: E402
+from fer_study.reporting import exploration as words  # noqa: E402
 
 FIXTURE = Path(__file__).parent / "fixtures" / "smoke_summaries"
 
@@ -48,7 +49,7 @@ def test_the_exploration_counts_add_up_and_the_pixel_figure_shows_every_split(de
     assert set(stats.index) <= set(CLASSES) and (stats.select_dtypes("number").to_numpy() >= 0).all()
     report, table = exploration.duplicates_frames(demo)
     assert {"exact", "near"} <= set(report) and isinstance(table, pd.DataFrame)
-    assert "duplicate" in exploration.interpret(demo, report).lower()
+    assert "duplicate" in words.interpret(demo, report).lower()
     fig = figures.pixel_summary(demo)
     hist = fig.axes[-1]
     assert [t.get_text() for t in hist.get_legend().get_texts()] == list(SPLITS)

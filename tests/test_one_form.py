@@ -82,3 +82,14 @@ def test_the_verdict_and_paper_a_evaluation_read_as_small_functions():
     for rel, name in (("reporting/claims.py", "verdict"), ("experiments/paper_a.py", "evaluate")):
         blocks = {b.name: b.complexity for b in cc_visit((ROOT / "fer_study" / rel).read_text())}
         assert blocks[name] < 15, f"{rel}:{name} has cyclomatic complexity {blocks[name]}"
+
+
+def test_experiments_compute_and_reporting_speaks():
+    """Sentences are rendered in reporting/<stage>.py; experiments/ return numbers and the tables
+    they compute (so reporting never needs to import an experiment: the layer contract forbids it)."""
+    found = []
+    for path in sorted((ROOT / "fer_study" / "experiments").glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and (node.name.startswith("interpret") or node.name.endswith("_text")):
+                found.append(f"{path.name}:{node.name}")
+    assert not found, f"words in experiments/: {found} (move them to reporting/)"

@@ -18,7 +18,7 @@ from sklearn.model_selection import train_test_split
 
 from fer_study.core import atomic, schema
 from fer_study.core.labels import CLASSES, SPLITS
-from fer_study.core.papers import PAPER_B, hms, time_arithmetic
+from fer_study.core.papers import time_arithmetic
 from fer_study.core.settings import Settings
 from fer_study.data import FERData, load
 from fer_study.nn import health, metrics, saved_models
@@ -424,30 +424,6 @@ def generation_train_seconds(search: dict) -> dict[int, float]:
     return {g: round(v, 1) for g, v in sorted(out.items())}
 
 
-def generations_table(state, train_seconds: Mapping[int, float] | None = None) -> pd.DataFrame:
-    """Best, mean, spread and time per generation, beside paper B's Table 3. With `train_seconds`
-    (generation_train_seconds), "our time" is the trainings' own time, not this pass's."""
-    rows = []
-    paper = {r["generation"]: r for r in PAPER_B["table3"]}
-    for rec in state.logbook:
-        p = paper.get(rec["gen"], {})
-        rows.append(
-            {
-                "phase": p.get("phase", f"Generation {rec['gen']}"),
-                "best %": 100 * rec["best"],
-                "mean %": 100 * rec["mean"],
-                "std %": 100 * rec["std"],
-                "min %": 100 * rec["min"],
-                "trainings": rec["trained"],
-                "cache hits": rec["cache_hits"],
-                "our time": hms(train_seconds.get(rec["gen"], 0.0) if train_seconds is not None else rec["seconds"]),
-                "paper best %": p.get("best_accuracy"),
-                "paper time (printed)": p.get("time_printed"),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def summarize_runs(result: dict, st: Settings) -> dict:
     """Accuracy per seed, mean ± std over the seeds that trained (a failed training is listed, never
     averaged), one named 95 % interval (t over seeds, or the bootstrap over test images of a single
@@ -561,31 +537,3 @@ def save_predictions(results: list[dict], path) -> None:
             arrays[f"{res['protocol']}__{r['model']}__seed{r['seed']}"] = r["probs"]
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     atomic.write_with(path, lambda tmp: np.savez_compressed(tmp, **arrays), suffix=".npz")
-
-
-def interpret(searches: Mapping, final: Mapping, power: Mapping) -> str:
-    """Notebook 05's outcome in words, per protocol."""
-    lines = ["**What this shows.**"]
-    for name, s in searches.items():
-        pw = power[name]
-        ga_best = s["state"].hall_of_fame[0].fitness.values[0]
-        rnd = max((r["fitness"] for r in s["random"]), default=float("nan"))
-        rank = (
-            "so it can rank genomes"
-            if pw["can_rank"]
-            else "so at this budget it **cannot rank genomes** and its claims are inconclusive"
-        )
-        lines.append(
-            f"* {name} protocol: the GA's best fitness is {100 * ga_best:.1f} % (a maximum over {s['n_trained']} "
-            f"genomes on the selection images, not an estimate), random search's best {100 * rnd:.1f} %; "
-            f"{pw['near_chance']} of {pw['n_evaluations']} genomes scored within 2 points of chance "
-            f"({100 * pw['chance']:.1f} %), {rank}."
-        )
-    for key, v in final.items():
-        iv = v.get("interval")
-        lines.append(
-            f"* {key} retrained: {100 * v['mean']:.1f} %"
-            + (f" ({v['interval_kind']}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f} %)" if iv else "")
-            + f" against paper B's {PAPER_B['headline_accuracy']['value']:.2f} %."
-        )
-    return "\n".join(lines)
