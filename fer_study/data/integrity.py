@@ -31,6 +31,7 @@ KNOWN_COUNTS = {
         "surprise": 416,
     },
 }
+FER2013_IMAGES = sum(n for split in KNOWN_COUNTS.values() for n in split.values())  # 35,887
 
 
 def count_table(labels: np.ndarray, splits: np.ndarray) -> dict[str, dict[str, int]]:

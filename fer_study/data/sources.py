@@ -16,6 +16,7 @@ from PIL import Image, UnidentifiedImageError
 
 from fer_study.core.labels import CLASS_INDEX, CSV_CODE_TO_CLASS, IMAGE_SIZE, SPLIT_INDEX, SPLITS
 from fer_study.data.errors import DataError
+from fer_study.data.integrity import FER2013_IMAGES
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 SPLIT_FOLDERS = {"train": ("Training",), "test": ("PublicTest", "PrivateTest")}
@@ -63,7 +64,9 @@ def read_source(path: Path, skip_bad: bool = False) -> RawData:
         with zipfile.ZipFile(path) as zf:
             members = zf.infolist()
             if len(members) > MAX_MEMBERS:
-                raise DataError(str(path), f"{len(members):,} members, far more than FER2013's 35,887 images")
+                raise DataError(
+                    str(path), f"{len(members):,} members, far more than FER2013's {FER2013_IMAGES:,} images"
+                )
             entries = [(i.filename, i.is_dir(), _zip_reader(zf, i)) for i in members]
             raw = _read_tree(str(path), entries, skip_bad, fmt)
     else:

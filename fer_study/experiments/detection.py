@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, UnidentifiedImageError
 
+from fer_study.core import schema
+
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg"}
 
@@ -215,3 +217,14 @@ def lfw_mosaic(n: int = 12, cols: int = 4, size: int = 120) -> np.ndarray:
         y, x = pad + r * (size + pad), pad + c * (size + pad)
         canvas[y : y + size, x : x + size] = (resize(f, (size, size), anti_aliasing=True) * 255).astype(np.uint8)
     return canvas
+
+
+def summary(results: dict, photos: list, first: str, predictions, models: dict) -> schema.Detection:
+    """Notebook 08's summary: faces found per photo (by the first model's run), every prediction,
+    and where each model came from."""
+    return schema.Detection(
+        faces_found={photo: len(results[(photo, first)]["faces"]) for photo in photos},
+        predictions=predictions.to_dict(orient="records"),
+        models={name: {k: v for k, v in meta.items() if k != "genome"} for name, (m, meta) in models.items()},
+        note="package photos without expression labels: behaviour, not accuracy",
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from fer_study.core import schema
 from fer_study.core.labels import CLASSES, SPLITS
+from fer_study.core.papers import PAPER_A
 from fer_study.data import FERData
 from fer_study.data.integrity import count_check, duplicates
 
@@ -59,3 +61,36 @@ def duplicates_frames(data: FERData) -> tuple[dict, pd.DataFrame]:
             rows.append({"kind": kind, "where": f"across {pair}", "groups": n})
         rows.append({"kind": kind, "where": "all (images involved: %d)" % r["images"], "groups": r["groups"]})
     return report, pd.DataFrame(rows)
+
+
+def pooled_counts(data: FERData, classes) -> dict[str, int]:
+    """Images per class over every split (what paper A downsamples from)."""
+    counts = data.counts()
+    return {c: int(sum(counts[s][c] for s in counts)) for c in classes}
+
+
+def summary(data: FERData, dup_report: dict, pixels: pd.DataFrame) -> schema.Exploration:
+    """Notebook 01's summary: counts, their differences from FER2013's, duplicates (without the
+    member lists) and near-constant images."""
+    return schema.Exploration(
+        counts=data.counts(),
+        count_differences=data.count_differences(),
+        duplicates={k: {kk: vv for kk, vv in v.items() if kk != "members"} for k, v in dup_report.items()},
+        near_constant_images=int(pixels["near_constant_images"].sum()),
+    )
+
+
+def downsampling_summary(data: FERData, classes, split_a, split_o, split_files) -> schema.Downsampling:
+    """Notebook 02's summary: the pooled counts, the smallest class (what downsampling keeps per
+    class) against paper A's figure, and the two splits notebooks 03 and 04 check against."""
+    before = pooled_counts(data, classes)
+    smallest = min(before, key=before.get)
+    return schema.Downsampling(
+        pooled_counts=before,
+        smallest_class=smallest,
+        per_class_after_downsampling=before[smallest],
+        paper_states_per_class=PAPER_A["per_class_after_downsampling"]["value"],
+        paper_a_split=split_a.counts(data),
+        official_split=split_o.counts(data),
+        split_files=[p.name for p in split_files],
+    )

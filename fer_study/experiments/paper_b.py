@@ -18,7 +18,7 @@ from sklearn.model_selection import train_test_split
 
 from fer_study.core import atomic, schema
 from fer_study.core.labels import CLASSES, SPLITS
-from fer_study.core.papers import time_arithmetic
+from fer_study.core.papers import PAPER_B, time_arithmetic
 from fer_study.core.settings import Settings
 from fer_study.data import FERData, load
 from fer_study.nn import health, metrics, saved_models
@@ -28,8 +28,8 @@ from fer_study.search import executors, ga
 from fer_study.search import genome as G
 
 PROTOCOLS = {
-    "paper": "paper B as written: a random stratified 80/20 split of all 35,887 images; fitness is accuracy "
-    "on the 20 %, which is then reported as the test accuracy (this selects on the test set)",
+    "paper": f"paper B as written: a random stratified 80/20 split of all {PAPER_B['n_images']['value']:,} images; "
+    "fitness is accuracy on the 20 %, which is then reported as the test accuracy (this selects on the test set)",
     "clean": "train on Training, fitness on PublicTest, the winner reported once on PrivateTest",
 }
 

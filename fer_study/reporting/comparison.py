@@ -296,7 +296,7 @@ def inconsistencies(summaries: dict[str, dict]) -> pd.DataFrame:
         {
             "paper": "B",
             "where": "section 2 vs 2.2",
-            "what": "duplicates removed, yet all 35,887 images split 80/20",
+            "what": f"duplicates removed, yet all {claims.PAPER_B['n_images']['value']:,} images split 80/20",
             "arithmetic": f"{summaries['01_data_exploration']['facts']['duplicates']['exact']['images']} images are exact duplicates "
             f"in this data ({summaries['01_data_exploration']['data']['data_label']})",
         },
@@ -415,3 +415,20 @@ def forensic_table(summaries: dict[str, dict]) -> pd.DataFrame | None:
     if not rows:
         return None
     return pd.DataFrame(rows)
+
+
+def summary(
+    summaries: dict[str, dict], rows: list[dict], claim_table: pd.DataFrame, t4: pd.DataFrame, issues: pd.DataFrame
+) -> schema.Comparison:
+    """Notebook 07's summary: every claim's row and verdict, the verdict counts, Table 4 with our
+    rows, the papers' inconsistencies and which summaries (profile, data, commit) it was built from."""
+    return schema.Comparison(
+        claims=rows,
+        verdicts=claim_table["verdict"].value_counts().to_dict(),
+        table4=t4.to_dict(orient="records"),
+        inconsistencies=issues.to_dict(orient="records"),
+        sources={
+            n: {"profile": b["profile"], "sha256": b["data"]["sha256"], "git": b["provenance"].get("git")}
+            for n, b in summaries.items()
+        },
+    )
