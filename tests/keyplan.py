@@ -56,9 +56,10 @@ def _sha(obj) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
-def plan(profile: str, data) -> dict[str, list[str]]:
-    """name -> the run keys (or a search context's digest) the `profile` asks for on `data`."""
-    st = profiles.resolve(profile)
+def plan(profile: str, data, overrides: dict | None = None) -> dict[str, list[str]]:
+    """name -> the run keys (or a search context's digest) the `profile` (with `overrides`) asks
+    for on `data`."""
+    st = profiles.resolve(profile, overrides or {})
     classes = tuple(st.paper_a.a_classes)
     split = sampling.paper_a_split(data, classes, st.paper_a.a_test_fraction, st.runtime.seed)
     split_o = sampling.official_split(data, classes, st.runtime.seed)

@@ -111,3 +111,126 @@ def test_confusion_matrices_show_counts_and_shares():
     fig = figures.confusion_matrices({"basic": m, "improved": m}, ["angry", "happy"], "Confusion")
     assert len([a for a in fig.axes if a.get_title()]) >= 2
     assert "7" in _texts(fig)
+
+
+def _every_figure(demo, style) -> dict:
+    """Every figure function of the study on small synthetic inputs, in `style`."""
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(1)
+    runs = [
+        {
+            "model": m,
+            "seed": s,
+            "history": {
+                k: list(np.sort(rng.random(30)) if "acc" in k else np.sort(rng.random(30))[::-1])
+                for k in ("accuracy", "val_accuracy", "loss", "val_loss")
+            },
+        }
+        for m in ("basic", "improved")
+        for s in range(3)
+    ]
+    grid_rows = [
+        {"learning_rate": lr, "batch_size": b, "dropout": d, "n_conv": n, "val_accuracy": 0.5 + 0.01 * i}
+        for i, (lr, b, d, n) in enumerate(
+            (lr, b, d, n) for lr in (0.001, 0.0001) for b in (16, 64) for d in (0.2, 0.5) for n in (3, 4)
+        )
+    ]
+    search = {
+        "state": SimpleNamespace(
+            history=[{"generation": g, "fitness": 0.3 + 0.02 * rng.random()} for g in range(4) for _ in range(10)],
+            logbook=[{"gen": g, "best": 0.33 + 0.005 * g, "mean": 0.31 + 0.004 * g} for g in range(4)],
+        ),
+        "random": [{"fitness": 0.32}] * 15,
+    }
+    s = {p.stem: json.loads(p.read_text()) for p in sorted(FIXTURE.glob("*.json"))}
+    rows = claims.table(comparison.facts(s), comparison.settings(s))
+    counts = exploration.counts_frame(demo)
+    photo = np.full((200, 300), 128, np.uint8)
+    crop = np.zeros((48, 48), np.uint8)
+    cm = [[40, 5, 3, 2], [4, 38, 6, 2], [3, 5, 35, 7], [2, 3, 8, 37]]
+    classes = ["angry", "happy", "neutral", "sad"]
+    return {
+        "counts_bar": figures.counts_bar(counts, "Counts", style=style),
+        "sample_grid": figures.sample_grid(demo, 8, 0, style=style),
+        "pixel_summary": figures.pixel_summary(demo, style=style),
+        "before_after_bar": figures.before_after_bar(
+            {"angry": 4953, "happy": 8989, "neutral": 6198, "sad": 6077},
+            dict.fromkeys(classes, 4953),
+            "B/A",
+            style=style,
+        ),
+        "training_curves": figures.training_curves(runs, "Curves", references=[(0.66, "published 66 %")], style=style),
+        "confusion_matrices": figures.confusion_matrices({"basic": cm, "improved": cm}, classes, "CM", style=style),
+        "grid_heatmap": figures.grid_heatmap(
+            pd.DataFrame(grid_rows),
+            ["n_conv", "dropout"],
+            ["learning_rate", "batch_size"],
+            "val_accuracy",
+            "Grid",
+            style=style,
+        ),
+        "ga_progress": figures.ga_progress(
+            {"paper": search, "clean": search},
+            [58.0, 70.2, 76.11],
+            "GA",
+            chance={"paper": 0.25, "clean": 0.25},
+            style=style,
+        ),
+        "claims_forest": figures.claims_forest(
+            rows, "Claims", chance={"4 classes": 0.25, "7 classes": 0.25}, best_published=0.76, style=style
+        ),
+        "detections": figures.detections([("astronaut", photo), ("coffee", photo)], "Faces", style=style),
+        "crops_with_predictions": figures.crops_with_predictions(
+            [crop] * 5,
+            [["surprise 0.87", "neutral 0.51", "happy 0.99"]] * 5,
+            ["improved-cnn", "basic-cnn", "ga-best"],
+            "Crops",
+            style=style,
+        ),
+    }
+
+
+def test_every_figure_has_a_paper_layout_one_column_wide_with_no_text_under_7_pt_and_nothing_cut_off(demo):
+    built = _every_figure(demo, figures.PAPER)
+    public = {n for n in dir(figures) if callable(getattr(figures, n)) and hasattr(getattr(figures, n), "__wrapped__")}
+    assert public == set(built), "a figure function without a paper layout in this test"
+    for name, fig in built.items():
+        assert fig.get_figwidth() == pytest.approx(figures.PAPER.width), name
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        for t in fig.findobj(matplotlib.text.Text):  # after the draw: ticks made then are counted too
+            if t.get_visible() and t.get_text().strip():
+                # At least 7 pt, and no screen-sized text left over (tick labels made at draw time).
+                assert 7 <= t.get_fontsize() <= 9, f"{name}: '{t.get_text()[:30]}' at {t.get_fontsize()} pt"
+        # Everything drawn (ticks in view, legends, notes) lies on the page: saved at its exact
+        # width, a paper figure crops whatever reaches past its edge.
+        drawn = fig.get_tightbbox(renderer)
+        page = fig.bbox_inches.padded(0.01)  # a hundredth of an inch of rounding
+        assert page.contains(drawn.x0, drawn.y0) and page.contains(drawn.x1, drawn.y1), (
+            f"{name}: drawn over {drawn}, beyond the page {fig.bbox_inches}"
+        )
+        assert fig._suptitle is None, f"{name}: a title in the paper layout (the caption says it)"
+
+
+def test_screen_figures_keep_their_titles_and_the_paper_style_is_chosen_by_setting(demo, tmp_path):
+    from fer_study.core import profiles
+    from fer_study.reporting.report import Outputs
+
+    built = _every_figure(demo, figures.SCREEN)
+    assert built["training_curves"]._suptitle is not None and built["training_curves"].get_figwidth() > 5
+    data = {"data_label": "demo data", "sha256": "0" * 64}
+    for style in ("screen", "paper"):
+        st = profiles.resolve("smoke", {"fig_style": style})
+        out = Outputs("01_data_exploration", st, data, out_dir=tmp_path / style)
+        assert out.fig_style.name == style
+        fig = figures.counts_bar(exploration.counts_frame(demo), "Counts", style=out.fig_style)
+        png, _ = out.figure(fig, "counts")
+        width = plt.imread(png).shape[1]
+        stamped = any(out.stamp in t.get_text() for t in fig.texts)
+        if style == "paper":
+            assert width == round(300 * figures.PAPER.width) and not stamped
+        else:
+            assert stamped
+    with pytest.raises(Exception, match="fig_style"):
+        profiles.resolve("smoke", {"fig_style": "poster"})

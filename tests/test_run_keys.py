@@ -36,3 +36,9 @@ def test_every_cpu_run_key_is_unchanged_on_fer2013():
     _check(
         json.loads((FIXTURES / "run_keys_fer2013_cpu.json").read_text()), load(REAL_FER2013, verbose=False), ("cpu",)
     )
+
+
+def test_the_figure_style_changes_no_run_key():
+    """A paper-style re-render loads every stored training: `fig_style` is rendering only."""
+    data = load(None, verbose=False)
+    assert keyplan.plan("smoke", data, {"fig_style": "paper"}) == keyplan.plan("smoke", data)

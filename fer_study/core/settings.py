@@ -217,6 +217,15 @@ class Detection:
     d_fps_repeats: int = rule(20, min=1, max=10_000)
 
 
+@dataclass(frozen=True)
+class Figures:
+    # "screen": each figure at the width its content needs, titled, with the data/profile stamp (what
+    # the notebooks and the report show). "paper": every figure laid out for one column of a
+    # two-column paper (3.35 in wide, no text under 7 pt at that size), no title (a caption says
+    # it) and no stamp, so it pastes into a paper as it is. Rendering only: no training depends on it.
+    fig_style: str = rule("screen", choices=("screen", "paper"))
+
+
 STAGES = {
     "runtime": Runtime,
     "data": Data,
@@ -226,6 +235,7 @@ STAGES = {
     "control": Control,
     "verdicts": Verdicts,
     "detection": Detection,
+    "figures": Figures,
 }
 
 
@@ -243,6 +253,7 @@ class Settings:
     control: Control
     verdicts: Verdicts
     detection: Detection
+    figures: Figures
     # Where the values came from (core/profiles.resolve fills these): words for the reader, not
     # settings, so no training depends on them.
     profile: str = "custom"

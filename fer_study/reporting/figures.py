@@ -1,8 +1,18 @@
-"""Plots of the study: class counts, sample grids, pixel statistics, downsampling before/after."""
+"""Plots of the study: class counts, sample grids, pixel statistics, downsampling before/after,
+training curves, confusion matrices, the searches, the claims and the detections.
+
+Each figure comes in two layouts (setting `fig_style`): "screen", at the width its content needs,
+titled (what the notebooks and the report show), and "paper", laid out again for one column of a
+two-column paper: 3.35 in wide, no text under 7 pt at that size, panels stacked where side by side
+would shrink them, no title (the caption says it). Every function takes `style=` (a `Style`;
+`style_for(name)` gives it) and returns a matplotlib figure; `Outputs.figure` saves it.
+"""
 
 from __future__ import annotations
 
+import functools
 import textwrap
+from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -13,25 +23,113 @@ from fer_study.core.labels import CLASSES, SPLITS
 from fer_study.data import FERData
 
 
-def counts_bar(counts: pd.DataFrame, title: str):
-    """Grouped bars of a class-by-split count table (the 'total' row and column are left out)."""
+@dataclass(frozen=True)
+class Style:
+    """How a figure is laid out: `width` in inches (None: each figure's own screen width), the
+    smallest font any text may have, whether titles and the data/profile stamp are drawn."""
+
+    name: str
+    width: float | None
+    min_font: float
+    titles: bool
+    stamp: bool
+    rc: dict = field(default_factory=dict)  # matplotlib defaults while the figure is built
+
+    @property
+    def paper(self) -> bool:
+        return self.width is not None
+
+    def font(self, size: float) -> float:
+        """`size`, raised to this style's smallest font."""
+        return max(size, self.min_font)
+
+
+SCREEN = Style("screen", None, 6, titles=True, stamp=True)
+# 3.35 in: one column of a two-column journal page (IEEE, ACM, Elsevier: 84-89 mm); 7 pt: the
+# smallest text those journals accept at print size.
+PAPER = Style(
+    "paper",
+    3.35,
+    7,
+    titles=False,
+    stamp=False,
+    rc={
+        "font.size": 8,
+        "axes.titlesize": 8,
+        "axes.labelsize": 8,
+        "xtick.labelsize": 7,
+        "ytick.labelsize": 7,
+        "legend.fontsize": 7,
+        "lines.linewidth": 1.0,
+        "lines.markersize": 3.5,
+    },
+)
+STYLES = {s.name: s for s in (SCREEN, PAPER)}
+
+
+def style_for(name: str) -> Style:
+    """The `Style` of setting `fig_style` (screen or paper)."""
+    try:
+        return STYLES[name]
+    except KeyError:
+        raise ValueError(f"unknown figure style '{name}' (known: {', '.join(STYLES)})") from None
+
+
+def _styled(fn):
+    """Build the figure under the style's matplotlib defaults (fonts, line widths)."""
+
+    @functools.wraps(fn)
+    def build(*args, style: Style = SCREEN, **kwargs):
+        with plt.rc_context(style.rc):
+            fig = fn(*args, style=style, **kwargs)
+            if "xtick.labelsize" in style.rc:
+                # Ticks made later (at draw, after this context) would take the global size: pin it.
+                for ax in fig.axes:
+                    ax.tick_params(axis="x", labelsize=style.rc["xtick.labelsize"])
+                    ax.tick_params(axis="y", labelsize=style.rc["ytick.labelsize"])
+            return fig
+
+    return build
+
+
+def _title(fig, style: Style, title: str, **kw) -> None:
+    if style.titles:
+        fig.suptitle(title, **kw)
+
+
+@_styled
+def counts_bar(counts: pd.DataFrame, title: str, style: Style = SCREEN):
+    """Grouped bars of a class-by-split count table (the 'total' row and column are left out); the
+    paper layout leaves out the counts over the bars (the table has them) and slants the classes."""
     df = counts.drop(index="total", errors="ignore").drop(columns="total", errors="ignore")
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    fig, ax = plt.subplots(figsize=(style.width, 2.4) if style.paper else (8, 3.6))
     df.plot.bar(ax=ax, width=0.8)
     ax.set_ylabel("images")
     ax.set_xlabel("")
-    ax.set_title(title)
-    for container in ax.containers:
-        ax.bar_label(container, fontsize=6, padding=1)
-    ax.tick_params(axis="x", rotation=0)
+    if style.titles:
+        ax.set_title(title)
+    if style.paper:
+        ax.tick_params(axis="x", rotation=35)
+        plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
+        ax.legend(ncol=3, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    else:
+        for container in ax.containers:
+            ax.bar_label(container, fontsize=6, padding=1)
+        ax.tick_params(axis="x", rotation=0)
     fig.tight_layout()
     return fig
 
 
-def sample_grid(data: FERData, per_class: int, seed: int):
+@_styled
+def sample_grid(data: FERData, per_class: int, seed: int, style: Style = SCREEN):
     """A random sample of `per_class` images for each class, one row per class."""
     rng = np.random.default_rng(seed)
-    fig, axes = plt.subplots(len(CLASSES), per_class, figsize=(per_class * 0.9, len(CLASSES) * 0.95))
+    if style.paper:
+        cell = style.width / (per_class + 1.6)  # room on the left for the class names
+        size = (style.width, len(CLASSES) * cell * 1.05)
+    else:
+        size = (per_class * 0.9, len(CLASSES) * 0.95)
+    fig, axes = plt.subplots(len(CLASSES), per_class, figsize=size, squeeze=False)
     for i, c in enumerate(CLASSES):
         idx = np.flatnonzero(data.labels == i)
         pick = rng.choice(idx, size=min(per_class, len(idx)), replace=False) if len(idx) else []
@@ -40,25 +138,35 @@ def sample_grid(data: FERData, per_class: int, seed: int):
             ax.axis("off")
             if j < len(pick):
                 ax.imshow(data.images[pick[j]], cmap="gray", vmin=0, vmax=255)
-        axes[i, 0].set_title(c, fontsize=8, loc="left")
-    fig.tight_layout()
+        if style.paper:  # the name left of its row: a title above would need a row of its own
+            axes[i, 0].text(-0.1, 0.5, c, transform=axes[i, 0].transAxes, ha="right", va="center", fontsize=7)
+        else:
+            axes[i, 0].set_title(c, fontsize=8, loc="left")
+    if style.paper:
+        fig.subplots_adjust(left=1.5 / (per_class + 1.6), right=0.99, top=0.99, bottom=0.01, wspace=0.05, hspace=0.05)
+    else:
+        fig.tight_layout()
     return fig
 
 
-def pixel_summary(data: FERData, title: str = "Mean face per class, and grey values per split"):
+@_styled
+def pixel_summary(data: FERData, title: str = "Mean face per class, and grey values per split", style: Style = SCREEN):
     """Mean face per class (top row) and the grey-value distribution per split (below, full width;
     each split in its own colour and line style, so overlapping curves stay apart)."""
-    fig = plt.figure(figsize=(10, 4.6))
-    grid = fig.add_gridspec(2, len(CLASSES), height_ratios=[1, 1.35])
+    from matplotlib.lines import Line2D
+
+    fig = plt.figure(figsize=(style.width, 2.9) if style.paper else (10, 4.6))
+    grid = fig.add_gridspec(2, len(CLASSES), height_ratios=[1, 1.35] if not style.paper else [1, 2.2])
     for i, c in enumerate(CLASSES):
         m = data.labels == i
         ax = fig.add_subplot(grid[0, i])
         ax.axis("off")
         if m.any():
             ax.imshow(data.images[m].mean(axis=0), cmap="gray", vmin=0, vmax=255)
-        ax.set_title(f"mean {c}", fontsize=8)
+        ax.set_title(c if style.paper else f"mean {c}", fontsize=style.font(8) if not style.paper else 7)
     ax = fig.add_subplot(grid[1, :])
-    for k, (s, style) in enumerate(zip(SPLITS, ("-", "--", ":"))):
+    styles = dict(zip(SPLITS, ("-", "--", ":")))
+    for k, s in enumerate(SPLITS):
         m = data.splits == k
         if m.any():
             ax.hist(
@@ -67,50 +175,63 @@ def pixel_summary(data: FERData, title: str = "Mean face per class, and grey val
                 range=(0, 255),
                 density=True,
                 histtype="step",
-                ls=style,
-                lw=1.4,
+                ls=styles[s],
+                lw=1.4 if not style.paper else 1.0,
                 label=s,
             )
     ax.set_xlabel("grey value (0 black, 255 white)")
-    ax.set_ylabel("share of pixels (density)")
+    ax.set_ylabel("share of pixels (density)" if not style.paper else "density")
     # Lines in the legend (a step histogram's default handle is a box): colour and style both show.
-    from matplotlib.lines import Line2D
-
-    styles = dict(zip(SPLITS, ("-", "--", ":")))
     handles = [Line2D([], [], color=p.get_edgecolor(), ls=styles[p.get_label()], lw=1.4) for p in ax.patches]
-    ax.legend(handles, [p.get_label() for p in ax.patches], fontsize=8, frameon=False)
-    fig.suptitle(title)
-    fig.tight_layout()
+    ax.legend(
+        handles, [p.get_label() for p in ax.patches], fontsize=style.font(8) if not style.paper else 7, frameon=False
+    )
+    _title(fig, style, title)
+    fig.tight_layout(pad=0.3 if style.paper else 1.08)
     return fig
 
 
-def before_after_bar(before: dict[str, int], after: dict[str, int], title: str):
+@_styled
+def before_after_bar(before: dict[str, int], after: dict[str, int], title: str, style: Style = SCREEN):
     """Paper A's Fig. 4 and 5 side by side: class sizes before and after downsampling."""
-    fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(style.width, 2.3) if style.paper else (8, 3.2), sharey=True)
     for ax, counts, label in ((axes[0], before, "before downsampling"), (axes[1], after, "after downsampling")):
         bars = ax.bar(
             list(counts), list(counts.values()), color="tab:blue" if label.startswith("before") else "tab:green"
         )
-        ax.bar_label(bars, fontsize=8, padding=2)
+        ax.bar_label(
+            bars, fontsize=style.font(8) if not style.paper else 7, padding=2, rotation=90 if style.paper else 0
+        )
         ax.set_title(label)
-        ax.margins(y=0.12)  # room above the tallest bar for its label
+        ax.margins(y=0.3 if style.paper else 0.12)  # room above the tallest bar for its label
+        if style.paper:
+            ax.tick_params(axis="x", rotation=35)
+            plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
     axes[0].set_ylabel("images")
-    fig.suptitle(title)
-    fig.tight_layout()
+    _title(fig, style, title)
+    fig.tight_layout(pad=0.3 if style.paper else 1.08)
     return fig
 
 
+@_styled
 def training_curves(
-    runs: list[dict], title: str, names: dict | None = None, references: list[tuple[float, str]] | None = None
+    runs: list[dict],
+    title: str,
+    names: dict | None = None,
+    references: list[tuple[float, str]] | None = None,
+    style: Style = SCREEN,
 ):
     """Train and validation accuracy and loss per epoch (paper A's Fig. 8/9): the mean over seeds as
     a line and the range over seeds as a band, per model (said once, in the title); integer
     epochs; the legend below the axes. `names` relabels models (a grid's "gridbest" as its
     setting); `references` are horizontal lines on the accuracy panel (value, label), such as a
-    published accuracy."""
+    published accuracy. The paper layout stacks accuracy over loss."""
     from matplotlib.ticker import MaxNLocator
 
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    if style.paper:
+        fig, axes = plt.subplots(2, 1, figsize=(style.width, 4.6), sharex=True)
+    else:
+        fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     palette = ["tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange"]
     models = list(dict.fromkeys(r["model"] for r in runs))
     seeds = max((sum(r["model"] == m for r in runs) for m in models), default=1)
@@ -119,43 +240,72 @@ def training_curves(
         colour = palette[m_i % len(palette)]
         shown = (names or {}).get(model, model)
         for ax, key, ylabel in ((axes[0], "accuracy", "accuracy"), (axes[1], "loss", "cross-entropy loss")):
-            for part, style in ((key, "-"), (f"val_{key}", "--")):
+            for part, ls in ((key, "-"), (f"val_{key}", "--")):
                 n = min(len(r["history"][part]) for r in mine)
                 values = np.array([r["history"][part][:n] for r in mine])
                 epochs = np.arange(1, n + 1)
                 label = f"{shown}, {'validation' if part.startswith('val_') else 'training'}"
                 marker = "o" if n <= 3 else None  # a run of one to three epochs shows as points
-                ax.plot(epochs, values.mean(0), ls=style, color=colour, lw=1.4, marker=marker, ms=4, label=label)
+                lw = 1.0 if style.paper else 1.4
+                ax.plot(epochs, values.mean(0), ls=ls, color=colour, lw=lw, marker=marker, ms=4, label=label)
                 if len(mine) > 1:
                     ax.fill_between(epochs, values.min(0), values.max(0), color=colour, alpha=0.15, lw=0)
-            ax.set_xlabel("epoch")
             ax.set_ylabel(ylabel)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(alpha=0.3)
+    axes[-1].set_xlabel("epoch")
+    if not style.paper:
+        axes[0].set_xlabel("epoch")
     for value, label in references or []:
         axes[0].axhline(value, color="0.2", ls=":", lw=1.2, label=label)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.suptitle(title + (f"\n(lines: mean of {seeds} seeds; bands: their range)" if seeds > 1 else ""))
-    _legend_below(fig, handles, labels, ncol=2, row_height=0.045)
+    band = f"lines: mean of {seeds} seeds; bands: their range" if seeds > 1 else ""
+    if style.paper:
+        if band:  # the caption carries the title; the figure still says what lines and bands are
+            axes[0].text(0.01, 1.02, band, transform=axes[0].transAxes, fontsize=7, color="0.3", va="bottom")
+        _legend_below(fig, handles, labels, ncol=2, style=style)
+    else:
+        fig.suptitle(title + (f"\n({band})" if band else ""))
+        _legend_below(fig, handles, labels, ncol=2, style=style, row_height=0.045)
     return fig
 
 
-def _legend_below(fig, handles, labels, ncol: int, row_height: float) -> None:
+def _legend_below(fig, handles, labels, ncol: int, style: Style = SCREEN, row_height: float = 0.045) -> None:
     """A figure legend under the axes, clear of the data/profile stamp that `Outputs.figure` puts in
-    the bottom-right corner (the legend starts above it), with just the room it needs."""
+    the bottom-right corner (the legend starts above it), with just the room it needs. In the paper
+    layout: one row of 7 pt text per row of the legend, measured in inches, and no stamp to avoid."""
     rows = -(-len(labels) // ncol)
+    if style.paper:
+        height = fig.get_figheight()
+        fig.legend(
+            handles,
+            labels,
+            loc="lower center",
+            ncol=ncol,
+            fontsize=7,
+            frameon=False,
+            bbox_to_anchor=(0.5, 0),
+            handlelength=1.6,
+            handletextpad=0.4,
+            columnspacing=0.8,
+        )
+        fig.tight_layout(rect=(0, (0.08 + 0.16 * rows) / height, 1, 1), pad=0.3)
+        return
     fig.legend(handles, labels, loc="lower center", ncol=ncol, fontsize=7, frameon=False, bbox_to_anchor=(0.5, 0.03))
     fig.tight_layout(rect=(0, 0.04 + row_height * rows, 1, 1))
 
 
-def confusion_matrices(matrices: dict[str, list], classes: list[str], title: str):
+@_styled
+def confusion_matrices(matrices: dict[str, list], classes: list[str], title: str, style: Style = SCREEN):
     """One heatmap per model of a confusion matrix (rows true, columns predicted): each cell its
     count and its share of the true class (the recall on the diagonal); each panel names its number
-    of images. `title` should name the split and seed."""
-    import seaborn as sns
-
-    fig, axes = plt.subplots(1, len(matrices), figsize=(4.2 * len(matrices), 3.6))
-    for ax, (name, cm) in zip(np.atleast_1d(axes), matrices.items()):
+    of images. `title` should name the split and seed. The paper layout stacks the panels."""
+    n = len(matrices)
+    if style.paper:
+        fig, axes = plt.subplots(n, 1, figsize=(style.width, 2.5 * n), squeeze=False)
+    else:
+        fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.6), squeeze=False)
+    for ax, (name, cm) in zip(axes.ravel(), matrices.items()):
         cm = np.asarray(cm)
         share = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
         notes = np.array([[f"{n:,}\n{100 * p:.0f} %" for n, p in zip(row, prow)] for row, prow in zip(cm, share)])
@@ -170,17 +320,22 @@ def confusion_matrices(matrices: dict[str, list], classes: list[str], title: str
             ax=ax,
             xticklabels=classes,
             yticklabels=classes,
-            annot_kws={"fontsize": 8},
+            annot_kws={"fontsize": 7 if style.paper else 8},
         )
         ax.set_xlabel("predicted")
         ax.set_ylabel("true")
         ax.set_title(f"{name} ({int(np.asarray(cm).sum()):,} images)")
-    fig.suptitle(title)
-    fig.tight_layout()
+        if style.paper:
+            ax.tick_params(axis="y", rotation=0)
+    _title(fig, style, title)
+    fig.tight_layout(pad=0.3 if style.paper else 1.08)
     return fig
 
 
-def grid_heatmap(trials: pd.DataFrame, rows: list[str], cols: list[str], metric: str, title: str):
+@_styled
+def grid_heatmap(
+    trials: pd.DataFrame, rows: list[str], cols: list[str], metric: str, title: str, style: Style = SCREEN
+):
     """The grid search as a heatmap: `metric` for every combination, `rows` x `cols` parameters,
     labelled in words; the best cell outlined in red and Table 1's setting dashed in black."""
     from matplotlib.patches import Rectangle
@@ -189,21 +344,27 @@ def grid_heatmap(trials: pd.DataFrame, rows: list[str], cols: list[str], metric:
 
     words = {"n_conv": "{} conv", "dropout": "dropout {}", "learning_rate": "lr {}", "batch_size": "batch {}"}
     table = trials.pivot_table(index=rows, columns=cols, values=metric, aggfunc="mean")
+    joiner = "\n" if style.paper else ", "  # the paper layout writes each parameter on its own line
 
     def label(keys, values) -> str:
         values = values if isinstance(values, tuple) else (values,)
-        return ", ".join(words.get(k, k + " {}").format(v) for k, v in zip(keys, values))
+        return joiner.join(words.get(k, k + " {}").format(v) for k, v in zip(keys, values))
 
-    fig, ax = plt.subplots(figsize=(1.5 * len(table.columns) + 3, 0.55 * len(table.index) + 2.2))
+    if style.paper:
+        size = (style.width, 0.42 * len(table.index) + 1.5)
+    else:
+        size = (1.5 * len(table.columns) + 3, 0.55 * len(table.index) + 2.2)
+    fig, ax = plt.subplots(figsize=size)
     sns.heatmap(
         table,
         annot=True,
-        fmt=".3f",
+        fmt=".2f" if style.paper else ".3f",
         cmap="viridis",
-        cbar_kws={"label": metric.replace("_", " ")},
+        cbar_kws={"label": metric.replace("_", " "), **({"pad": 0.03} if style.paper else {})},
         ax=ax,
         xticklabels=[label(cols, c) for c in table.columns],
         yticklabels=[label(rows, r) for r in table.index],
+        annot_kws={"fontsize": 7} if style.paper else None,
     )
     best = np.unravel_index(np.nanargmax(table.to_numpy()), table.shape)
     ax.add_patch(Rectangle((best[1], best[0]), 1, 1, fill=False, ec="tab:red", lw=3, label="best on validation"))
@@ -220,35 +381,59 @@ def grid_heatmap(trials: pd.DataFrame, rows: list[str], cols: list[str], metric:
         )
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.tick_params(axis="x", rotation=0, labelsize=8)
-    ax.tick_params(axis="y", labelsize=8)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)
-    ax.set_title(title)
-    fig.tight_layout()
+    ax.tick_params(axis="x", rotation=0, labelsize=7 if style.paper else 8)
+    ax.tick_params(axis="y", rotation=0, labelsize=7 if style.paper else 8)
+    below = -0.22 if style.paper else -0.12
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, below), ncol=2, fontsize=7 if style.paper else 8, frameon=False)
+    if style.titles:
+        ax.set_title(title)
+    # The colour bar's label lies outside what tight_layout measures: keep room for it.
+    fig.tight_layout(**({"pad": 0.3, "rect": (0, 0, 0.96, 1)} if style.paper else {}))
     return fig
 
 
-def ga_progress(searches: dict[str, dict], paper_best: list[float], title: str, chance: dict | None = None):
+@_styled
+def ga_progress(
+    searches: dict[str, dict], paper_best: list[float], title: str, chance: dict | None = None, style: Style = SCREEN
+):
     """Fitness per generation (paper B's Fig. 4) at our own scale: every genome evaluated (dots,
     spread a little sideways), the best and the mean per protocol, random search's best at equal
     budget, and the majority-class share of the selection images (chance). Paper B's Table 3 best
-    values are printed in each panel rather than drawn, so their 58-76 % does not squash ours."""
-    fig, axes = plt.subplots(1, len(searches), figsize=(5.5 * len(searches), 4), squeeze=False, sharey=True)
+    values are printed in each panel rather than drawn, so their 58-76 % does not squash ours.
+    The paper layout stacks the protocols."""
+    n = len(searches)
+    if style.paper:
+        fig, axes = plt.subplots(n, 1, figsize=(style.width, 2.0 * n + 0.8), squeeze=False, sharex=True, sharey=True)
+        panels = axes[:, 0]
+    else:
+        fig, axes = plt.subplots(1, n, figsize=(5.5 * n, 4), squeeze=False, sharey=True)
+        panels = axes[0]
     rng = np.random.default_rng(0)
-    for ax, (name, s) in zip(axes[0], searches.items()):
+    for ax, (name, s) in zip(panels, searches.items()):
         hist = pd.DataFrame(s["state"].history)
         jitter = rng.uniform(-0.12, 0.12, len(hist))
         ax.scatter(
-            hist["generation"] + jitter, 100 * hist["fitness"], s=16, alpha=0.6, color="0.45", label="every genome"
+            hist["generation"] + jitter,
+            100 * hist["fitness"],
+            s=8 if style.paper else 16,
+            alpha=0.6,
+            color="0.45",
+            label="every genome",
         )
         book = pd.DataFrame(list(s["state"].logbook))
         ax.plot(book["gen"], 100 * book["best"], "o-", color="tab:blue", label="best")
         ax.plot(book["gen"], 100 * book["mean"], "s--", color="tab:green", label="mean")
         if s["random"]:
             best_random = 100 * max(r["fitness"] for r in s["random"])
-            ax.axhline(best_random, color="tab:red", lw=1, label=f"random search best ({len(s['random'])} trainings)")
+            label = (
+                f"random search, best of {len(s['random'])}"
+                if style.paper
+                else (f"random search best ({len(s['random'])} trainings)")
+            )
+            ax.axhline(best_random, color="tab:red", lw=1, label=label)
         if chance and name in chance:
-            ax.axhline(100 * chance[name], color="0.2", ls=":", lw=1.2, label="chance (majority class)")
+            label = "chance (majority)" if style.paper else "chance (majority class)"
+            ax.axhline(100 * chance[name], color="0.2", ls=":", lw=1.2, label=label)
         ax.text(
             0.02,
             0.98,
@@ -258,21 +443,35 @@ def ga_progress(searches: dict[str, dict], paper_best: list[float], title: str, 
             va="top",
             color="0.25",
         )
-        ax.set_xlabel("generation (0 = initial population)")
+        if not style.paper:
+            ax.set_xlabel("generation (0 = initial population)")
         ax.set_title(f"protocol: {name}")
         ax.set_xticks(range(max(len(paper_best), len(book))))
         ax.margins(y=0.25)
-    axes[0][0].set_ylabel("fitness = accuracy (%)")
-    handles, labels = axes[0][-1].get_legend_handles_labels()
-    fig.suptitle(title)
-    _legend_below(fig, handles, labels, ncol=3, row_height=0.045)
+        if style.paper:
+            ax.set_ylabel("fitness (%)")
+    if style.paper:
+        panels[-1].set_xlabel("generation (0 = initial population)")
+    else:
+        panels[0].set_ylabel("fitness = accuracy (%)")
+    handles, labels = panels[-1].get_legend_handles_labels()
+    _title(fig, style, title)
+    _legend_below(fig, handles, labels, ncol=2 if style.paper else 3, style=style)
     return fig
 
 
-def claims_forest(rows: list[dict], title: str, chance: dict | None = None, best_published: float | None = None):
+@_styled
+def claims_forest(
+    rows: list[dict],
+    title: str,
+    chance: dict | None = None,
+    best_published: float | None = None,
+    style: Style = SCREEN,
+):
     """Each numeric accuracy claim: the paper's value (black x) against ours (dot) with its named
     95 % interval (bar; none for a search's maximum), coloured by verdict. Chance levels and the
-    best published FER2013 accuracy are reference lines; claims left out are named below."""
+    best published FER2013 accuracy are reference lines; claims left out are named below. The
+    paper layout labels each row by its claim id only (the claims table has the statements)."""
     from matplotlib.lines import Line2D
 
     numeric = [
@@ -292,37 +491,48 @@ def claims_forest(rows: list[dict], title: str, chance: dict | None = None, best
         "not reproducible as specified": "tab:gray",
         "not measured": "0.7",
     }
-    # Short labels (the claim table has the full statements): the plot keeps most of the width.
-    labels = [textwrap.fill(textwrap.shorten(f"{r['id']}: {r['claim']}", 72, placeholder=" …"), 40) for r in numeric]
-    heights = [0.22 + 0.16 * lab.count("\n") for lab in labels]
-    fig, ax = plt.subplots(figsize=(9, sum(heights) + 2.2))
-    y = np.cumsum([0] + [h + 0.35 for h in heights[:-1]])
+    if style.paper:
+        labels = [r["id"] for r in numeric]
+        heights = [0.12] * len(labels)
+        fig, ax = plt.subplots(figsize=(style.width, sum(heights) + 0.1 * len(labels) + 2.6))
+        gap = 0.1
+    else:
+        # Short labels (the claim table has the full statements): the plot keeps most of the width.
+        labels = [
+            textwrap.fill(textwrap.shorten(f"{r['id']}: {r['claim']}", 72, placeholder=" …"), 40) for r in numeric
+        ]
+        heights = [0.22 + 0.16 * lab.count("\n") for lab in labels]
+        fig, ax = plt.subplots(figsize=(9, sum(heights) + 2.2))
+        gap = 0.35
+    y = np.cumsum([0] + [h + gap for h in heights[:-1]])
+    small = style.font(6)
     for yi, r in zip(y, numeric):
         c = colours.get(r["verdict"], "tab:gray")
         if r["interval"]:
             ax.plot([100 * r["interval"][0], 100 * r["interval"][1]], [yi, yi], color=c, lw=3, alpha=0.6)
-        ax.plot(100 * r["paper value"], yi, "kx", ms=8, mew=1.5, zorder=2)
-        ax.plot(100 * r["ours"], yi, "o", color=c, mec="white", ms=7, zorder=3)  # on top: never hidden by an x
+        ax.plot(100 * r["paper value"], yi, "kx", ms=6 if style.paper else 8, mew=1.5, zorder=2)
+        ax.plot(100 * r["ours"], yi, "o", color=c, mec="white", ms=5 if style.paper else 7, zorder=3)  # on top
     by_value: dict[float, list[str]] = {}
     for name, value in (chance or {}).items():  # one line and one label per distinct chance level
         by_value.setdefault(round(100 * value, 1), []).append(name)
+    top = -0.6 if not style.paper else -0.25
     for value, names in by_value.items():
         ax.axvline(value, color="0.5", ls=":", lw=1)
         # beside its line, not across it
-        ax.text(value + 0.6, -0.6, "chance: " + "; ".join(names), fontsize=6, color="0.4", ha="left", va="bottom")
+        ax.text(value + 0.6, top, "chance: " + "; ".join(names), fontsize=small, color="0.4", ha="left", va="bottom")
     if best_published is not None:
         ax.axvline(100 * best_published, color="tab:purple", ls="--", lw=1)
         ax.text(  # at the foot of its line: the chance labels take the top
             100 * best_published - 0.6,
-            (y[-1] + 0.7) if len(y) else 0.5,
-            "best published in paper B's Table 4",
-            fontsize=6,
+            (y[-1] + (0.7 if not style.paper else 0.3)) if len(y) else 0.5,
+            "best published (paper B's Table 4)" if style.paper else "best published in paper B's Table 4",
+            fontsize=small,
             color="tab:purple",
             ha="right",
             va="center",
         )
     ax.set_yticks(y, labels, fontsize=7)
-    ax.set_ylim(y[-1] + 0.8 if len(y) else 1, -1.0)
+    ax.set_ylim((y[-1] if len(y) else 0) + (0.8 if not style.paper else 0.45), -1.0 if not style.paper else -0.45)
     ax.set_xlabel("accuracy (%)")
     ax.grid(axis="x", alpha=0.3)
     handles = [Line2D([], [], color="k", marker="x", ls="", label="paper")] + [
@@ -330,44 +540,101 @@ def claims_forest(rows: list[dict], title: str, chance: dict | None = None, best
         for v, c in colours.items()
         if any(r["verdict"] == v for r in numeric)
     ]
-    ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
     note = "Bars: our 95 % interval (its kind is named in the claim table; a search's maximum has none). " + (
         f"Not drawn (not accuracies, or no number of ours): {', '.join(left_out)}." if left_out else ""
     )
+    if style.paper:  # legend and note stacked under the axes, each given the height it needs (inches)
+        note = textwrap.fill(note, 62)
+        note_h, legend_h = 0.13 * (note.count("\n") + 1), 0.15 * len(handles)
+        height = fig.get_figheight()
+        fig.text(0.02, 0.02, note, fontsize=7, color="0.3", va="bottom")
+        fig.legend(
+            handles=handles,
+            fontsize=7,
+            loc="lower left",
+            bbox_to_anchor=(0.0, (0.06 + note_h) / height),
+            ncol=1,
+            frameon=False,
+            handlelength=1.6,
+        )
+        fig.tight_layout(rect=(0, (0.12 + note_h + legend_h) / height, 1, 1), pad=0.3)
+        return fig
+    ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
     fig.text(0.01, 0.01, textwrap.fill(note, 150), fontsize=6, color="0.3", va="bottom")
     ax.set_title(title)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
 
 
-def detections(panels: list[tuple[str, object]], title: str):
+@_styled
+def detections(panels: list[tuple[str, object]], title: str, style: Style = SCREEN):
     """Annotated photos side by side (PIL images or arrays)."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 5), squeeze=False)
+    n = len(panels)
+    size = (style.width, style.width / n + 0.3) if style.paper else (5.5 * n, 5)
+    fig, axes = plt.subplots(1, n, figsize=size, squeeze=False)
     for ax, (name, im) in zip(axes[0], panels):
         ax.imshow(np.asarray(im), cmap="gray")
-        ax.set_title(name, fontsize=9)
+        ax.set_title(name, fontsize=7 if style.paper else 9)
         ax.axis("off")
-    fig.suptitle(title)
-    fig.tight_layout()
+    _title(fig, style, title)
+    fig.tight_layout(pad=0.3 if style.paper else 1.08)
     return fig
 
 
-def crops_with_predictions(crops: list, labels: list[list[str]], row_names: list[str], title: str):
+@_styled
+def crops_with_predictions(
+    crops: list, labels: list[list[str]], row_names: list[str], title: str, style: Style = SCREEN
+):
     """The 48x48 crops the models see, each with every model's prediction under it, one line per
-    model and each line naming its model; rows filled evenly."""
+    model; rows filled evenly. On screen each line names its model; in the paper layout (three
+    crops a row, so each line fits at 7 pt) the models are named once, left of each row, beside
+    their lines."""
     n = len(crops)
-    rows = max(1, -(-n // 8))
+    per_row = 3 if style.paper else 8
+    rows = max(1, -(-n // per_row))
     cols = max(1, -(-n // rows))
     short = {name: name.replace("-cnn", "") for name in row_names}
-    fig, axes = plt.subplots(
-        rows, cols, figsize=(1.9 * cols, (1.6 + 0.22 * len(row_names)) * rows + 0.5), squeeze=False
-    )
+    lines = len(row_names)
+    if style.paper:
+        names_w = 0.62  # inches for the model names
+        cell = (style.width - names_w) / cols
+        image = min(cell, 0.8)
+        size = (style.width, (image + 0.14 * lines + 0.12) * rows)
+    else:
+        size = (1.9 * cols, (1.6 + 0.22 * lines) * rows + 0.5)
+    fig, axes = plt.subplots(rows, cols, figsize=size, squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
     for i, (crop, labs) in enumerate(zip(crops, labels)):
         ax = axes[i // cols][i % cols]
         ax.imshow(crop, cmap="gray", vmin=0, vmax=255)
-        ax.set_title("\n".join(f"{short[m]}: {lab}" for m, lab in zip(row_names, labs)), fontsize=6.5)
-    fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
+        if style.paper:
+            ax.text(0.5, -0.04, "\n".join(labs), transform=ax.transAxes, ha="center", va="top", fontsize=7)
+        else:
+            ax.set_title("\n".join(f"{short[m]}: {lab}" for m, lab in zip(row_names, labs)), fontsize=6.5)
+    _title(fig, style, title, fontsize=9)
+    if style.paper:
+        height = size[1]
+        fig.subplots_adjust(
+            left=names_w / style.width,
+            right=0.995,
+            top=0.995,
+            bottom=(0.14 * lines + 0.08) / height,
+            hspace=(0.14 * lines + 0.14) / image,
+            wspace=0.08,
+        )
+        for r in range(rows):  # the models' names once per row, on the lines of the captions
+            ax = axes[r][0]
+            ax.text(
+                -0.06,
+                -0.04,
+                "\n".join(short[m] for m in row_names),
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize=7,
+                color="0.3",
+            )
+    else:
+        fig.tight_layout()
     return fig

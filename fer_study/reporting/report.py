@@ -14,6 +14,7 @@ import pandas as pd
 from fer_study.core import atomic, paths, provenance, schema
 from fer_study.core.paths import results_dir
 from fer_study.core.settings import Settings
+from fer_study.reporting import figures as figs
 from fer_study.reporting import latex as tex
 
 
@@ -70,9 +71,20 @@ class Outputs:
         """The line every figure carries: which data and which profile made it."""
         return f"{self.data['data_label']} · profile {self.st.profile} · sha256 {self.data['sha256'][:12]}"
 
+    @property
+    def fig_style(self) -> figs.Style:
+        """The layout of this profile's figures (setting `fig_style`): pass it to every figure."""
+        return figs.style_for(self.st.figures.fig_style)
+
     def figure(self, fig, name: str) -> list[Path]:
-        """Save `fig` as figures/<name>.png and .pdf with the data/profile stamp in its corner."""
-        fig.text(0.995, 0.005, self.stamp, ha="right", va="bottom", fontsize=6, color="0.35")
+        """Save `fig` as figures/<name>.png and .pdf: on screen with the data/profile stamp in its
+        corner, cropped to its content; in the paper style at exactly the width it was laid out
+        for (a column), unstamped, the PNG at print resolution."""
+        style = self.fig_style
+        if style.stamp:
+            fig.text(0.995, 0.005, self.stamp, ha="right", va="bottom", fontsize=6, color="0.35")
+        # Cropping would change a paper figure's width, and so the size its fonts print at.
+        fit = {"dpi": 300} if style.paper else {"dpi": 150, "bbox_inches": "tight"}
         written = []
         for ext in ("png", "pdf"):
             p = self.root / "figures" / f"{name}.{ext}"
@@ -80,7 +92,7 @@ class Outputs:
             meta = {"CreationDate": None} if ext == "pdf" else {"Software": None}
             atomic.write_with(
                 p,
-                lambda tmp: fig.savefig(tmp, dpi=150, bbox_inches="tight", metadata=meta, format=ext),
+                lambda tmp: fig.savefig(tmp, metadata=meta, format=ext, **fit),
                 suffix=f".{ext}",
             )
             written.append(p)
