@@ -1,7 +1,11 @@
 """Re-execute the committed notebooks in place on the demo data (smoke profile), so the outputs that
 nbval checks are the ones a fresh machine produces. Run after changing a notebook:
 
-    .venv/bin/python scripts/refresh_notebooks.py [NN ...]
+    .venv/bin/python scripts/refresh_notebooks.py [--out DIR] [NN ...]
+
+`--out DIR` writes into DIR instead of a temporary folder: a smoke study's results folder there
+(`fer-study run --profile smoke --data demo --out DIR`) lends its stored trainings, so nothing is
+trained twice.
 """
 
 import os
@@ -17,8 +21,9 @@ from fer_study import runner
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def main(only: list[str]) -> None:
-    with tempfile.TemporaryDirectory(prefix="fer-study-refresh-") as scratch:
+def main(only: list[str], out: str | None = None) -> None:
+    with tempfile.TemporaryDirectory(prefix="fer-study-refresh-") as tmp:
+        scratch = out or tmp
         os.environ.update(FER2013_PATH="demo", FER_STUDY_OUT=scratch)
         for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
             if only and path.name[:2] not in only:
@@ -39,4 +44,8 @@ def main(only: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    if args[:1] == ["--out"]:
+        main(args[2:], str(Path(args[1]).resolve()))
+    else:
+        main(args)

@@ -38,3 +38,25 @@ def test_notebooks_are_thin(path):
     for src in code:
         assert "profiles.resolve(" not in src and "report.Outputs(" not in src, src[:200]
         assert not re.search(r"^\s*(def|class)\s", src, re.M), src[:200]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_table_and_figure_is_followed_by_a_sentence_rendered_from_it(path):
+    """A reader meets a sentence after each table and figure a notebook writes: a `Markdown(...)`
+    from the library (rendered from the numbers) before the next table, figure or summary."""
+    nb = json.loads(path.read_text())
+    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    shown = re.compile(r"out\.(table|figure)\(")
+    pending = ""  # a cell whose table or figure has no sentence after it yet
+    for src in code:
+        said = src.find("Markdown(")
+        first_write = min((m.start() for m in re.finditer(r"out\.(table|figure|summary)\(", src)), default=-1)
+        if pending:
+            assert said >= 0 and (first_write < 0 or said < first_write), (
+                f"{path.name}: no sentence after the output of the cell\n{pending[:300]}"
+            )
+            pending = ""
+        last_shown = max((m.start() for m in shown.finditer(src)), default=-1)
+        if last_shown >= 0 and src.rfind("Markdown(") < last_shown:
+            pending = src
+    assert not pending, f"{path.name}: no sentence after the output of the cell\n{pending[:300]}"

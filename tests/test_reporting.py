@@ -159,3 +159,55 @@ def test_an_older_summary_is_refused_by_its_version_naming_the_file(tmp_path):
         comparison.load_summaries(tmp_path)
     with pytest.raises(schema.SchemaError, match="re-run notebook 03"):
         schema.load(path)
+
+
+def test_the_nested_records_are_declared_to_their_leaves_and_checked_on_load(tmp_path):
+    """A renamed or missing field deep inside a summary (a model's top-1, a retrain's curve) is
+    refused when the summary is read, naming the file and the path to it."""
+    (tmp_path / "summaries").mkdir()
+    for p in FIXTURE.glob("*.json"):
+        shutil.copy(p, tmp_path / "summaries" / p.name)
+    path = tmp_path / "summaries" / "03_basic_vs_improved.json"
+    body = json.loads(path.read_text())
+    headline = body["facts"]["paper_a_split"]["headline"]["improved"]
+    headline["top_1"] = headline.pop("top1")
+    path.write_text(json.dumps(body))
+    with pytest.raises(
+        schema.SchemaError,
+        match=r"03_basic_vs_improved.json: facts.paper_a_split.headline.improved: unknown field 'top_1'",
+    ):
+        schema.load(path)
+    del headline["top_1"]
+    path.write_text(json.dumps(body))
+    with pytest.raises(
+        schema.SchemaError,
+        match=r"headline.improved: no field 'top1' \(declared in fer_study.core.schema.ModelHeadline\)",
+    ):
+        schema.load(path)
+    path = tmp_path / "summaries" / "05_ga_search.json"
+    body = json.loads(path.read_text())
+    body["facts"]["final"]["paper/table2"]["curve"]["val"]["state"] = 3
+    path.write_text(json.dumps(body))
+    with pytest.raises(
+        schema.SchemaError, match=r"facts.final.paper/table2.curve.val.state: 3 where a str is declared"
+    ):
+        schema.load(path)
+
+
+def test_records_read_back_as_written_and_a_misspelt_producer_fails_at_write():
+    """decode then encode gives back the JSON a summary holds (the layout on disk is the records'),
+    and a producer handing over a record with a field the schema does not know fails before
+    anything is written."""
+    for p in sorted(FIXTURE.glob("*.json")):
+        facts = json.loads(p.read_text())["facts"]
+        cls = schema.BY_NOTEBOOK[p.stem]
+        hints = __import__("typing").get_type_hints(cls)
+        for name, value in facts.items():
+            typed = schema.decode(hints[name], value, f"{p.stem}.{name}")
+            assert schema.encode(typed) == value, f"{p.stem}.{name} does not read back as written"
+    evaluation = json.loads((FIXTURE / "03_basic_vs_improved.json").read_text())["facts"]["paper_a_split"]
+    typed = schema.decode(schema.Evaluation, evaluation, "03")
+    assert typed.headline["improved"].top1.interval_kind and typed.headline["improved"].curve.val.min_window > 0
+    evaluation["headline"]["improved"]["top1"]["intervall"] = [0, 1]
+    with pytest.raises(schema.SchemaError, match=r"03 paper_a_split.headline.improved.top1: unknown field 'intervall'"):
+        schema.record(schema.Evaluation, evaluation, "03 paper_a_split")

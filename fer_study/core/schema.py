@@ -1,10 +1,15 @@
 """The declared layout of every notebook's summary (`summaries/<notebook>.json`, key "facts").
 
-A notebook fills one of these dataclasses; `report.Outputs.summary` writes it (with settings and
-provenance beside it); readers (notebook 07, the claims, the README script) check a summary against
-its class when they load it, so a missing or renamed field is an error naming the field and the
-file, not a silently missing number. Nested values are plain JSON (dicts, lists, numbers); the
-claims' paths into them are checked where they are read (`reporting.claims.lookup`).
+A notebook fills one of the top-level dataclasses below; `report.Outputs.summary` writes it (with
+settings and provenance beside it); readers (notebook 07, the claims, the README script) check a
+summary against its class when they load it, so a missing or renamed field is an error naming the
+field and the file, not a silently missing number.
+
+The records the claims read are declared down to their leaves (`Measure`, `Curve`, `Trend`,
+`ModelHeadline`, `Retrain`, `SearchPower`, ...; `NESTED` says which top-level field holds which).
+`decode(cls, value, where)` checks a JSON value against such a record and returns it typed; it runs
+when a summary is written (so a producer that renames a nested field fails there, naming the path)
+and when one is loaded.
 
 Bump `VERSION` when a field is added, renamed or moved: `load` refuses a summary of another
 version, naming the file and both versions, so no reader mixes two layouts.
@@ -14,25 +19,212 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import types
+import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 # The layout of summaries/<notebook>.json that this code writes and reads. 4: paper A's curve
 # evidence (the noise-aware rule), paper B's early-stopped Table 2 genome, the control's authors'
-# protocol, held-out health flags.
-VERSION = 4
+# protocol, held-out health flags. 5: the nested records declared and checked; a model's headline
+# keeps its confusion matrix once ("confusion", with "confusion_seed").
+VERSION = 5
 
 
 class SchemaError(ValueError):
     """A summary that does not match its declared layout; the message names the file and field."""
 
 
+# --- The records the claims read, declared to their leaves -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spread:  # a value over seeds (nn.metrics.mean_std)
+    mean: float
+    std: float
+    n: int
+    values: list[float]
+
+
+@dataclass(frozen=True)
+class Measure(Spread):  # with its one named 95 % interval (nn.metrics.with_interval)
+    interval: list[float] | None = None
+    interval_kind: str = ""
+    ci95: list[float] | None = None  # the bootstrap over one seed's test images, where there is one
+    ci_seed: int | None = None
+
+
+@dataclass(frozen=True)
+class Trend:  # one curve's fitted slope over its last epochs (nn.metrics.curve_trend)
+    epochs: int
+    seeds: int
+    best: Spread | None
+    state: str  # "too short", "rising", "flat" or "falling"
+    window: list[int] | None
+    min_window: int
+    slope: float | None = None
+    slope_interval: list[float] | None = None
+    confidence: float | None = None
+    level: float | None = None
+    spread: float | None = None
+    spread_kind: str = ""
+    residual_sd: float | None = None
+
+
+@dataclass(frozen=True)
+class EarlyStopping:  # how runs trained until early stopping ended
+    patience: int
+    max_epochs: int
+    stopped: dict[str, bool]  # seed -> stopped before the cap
+    best_epoch: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Curve:  # the evidence the curve rule reads (nn.metrics.curve_record)
+    val: Trend
+    train: Trend
+    epochs: int
+    paper_epochs: int | None
+    spread_factor: float
+    seconds_per_epoch: float | None
+    early_stopping: EarlyStopping | None
+
+
+@dataclass(frozen=True)
+class ModelHeadline:  # one model's numbers on one split over the seeds that trained (paper A)
+    top1: Measure
+    mean_one_vs_rest_accuracy: Measure
+    macro_f1: Measure
+    micro_f1: Measure
+    top1_200: Measure
+    mean_one_vs_rest_accuracy_200: Measure
+    confusion: list[list[int]]  # the first seed that trained (confusion_seed)
+    confusion_seed: int
+    failed_to_train: bool
+    final_train_accuracy: Measure | None = None  # None: no training history stored
+    final_val_accuracy: Measure | None = None
+    train_val_gap: Measure | None = None
+    curve: Curve | None = None
+
+
+@dataclass(frozen=True)
+class PairedTest:  # one seed's exact one-sided test on the discordant images (nn.metrics.paired_test)
+    only_b_correct: int
+    only_a_correct: int
+    p_value: float
+
+
+@dataclass(frozen=True)
+class Evaluation:  # paper A's models on one split (experiments.paper_a.evaluate, less its tables)
+    headline: dict[str, ModelHeadline]  # model -> headline
+    mcnemar: Any  # two-sided, first seed (None when a model is missing)
+    n_test: int
+    improved_beats_basic: dict[str, PairedTest] = dataclasses.field(default_factory=dict)  # seed -> test
+    failed_runs: list = dataclasses.field(default_factory=list)  # [model, seed] of trainings left out
+    n_eval_sample: int | None = None  # the 200-image sample (paper A's split only)
+
+
+@dataclass(frozen=True)
+class Retrain(Measure):  # a genome retrained on several seeds (experiments.paper_b.summarize_runs)
+    per_seed: dict[str, float] = dataclasses.field(default_factory=dict)
+    failed_seeds: list[int] = dataclasses.field(default_factory=list)
+    health_flags: dict[str, str] = dataclasses.field(default_factory=dict)
+    failed_to_train: bool = False
+    n_test: int = 0
+    curve: Curve | None = None
+    best_epoch_on_report: Spread | None = None  # the best epoch on the reported images (watched)
+
+
+@dataclass(frozen=True)
+class SearchBudget:
+    epochs: int
+    train_images: int
+    filters_max: int
+
+
+@dataclass(frozen=True)
+class DecidingSearch:  # what the paper profile's search would cost (experiments.paper_b.deciding_search)
+    trainings: int
+    epochs: int
+    train_images: int
+    filters_max: int
+    kernel_max: int
+    training_pflop: float
+    cpu_gflops_measured: float
+    cpu_hours: float | None
+    gpu_tflops_assumed: float
+    gpu_hours: float
+
+
+@dataclass(frozen=True)
+class SearchPower:  # can a search rank genomes at its budget (experiments.paper_b.search_power)
+    chance: float
+    n_evaluations: int
+    near_chance: int
+    near_chance_share: float
+    can_rank: bool
+    budget: SearchBudget
+    deciding_search: DecidingSearch | None = None
+
+
+@dataclass(frozen=True)
+class Generation:  # one GA logbook record
+    gen: int
+    evals: int
+    trained: int
+    cache_hits: int
+    best: float
+    mean: float
+    std: float
+    min: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TimeArithmetic:  # paper B's Table 3 times against its stated total (core.papers.time_arithmetic)
+    table3_printed: list[str]
+    sum_printed: str
+    table3_hours_over_10: list[str]
+    sum_hours_over_10: str
+    stated_total: str
+    equal_as_printed: bool
+    equal_hours_over_10: bool
+    gen3_text_matches_hours_over_10: bool
+
+
+@dataclass(frozen=True)
+class GridVsTable1:  # the grid's winner against Table 1's setting (experiments.paper_a.grid_vs_table1)
+    in_grid: bool
+    table1: dict[str, Any]
+    same: bool
+    best_accuracy: float | None = None
+    table1_accuracy: float | None = None
+    n_val: int | None = None
+    only_best_correct: int | None = None
+    only_table1_correct: int | None = None
+    p_value: float | None = None
+    seeds: int | None = None
+    epochs: int | None = None
+    seconds_per_trial: float | None = None
+
+
+@dataclass(frozen=True)
+class DuplicateCount:
+    groups: int
+    images: int
+    groups_within_split: dict[str, int]
+    groups_across_splits: dict[str, int]
+
+
+# --- The summaries --------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Exploration:  # 01_data_exploration
-    counts: dict  # split -> class -> images
+    counts: dict[str, dict[str, int]]  # split -> class -> images
     count_differences: list  # rows where a split/class count differs from FER2013's known one
-    duplicates: dict  # "exact" and "near": images, groups, across splits
+    duplicates: dict[str, DuplicateCount]  # "exact" and "near" (empty when find_duplicates is off)
     near_constant_images: int
 
 
@@ -49,8 +241,8 @@ class Downsampling:  # 02_downsampling
 
 @dataclass(frozen=True)
 class PaperA:  # 03_basic_vs_improved
-    paper_a_split: dict  # headline (per model: measures with named intervals, curve evidence), tests, n
-    official_split: dict | None  # the same on the official split, None when a_official_split is off
+    paper_a_split: Evaluation  # per model: measures with named intervals, curve evidence; the paired tests
+    official_split: Evaluation | None  # the same on the official split, None when a_official_split is off
     audit: dict  # paper A's Tables 2-3 recomputed from their totals
     forensics: list  # protocol slips (experiments.forensics.paper_a)
     wall_seconds_training: float
@@ -68,8 +260,8 @@ class Grid:  # 04_grid_search
     best_params: dict
     best_val_accuracy: float
     table1: dict
-    best_matches_table1: dict
-    table1_vs_best: dict  # the winner against Table 1's setting on the same validation images (paper_a.grid_vs_table1)
+    best_matches_table1: dict[str, bool]  # parameter -> the grid's best equals Table 1's
+    table1_vs_best: GridVsTable1  # the winner against Table 1's setting on the same validation images
     best_retrained: dict
     wall_seconds_search: float
     wall_seconds_retrain: float
@@ -79,14 +271,14 @@ class Grid:  # 04_grid_search
 @dataclass(frozen=True)
 class GeneticSearch:  # 05_ga_search
     protocols: dict  # name -> sizes, whether it selects on the reported images, description
-    generations: dict  # protocol -> logbook records (best, mean, std, trainings, seconds)
+    generations: dict[str, list[Generation]]  # protocol -> logbook records
     best_genome: dict
     best_fitness: dict  # protocol -> a maximum over the search's evaluations
     random_search_best: dict
     n_trainings: dict
-    search_power: dict  # protocol -> can the search rank genomes at this budget
-    final: dict  # "protocol/genome" -> retrained accuracy with its named interval and curve evidence
-    time_arithmetic: dict  # paper B's Table 3 times against its stated total
+    search_power: dict[str, SearchPower]  # protocol -> can the search rank genomes at this budget
+    final: dict[str, Retrain]  # "protocol/genome" -> retrained accuracy, named interval, curve evidence
+    time_arithmetic: TimeArithmetic  # paper B's Table 3 times against its stated total
     forensics: list  # protocol slips (experiments.forensics.paper_b)
     wall_seconds: dict  # protocol -> this pass's wall time of the searches (seconds when loaded from the store)
     train_seconds: dict  # protocol -> what the searches' trainings took when they ran (GA + random)
@@ -131,6 +323,88 @@ BY_NOTEBOOK: dict[str, type] = {
 }
 
 
+def decode(kind: Any, value: Any, where: str) -> Any:
+    """`value` (JSON, or a record already) as `kind`: a declared record (every field without a
+    default present, no field it does not declare), `dict[str, X]`, `list[X]`, `X | None`, a number,
+    a string, a bool or `Any`. Anything else is a SchemaError naming `where` and the field."""
+    origin = typing.get_origin(kind)
+    if kind is Any:
+        return value
+    if origin in (Union, types.UnionType):
+        options = typing.get_args(kind)
+        if value is None and type(None) in options:
+            return None
+        errors = []
+        for option in (o for o in options if o is not type(None)):
+            try:
+                return decode(option, value, where)
+            except SchemaError as err:
+                errors.append(str(err))
+        raise SchemaError(errors[0] if errors else f"{where}: null where a value is declared")
+    if dataclasses.is_dataclass(kind):
+        if isinstance(value, kind):
+            return value
+        if not isinstance(value, dict):
+            raise SchemaError(f"{where}: a {type(value).__name__} where a {kind.__name__} record is declared")
+        hints = typing.get_type_hints(kind)
+        fields = {f.name: f for f in dataclasses.fields(kind)}
+        unknown = sorted(set(value) - set(fields))
+        if unknown:
+            raise SchemaError(
+                f"{where}: unknown field '{unknown[0]}' (not in fer_study.core.schema.{kind.__name__}; renamed?)"
+            )
+        out = {}
+        for name, f in fields.items():
+            if name in value:
+                out[name] = decode(hints[name], value[name], f"{where}.{name}")
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise SchemaError(f"{where}: no field '{name}' (declared in fer_study.core.schema.{kind.__name__})")
+        return kind(**out)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise SchemaError(f"{where}: a {type(value).__name__} where a mapping is declared")
+        item = typing.get_args(kind)[1]
+        return {k: decode(item, v, f"{where}.{k}") for k, v in value.items()}
+    if origin is list:
+        if not isinstance(value, (list, tuple)):
+            raise SchemaError(f"{where}: a {type(value).__name__} where a list is declared")
+        item = typing.get_args(kind)[0]
+        return [decode(item, v, f"{where}.{i}") for i, v in enumerate(value)]
+    if kind in (list, dict):
+        if not isinstance(value, kind):
+            raise SchemaError(f"{where}: a {type(value).__name__} where a {kind.__name__} is declared")
+        return value
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SchemaError(f"{where}: {value!r} where a number is declared")
+        return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SchemaError(f"{where}: {value!r} where a whole number is declared")
+        return value
+    if kind in (str, bool):
+        if not isinstance(value, kind):
+            raise SchemaError(f"{where}: {value!r} where a {kind.__name__} is declared")
+        return value
+    raise SchemaError(f"{where}: fer_study.core.schema cannot check a {kind!r}")
+
+
+def record(kind: Any, value: Any, where: str) -> Any:
+    """A producer's value (numpy numbers, tuples, int keys allowed) as the declared `kind`, checked
+    as it will be read back from JSON: how experiments hand their results to a summary."""
+    return decode(kind, json.loads(json.dumps(value, default=_plain)), where)
+
+
+def check_fields(notebook: str, facts: dict, path) -> None:
+    """Every field of `notebook`'s facts against its declared type, down to the records' leaves."""
+    cls = BY_NOTEBOOK.get(notebook)
+    if cls is None:
+        return
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        decode(hints[f.name], facts.get(f.name), f"{path}: facts.{f.name}")
+
+
 def as_facts(notebook: str, facts: Any) -> dict:
     """The JSON body of `facts`, which must be the declared class of `notebook`."""
     cls = BY_NOTEBOOK.get(notebook)
@@ -138,7 +412,38 @@ def as_facts(notebook: str, facts: Any) -> dict:
         raise SchemaError(f"no declared summary layout for notebook '{notebook}' (add one to fer_study.core.schema)")
     if not isinstance(facts, cls):
         raise SchemaError(f"notebook {notebook} must write a {cls.__name__} summary, got {type(facts).__name__}")
-    return {f.name: getattr(facts, f.name) for f in dataclasses.fields(cls)}
+    body = {f.name: getattr(facts, f.name) for f in dataclasses.fields(cls)}
+    # Checked before it is written: a producer that renamed a nested field fails here, naming it.
+    check_fields(notebook, json.loads(json.dumps(body, default=_plain)), f"summaries/{notebook}.json")
+    return body
+
+
+def _plain(obj: Any) -> Any:
+    """numpy numbers and arrays, records and paths as JSON would carry them (for the check only)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return encode(obj)
+    for attr in ("tolist", "item"):
+        if hasattr(obj, attr):
+            return getattr(obj, attr)()
+    return str(obj)
+
+
+def encode(obj: Any) -> Any:
+    """A record (and what it holds) as JSON values. An optional field left at its empty default
+    (None or "") is left out, as the producers always wrote it: readers test for its presence."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        out = {}
+        for f in dataclasses.fields(obj):
+            v = getattr(obj, f.name)
+            if f.default in (None, "") and v == f.default:
+                continue
+            out[f.name] = encode(v)
+        return out
+    if isinstance(obj, dict):
+        return {k: encode(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [encode(v) for v in obj]
+    return obj
 
 
 def check(notebook: str, facts: dict, path) -> None:
@@ -182,3 +487,4 @@ def check_body(body: Any, path) -> None:
             f"{path.stem[:2]} (or `fer-study run`) to rewrite it"
         )
     check(path.stem, body["facts"], path)
+    check_fields(path.stem, body["facts"], path)

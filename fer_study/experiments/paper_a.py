@@ -344,9 +344,8 @@ def _model_headline(model: str, g: pd.DataFrame, result: dict, p_first, sample, 
     if runs:
         h.update(_curve_ends(runs, st))
     h = {col: metrics.with_interval(v) if isinstance(v, dict) and "mean" in v else v for col, v in h.items()}
-    h["confusion_seed%d" % first] = metrics.confusion(y, p, k).tolist()
     h["failed_to_train"] = bool(all_failed)
-    h["confusion"], h["confusion_seed"] = h["confusion_seed%d" % first], first
+    h["confusion"], h["confusion_seed"] = metrics.confusion(y, p, k).tolist(), first
     return h
 
 
@@ -396,21 +395,29 @@ def summary(
     """Notebook 03's summary: the 80/20 split's evaluation (and the official split's, when it ran),
     the paper's tables recomputed, the forensic rows, the training time and the stored runs."""
     return schema.PaperA(
-        paper_a_split={
-            "headline": ev["headline"],
-            "mcnemar": ev["mcnemar_basic_vs_improved"],
-            "improved_beats_basic": ev["improved_beats_basic"],
-            "failed_runs": ev["failed_runs"],
-            "n_test": ev["n_test"],
-            "n_eval_sample": ev["n_eval_sample"],
-        },
+        paper_a_split=schema.record(
+            schema.Evaluation,
+            {
+                "headline": ev["headline"],
+                "mcnemar": ev["mcnemar_basic_vs_improved"],
+                "improved_beats_basic": ev["improved_beats_basic"],
+                "failed_runs": ev["failed_runs"],
+                "n_test": ev["n_test"],
+                "n_eval_sample": ev["n_eval_sample"],
+            },
+            "03 paper_a_split",
+        ),
         official_split=None
         if official is None
-        else {
-            "headline": official["headline"],
-            "mcnemar": official["mcnemar_basic_vs_improved"],
-            "n_test": official["n_test"],
-        },
+        else schema.record(
+            schema.Evaluation,
+            {
+                "headline": official["headline"],
+                "mcnemar": official["mcnemar_basic_vs_improved"],
+                "n_test": official["n_test"],
+            },
+            "03 official_split",
+        ),
         audit=audit.to_dict(orient="index"),
         forensics=slips.to_dict(orient="records"),
         wall_seconds_training=sum(r["seconds"] for r in result["runs"]),
@@ -541,7 +548,7 @@ def grid_summary(
         best_val_accuracy=float(trials["val_accuracy"].max()),
         table1=PAPER_A_TABLE1,
         best_matches_table1={k: best[k] == PAPER_A_TABLE1[k] for k in best},
-        table1_vs_best=grid_vs_table1(data, split, st, best, store),
+        table1_vs_best=schema.record(schema.GridVsTable1, grid_vs_table1(data, split, st, best, store), "04"),
         best_retrained={"headline": ev["headline"]["gridbest"], "n_test": ev["n_test"]},
         wall_seconds_search=float(trials["train_seconds"].sum()),
         wall_seconds_retrain=sum(r["seconds"] for r in result["runs"]),

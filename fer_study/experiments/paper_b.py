@@ -352,16 +352,18 @@ def summary(
             }
             for name, p in protocols.items()
         },
-        generations={name: list(s["state"].logbook) for name, s in searches.items()},
+        generations=schema.record(
+            dict[str, list[schema.Generation]], {name: list(s["state"].logbook) for name, s in searches.items()}, "05"
+        ),
         best_genome={name: G.as_dict(g) for name, g in best.items()},
         best_fitness={name: s["state"].hall_of_fame[0].fitness.values[0] for name, s in searches.items()},
         random_search_best={
             name: max((r["fitness"] for r in s["random"]), default=None) for name, s in searches.items()
         },
         n_trainings={name: s["n_trained"] for name, s in searches.items()},
-        search_power=dict(power),
-        final=dict(final),
-        time_arithmetic=time_arithmetic(),
+        search_power=schema.record(dict[str, schema.SearchPower], dict(power), "05 search_power"),
+        final=schema.record(dict[str, schema.Retrain], dict(final), "05 final"),
+        time_arithmetic=schema.record(schema.TimeArithmetic, time_arithmetic(), "05 time_arithmetic"),
         forensics=slips.to_dict(orient="records"),
         wall_seconds={name: s["ga_seconds"] + s["random_seconds"] for name, s in searches.items()},
         train_seconds={name: train_seconds(s) for name, s in searches.items()},

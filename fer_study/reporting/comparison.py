@@ -432,3 +432,101 @@ def summary(
             for n, b in summaries.items()
         },
     )
+
+
+# --- One sentence after each table and figure of notebook 07, rendered from what it shows -----------------
+
+
+def claims_text(claim_table: pd.DataFrame) -> str:
+    """After the claims table: verdict counts per paper."""
+    parts = []
+    for paper, g in claim_table.groupby(claim_table["id"].str[0], sort=True):
+        counts = g["verdict"].value_counts()
+        parts.append(f"paper {paper}'s {len(g)} claims: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
+    return "; ".join(parts) + "."
+
+
+def claims_figure_text(rows: list[dict]) -> str:
+    """After the claims figure: of the accuracy claims drawn, how many lie inside our interval and
+    how far the others are."""
+    drawn = [
+        r
+        for r in rows
+        if isinstance(r["paper value"], float)
+        and isinstance(r["ours"], float)
+        and r.get("accuracy", True)
+        and r["paper value"] <= 1
+        and r["ours"] <= 1
+    ]
+    if not drawn:
+        return "No accuracy claim has a number of ours in this run."
+    gaps = sorted(100 * (r["paper value"] - r["ours"]) for r in drawn)
+    above = sum(g > 0 for g in gaps)
+    return (
+        f"Of the {len(drawn)} accuracy claims drawn, the paper's value lies above ours in {above}; the gaps run "
+        f"from {gaps[0]:+.1f} to {gaps[-1]:+.1f} points (paper minus ours)."
+    )
+
+
+def table4_text(t4: pd.DataFrame) -> str:
+    """After paper B's Table 4 with our rows."""
+    ours = t4[~t4["source"].astype(str).str.startswith("paper B")]
+    best = t4.loc[pd.to_numeric(t4["test accuracy %"], errors="coerce").idxmax()]
+    line = (
+        f"The highest accuracy in the table is {best['model']}'s {float(best['test accuracy %']):.2f} % ({best['ref']})"
+    )
+    if len(ours):
+        line += "; ours: " + ", ".join(f"{r['model']} {float(r['test accuracy %']):.2f} %" for _, r in ours.iterrows())
+    return line + "."
+
+
+def audit_table_text(audit: pd.DataFrame) -> str:
+    """After the metric audit: how far 'mean one-vs-rest accuracy' sits above top-1 in each row."""
+    parts = [
+        f"{r['source']}: top-1 {100 * float(r['top-1']):.1f} % reads as {100 * float(r['mean one-vs-rest accuracy']):.1f} % "
+        "one-vs-rest"
+        for _, r in audit.iterrows()
+        if pd.notna(r["top-1"]) and pd.notna(r["mean one-vs-rest accuracy"])
+    ]
+    return (
+        "; ".join(parts) + ". With four classes one-vs-rest accuracy is 1 - (1 - top-1)/2, so it always reads higher."
+    )
+
+
+def compute_text(compute: pd.DataFrame) -> str:
+    """After the compute table: how many stages the papers give a time for."""
+    paper = compute["paper"].astype(str).str.strip()
+    stated = compute[(paper != "") & ~paper.str.startswith("not")]
+    return (
+        f"{len(compute)} stages timed; the papers state a time for {len(stated)} of them (paper B's search, per "
+        "generation and in all). Ours are the stored trainings' own, on this study's machine and budget: a record "
+        "of what this run cost, not a speed comparison."
+    )
+
+
+def forensic_text(forensic: pd.DataFrame | None) -> str:
+    """After the forensic table (both papers)."""
+    from fer_study.reporting.paper_a import forensics_text
+
+    return forensics_text(forensic)
+
+
+def sensitivity_table_text(sensitivity: pd.DataFrame | None) -> str:
+    """After the sensitivity table: how far the readings move each paper's test top-1."""
+    if sensitivity is None or not len(sensitivity):
+        return "No sensitivity readings in this run (`c_sensitivity`)."
+    parts = []
+    for paper, g in sensitivity.groupby("paper", sort=True):
+        top1 = 100 * pd.to_numeric(g["test top-1"], errors="coerce")
+        parts.append(f"paper {paper}'s {len(g)} readings span {top1.min():.1f}-{top1.max():.1f} % test top-1")
+    return "; ".join(parts) + " (one seed each; whether that moves a verdict is in notebook 06)."
+
+
+def inconsistencies_text(issues: pd.DataFrame) -> str:
+    """After the list of the papers' inconsistencies."""
+    counts = issues["paper"].value_counts().sort_index()
+    return (
+        f"{len(issues)} inconsistencies that the papers' own numbers show, without any run of ours: "
+        + ", ".join(f"{n} in paper {p}" for p, n in counts.items())
+        + "."
+    )

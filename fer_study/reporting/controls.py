@@ -153,3 +153,20 @@ def sensitivity_text(table: pd.DataFrame) -> str:
                 f"points); {state}; most dead ReLU layer {100 * r['most dead ReLU layer']:.0f} % dead."
             )
     return "\n".join(lines) or "No other reading was trained in this profile."
+
+
+def control_table_text(rows: pd.DataFrame) -> str:
+    """After the control's table: each protocol's accuracy (mean over its seeds) against the
+    published value, and how its trainings ended."""
+    if rows is None or not len(rows):
+        return "No control run in this profile."
+    parts = []
+    for protocol, g in rows.groupby("protocol", sort=False):
+        gap = float(g["ours %"].mean() - g["published %"].iloc[0])
+        stopped = int(g["stopped early"].astype(bool).sum())
+        parts.append(
+            f"{protocol} protocol: {g['ours %'].mean():.1f} % over {len(g)} seed(s), {abs(gap):.1f} points "
+            f"{'below' if gap < 0 else 'above'} the published {g['published %'].iloc[0]:.0f} %, "
+            f"{stopped} of {len(g)} stopped early (at most {int(g['epochs'].max())} epoch(s))"
+        )
+    return "; ".join(parts) + "."

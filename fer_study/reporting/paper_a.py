@@ -89,3 +89,141 @@ def interpret_grid(best: Mapping, best_val: float, table1: Mapping, n_trials: in
         + (f" and differs on {'; '.join(differ)}" if differ else "")
         + ". The paper does not give its grid, so this tests whether Table 1 is the optimum of ours, not of theirs."
     )
+
+
+# --- One sentence after each table and figure, rendered from what it shows -------------------------------
+
+
+def _mean_curve(runs: list[dict], model: str, key: str):
+    import numpy as np
+
+    mine = [r["history"][key] for r in runs if r["model"] == model]
+    n = min(len(h) for h in mine)
+    return np.mean([h[:n] for h in mine], axis=0)
+
+
+def curves_text(runs: list[dict], names: Mapping | None = None) -> str:
+    """After a training-curve figure: per model, the last epoch's training and validation accuracy
+    (mean over seeds), their gap, and where validation accuracy peaked and validation loss bottomed."""
+    import numpy as np
+
+    parts = []
+    for model in dict.fromkeys(r["model"] for r in runs):
+        acc, val = _mean_curve(runs, model, "accuracy"), _mean_curve(runs, model, "val_accuracy")
+        vloss = _mean_curve(runs, model, "val_loss")
+        low = int(np.argmin(vloss))
+        shown = (names or {}).get(model, model)
+        parts.append(
+            f"{shown}: at epoch {len(val)} training {100 * acc[-1]:.1f} % and validation {100 * val[-1]:.1f} % "
+            f"(a gap of {100 * (acc[-1] - val[-1]):.1f} points); validation accuracy peaked at epoch "
+            f"{int(np.argmax(val)) + 1} ({100 * val.max():.1f} %); "
+            + (
+                f"validation loss was lowest at epoch {low + 1}, then rose by {vloss[-1] - vloss[low]:.2f}"
+                if low + 1 < len(vloss)
+                else "validation loss was still falling at the last epoch"
+            )
+        )
+    seeds = len({r["seed"] for r in runs})
+    return f"Means over {seeds} seed(s). " + "; ".join(parts) + "."
+
+
+def confusion_text(ev: dict, classes: list[str]) -> str:
+    """After the confusion matrices: each model's best and worst recognised class and its most
+    frequent confusion."""
+    import numpy as np
+
+    parts = []
+    for model in ("basic", "improved"):
+        if model not in ev["headline"]:
+            continue
+        cm = np.asarray(ev["headline"][model]["confusion"])
+        recall = np.diag(cm) / np.maximum(cm.sum(axis=1), 1)
+        off = cm - np.diag(np.diag(cm))
+        t, p = np.unravel_index(np.argmax(off), off.shape)
+        parts.append(
+            f"the {model} CNN recognises {classes[int(np.argmax(recall))]} best (recall {100 * recall.max():.0f} %) "
+            f"and {classes[int(np.argmin(recall))]} worst ({100 * recall.min():.0f} %); its most frequent confusion "
+            f"is {classes[t]} taken for {classes[p]} ({int(off[t, p]):,} images)"
+        )
+    return "On the test part: " + "; ".join(parts) + "."
+
+
+def audit_text(audit: pd.DataFrame) -> str:
+    """After the audit of paper A's Tables 2 and 3: what their totals imply."""
+    parts = []
+    for name, row in audit.iterrows():
+        problems = [
+            what
+            for what, ok in (
+                ("its entries are not four per image", row["entries_equal_k_times_images"]),
+                ("its FP and FN totals differ, impossible for one label per image", row["fp_equals_fn"]),
+            )
+            if not ok
+        ]
+        parts.append(
+            f"{name} implies {int(row['images_implied_by_tp_plus_fn']):,} images, top-1 {100 * row['top1']:.1f} % and "
+            f"a mean one-vs-rest accuracy of {100 * row['mean_one_vs_rest_accuracy']:.2f} %"
+            + (f" ({'; '.join(problems)})" if problems else "")
+        )
+    return "; ".join(parts) + ". The paper's 'accuracy' is the one-vs-rest figure, not top-1."
+
+
+def per_run_text(per_run: pd.DataFrame, what: str) -> str:
+    """After a per-run table: the spread of test top-1 over seeds and the runs flagged."""
+    parts = []
+    for model, g in per_run.groupby("model", sort=False):
+        top1 = 100 * g["top1"]
+        failed = int((~g["trained"].astype(bool)).sum()) if "trained" in g else 0
+        spread = (
+            f"{top1.iloc[0]:.1f} % (one seed)"
+            if len(g) == 1
+            else f"{top1.min():.1f}-{top1.max():.1f} % over {len(g)} seeds"
+        )
+        parts.append(f"{model} {spread}" + (f", {failed} of them failed to train" if failed else ""))
+    return f"Test top-1 {what}: " + "; ".join(parts) + "."
+
+
+def forensics_text(slips: pd.DataFrame) -> str:
+    """After a table of protocol slips: which of them could produce the paper's figure."""
+    if slips is None or not len(slips):
+        return "No slip could be measured in this run."
+    can = slips[slips["can produce it"].astype(bool)]
+    best = slips.iloc[int(slips["difference"].abs().argmin())]
+    head = (
+        f"{len(can)} of {len(slips)} ways of measuring land within 2 points of the paper figure they could explain"
+        + (f" ({'; '.join(can['slip'])})" if len(can) else "")
+        + "."
+    )
+    return head + f" The closest: '{best['slip']}', {100 * best['ours']:.1f} % against {best['paper figure']}."
+
+
+def trials_text(trials: pd.DataFrame, n_val: int) -> str:
+    """After the grid's trial table: the range of validation accuracy and how many trials lie
+    within two binomial standard errors of the best (too close to rank on one seed)."""
+    acc = trials["val_accuracy"].astype(float)
+    best = float(acc.max())
+    se = (best * (1 - best) / max(n_val, 1)) ** 0.5
+    close = int((acc >= best - 2 * se).sum())
+    return (
+        f"Validation accuracy runs from {100 * acc.min():.1f} % to {100 * best:.1f} % over {len(trials)} trials; "
+        f"{close} of them lie within two standard errors ({100 * 2 * se:.1f} points on {n_val:,} images) of the best, "
+        "so one seed cannot rank those."
+    )
+
+
+def heatmap_text(trials: pd.DataFrame, params: list[str]) -> str:
+    """After the grid heatmap: which parameter moves validation accuracy most (mean over the
+    other parameters, highest level minus lowest)."""
+    effects = {}
+    for p in params:
+        means = trials.groupby(p)["val_accuracy"].mean()
+        effects[p] = (means.idxmax(), float(means.max() - means.min()))
+    order = sorted(effects, key=lambda p: -effects[p][1])
+    return (
+        "Averaged over the other settings, "
+        + "; ".join(
+            f"{p} moves validation accuracy by {100 * effects[p][1]:.1f} points (best at {effects[p][0]})"
+            for p in order
+        )
+        + "."
+    )

@@ -60,3 +60,104 @@ def interpret(searches: Mapping, final: Mapping, power: Mapping) -> str:
             + f" against paper B's {PAPER_B['headline_accuracy']['value']:.2f} %."
         )
     return "\n".join(lines)
+
+
+# --- One sentence after each table and figure, rendered from what it shows -------------------------------
+
+from fer_study.reporting.paper_a import forensics_text  # noqa: E402,F401  (the one sentence for a slips table)
+
+
+def protocols_text(sizes: pd.DataFrame) -> str:
+    """After the protocols table: where each protocol selects and what it reports."""
+    parts = []
+    for name, row in sizes.iterrows():
+        on = (
+            "the same images it reports" if bool(row["selects on the reported test set"]) else "images it never reports"
+        )
+        parts.append(
+            f"'{name}' fits on {int(row['fit (train)']):,} images, selects genomes on {int(row['select (fitness)']):,} "
+            f"({on}) and reports on {int(row['report (test)']):,}"
+        )
+    return "; ".join(parts) + "."
+
+
+def ga_figure_text(searches: Mapping, chance: Mapping) -> str:
+    """After the fitness-per-generation figure: per protocol, the best and mean from the first
+    generation to the last, against chance and random search."""
+    parts = []
+    for name, s in searches.items():
+        book = list(s["state"].logbook)
+        first, last = book[0], book[-1]
+        rnd = max((r["fitness"] for r in s["random"]), default=None)
+        parts.append(
+            f"'{name}': best {100 * first['best']:.1f} → {100 * last['best']:.1f} %, mean {100 * first['mean']:.1f} → "
+            f"{100 * last['mean']:.1f} % over generations {first['gen']}-{last['gen']}, chance "
+            f"{100 * chance.get(name, float('nan')):.1f} %"
+            + (f", random search's best {100 * rnd:.1f} %" if rnd is not None else "")
+        )
+    table3 = [r["best_accuracy"] for r in PAPER_B["table3"]]
+    return "; ".join(parts) + f". Paper B's Table 3 climbs from {table3[0]:.1f} to {table3[-1]:.1f} % over its generations."
+
+
+def generations_text(gens: pd.DataFrame) -> str:
+    """After the generation table: how far our best per generation lies below paper B's."""
+    rows = gens.dropna(subset=["paper best %"])
+    if not len(rows):
+        return "Paper B's Table 3 has no generation this search ran."
+    gap = rows["paper best %"] - rows["best %"]
+    return (
+        f"Per generation, our best lies {gap.min():.1f} to {gap.max():.1f} points below paper B's Table 3 "
+        f"(over {len(rows)} protocol-generation rows)."
+    )
+
+
+def evaluations_text(evals: pd.DataFrame) -> str:
+    """After the evaluations table: how many genomes were trained and how their fitness spreads."""
+    if not len(evals):
+        return "No genome was evaluated."
+    fit = 100 * evals["fitness"].astype(float)
+    failed = int((~evals["trained"].astype(bool)).sum())
+    return (
+        f"{len(evals)} evaluations ({failed} flagged as not trained): fitness median {fit.median():.1f} %, "
+        f"range {fit.min():.1f}-{fit.max():.1f} %."
+    )
+
+
+def best_genome_text(layers: pd.DataFrame) -> str:
+    """After the best genomes beside Table 2: how many genes each shares with it."""
+    table2 = layers["paper B Table 2"]
+    parts = []
+    for col in layers.columns:
+        if col == "paper B Table 2":
+            continue
+        same = int((layers[col].astype(str) == table2.astype(str)).sum())
+        parts.append(f"{col} shares {same} of {len(table2)} genes with Table 2's genome")
+    return "; ".join(parts) + "."
+
+
+def vs_random_text(vs_random: pd.DataFrame) -> str:
+    """After GA against random search at equal trainings."""
+    parts = []
+    for name, row in vs_random.iterrows():
+        diff = 100 * (float(row["GA best fitness"]) - float(row["random best fitness"]))
+        parts.append(
+            f"'{name}': the GA's best is {abs(diff):.1f} points {'above' if diff >= 0 else 'below'} random search's "
+            f"after {int(row['trainings'])} trainings each"
+        )
+    return "; ".join(parts) + " (one search each: no interval, so a small difference says nothing)."
+
+
+def compute_time_text(ours_time: pd.DataFrame) -> str:
+    """After our time per generation beside paper B's: our total per protocol."""
+
+    def seconds(text) -> float:
+        h, m, sec = (float(x) for x in str(text).split(":"))
+        return 3600 * h + 60 * m + sec
+
+    totals = ours_time.groupby("protocol", sort=False)["our time"].apply(lambda col: sum(seconds(t) for t in col))
+    return (
+        "Our searches' trainings took "
+        + ", ".join(f"{hms(t)} ('{name}')" for name, t in totals.items())
+        + " on this study's machine and budget; paper B's times are as printed, and its per-generation times do "
+        "not add up to its stated total (the arithmetic above), so neither column is a speed comparison."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Mapping
@@ -163,6 +164,8 @@ class Outputs:
 
 
 def _jsonable(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return schema.encode(obj)  # a declared record (core.schema)
     if isinstance(obj, np.integer):
         return int(obj)
     if isinstance(obj, np.floating):

@@ -1,0 +1,91 @@
+"""The sentence after each table and figure, rendered from the numbers it follows: pinned on small
+inputs whose answer is known by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from fer_study.reporting import comparison, controls
+from fer_study.reporting import exploration as explore_words
+from fer_study.reporting import paper_a as a_words
+from fer_study.reporting import paper_b as b_words
+
+FIXTURE = Path(__file__).parent / "fixtures" / "smoke_summaries"
+
+
+def test_the_count_sentences_name_the_totals_and_the_imbalance():
+    counts = pd.DataFrame({"Training": [100, 10], "PublicTest": [20, 2]}, index=["happy", "disgust"])
+    text = explore_words.counts_text(counts)
+    assert text.startswith("132 images: Training 110, PublicTest 22.")
+    assert "happy (120), holds 10.0 times as many images as the smallest, disgust (12)" in text
+    assert "rank the classes in the same order" in explore_words.counts_figure_text(counts)
+    assert "by at most 0.0 points" in explore_words.counts_figure_text(counts)
+
+
+def test_the_downsampling_sentence_counts_what_is_kept():
+    text = explore_words.downsampling_figure_text({"angry": 50, "happy": 90}, {"angry": 50, "happy": 50})
+    assert (
+        text
+        == "Downsampling keeps 100 of 140 images (71 %); happy loses the most (40 images); angry keeps all its images."
+    )
+
+
+def test_the_curve_sentence_reads_the_gap_and_where_validation_loss_turned():
+    runs = [
+        {
+            "model": "improved",
+            "seed": s,
+            "history": {
+                "accuracy": [0.5, 0.7, 0.9],
+                "val_accuracy": [0.5, 0.6, 0.55],
+                "loss": [1.0, 0.6, 0.3],
+                "val_loss": [1.0, 0.8, 1.1],
+            },
+        }
+        for s in (0, 1)
+    ]
+    text = a_words.curves_text(runs)
+    assert text.startswith("Means over 2 seed(s). improved: at epoch 3 training 90.0 % and validation 55.0 %")
+    assert "(a gap of 35.0 points)" in text and "peaked at epoch 2 (60.0 %)" in text
+    assert "lowest at epoch 2, then rose by 0.30" in text
+
+
+def test_the_trials_sentence_counts_the_trials_too_close_to_rank():
+    trials = pd.DataFrame({"val_accuracy": [0.50, 0.49, 0.40]})
+    text = a_words.trials_text(trials, 400)  # two standard errors at 50 % on 400 images: 5.0 points
+    assert "from 40.0 % to 50.0 % over 3 trials; 2 of them lie within two standard errors (5.0 points" in text
+
+
+def test_the_vs_random_and_forensic_sentences():
+    vs = pd.DataFrame({"trainings": [40], "GA best fitness": [0.34], "random best fitness": [0.36]}, index=["paper"])
+    assert (
+        "'paper': the GA's best is 2.0 points below random search's after 40 trainings each"
+        in b_words.vs_random_text(vs)
+    )
+    slips = pd.DataFrame(
+        {
+            "slip": ["none", "one-vs-rest"],
+            "ours": [0.6, 0.88],
+            "paper figure": ["78 % (Table 2)", "89 % (Table 2)"],
+            "paper value": [0.78, 0.89],
+            "difference": [-0.18, -0.01],
+            "can produce it": [False, True],
+        }
+    )
+    text = a_words.forensics_text(slips)
+    assert text.startswith("1 of 2 ways of measuring land within 2 points") and "(one-vs-rest)" in text
+    assert text.endswith("The closest: 'one-vs-rest', 88.0 % against 89 % (Table 2).")
+
+
+def test_the_claims_and_control_sentences_on_the_smoke_summaries():
+    summaries = {p.stem: json.loads(p.read_text()) for p in sorted(FIXTURE.glob("*.json"))}
+    table = comparison.claim_table(summaries)
+    text = comparison.claims_text(table)
+    for paper in ("A", "B"):
+        n = int((table["id"].str[0] == paper).sum())
+        assert f"paper {paper}'s {n} claims: " in text
+    rows = controls.control_table(summaries["06_controls"]["facts"]["control"])
+    assert "published 66 %" in controls.control_table_text(rows)
