@@ -50,7 +50,10 @@ def test_table4_prints_each_mean_inside_its_own_interval(summaries):
 
 def test_a_summary_missing_a_field_fails_naming_field_and_file(summaries):
     del summaries["03_basic_vs_improved"]["facts"]["paper_a_split"]["headline"]["improved"]["top1"]
-    with pytest.raises(claims.ClaimDataError, match=r"summaries/03_basic_vs_improved.json: no field 'top1'"):
+    with pytest.raises(
+        schema.SchemaError,
+        match=r"summaries/03_basic_vs_improved.json: facts.paper_a_split.headline.improved: no field 'top1'",
+    ):
         comparison.claim_table(summaries)
 
 

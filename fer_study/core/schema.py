@@ -75,9 +75,9 @@ class Trend:  # one curve's fitted slope over its last epochs (nn.metrics.curve_
 @dataclass(frozen=True)
 class EarlyStopping:  # how runs trained until early stopping ended
     patience: int
-    max_epochs: int
     stopped: dict[str, bool]  # seed -> stopped before the cap
-    best_epoch: dict[str, int]
+    max_epochs: int | None = None
+    best_epoch: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -393,6 +393,35 @@ def record(kind: Any, value: Any, where: str) -> Any:
     """A producer's value (numpy numbers, tuples, int keys allowed) as the declared `kind`, checked
     as it will be read back from JSON: how experiments hand their results to a summary."""
     return decode(kind, json.loads(json.dumps(value, default=_plain)), where)
+
+
+def typed(notebook: str, facts: dict, path) -> Any:
+    """A summary's facts as its notebook's declared class, every record typed (checked as `decode`)."""
+    cls = BY_NOTEBOOK[notebook]
+    hints = typing.get_type_hints(cls)
+    check(notebook, facts, path)
+    return cls(
+        **{f.name: decode(hints[f.name], facts[f.name], f"{path}: facts.{f.name}") for f in dataclasses.fields(cls)}
+    )
+
+
+class MissingSummary(KeyError):
+    """A notebook's summary that a reader needs but that is not there."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Every notebook's facts, typed (`typed`): what the claims read, by attribute."""
+
+    notebooks: dict[str, Any]
+
+    def of(self, notebook: str) -> Any:
+        if notebook not in self.notebooks:
+            raise MissingSummary(f"summaries/{notebook}.json: missing (run notebook {notebook[:2]} first)")
+        return self.notebooks[notebook]
 
 
 def check_fields(notebook: str, facts: dict, path) -> None:

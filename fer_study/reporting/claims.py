@@ -3,14 +3,16 @@ named interval and its verdict."""
 
 # --- The registry: every quantitative claim, where it stands, and which measurement answers it ----------
 #
-# A claim is answered by a path into a notebook's summary (summaries/<notebook>.json, key "facts"),
-# or carries the reason it cannot be reproduced as specified. The five verdicts and their rule are
+# A claim is answered by typed accessors into the notebooks' summaries (core.schema.Facts: each
+# summaries/<notebook>.json's facts as its declared records), or carries the reason it cannot be
+# reproduced as specified. The five verdicts and their rule are
 # below (VERDICTS) and in notebook 07's header and the README.
-import re  # noqa: E402
-from collections.abc import Mapping  # noqa: E402
+import dataclasses  # noqa: E402
+from collections.abc import Callable, Mapping  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from typing import Any
 
+from fer_study.core import schema
 from fer_study.core.papers import PAPER_A, PAPER_A_TABLE1, PAPER_B, STATED, Stated  # noqa: F401  (the claims' sources)
 from fer_study.core.settings import Settings
 from fer_study.nn.metrics import binomial_interval, top1_from_one_vs_rest
@@ -47,13 +49,16 @@ class Claim:
     id: str
     paper: str  # "A" or "B"
     stated: Stated  # what the paper states: statement, value, unit, where (core/papers.STATED)
-    measure: tuple | None = None  # (notebook, "dotted.path") into that notebook's facts
-    n_from: tuple | None = None  # (notebook, "dotted.path") to the number of test images, for a binomial CI
-    beyond_paper: bool = False
-    # (notebook, path to a "curve" record, "val" | "train"): the training curves the budget rule reads.
-    curve: tuple | None = None
+    source: str = ""  # the notebook whose summary answers it ("" when only a stated reason does)
+    # Typed accessors into the summaries' facts (core.schema.Facts), checked by the schema's types:
+    get: Callable[[Any], Any] | None = None  # facts -> the measured value (a record, a number, a mapping)
+    model: Callable[[Any], Any] | None = None  # facts -> the trained model's record (.curve, .failed_to_train)
+    curve: str = ""  # "val" | "train": which of the model's curves the budget rule reads
     curve_scale: str = "top1"  # "one_vs_rest": the claim is in mean one-vs-rest terms (4 classes)
-    power: tuple | None = None  # (notebook, path to a search's "search_power"): can the search rank genomes?
+    power: Callable[[Any], Any] | None = None  # facts -> the search's SearchPower: can it rank genomes?
+    protocol: str = ""  # paper B's protocol it reads: not measured when the profile leaves it out
+    generation: int | None = None  # the GA generation it reads: not measured beyond b_generations
+    beyond_paper: bool = False
     maximum: bool = False  # the value is a maximum over a search's evaluations: no interval around it
     derive: str = ""  # a name in DERIVED: the number is computed from the measured record (e.g. counts)
     # How the measurement is judged, a name in RULES: "compare" (the paper's value against our
@@ -106,127 +111,80 @@ DERIVED = {
 }
 
 
-_A3 = "03_basic_vs_improved"
-_hA = "paper_a_split.headline"
+_A1, _A2, _A3, _A4, _B5 = (
+    "01_data_exploration",
+    "02_downsampling",
+    "03_basic_vs_improved",
+    "04_grid_search",
+    "05_ga_search",
+)
+
+
+def _headline(model: str) -> Callable[[Any], Any]:
+    """facts -> paper A's `model` on its 80/20 split (schema.ModelHeadline)."""
+    return lambda f: f.of(_A3).paper_a_split.headline[model]
+
+
+def _on_headline(model: str, measure: str) -> Callable[[Any], Any]:
+    return lambda f: getattr(_headline(model)(f), measure)
+
+
+def _final(key: str) -> Callable[[Any], Any]:
+    """facts -> a genome retrained on a protocol, "protocol/genome" (schema.Retrain)."""
+    return lambda f: f.of(_B5).final[key]
+
+
+def _power(protocol: str) -> Callable[[Any], Any]:
+    return lambda f: f.of(_B5).search_power[protocol]
+
+
+def _paper_a(cid: str, model: str, measure: str, curve: str = "val", **kw) -> Claim:
+    """A claim on paper A's `model` at its 80/20 split, judged with that model's curves."""
+    return Claim(cid, "A", STATED[cid], _A3, _on_headline(model, measure), model=_headline(model), curve=curve, **kw)
+
+
+def _retrain(cid: str, key: str, **kw) -> Claim:
+    """A claim on a retrained genome of paper B, "protocol/genome"."""
+    return Claim(
+        cid, "B", STATED[cid], _B5, _final(key), model=_final(key), curve="val", protocol=key.split("/")[0], **kw
+    )
+
+
+def _generation_best(g: int) -> Callable[[Any], Any]:
+    return lambda f: f.of(_B5).generations["paper"][g].best
+
+
+def _counts(f) -> Any:
+    return f.of(_A1).counts
+
+
 REGISTRY: list[Claim] = [
-    Claim(
-        "A1",
-        "A",
-        STATED["A1"],
-        (_A3, f"{_hA}.improved.mean_one_vs_rest_accuracy_200"),
-        curve=(_A3, f"{_hA}.improved.curve", "val"),
-        curve_scale="one_vs_rest",
-    ),
-    Claim(
-        "A2",
-        "A",
-        STATED["A2"],
-        (_A3, f"{_hA}.improved.top1_200"),
-        curve=(_A3, f"{_hA}.improved.curve", "val"),
-    ),
-    Claim(
-        "A3",
-        "A",
-        STATED["A3"],
-        (_A3, f"{_hA}.improved.top1"),
-        curve=(_A3, f"{_hA}.improved.curve", "val"),
-    ),
-    Claim(
-        "A4",
-        "A",
-        STATED["A4"],
-        (_A3, f"{_hA}.basic.mean_one_vs_rest_accuracy_200"),
-        curve=(_A3, f"{_hA}.basic.curve", "val"),
-        curve_scale="one_vs_rest",
-    ),
-    Claim(
-        "A5",
-        "A",
-        STATED["A5"],
-        (_A3, f"{_hA}.basic.top1_200"),
-    ),
-    Claim(
-        "A6",
-        "A",
-        STATED["A6"],
-        (_A3, f"{_hA}.improved.final_train_accuracy"),
-        curve=(_A3, f"{_hA}.improved.curve", "train"),
-    ),
-    Claim(
-        "A7",
-        "A",
-        STATED["A7"],
-        (_A3, f"{_hA}.improved.final_val_accuracy"),
-        curve=(_A3, f"{_hA}.improved.curve", "val"),
-    ),
-    Claim(
-        "A8",
-        "A",
-        STATED["A8"],
-        (_A3, f"{_hA}.basic.final_val_accuracy"),
-        curve=(_A3, f"{_hA}.basic.curve", "val"),
-    ),
-    Claim(
-        "A9",
-        "A",
-        STATED["A9"],
-        ("02_downsampling", "per_class_after_downsampling"),
-        rule="rounded",
-    ),
-    Claim(
-        "A10",
-        "A",
-        STATED["A10"],
-        (_A3, "paper_a_split.improved_beats_basic"),
-        rule="paired",
-    ),
-    Claim(
-        "A11",
-        "A",
-        STATED["A11"],
-        ("04_grid_search", "best_matches_table1"),
-        rule="grid",
-    ),
-    Claim(
-        "B1",
-        "B",
-        STATED["B1"],
-        ("05_ga_search", "final.paper/ga_best"),
-        curve=("05_ga_search", "final.paper/ga_best.curve", "val"),
-        power=("05_ga_search", "search_power.paper"),
-    ),
-    Claim(
-        "B1c",
-        "B",
-        STATED["B1c"],
-        ("05_ga_search", "final.clean/ga_best"),
-        beyond_paper=True,
-        curve=("05_ga_search", "final.clean/ga_best.curve", "val"),
-        power=("05_ga_search", "search_power.clean"),
-    ),
-    Claim(
-        "B2",
-        "B",
-        STATED["B2"],
-        ("05_ga_search", "final.paper/table2"),
-        curve=("05_ga_search", "final.paper/table2.curve", "val"),
-    ),
-    Claim(
-        "B2c",
-        "B",
-        STATED["B2c"],
-        ("05_ga_search", "final.clean/table2"),
-        beyond_paper=True,
-        curve=("05_ga_search", "final.clean/table2.curve", "val"),
-    ),
+    _paper_a("A1", "improved", "mean_one_vs_rest_accuracy_200", curve_scale="one_vs_rest"),
+    _paper_a("A2", "improved", "top1_200"),
+    _paper_a("A3", "improved", "top1"),
+    _paper_a("A4", "basic", "mean_one_vs_rest_accuracy_200", curve_scale="one_vs_rest"),
+    Claim("A5", "A", STATED["A5"], _A3, _on_headline("basic", "top1_200"), model=_headline("basic")),
+    _paper_a("A6", "improved", "final_train_accuracy", curve="train"),
+    _paper_a("A7", "improved", "final_val_accuracy"),
+    _paper_a("A8", "basic", "final_val_accuracy"),
+    Claim("A9", "A", STATED["A9"], _A2, lambda f: f.of(_A2).per_class_after_downsampling, rule="rounded"),
+    Claim("A10", "A", STATED["A10"], _A3, lambda f: f.of(_A3).paper_a_split.improved_beats_basic, rule="paired"),
+    Claim("A11", "A", STATED["A11"], _A4, lambda f: f.of(_A4), rule="grid"),
+    _retrain("B1", "paper/ga_best", power=_power("paper")),
+    _retrain("B1c", "clean/ga_best", beyond_paper=True, power=_power("clean")),
+    _retrain("B2", "paper/table2"),
+    _retrain("B2c", "clean/table2", beyond_paper=True),
     *[
         Claim(
             f"B3.{g}",
             "B",
             STATED[f"B3.{g}"],
-            ("05_ga_search", f"generations.paper.{g}.best"),
+            _B5,
+            _generation_best(g),
             maximum=True,
-            power=("05_ga_search", "search_power.paper"),
+            power=_power("paper"),
+            protocol="paper",
+            generation=g,
         )
         for g in range(3)
     ],
@@ -234,117 +192,38 @@ REGISTRY: list[Claim] = [
         "B3.3",
         "B",
         STATED["B3.3"],
-        ("05_ga_search", "final.paper/table2.best_epoch_on_report"),
+        _B5,
+        lambda f: _final("paper/table2")(f).best_epoch_on_report,
+        model=_final("paper/table2"),
+        curve="val",
         maximum=True,
-        curve=("05_ga_search", "final.paper/table2.curve", "val"),
+        protocol="paper",
     ),
-    Claim(
-        "B4",
-        "B",
-        STATED["B4"],
-    ),
-    Claim(
-        "B5",
-        "B",
-        STATED["B5"],
-        ("05_ga_search", "time_arithmetic"),
-        rule="times",
-    ),
-    Claim(
-        "A12",
-        "A",
-        STATED["A12"],
-        ("01_data_exploration", "counts"),
-        derive="all_images",
-        rule="count",
-    ),
-    Claim(
-        "A13",
-        "A",
-        STATED["A13"],
-        ("01_data_exploration", "counts"),
-        derive="training_images",
-        rule="count",
-    ),
-    Claim(
-        "A14",
-        "A",
-        STATED["A14"],
-        ("01_data_exploration", "counts"),
-        derive="test_images",
-        rule="count",
-    ),
-    Claim(
-        "A15",
-        "A",
-        STATED["A15"],
-        ("01_data_exploration", "counts"),
-        derive="four_classes",
-        rule="count",
-    ),
-    Claim(
-        "A16",
-        "A",
-        STATED["A16"],
-    ),
-    Claim(
-        "A17",
-        "A",
-        STATED["A17"],
-    ),
-    Claim(
-        "A18",
-        "A",
-        STATED["A18"],
-    ),
-    Claim(
-        "A19",
-        "A",
-        STATED["A19"],
-        (_A3, f"{_hA}.basic.train_val_gap"),
-        curve=(_A3, f"{_hA}.basic.curve", "train"),
-        accuracy=False,
-    ),
-    Claim(
-        "A20",
-        "A",
-        STATED["A20"],
-        (_A3, f"{_hA}.improved.train_val_gap"),
-        curve=(_A3, f"{_hA}.improved.curve", "train"),
-        accuracy=False,
-    ),
-    Claim(
-        "B7",
-        "B",
-        STATED["B7"],
-    ),
+    Claim("B4", "B", STATED["B4"]),
+    Claim("B5", "B", STATED["B5"], _B5, lambda f: f.of(_B5).time_arithmetic, rule="times"),
+    Claim("A12", "A", STATED["A12"], _A1, _counts, derive="all_images", rule="count"),
+    Claim("A13", "A", STATED["A13"], _A1, _counts, derive="training_images", rule="count"),
+    Claim("A14", "A", STATED["A14"], _A1, _counts, derive="test_images", rule="count"),
+    Claim("A15", "A", STATED["A15"], _A1, _counts, derive="four_classes", rule="count"),
+    Claim("A16", "A", STATED["A16"]),
+    Claim("A17", "A", STATED["A17"]),
+    Claim("A18", "A", STATED["A18"]),
+    _paper_a("A19", "basic", "train_val_gap", curve="train", accuracy=False),
+    _paper_a("A20", "improved", "train_val_gap", curve="train", accuracy=False),
+    Claim("B7", "B", STATED["B7"]),
     Claim(
         "B8",
         "B",
         STATED["B8"],
-        ("05_ga_search", "generations.paper"),
+        _B5,
+        lambda f: f.of(_B5).generations["paper"],
         rule="trend",
-        power=("05_ga_search", "search_power.paper"),
+        power=_power("paper"),
+        protocol="paper",
     ),
-    Claim(
-        "B9",
-        "B",
-        STATED["B9"],
-    ),
-    Claim(
-        "B10",
-        "B",
-        STATED["B10"],
-        ("05_ga_search", "time_arithmetic"),
-        rule="times",
-    ),
-    Claim(
-        "B6",
-        "B",
-        STATED["B6"],
-        ("01_data_exploration", "duplicates.exact.images"),
-        rule="duplicates",
-    ),
+    Claim("B9", "B", STATED["B9"]),
+    Claim("B10", "B", STATED["B10"], _B5, lambda f: f.of(_B5).time_arithmetic, rule="times"),
+    Claim("B6", "B", STATED["B6"], _A1, lambda f: f.of(_A1).duplicates["exact"].images, rule="duplicates"),
 ]
 
 
@@ -353,51 +232,31 @@ REGISTRY: list[Claim] = [
 _SEARCH_BUDGET = ("b_population", "b_generations", "b_filters_max_exp", "b_kernel_max", "b_epochs", "b_train_images")
 
 
-def lookup(facts: Mapping[str, dict], ref: tuple) -> Any:
-    """The value at (notebook, 'a.b.c') in the notebooks' facts; integer-like parts index lists.
-    A missing notebook or field raises ClaimDataError naming both."""
-    notebook, path = ref[0], ref[1]
-    if notebook not in facts:
-        raise ClaimDataError(f"summaries/{notebook}.json: missing (run notebook {notebook[:2]} first)")
-    node: Any = facts[notebook]
-    for part in path.split("."):
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            raise ClaimDataError(f"summaries/{notebook}.json: no field '{part}' on the path 'facts.{path}'")
-    return node
-
-
-def _failed_on_path(facts: Mapping, ref: tuple) -> bool:
-    """Does any record on the path to a measurement say its model failed to train?"""
-    node: Any = facts.get(ref[0], {})
-    for part in ref[1].split("."):
-        if isinstance(node, dict) and node.get("failed_to_train"):
-            return True
-        node = node.get(part) if isinstance(node, dict) else None
-    return isinstance(node, dict) and bool(node.get("failed_to_train"))
+def _read(claim: Claim, accessor: Callable[[Any], Any], facts: Any) -> Any:
+    """`accessor(facts)`; a summary or an entry it lacks is a ClaimDataError naming the file."""
+    try:
+        return accessor(facts)
+    except schema.MissingSummary as err:
+        raise ClaimDataError(str(err)) from None
+    except (KeyError, IndexError) as err:
+        raise ClaimDataError(
+            f"summaries/{claim.source}.json: no entry {err} where claim {claim.id} reads it (a profile that "
+            "skips the step should say so in skipped())"
+        ) from None
 
 
 def skipped(claim: Claim, settings: Mapping[str, Settings] | None) -> str:
     """Why the profile does not measure `claim` ('' when it does). Only a declared setting can
     skip a claim; anything else missing from a summary is an error."""
-    if not settings or claim.measure is None:
+    if not settings or claim.get is None:
         return ""
-    st = settings.get(claim.measure[0])
+    st = settings.get(claim.source)
     if st is None:
         return ""
-    path = claim.measure[1]
-    gen = re.fullmatch(r"generations\.\w+\.(\d+)\..*", path)
-    if gen and int(gen.group(1)) > st.paper_b.b_generations:
+    if claim.generation is not None and claim.generation > st.paper_b.b_generations:
         return f"the profile runs {st.paper_b.b_generations} generation(s) (b_generations)"
-    for proto in ("paper", "clean"):
-        if f"{proto}/" in path or f".{proto}" in path:
-            if proto not in st.paper_b.b_protocols:
-                return f"protocol '{proto}' is not in b_protocols"
-    if path.startswith("official_split") and not st.paper_a.a_official_split:
-        return "a_official_split is off"
+    if claim.protocol and claim.protocol not in st.paper_b.b_protocols:
+        return f"protocol '{claim.protocol}' is not in b_protocols"
     return ""
 
 
@@ -407,66 +266,69 @@ def named_interval(measure: Any, n: int | None = None, maximum: bool = False) ->
     over n images; none for a maximum over a search (it is selected, not sampled)."""
     if maximum:
         return None, "none: a maximum over the search's evaluations on its selection images"
-    if isinstance(measure, dict) and "interval" in measure:
-        return list(measure["interval"]), measure["interval_kind"]
-    if isinstance(measure, dict) and "ci95" in measure:
-        return list(measure["ci95"]), f"bootstrap over test images (seed {measure.get('ci_seed', '?')})"
+    if isinstance(measure, Mapping) and "mean" in measure:  # a record not (yet) declared: the control's
+        fields = {f.name for f in dataclasses.fields(schema.Measure)}
+        measure = schema.decode(schema.Measure, {k: v for k, v in measure.items() if k in fields}, "measure")
+    if isinstance(measure, schema.Measure) and measure.interval is not None:
+        return list(measure.interval), measure.interval_kind
+    if isinstance(measure, schema.Measure) and measure.ci95 is not None:
+        seed = "?" if measure.ci_seed is None else measure.ci_seed
+        return list(measure.ci95), f"bootstrap over test images (seed {seed})"
     if isinstance(measure, (int, float)) and n:
         return binomial_interval(float(measure), int(n)), f"Wilson interval over {n} images"
     return None, ""
 
 
-def _search_limited(claim: Claim, facts: Mapping, settings: Mapping | None) -> str:
+def _search_limited(claim: Claim, facts: Any, settings: Mapping | None) -> str:
     """Why the claim's search cannot decide it ('' when it can)."""
     if claim.power is None:
         return ""
-    pw = lookup(facts, claim.power)
-    b = pw["budget"]
-    d = pw.get("deciding_search")
+    pw = _read(claim, claim.power, facts)
+    b, d = pw.budget, pw.deciding_search
     decide = "deciding it needs the paper profile's search (30 epochs per genome on the whole training part, filters to 1024)"
     if d:
-        h = d.get("cpu_hours")
+        h = d.cpu_hours
         cpu = (
             ""
             if h is None
             else (f"about {h / 8766:,.0f} years" if h > 8766 else f"about {h:,.0f} h") + " on this machine"
         )
         decide = (
-            f"deciding it needs the paper profile's search: {d['trainings']} trainings of {d['epochs']} epochs on "
-            f"{d['train_images']} images, filters to {d['filters_max']} and kernels to {d['kernel_max']}, about "
-            f"{d['training_pflop']:,.0f} PFLOP by our FLOP count: {cpu} (measured {d['cpu_gflops_measured']} GFLOP/s), "
-            f"about {d['gpu_hours']:,.{1 if d['gpu_hours'] < 10 else 0}f} GPU hours at an assumed "
-            f"{d['gpu_tflops_assumed']:g} TFLOP/s"
+            f"deciding it needs the paper profile's search: {d.trainings} trainings of {d.epochs} epochs on "
+            f"{d.train_images} images, filters to {d.filters_max} and kernels to {d.kernel_max}, about "
+            f"{d.training_pflop:,.0f} PFLOP by our FLOP count: {cpu} (measured {d.cpu_gflops_measured} GFLOP/s), "
+            f"about {d.gpu_hours:,.{1 if d.gpu_hours < 10 else 0}f} GPU hours at an assumed "
+            f"{d.gpu_tflops_assumed:g} TFLOP/s"
         )
-    if not pw["can_rank"]:
+    if not pw.can_rank:
         return (
-            f"{pw['near_chance']} of {pw['n_evaluations']} genomes scored within 2 points of chance "
-            f"({100 * pw['chance']:.1f} %) at {b['epochs']} epochs on {b['train_images']} images with "
-            f"filters up to {b['filters_max']}: this search cannot rank genomes; {decide}"
+            f"{pw.near_chance} of {pw.n_evaluations} genomes scored within 2 points of chance "
+            f"({100 * pw.chance:.1f} %) at {b.epochs} epochs on {b.train_images} images with "
+            f"filters up to {b.filters_max}: this search cannot rank genomes; {decide}"
         )
-    st = (settings or {}).get(claim.power[0])
+    st = (settings or {}).get(claim.source)
     reduced = [k for k in _SEARCH_BUDGET if st is not None and k in st.reductions]
     if reduced:
         return f"the search ran at a reduced budget ({', '.join(reduced)}): its genomes say nothing about the paper's search; {decide}"
     return ""
 
 
-def _grid_verdict(matches: Mapping, t: Mapping) -> tuple[str, str]:
+def _grid_verdict(matches: Mapping, t: schema.GridVsTable1) -> tuple[str, str]:
     """A11: the grid's choice differs from Table 1's only when its winner beats Table 1's setting
     significantly (one-sided paired test on the same validation images, p < 0.05, in every seed)."""
     if all(matches.values()):
         return REPRODUCED, ""
-    if not t.get("in_grid"):
+    if not t.in_grid:
         return INCONCLUSIVE, "Table 1's setting is not in our grid, so the grid cannot test it"
-    diff = 100 * (t["best_accuracy"] - t["table1_accuracy"])
+    diff = 100 * (t.best_accuracy - t.table1_accuracy)
     said = (
-        f"the winner beats Table 1's setting by {diff:.2f} points on the same {t['n_val']} validation images "
-        f"({t['only_best_correct']} vs {t['only_table1_correct']} discordant images, one-sided p = {t['p_value']:.2g}, "
-        f"{t['seeds']} seed, {t['epochs']} epochs per trial)"
+        f"the winner beats Table 1's setting by {diff:.2f} points on the same {t.n_val} validation images "
+        f"({t.only_best_correct} vs {t.only_table1_correct} discordant images, one-sided p = {t.p_value:.2g}, "
+        f"{t.seeds} seed, {t.epochs} epochs per trial)"
     )
-    if t["p_value"] < 0.05:
+    if t.p_value < 0.05:
         return NOT_REPRODUCED, said
-    cost = 3 * 2 * t["seconds_per_trial"]
+    cost = 3 * 2 * t.seconds_per_trial
     return INCONCLUSIVE, (
         f"{said}: not significant; deciding it needs both settings trained on 3 or more seeds at the grid's budget "
         f"(about {_hours(cost)} on this machine for 3 seeds each)"
@@ -481,20 +343,20 @@ def _pts(x: float) -> str:
     return f"{100 * x:+.3f}"
 
 
-def _curve_verdict(claim: Claim, c: Mapping, target: float) -> tuple[str, str]:
+def _curve_verdict(claim: Claim, c: schema.Curve, target: float) -> tuple[str, str]:
     """The curve rule (settings v_curve_*, v_spread_factor; metrics.curve_trend and reachable): can
     more of the same training reach the paper's value? NOT_REPRODUCED when the paper's value lies
     above the most the fitted curve could reach at the paper's epochs (or, where the paper states
     none, when the runs stopped early or their slope cannot be positive); else INCONCLUSIVE, naming
     the run that would decide it and what it costs on this machine."""
-    kind = claim.curve[2]
-    tr = c[kind]
-    epochs, paper_epochs, factor = c["epochs"], c.get("paper_epochs"), c["spread_factor"]
-    spe, seeds = c.get("seconds_per_epoch"), tr.get("seeds") or 1
-    es = c.get("early_stopping") or {}
-    if es and es.get("stopped") and all(es["stopped"].values()):
+    kind = claim.curve
+    tr: schema.Trend = getattr(c, kind)
+    epochs, paper_epochs, factor = c.epochs, c.paper_epochs, c.spread_factor
+    spe, seeds = c.seconds_per_epoch, tr.seeds or 1
+    es = c.early_stopping
+    if es is not None and es.stopped and all(es.stopped.values()):
         return NOT_REPRODUCED, (
-            f"trained to convergence: early stopping on validation loss (patience {es['patience']}) stopped "
+            f"trained to convergence: early stopping on validation loss (patience {es.patience}) stopped "
             f"every seed, best weights restored, and the paper's {100 * target:.1f} % lies outside our interval"
         )
 
@@ -511,29 +373,29 @@ def _curve_verdict(claim: Claim, c: Mapping, target: float) -> tuple[str, str]:
             "deciding it needs training until early stopping on a validation carve-out (the paper states no epochs)"
             f"; at most {cap} epochs{cost(cap)}"
         )
-    if tr["state"] == "too short":
+    if tr.state == "too short":
         return INCONCLUSIVE, (
-            f"only {epochs} epochs: too few to fit the {kind} curve's slope (the rule needs {tr['min_window']}); {decide}"
+            f"only {epochs} epochs: too few to fit the {kind} curve's slope (the rule needs {tr.min_window}); {decide}"
         )
-    lo, hi = tr["slope_interval"]
+    lo, hi = tr.slope_interval
     fit = (
-        f"the {kind} curve's slope over epochs {tr['window'][0]}-{tr['window'][1]} ({tr['seeds']} seed(s), a "
-        f"level per seed) is {_pts(tr['slope'])} points per epoch ({100 * tr['confidence']:.0f} % interval "
-        f"{_pts(lo)} to {_pts(hi)}: {tr['state']})"
+        f"the {kind} curve's slope over epochs {tr.window[0]}-{tr.window[1]} ({tr.seeds} seed(s), a "
+        f"level per seed) is {_pts(tr.slope)} points per epoch ({100 * tr.confidence:.0f} % interval "
+        f"{_pts(lo)} to {_pts(hi)}: {tr.state})"
     )
     more = (paper_epochs - epochs) if paper_epochs else (0 if hi <= 0 else None)
     if more is None:
         return INCONCLUSIVE, f"{fit}; the paper states no epochs and the curve may still rise; {decide}"
-    reach = metrics_reachable(tr, more, factor)
+    reach = metrics_reachable(dataclasses.asdict(tr), more, factor)
     how = (
-        f"level {100 * tr['level']:.1f} % at epoch {epochs}"
+        f"level {100 * tr.level:.1f} % at epoch {epochs}"
         + (f" + {_pts(max(0.0, hi))} x {more} more epochs" if more else "")
-        + f" + {factor:g} x spread {100 * tr['spread']:.1f} ({tr['spread_kind']})"
+        + f" + {factor:g} x spread {100 * tr.spread:.1f} ({tr.spread_kind})"
     )
     where = f"at the paper's {paper_epochs} epochs" if paper_epochs else "at any number of epochs"
     if target > reach:
         return NOT_REPRODUCED, (
-            f"extrapolated from a {tr['state']} curve: {fit}; {where} it reaches at most {100 * reach:.1f} % "
+            f"extrapolated from a {tr.state} curve: {fit}; {where} it reaches at most {100 * reach:.1f} % "
             f"({how}), below the paper's {100 * target:.1f} %"
         )
     return INCONCLUSIVE, (
@@ -542,20 +404,20 @@ def _curve_verdict(claim: Claim, c: Mapping, target: float) -> tuple[str, str]:
     )
 
 
-def _budget_verdict(claim: Claim, facts: Mapping, settings: Mapping | None, ours: float) -> tuple[str, str]:
+def _budget_verdict(claim: Claim, facts: Any, settings: Mapping | None, ours: float) -> tuple[str, str]:
     """NOT_REPRODUCED or INCONCLUSIVE for a value outside our interval, with the reason."""
     limited = _search_limited(claim, facts, settings)
     if limited:
         return INCONCLUSIVE, limited
-    if claim.maximum and claim.curve is None:
+    if claim.maximum and not claim.curve:
         return NOT_REPRODUCED, "the search ran at the paper profile's budget and its best stays below the paper's"
     if ours > claim.value:
         return NOT_REPRODUCED, "ours is above the paper's value; more training would not lower it"
-    if claim.curve is None:
+    c = _read(claim, claim.model, facts).curve if claim.curve else None
+    if c is None:
         return NOT_REPRODUCED, ""
-    c = lookup(facts, claim.curve[:2])
-    if c.get("paper_epochs") and c["epochs"] >= c["paper_epochs"]:
-        return NOT_REPRODUCED, f"trained for the paper's {c['paper_epochs']} epochs"
+    if c.paper_epochs and c.epochs >= c.paper_epochs:
+        return NOT_REPRODUCED, f"trained for the paper's {c.paper_epochs} epochs"
     target = claim.value
     if claim.curve_scale == "one_vs_rest":
         target = top1_from_one_vs_rest(claim.value, 4)
@@ -585,14 +447,14 @@ def _join(*parts: str) -> str:
     return "; ".join(x for x in parts if x)
 
 
-def _paired(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
+def _paired(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
     """The paper's direction, one-sided, paired on the same images, in every seed."""
     seeds = sorted(m, key=int)
-    ps = {sd: m[sd]["p_value"] for sd in seeds}
-    better = [sd for sd in seeds if m[sd]["only_b_correct"] > m[sd]["only_a_correct"]]
+    ps = {sd: m[sd].p_value for sd in seeds}
+    better = [sd for sd in seeds if m[sd].only_b_correct > m[sd].only_a_correct]
     row["ours"] = "; ".join(
-        f"seed {sd}: improved-only {m[sd]['only_b_correct']} vs basic-only "
-        f"{m[sd]['only_a_correct']}, one-sided p = {ps[sd]:.3g}"
+        f"seed {sd}: improved-only {m[sd].only_b_correct} vs basic-only "
+        f"{m[sd].only_a_correct}, one-sided p = {ps[sd]:.3g}"
         for sd in seeds
     )
     row["interval kind"] = "exact one-sided binomial test on discordant pairs, per seed"
@@ -607,14 +469,15 @@ def _paired(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping |
     return row
 
 
-def _grid(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
-    row["ours"] = ", ".join(f"{k} {'=' if v else '≠'}" for k, v in m.items())
-    row["verdict"], why = _grid_verdict(m, lookup(facts, (claim.measure[0], "table1_vs_best")))
+def _grid(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
+    """The grid's choice (notebook 04's Grid record) against Table 1's."""
+    row["ours"] = ", ".join(f"{k} {'=' if v else '≠'}" for k, v in m.best_matches_table1.items())
+    row["verdict"], why = _grid_verdict(m.best_matches_table1, m.table1_vs_best)
     row["why"] = _join(why, row["why"])
     return row
 
 
-def _rounded(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
+def _rounded(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
     """A count the paper may state rounded (to hundreds or thousands)."""
     row.update(ours=m, difference=m - claim.value)
     exact, rounded = m == claim.value, round(m, -2) == claim.value or round(m, -3) == claim.value
@@ -624,7 +487,7 @@ def _rounded(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping 
     return row
 
 
-def _count(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
+def _count(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
     """An exact count derived from notebook 01's record ("About ..." claims: to the hundred)."""
     ours = DERIVED[claim.derive](m)
     row.update(ours=ours, difference=ours - claim.value, **{"interval kind": "exact count"})
@@ -633,9 +496,9 @@ def _count(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | 
     return row
 
 
-def _trend(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
+def _trend(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
     """Rising mean fitness over the generations (the best cannot fall under elitism)."""
-    means = [g["mean"] for g in m]
+    means = [g.mean for g in m]
     row["ours"] = "mean fitness per generation: " + ", ".join(f"{100 * v:.1f} %" for v in means)
     row["interval kind"] = "none: one search"
     limited = _search_limited(claim, facts, settings)
@@ -650,23 +513,22 @@ def _trend(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | 
     return row
 
 
-def _times(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
-    row["ours"] = f"Table 3 sums to {m['sum_printed']} (as printed), {m['sum_hours_over_10']} (hours / 10)"
+def _times(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
+    row["ours"] = f"Table 3 sums to {m.sum_printed} (as printed), {m.sum_hours_over_10} (hours / 10)"
     return row
 
 
-def _duplicates(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
+def _duplicates(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
     row["ours"] = f"{m} images are exact duplicates of another (notebook 01)"
     return row
 
 
-def _compare(claim: Claim, m: Any, row: dict, facts: Mapping, settings: Mapping | None) -> dict:
+def _compare(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
     """The paper's value inside our named interval: reproduced; outside it, the budget rules
     (curve, search power) decide between not reproduced and inconclusive."""
-    ours = m["mean"] if isinstance(m, dict) else m
-    n = lookup(facts, claim.n_from) if claim.n_from else None
+    ours = m.mean if isinstance(m, schema.Spread) else m
     row["ours"] = ours
-    row["interval"], row["interval kind"] = named_interval(m, n, claim.maximum)
+    row["interval"], row["interval kind"] = named_interval(m, None, claim.maximum)
     if not (isinstance(claim.value, (int, float)) and isinstance(ours, (int, float))):
         return row
     row["difference"] = ours - claim.value
@@ -693,23 +555,24 @@ RULES = {
 }
 
 
-def verdict(claim: Claim, facts: Mapping[str, dict], settings: Mapping[str, Settings] | None = None) -> dict:
-    """Our measurement for `claim`, its named interval, the difference to the paper, and the verdict
-    with its reason, by the claim's rule (RULES). `settings` (per notebook) tells which steps the
-    profile skips."""
+def verdict(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None = None) -> dict:
+    """Our measurement for `claim` (read from the typed `facts`, core.schema.Facts), its named
+    interval, the difference to the paper, and the verdict with its reason, by the claim's rule
+    (RULES). `settings` (per notebook) tells which steps the profile skips."""
     row = _row(claim)
-    if claim.measure is None:
+    if claim.get is None:
         return row
     skip = skipped(claim, settings)
     if skip:
         row["verdict"] = row["verdict"] or NOT_MEASURED
         row["why"] = _join(f"not measured: {skip}", row["why"])
         return row
-    m = lookup(facts, claim.measure)
-    if _failed_on_path(facts, claim.measure) and not claim.reason:
+    m = _read(claim, claim.get, facts)
+    failed = claim.model is not None and _read(claim, claim.model, facts).failed_to_train
+    if failed and not claim.reason:
         row.update(
             verdict=INCONCLUSIVE,
-            ours=m.get("mean") if isinstance(m, dict) else m,
+            ours=m.mean if isinstance(m, schema.Spread) else m,
             why=_join(
                 "every seed of this model failed to train at this budget (notebook 03 says why); its numbers are not a result",
                 row["why"],
@@ -719,6 +582,6 @@ def verdict(claim: Claim, facts: Mapping[str, dict], settings: Mapping[str, Sett
     return RULES[claim.rule](claim, m, row, facts, settings)
 
 
-def table(facts: Mapping[str, dict], settings: Mapping[str, Settings] | None = None) -> list[dict]:
+def table(facts: Any, settings: Mapping[str, Settings] | None = None) -> list[dict]:
     """Every claim of the registry with our measurement and its verdict."""
     return [verdict(c, facts, settings) for c in REGISTRY]

@@ -57,8 +57,11 @@ def _load(path: Path) -> dict:
         raise SummaryError(f"{path}: not valid JSON ({err})") from None
 
 
-def facts(summaries: dict[str, dict]) -> dict[str, dict]:
-    return {name: body["facts"] for name, body in summaries.items()}
+def facts(summaries: dict[str, dict]) -> schema.Facts:
+    """The summaries' facts, typed (core.schema): what the claims read."""
+    return schema.Facts(
+        {name: schema.typed(name, body["facts"], f"summaries/{name}.json") for name, body in summaries.items()}
+    )
 
 
 def settings(summaries: dict[str, dict]) -> dict[str, Settings]:
@@ -186,7 +189,7 @@ def audit_table(summaries: dict[str, dict]) -> pd.DataFrame:
 
 def compute_table(summaries: dict[str, dict]) -> pd.DataFrame:
     """Wall time per stage of our run beside the times the papers state."""
-    f = facts(summaries)
+    f = {name: body["facts"] for name, body in summaries.items()}
     rows = [
         {
             "stage": "03 training, paper A split (both models, all seeds)",

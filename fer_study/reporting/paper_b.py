@@ -96,7 +96,10 @@ def ga_figure_text(searches: Mapping, chance: Mapping) -> str:
             + (f", random search's best {100 * rnd:.1f} %" if rnd is not None else "")
         )
     table3 = [r["best_accuracy"] for r in PAPER_B["table3"]]
-    return "; ".join(parts) + f". Paper B's Table 3 climbs from {table3[0]:.1f} to {table3[-1]:.1f} % over its generations."
+    return (
+        "; ".join(parts)
+        + f". Paper B's Table 3 climbs from {table3[0]:.1f} to {table3[-1]:.1f} % over its generations."
+    )
 
 
 def generations_text(gens: pd.DataFrame) -> str:
