@@ -214,3 +214,28 @@ def test_records_read_back_as_written_and_a_misspelt_producer_fails_at_write():
     evaluation["headline"]["improved"]["top1"]["intervall"] = [0, 1]
     with pytest.raises(schema.SchemaError, match=r"03 paper_a_split.headline.improved.top1: unknown field 'intervall'"):
         schema.record(schema.Evaluation, evaluation, "03 paper_a_split")
+
+
+def test_table4_adds_the_controls_rows_with_their_named_intervals(summaries):
+    control = summaries["06_controls"]["facts"]["control"]
+    control["private_accuracy"] = {
+        "mean": 0.57,
+        "std": 0.0,
+        "n": 1,
+        "values": [0.57],
+        "ci95": [0.55, 0.59],
+        "ci_seed": 0,
+    }
+    control["authors"]["accuracy"] = {
+        "mean": 0.64,
+        "std": 0.01,
+        "n": 3,
+        "values": [0.63, 0.64, 0.65],
+        "interval": [0.615, 0.665],
+        "interval_kind": "t-interval of the mean over 3 seeds",
+    }
+    t4 = comparison.table4(summaries).set_index("model")
+    private = t4.loc["Mini-Xception [45], positive control, PrivateTest"]
+    assert private["test accuracy %"] == 57.0 and private["source"].endswith("(seed 0): 55.0–59.0")
+    authors = t4.loc["Mini-Xception [45], positive control, its authors' protocol (PublicTest + PrivateTest)"]
+    assert authors["test accuracy %"] == 64.0 and "t-interval of the mean over 3 seeds: 61.5–66.5" in authors["source"]

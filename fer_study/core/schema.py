@@ -217,6 +217,65 @@ class DuplicateCount:
     groups_across_splits: dict[str, int]
 
 
+@dataclass(frozen=True)
+class ControlRun:  # one seed of the control, its clean report (experiments.controls.run_control)
+    seed: int
+    key: str
+    failed: bool
+    failure: str
+    health_flags: str
+    epochs_run: int
+    stopped_early: bool
+    seconds: float
+    final_learning_rate: float
+    best_val_accuracy: float
+    final_val_accuracy: float
+    final_train_accuracy: float
+    public_accuracy: float
+    private_accuracy: float
+    n_public: int
+    n_private: int
+    protocol: str = "clean"
+    private_ci95: list[float] | None = None  # the first seed's bootstrap over PrivateTest
+
+
+@dataclass(frozen=True)
+class AuthorsRun:  # one seed of the control on its authors' protocol (experiments.controls.run_authors)
+    seed: int
+    key: str
+    failed: bool
+    failure: str
+    health_flags: str
+    epochs_run: int
+    stopped_early: bool
+    best_epoch: int
+    seconds: float
+    final_learning_rate: float
+    accuracy: float  # PublicTest + PrivateTest, which chose the checkpoint (as published)
+    n: int
+    private_accuracy: float
+    train_accuracy_at_best: float
+    protocol: str = "authors"
+    ci95: list[float] | None = None
+
+
+@dataclass(frozen=True)
+class AuthorsControl:
+    runs: list[AuthorsRun]
+    n_failed: int
+    accuracy: Measure | None = None  # None when every seed failed
+
+
+@dataclass(frozen=True)
+class Control:  # the positive control (experiments.controls.run_control's summary)
+    published: dict[str, Any]  # core.papers.MINI_XCEPTION
+    runs: list[ControlRun]
+    n_failed: int
+    private_accuracy: Measure | None = None  # None when every seed failed
+    public_accuracy: Spread | None = None
+    authors: AuthorsControl | None = None  # None when c_authors is off
+
+
 # --- The summaries --------------------------------------------------------------------------------------
 
 
@@ -289,7 +348,7 @@ class GeneticSearch:  # 05_ga_search
 
 @dataclass(frozen=True)
 class Controls:  # 06_controls
-    control: dict | None  # the positive control's summary, None when c_enabled is off
+    control: Control | None  # the positive control's summary, None when c_enabled is off
     sensitivity: list | None  # one row per reading, None when c_sensitivity is off
     run_keys: list
 

@@ -180,6 +180,7 @@ def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str
         pred = run.probs_test.argmax(1)
         y = data.labels[req.test_index]
         row = {
+            "protocol": "clean",
             "seed": seed,
             "key": run.key,
             "failed": run.failed,
@@ -218,8 +219,6 @@ def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str
         if "private_ci95" in ok[0]:
             summary["private_accuracy"]["ci95"] = ok[0]["private_ci95"]
             summary["private_accuracy"]["ci_seed"] = ok[0]["seed"]
-    for r in runs:
-        r["protocol"] = "clean"
     if st.control.c_authors:
         authors = run_authors(data, st, store, log)
         summary["authors"] = authors["summary"]
@@ -306,7 +305,7 @@ def summary(control: dict | None, sensitivity: pd.DataFrame | None) -> schema.Co
     """Notebook 06's summary: the control (None when off), the sensitivity rows (None when off) and
     every stored run they rest on."""
     return schema.Controls(
-        control=None if control is None else control["summary"],
+        control=None if control is None else schema.record(schema.Control, control["summary"], "06 control"),
         sensitivity=None if sensitivity is None else sensitivity.to_dict(orient="records"),
         run_keys=([r["key"] for r in control["runs"]] if control is not None else [])
         + ([] if sensitivity is None else list(sensitivity["run_key"])),

@@ -266,9 +266,6 @@ def named_interval(measure: Any, n: int | None = None, maximum: bool = False) ->
     over n images; none for a maximum over a search (it is selected, not sampled)."""
     if maximum:
         return None, "none: a maximum over the search's evaluations on its selection images"
-    if isinstance(measure, Mapping) and "mean" in measure:  # a record not (yet) declared: the control's
-        fields = {f.name for f in dataclasses.fields(schema.Measure)}
-        measure = schema.decode(schema.Measure, {k: v for k, v in measure.items() if k in fields}, "measure")
     if isinstance(measure, schema.Measure) and measure.interval is not None:
         return list(measure.interval), measure.interval_kind
     if isinstance(measure, schema.Measure) and measure.ci95 is not None:

@@ -113,44 +113,32 @@ def table4(summaries: dict[str, dict]) -> pd.DataFrame:
         {"ref": r, "model": m, "test accuracy %": a, "source": "paper B Table 4"}
         for r, m, a in claims.PAPER_B["table4"]
     ]
-    final = summaries["05_ga_search"]["facts"]["final"]
+    f = facts(summaries)
     profile = summaries["05_ga_search"]["profile"]
+
+    def ours(model: str, v: schema.Measure) -> dict:
+        iv, kind = claims.named_interval(v)
+        return {
+            "ref": "this study",
+            "model": model,
+            "test accuracy %": round(100 * v.mean, 2),
+            "source": f"profile {profile}, mean of {v.n} seed(s); 95 % {kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f}",
+        }
+
     label = {"ga_best": "our GA winner", "table2": "paper B's Table 2 genome"}
-    for key, v in final.items():
+    for key, v in f.of("05_ga_search").final.items():
         proto, model = key.split("/")
-        iv, kind = claims.named_interval(v)
+        rows.append(ours(f"{label[model]}, {proto} protocol", v))
+    control = f.of("06_controls").control if "06_controls" in summaries else None
+    if control is not None and control.private_accuracy is not None:
+        v = schema.record(schema.Measure, metrics.with_interval(schema.encode(control.private_accuracy)), "control")
+        rows.append(ours("Mini-Xception [45], positive control, PrivateTest", v))
+    if control is not None and control.authors is not None and control.authors.accuracy is not None:
         rows.append(
-            {
-                "ref": "this study",
-                "model": f"{label[model]}, {proto} protocol",
-                "test accuracy %": round(100 * v["mean"], 2),
-                "source": f"profile {profile}, mean of {v['n']} seed(s); 95 % {kind}: "
-                f"{100 * iv[0]:.1f}–{100 * iv[1]:.1f}",
-            }
-        )
-    control = summaries.get("06_controls", {}).get("facts", {}).get("control")
-    if control and "private_accuracy" in control:
-        v = control["private_accuracy"]
-        iv, kind = claims.named_interval(metrics.with_interval(v))
-        rows.append(
-            {
-                "ref": "this study",
-                "model": "Mini-Xception [45], positive control, PrivateTest",
-                "test accuracy %": round(100 * v["mean"], 2),
-                "source": f"profile {profile}, mean of {v['n']} seed(s); 95 % {kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f}",
-            }
-        )
-    authors = (control or {}).get("authors") or {}
-    if "accuracy" in authors:
-        v = authors["accuracy"]
-        iv, kind = claims.named_interval(v)
-        rows.append(
-            {
-                "ref": "this study",
-                "model": "Mini-Xception [45], positive control, its authors' protocol (PublicTest + PrivateTest)",
-                "test accuracy %": round(100 * v["mean"], 2),
-                "source": f"profile {profile}, mean of {v['n']} seed(s); 95 % {kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f}",
-            }
+            ours(
+                "Mini-Xception [45], positive control, its authors' protocol (PublicTest + PrivateTest)",
+                control.authors.accuracy,
+            )
         )
     return pd.DataFrame(rows).sort_values("test accuracy %", ascending=False, ignore_index=True)
 
