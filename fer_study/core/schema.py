@@ -276,97 +276,115 @@ class Control:  # the positive control (experiments.controls.run_control's summa
     authors: AuthorsControl | None = None  # None when c_authors is off
 
 
+# A row of a table a summary keeps (the columns of its CSV, names with spaces): data of one shape.
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ProtocolSizes:  # paper B's protocols (experiments.paper_b.protocol)
+    n_fit: int
+    n_select: int
+    n_report: int
+    selects_on_report: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class BestRetrained:  # the grid's winner retrained on paper A's split
+    headline: ModelHeadline
+    n_test: int
+
+
 # --- The summaries --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Exploration:  # 01_data_exploration
     counts: dict[str, dict[str, int]]  # split -> class -> images
-    count_differences: list  # rows where a split/class count differs from FER2013's known one
+    count_differences: list[Row]  # rows where a split/class count differs from FER2013's known one
     duplicates: dict[str, DuplicateCount]  # "exact" and "near" (empty when find_duplicates is off)
     near_constant_images: int
 
 
 @dataclass(frozen=True)
 class Downsampling:  # 02_downsampling
-    pooled_counts: dict  # paper A's four classes over all splits
+    pooled_counts: dict[str, int]  # paper A's four classes over all splits
     smallest_class: str
     per_class_after_downsampling: int
     paper_states_per_class: int  # paper A's 5,000
-    paper_a_split: dict  # part -> class -> images
-    official_split: dict
-    split_files: list  # splits/<name>.npz written for notebooks 03 and 04 to check against
+    paper_a_split: dict[str, dict[str, int]]  # part -> class -> images
+    official_split: dict[str, dict[str, int]]
+    split_files: list[str]  # splits/<name>.npz written for notebooks 03 and 04 to check against
 
 
 @dataclass(frozen=True)
 class PaperA:  # 03_basic_vs_improved
     paper_a_split: Evaluation  # per model: measures with named intervals, curve evidence; the paired tests
     official_split: Evaluation | None  # the same on the official split, None when a_official_split is off
-    audit: dict  # paper A's Tables 2-3 recomputed from their totals
-    forensics: list  # protocol slips (experiments.forensics.paper_a)
+    audit: dict[str, Row]  # paper A's Tables 2-3 recomputed from their totals
+    forensics: list[Row]  # protocol slips (experiments.forensics.paper_a)
     wall_seconds_training: float
     wall_seconds_training_official: float | None
-    run_keys: list  # the stored runs this summary rests on
+    run_keys: list[str]  # the stored runs this summary rests on
 
 
 @dataclass(frozen=True)
 class Grid:  # 04_grid_search
-    grid: dict
+    grid: dict[str, list[Any]]  # parameter -> the values searched
     n_trials: int
     epochs_per_trial: int
     n_selection_train: int
     n_validation: int
-    best_params: dict
+    best_params: dict[str, Any]
     best_val_accuracy: float
-    table1: dict
+    table1: dict[str, Any]
     best_matches_table1: dict[str, bool]  # parameter -> the grid's best equals Table 1's
     table1_vs_best: GridVsTable1  # the winner against Table 1's setting on the same validation images
-    best_retrained: dict
+    best_retrained: BestRetrained
     wall_seconds_search: float
     wall_seconds_retrain: float
-    run_keys: list
+    run_keys: list[str]
 
 
 @dataclass(frozen=True)
 class GeneticSearch:  # 05_ga_search
-    protocols: dict  # name -> sizes, whether it selects on the reported images, description
+    protocols: dict[str, ProtocolSizes]  # name -> sizes, whether it selects on the reported images
     generations: dict[str, list[Generation]]  # protocol -> logbook records
-    best_genome: dict
-    best_fitness: dict  # protocol -> a maximum over the search's evaluations
-    random_search_best: dict
-    n_trainings: dict
+    best_genome: dict[str, dict[str, Any]]  # protocol -> genes
+    best_fitness: dict[str, float]  # protocol -> a maximum over the search's evaluations
+    random_search_best: dict[str, float | None]
+    n_trainings: dict[str, int]
     search_power: dict[str, SearchPower]  # protocol -> can the search rank genomes at this budget
     final: dict[str, Retrain]  # "protocol/genome" -> retrained accuracy, named interval, curve evidence
     time_arithmetic: TimeArithmetic  # paper B's Table 3 times against its stated total
-    forensics: list  # protocol slips (experiments.forensics.paper_b)
-    wall_seconds: dict  # protocol -> this pass's wall time of the searches (seconds when loaded from the store)
-    train_seconds: dict  # protocol -> what the searches' trainings took when they ran (GA + random)
-    generation_train_seconds: dict  # protocol -> generation -> its GA trainings' time when they ran
+    forensics: list[Row]  # protocol slips (experiments.forensics.paper_b)
+    train_seconds: dict[str, float]  # protocol -> what the searches' trainings took when they ran (GA + random)
+    generation_train_seconds: dict[str, dict[str, float]]  # protocol -> generation -> its GA trainings' time
     wall_seconds_retrains: float
-    run_keys: list
+    run_keys: list[str]
 
 
 @dataclass(frozen=True)
 class Controls:  # 06_controls
     control: Control | None  # the positive control's summary, None when c_enabled is off
-    sensitivity: list | None  # one row per reading, None when c_sensitivity is off
-    run_keys: list
+    sensitivity: list[Row] | None  # one row per reading, None when c_sensitivity is off
+    run_keys: list[str]
 
 
 @dataclass(frozen=True)
 class Comparison:  # 07_comparison
-    claims: list  # one row per claim of the registry, with its verdict
-    verdicts: dict  # verdict -> count
-    table4: list
-    inconsistencies: list
-    sources: dict  # notebook -> profile, data sha256, commit
+    claims: list[Row]  # one row per claim of the registry, with its verdict
+    verdicts: dict[str, int]  # verdict -> count
+    table4: list[Row]
+    inconsistencies: list[Row]
+    sources: dict[str, Row]  # notebook -> profile, data sha256, commit
 
 
 @dataclass(frozen=True)
 class Detection:  # 08_detection
-    faces_found: dict  # photo -> faces found
-    predictions: list
-    models: dict  # saved model name -> what made it
+    faces_found: dict[str, int]  # photo -> faces found
+    predictions: list[Row]
+    models: dict[str, Row]  # saved model name -> what made it
     note: str
 
 

@@ -549,7 +549,9 @@ def grid_summary(
         table1=PAPER_A_TABLE1,
         best_matches_table1={k: best[k] == PAPER_A_TABLE1[k] for k in best},
         table1_vs_best=schema.record(schema.GridVsTable1, grid_vs_table1(data, split, st, best, store), "04"),
-        best_retrained={"headline": ev["headline"]["gridbest"], "n_test": ev["n_test"]},
+        best_retrained=schema.record(
+            schema.BestRetrained, {"headline": ev["headline"]["gridbest"], "n_test": ev["n_test"]}, "04 best_retrained"
+        ),
         wall_seconds_search=float(trials["train_seconds"].sum()),
         wall_seconds_retrain=sum(r["seconds"] for r in result["runs"]),
         run_keys=list(trials["run_key"]) + [r["key"] for r in result["runs"]],
