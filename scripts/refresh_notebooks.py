@@ -3,9 +3,9 @@ nbval checks are the ones a fresh machine produces. Run after changing a noteboo
 
     .venv/bin/python scripts/refresh_notebooks.py [--out DIR] [NN ...]
 
-`--out DIR` writes into DIR instead of a temporary folder: a smoke study's results folder there
-(`fer-study run --profile smoke --data demo --out DIR`) lends its stored trainings, so nothing is
-trained twice.
+`--out DIR` keeps the outputs under DIR/smoke (run store included) instead of a temporary folder,
+so a second refresh loads what the first trained (its notebooks then say "loaded from the store"
+where a fresh machine's say "ran"; nbval checks neither).
 """
 
 import os
