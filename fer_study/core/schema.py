@@ -218,7 +218,7 @@ class DuplicateCount:
 
 
 @dataclass(frozen=True)
-class ControlRun:  # one seed of the control, its clean report (experiments.controls.run_control)
+class ControlSeed:  # what every seed of the control records, whichever protocol
     seed: int
     key: str
     failed: bool
@@ -228,6 +228,10 @@ class ControlRun:  # one seed of the control, its clean report (experiments.cont
     stopped_early: bool
     seconds: float
     final_learning_rate: float
+
+
+@dataclass(frozen=True)
+class ControlRun(ControlSeed):  # one seed of the control, its clean report (experiments.controls.run_control)
     best_val_accuracy: float
     final_val_accuracy: float
     final_train_accuracy: float
@@ -240,17 +244,8 @@ class ControlRun:  # one seed of the control, its clean report (experiments.cont
 
 
 @dataclass(frozen=True)
-class AuthorsRun:  # one seed of the control on its authors' protocol (experiments.controls.run_authors)
-    seed: int
-    key: str
-    failed: bool
-    failure: str
-    health_flags: str
-    epochs_run: int
-    stopped_early: bool
+class AuthorsRun(ControlSeed):  # one seed of the control on its authors' protocol (experiments.controls.run_authors)
     best_epoch: int
-    seconds: float
-    final_learning_rate: float
     accuracy: float  # PublicTest + PrivateTest, which chose the checkpoint (as published)
     n: int
     private_accuracy: float

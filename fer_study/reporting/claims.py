@@ -579,6 +579,19 @@ def verdict(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None = 
     return RULES[claim.rule](claim, m, row, facts, settings)
 
 
+def drawn(rows: list[dict]) -> list[dict]:
+    """The rows the claims figure draws: accuracies (fractions) with a number of ours."""
+    return [
+        r
+        for r in rows
+        if isinstance(r["paper value"], float)
+        and isinstance(r["ours"], float)
+        and r.get("accuracy", True)
+        and r["paper value"] <= 1
+        and r["ours"] <= 1
+    ]
+
+
 def table(facts: Any, settings: Mapping[str, Settings] | None = None) -> list[dict]:
     """Every claim of the registry with our measurement and its verdict."""
     return [verdict(c, facts, settings) for c in REGISTRY]

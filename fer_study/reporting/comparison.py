@@ -440,15 +440,7 @@ def claims_text(claim_table: pd.DataFrame) -> str:
 def claims_figure_text(rows: list[dict]) -> str:
     """After the claims figure: of the accuracy claims drawn, how many lie inside our interval and
     how far the others are."""
-    drawn = [
-        r
-        for r in rows
-        if isinstance(r["paper value"], float)
-        and isinstance(r["ours"], float)
-        and r.get("accuracy", True)
-        and r["paper value"] <= 1
-        and r["ours"] <= 1
-    ]
+    drawn = claims.drawn(rows)
     if not drawn:
         return "No accuracy claim has a number of ours in this run."
     gaps = sorted(100 * (r["paper value"] - r["ours"]) for r in drawn)

@@ -474,15 +474,9 @@ def claims_forest(
     paper layout labels each row by its claim id only (the claims table has the statements)."""
     from matplotlib.lines import Line2D
 
-    numeric = [
-        r
-        for r in rows
-        if isinstance(r["paper value"], float)
-        and isinstance(r["ours"], float)
-        and r.get("accuracy", True)
-        and r["paper value"] <= 1
-        and r["ours"] <= 1
-    ]
+    from fer_study.reporting.claims import drawn
+
+    numeric = drawn(rows)
     left_out = [r["id"] for r in rows if r not in numeric]
     colours = {
         "reproduced": "tab:green",
