@@ -274,6 +274,8 @@ def _legend_below(fig, handles, labels, ncol: int, style: Style = SCREEN, row_he
     """A figure legend under the axes, clear of the data/profile stamp that `Outputs.figure` puts in
     the bottom-right corner (the legend starts above it), with just the room it needs. In the paper
     layout: one row of 7 pt text per row of the legend, measured in inches, and no stamp to avoid."""
+    if style.paper and max((len(lab) for lab in labels), default=0) > 30:
+        ncol = 1  # long labels (the control's) do not fit two to a column's width at 7 pt
     rows = -(-len(labels) // ncol)
     if style.paper:
         height = fig.get_figheight()
@@ -512,6 +514,8 @@ def claims_forest(
     top = -0.6 if not style.paper else -0.25
     for value, names in by_value.items():
         ax.axvline(value, color="0.5", ls=":", lw=1)
+        if style.paper:  # "paper A (4 balanced classes)" -> "paper A": the caption says the rest
+            names = [n.split(" (")[0] for n in names]
         # beside its line, not across it
         ax.text(value + 0.6, top, "chance: " + "; ".join(names), fontsize=small, color="0.4", ha="left", va="bottom")
     if best_published is not None:
