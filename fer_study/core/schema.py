@@ -5,11 +5,13 @@ settings and provenance beside it); readers (notebook 07, the claims, the README
 summary against its class when they load it, so a missing or renamed field is an error naming the
 field and the file, not a silently missing number.
 
-The records the claims read are declared down to their leaves (`Measure`, `Curve`, `Trend`,
-`ModelHeadline`, `Retrain`, `SearchPower`, ...; `NESTED` says which top-level field holds which).
-`decode(cls, value, where)` checks a JSON value against such a record and returns it typed; it runs
-when a summary is written (so a producer that renames a nested field fails there, naming the path)
-and when one is loaded.
+Every field is typed, down to the leaves of the records the claims and tables read (`Measure`,
+`Curve`, `Trend`, `ModelHeadline`, `Retrain`, `SearchPower`, `Control`, ...); a table a summary keeps
+is a list of `Row`s (its CSV's columns). `decode(kind, value, where)` checks a JSON value against a
+type and returns it typed: producers hand their results over through `record` (so a misspelt field
+fails before anything is written, naming its path), `load` checks every field, and `typed` gives a
+summary's facts as its class (`Facts`: every notebook's, what the claims read by attribute).
+`encode` writes a record back as the JSON it came from.
 
 Bump `VERSION` when a field is added, renamed or moved: `load` refuses a summary of another
 version, naming the file and both versions, so no reader mixes two layouts.
