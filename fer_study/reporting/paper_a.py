@@ -168,8 +168,9 @@ def audit_text(audit: pd.DataFrame) -> str:
     return "; ".join(parts) + ". The paper's 'accuracy' is the one-vs-rest figure, not top-1."
 
 
-def per_run_text(per_run: pd.DataFrame, what: str) -> str:
-    """After a per-run table: the spread of test top-1 over seeds and the runs flagged."""
+def per_run_text(per_run: pd.DataFrame, what: str, names: Mapping | None = None) -> str:
+    """After a per-run table: the spread of test top-1 over seeds and the runs that failed to
+    train. `names` relabels models (the grid's "gridbest" as its setting)."""
     parts = []
     for model, g in per_run.groupby("model", sort=False):
         top1 = 100 * g["top1"]
@@ -179,7 +180,9 @@ def per_run_text(per_run: pd.DataFrame, what: str) -> str:
             if len(g) == 1
             else f"{top1.min():.1f}-{top1.max():.1f} % over {len(g)} seeds"
         )
-        parts.append(f"{model} {spread}" + (f", {failed} of them failed to train" if failed else ""))
+        parts.append(
+            f"{(names or {}).get(model, model)} {spread}" + (f", {failed} of them failed to train" if failed else "")
+        )
     return f"Test top-1 {what}: " + "; ".join(parts) + "."
 
 
@@ -211,6 +214,13 @@ def trials_text(trials: pd.DataFrame, n_val: int) -> str:
     )
 
 
+_PARAM_WORDS = {
+    "learning_rate": "the learning rate",
+    "batch_size": "the batch size",
+    "n_conv": "the number of conv layers",
+}
+
+
 def heatmap_text(trials: pd.DataFrame, params: list[str]) -> str:
     """After the grid heatmap: which parameter moves validation accuracy most (mean over the
     other parameters, highest level minus lowest)."""
@@ -222,7 +232,8 @@ def heatmap_text(trials: pd.DataFrame, params: list[str]) -> str:
     return (
         "Averaged over the other settings, "
         + "; ".join(
-            f"{p} moves validation accuracy by {100 * effects[p][1]:.1f} points (best at {effects[p][0]})"
+            f"{_PARAM_WORDS.get(p, p)} moves validation accuracy by {100 * effects[p][1]:.1f} points "
+            f"(best at {effects[p][0]})"
             for p in order
         )
         + "."
