@@ -73,12 +73,12 @@ class Comparison:
 
     notebook: str
     st: Settings
-    summaries: dict[str, dict]
+    summaries: comparison.Summaries
     out: report.Outputs
 
     @property
     def data_label(self) -> str:
-        return self.summaries["01_data_exploration"]["data"]["data_label"]
+        return self.summaries.data_label
 
 
 def setup_comparison(
@@ -92,7 +92,7 @@ def setup_comparison(
     (all on one data checksum); the outputs carry that data's provenance."""
     st = profiles.resolve(profile, overrides)
     summaries = comparison.load_summaries(report.Outputs.root_for(st, out_dir or None))
-    data = summaries["01_data_exploration"]["data"]
+    data = summaries.data
     out = report.Outputs(notebook, st, data, out_dir or None)
     log(f"profile {st.profile}: {st.description}")
     log(f"data: {data['data_label']} {data['sha256'][:12]}")

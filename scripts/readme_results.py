@@ -35,21 +35,22 @@ def training_time(run_dir: Path) -> str:
 
 def controls_section(run_dir: Path, st) -> list[str]:
     """Notebook 06's positive control and sensitivity tables, with what they say, when it ran."""
+    from fer_study.core import schema
     from fer_study.reporting import comparison, controls
 
     path = run_dir / "summaries" / "06_controls.json"
     if not path.exists():
         return ["The controls (notebook 06) have not run in this folder.", ""]
-    facts = json.loads(path.read_text())["facts"]
+    facts = schema.typed("06_controls", schema.load(path)["facts"], path)
     lines = ["### The positive control and the sensitivity to the papers' gaps (notebook 06)", ""]
-    if facts.get("control"):
+    if facts.control is not None:
         lines += [
-            controls.control_table(facts["control"]).round(2).to_markdown(index=False),
+            controls.control_table(facts.control).round(2).to_markdown(index=False),
             "",
-            controls.control_text(facts["control"], st),
+            controls.control_text(facts.control, st),
             "",
         ]
-    readings = comparison.sensitivity_verdicts(facts.get("sensitivity"))
+    readings = comparison.sensitivity_verdicts(facts.sensitivity)
     if readings is not None:
         lines += [readings.round(4).to_markdown(index=False), ""]
     lines += [comparison.sensitivity_verdict_text(readings), ""]

@@ -281,7 +281,7 @@ def test_every_claim_resolves_against_the_committed_reference_run():
     if old:
         pytest.skip(f"results/cpu predates summary schema {schema.VERSION} ({', '.join(old)}): regenerate it")
     summaries = comparison.load_summaries(REFERENCE)
-    for row in claims.table(comparison.facts(summaries), comparison.settings(summaries)):
+    for row in comparison.claim_rows(summaries):
         assert row["verdict"] in claims.VERDICTS, row
         assert row["verdict"] == claims.NOT_AS_SPECIFIED or row["ours"] is not None, row
 

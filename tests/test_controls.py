@@ -34,19 +34,23 @@ def test_the_control_trains_once_per_seed_says_one_line_each_and_loads_the_secon
         "06 control mini_xception authors' protocol seed 0",
     ]
     assert all(": ran (" in ln and " epochs)" in ln for ln in lines)
-    summary = first["summary"]
-    assert [r["seed"] for r in summary["runs"]] == [0] and summary["published"]["accuracy"] == 0.66
-    assert [r["seed"] for r in summary["authors"]["runs"]] == [0]
+    summary = first.summary
+    assert [r.seed for r in summary.runs] == [0] and summary.published["accuracy"] == 0.66
+    assert [r.seed for r in summary.authors.runs] == [0]
+    assert [(t.protocol, t.seed) for t in first.trainings] == [("authors", 0), ("clean", 0)]
+    assert all(
+        len(t.history["loss"]) == r.epochs_run for t, r in zip(first.trainings, summary.authors.runs + summary.runs)
+    )
     table = words.control_table(summary)
     assert list(table["protocol"]) == ["authors'", "clean"]
     text = words.control_text(summary, st)  # two epochs on 70 faces: it may fail, and must say which
     assert "66.00 %" in text or "failed to train" in text
-    assert list(table["trained"]) == [not r["failed"] for r in summary["authors"]["runs"] + summary["runs"]]
+    assert list(table["trained"]) == [not r.failed for r in summary.authors.runs + summary.runs]
     lines.clear()
     again = controls.run_control(data, st, store, log=lines.append)
     assert all("loaded from the store" in ln for ln in lines) and len(lines) == 2
-    assert again["summary"]["runs"] == summary["runs"]
-    assert controls.summary(again, None).run_keys == [r["key"] for r in again["runs"]]
+    assert again.summary == summary
+    assert controls.summary(again, None).run_keys == [r.key for r in summary.authors.runs + summary.runs]
 
 
 def test_paper_b_retrains_every_seed_until_early_stopping_and_names_the_model_by_its_run(tiny):

@@ -18,7 +18,7 @@ import pytest  # noqa: E402
 from fer_study.core.labels import CLASSES, SPLITS  # noqa: E402
 from fer_study.data.dataset import load  # noqa: E402
 from fer_study.experiments import exploration  # noqa: E402
-from fer_study.reporting import claims, comparison, figures  # noqa: E402
+from fer_study.reporting import comparison, figures  # noqa: E402
 from fer_study.reporting import exploration as words  # noqa: E402
 
 FIXTURE = Path(__file__).parent / "fixtures" / "smoke_summaries"
@@ -98,7 +98,7 @@ def test_the_grid_heatmap_labels_in_words_and_marks_the_best_and_table_1():
 
 def test_the_claims_figure_draws_every_numeric_accuracy_claim_with_its_paper_value():
     s = {p.stem: json.loads(p.read_text()) for p in sorted(FIXTURE.glob("*.json"))}
-    rows = claims.table(comparison.facts(s), comparison.settings(s))
+    rows = comparison.claim_rows(comparison.from_bodies(s))
     fig = figures.claims_forest(rows, "Claims")
     text = _texts(fig)
     drawn = [r for r in rows if r["id"] + ":" in text]
@@ -144,7 +144,7 @@ def _every_figure(demo, style) -> dict:
         "random": [{"fitness": 0.32}] * 15,
     }
     s = {p.stem: json.loads(p.read_text()) for p in sorted(FIXTURE.glob("*.json"))}
-    rows = claims.table(comparison.facts(s), comparison.settings(s))
+    rows = comparison.claim_rows(comparison.from_bodies(s))
     counts = exploration.counts_frame(demo)
     photo = np.full((200, 300), 128, np.uint8)
     crop = np.zeros((48, 48), np.uint8)

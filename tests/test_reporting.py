@@ -31,7 +31,7 @@ def summaries():
 
 
 def test_every_claim_resolves_with_one_of_the_five_verdicts(summaries):
-    rows = claims.table(comparison.facts(summaries), comparison.settings(summaries))
+    rows = comparison.claim_rows(comparison.from_bodies(summaries))
     assert len(rows) == len(claims.REGISTRY)
     for row in rows:
         assert row["verdict"] in claims.VERDICTS, row
@@ -40,7 +40,7 @@ def test_every_claim_resolves_with_one_of_the_five_verdicts(summaries):
 
 
 def test_table4_prints_each_mean_inside_its_own_interval(summaries):
-    t4 = comparison.table4(summaries)
+    t4 = comparison.table4(comparison.from_bodies(summaries))
     ours = t4[t4["ref"] == "this study"]
     assert len(ours) >= 4
     for _, r in ours.iterrows():
@@ -54,13 +54,14 @@ def test_a_summary_missing_a_field_fails_naming_field_and_file(summaries):
         schema.SchemaError,
         match=r"summaries/03_basic_vs_improved.json: facts.paper_a_split.headline.improved: no field 'top1'",
     ):
-        comparison.claim_table(summaries)
+        comparison.claim_table(comparison.from_bodies(summaries))
 
 
 @pytest.mark.skipif(
     shutil.which("pdflatex") is None, reason="pdflatex not installed (Debian: texlive-latex-recommended)"
 )
 def test_every_latex_table_of_notebook_07_compiles_and_fits(summaries, tmp_path, pdflatex):
+    summaries = comparison.from_bodies(summaries)
     tables = {
         "claims": comparison.claim_table(summaries)[["id", "claim", "paper", "ours", "95% interval", "verdict"]],
         "table4": comparison.table4(summaries),
@@ -68,7 +69,7 @@ def test_every_latex_table_of_notebook_07_compiles_and_fits(summaries, tmp_path,
         "compute": comparison.compute_table(summaries),
         "inconsistencies": comparison.inconsistencies(summaries),
     }
-    sens = comparison.sensitivity_table(summaries["06_controls"]["facts"])
+    sens = comparison.sensitivity_table(comparison.readings(summaries))
     if sens is not None:
         tables["sensitivity"] = sens[
             ["paper", "reading", "test top-1", "final val accuracy", "most dead ReLU layer", "trained"]
@@ -99,7 +100,20 @@ def test_summaries_are_checked_against_their_declared_layout(tmp_path):
 
 
 def _reading(paper, reading, top1, n=2000, trained=True):
-    return {"paper": paper, "reading": reading, "test top-1": top1, "n test": n, "trained": trained}
+    return schema.Reading(
+        paper=paper,
+        reading=reading,
+        what=reading,
+        test_top1=top1,
+        n_test=n,
+        final_train_accuracy=top1,
+        final_val_accuracy=top1,
+        most_dead_relu=0.0,
+        trained=trained,
+        failure="" if trained else "did not train",
+        health_flags="",
+        run_key="0" * 24,
+    )
 
 
 def test_a_reading_whose_interval_reaches_the_paper_changes_the_verdict():
@@ -123,7 +137,7 @@ def test_a_reading_whose_interval_reaches_the_paper_changes_the_verdict():
 
 
 def test_the_smoke_runs_readings_resolve_against_their_claims(summaries):
-    table = comparison.sensitivity_verdicts(summaries["06_controls"]["facts"]["sensitivity"])
+    table = comparison.sensitivity_verdicts(comparison.readings(comparison.from_bodies(summaries)))
     assert set(table["claim"]) == {"A3", "B2"}
     assert (table["test images"] > 0).all()
     assert comparison.sensitivity_verdict_text(table).count("* Claim") == 2
@@ -134,7 +148,7 @@ def test_the_control_table_keeps_a_small_learning_rate_through_rounding(summarie
 
     control = summaries["06_controls"]["facts"]["control"]
     control["runs"][0]["final_learning_rate"] = 1.0000000474974513e-4
-    table = controls.control_table(control).round(2)  # as notebook 06 and the README print it
+    table = controls.control_table(schema.decode(schema.Control, control, "06")).round(2)  # as notebook 06 prints it
     clean = table[table["protocol"] == "clean"]
     assert clean["final lr"].iloc[0] == "1e-04"
     assert float(clean["published %"].iloc[0]) == pytest.approx(100 * control["published"]["accuracy"], abs=0.01)
@@ -234,7 +248,7 @@ def test_table4_adds_the_controls_rows_with_their_named_intervals(summaries):
         "interval": [0.615, 0.665],
         "interval_kind": "t-interval of the mean over 3 seeds",
     }
-    t4 = comparison.table4(summaries).set_index("model")
+    t4 = comparison.table4(comparison.from_bodies(summaries)).set_index("model")
     private = t4.loc["Mini-Xception [45], positive control, PrivateTest"]
     assert private["test accuracy %"] == 57.0 and private["source"].endswith("(seed 0): 55.0–59.0")
     authors = t4.loc["Mini-Xception [45], positive control, its authors' protocol (PublicTest + PrivateTest)"]

@@ -82,10 +82,11 @@ def test_the_vs_random_and_forensic_sentences():
 
 def test_the_claims_and_control_sentences_on_the_smoke_summaries():
     summaries = {p.stem: json.loads(p.read_text()) for p in sorted(FIXTURE.glob("*.json"))}
-    table = comparison.claim_table(summaries)
+    typed = comparison.from_bodies(summaries)
+    table = comparison.claim_table(typed)
     text = comparison.claims_text(table)
     for paper in ("A", "B"):
         n = int((table["id"].str[0] == paper).sum())
         assert f"paper {paper}'s {n} claims: " in text
-    rows = controls.control_table(summaries["06_controls"]["facts"]["control"])
+    rows = controls.control_table(typed.of("06_controls").control)
     assert "published 66 %" in controls.control_table_text(rows)

@@ -7,7 +7,8 @@ field and the file, not a silently missing number.
 
 Every field is typed, down to the leaves of the records the claims and tables read (`Measure`,
 `Curve`, `Trend`, `ModelHeadline`, `Retrain`, `SearchPower`, `Control`, ...); a table a summary keeps
-is a list of `Row`s (its CSV's columns). `decode(kind, value, where)` checks a JSON value against a
+is a list of records whose JSON keys are its CSV's columns (`column`: `Slip`, `Reading`,
+`ClaimRow`, ...), and only rows whose columns vary with the data stay a plain `Row`. `decode(kind, value, where)` checks a JSON value against a
 type and returns it typed: producers hand their results over through `record` (so a misspelt field
 fails before anything is written, naming its path), `load` checks every field, and `typed` gives a
 summary's facts as its class (`Facts`: every notebook's, what the claims read by attribute).
@@ -273,8 +274,109 @@ class Control:  # the positive control (experiments.controls.run_control's summa
     authors: AuthorsControl | None = None  # None when c_authors is off
 
 
-# A row of a table a summary keeps (the columns of its CSV, names with spaces): data of one shape.
+# A row whose columns vary with the data (08's per-class probabilities, a saved model's metadata).
 Row = dict[str, Any]
+
+
+def column(name: str) -> Any:
+    """A field whose JSON key is its table's column name ("test top-1"): the summary keeps the
+    CSV's columns as they are, and readers use the attribute."""
+    return dataclasses.field(metadata={"json": name})
+
+
+def _key(f: dataclasses.Field) -> str:
+    return f.metadata.get("json", f.name)
+
+
+# --- The tables a summary keeps, one record per row (their JSON keys are the CSV's columns) -----------
+
+
+@dataclass(frozen=True)
+class CountDifference:  # a split/class count that differs from FER2013's (data.FERData.count_differences)
+    split: str
+    label: str = column("class")
+    expected: int
+    found: int
+    difference: int
+
+
+@dataclass(frozen=True)
+class TotalsAudit:  # a confusion table's totals, what they imply (nn.metrics.totals_audit)
+    images_implied_by_tp_plus_fn: int
+    entries: int
+    entries_equal_k_times_images: bool
+    fp_equals_fn: bool
+    top1: float
+    mean_one_vs_rest_accuracy: float
+    micro_precision: float
+    micro_recall: float
+
+
+@dataclass(frozen=True)
+class Slip:  # what one protocol slip would report from our runs (experiments.forensics)
+    slip: str
+    what_it_measures: str = column("what it measures")
+    ours: float
+    seeds: int
+    paper_figure: str = column("paper figure")
+    paper_value: float = column("paper value")
+    difference: float
+    can_produce_it: bool = column("can produce it")
+
+
+@dataclass(frozen=True)
+class Reading:  # one reading of what a paper leaves out, trained once (experiments.controls)
+    paper: str
+    reading: str
+    what: str
+    test_top1: float = column("test top-1")
+    n_test: int = column("n test")
+    final_train_accuracy: float = column("final train accuracy")
+    final_val_accuracy: float = column("final val accuracy")
+    most_dead_relu: float = column("most dead ReLU layer")  # NaN when no ReLU layer was measured
+    trained: bool
+    failure: str
+    health_flags: str = column("health flags")
+    run_key: str
+
+
+@dataclass(frozen=True)
+class ClaimRow:  # one claim with our number and its verdict (reporting.claims.table)
+    id: str
+    paper: str
+    claim: str
+    where: str
+    accuracy: bool  # an accuracy claim (drawn in the claims figure)
+    paper_value: float | str = column("paper value")
+    ours: float | str | None
+    interval: list[float] | None
+    interval_kind: str = column("interval kind")
+    difference: float | None
+    verdict: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Table4Row:  # paper B's Table 4 with our rows (reporting.comparison.table4)
+    ref: str
+    model: str
+    accuracy_percent: float = column("test accuracy %")
+    source: str
+
+
+@dataclass(frozen=True)
+class Inconsistency:  # one inconsistency the papers' own numbers show (reporting.comparison)
+    paper: str
+    where: str
+    what: str
+    arithmetic: str
+
+
+@dataclass(frozen=True)
+class Source:  # which summary notebook 07 read: its profile, data and commit
+    profile: str
+    sha256: str
+    git: dict[str, Any] | None  # core.provenance.git_commit: commit and dirty, None outside a git checkout
 
 
 @dataclass(frozen=True)
@@ -298,7 +400,7 @@ class BestRetrained:  # the grid's winner retrained on paper A's split
 @dataclass(frozen=True)
 class Exploration:  # 01_data_exploration
     counts: dict[str, dict[str, int]]  # split -> class -> images
-    count_differences: list[Row]  # rows where a split/class count differs from FER2013's known one
+    count_differences: list[CountDifference]  # rows where a split/class count differs from FER2013's known one
     duplicates: dict[str, DuplicateCount]  # "exact" and "near" (empty when find_duplicates is off)
     near_constant_images: int
 
@@ -318,8 +420,8 @@ class Downsampling:  # 02_downsampling
 class PaperA:  # 03_basic_vs_improved
     paper_a_split: Evaluation  # per model: measures with named intervals, curve evidence; the paired tests
     official_split: Evaluation | None  # the same on the official split, None when a_official_split is off
-    audit: dict[str, Row]  # paper A's Tables 2-3 recomputed from their totals
-    forensics: list[Row]  # protocol slips (experiments.forensics.paper_a)
+    audit: dict[str, TotalsAudit]  # paper A's Tables 2-3 recomputed from their totals
+    forensics: list[Slip]  # protocol slips (experiments.forensics.paper_a)
     wall_seconds_training: float
     wall_seconds_training_official: float | None
     run_keys: list[str]  # the stored runs this summary rests on
@@ -354,7 +456,7 @@ class GeneticSearch:  # 05_ga_search
     search_power: dict[str, SearchPower]  # protocol -> can the search rank genomes at this budget
     final: dict[str, Retrain]  # "protocol/genome" -> retrained accuracy, named interval, curve evidence
     time_arithmetic: TimeArithmetic  # paper B's Table 3 times against its stated total
-    forensics: list[Row]  # protocol slips (experiments.forensics.paper_b)
+    forensics: list[Slip]  # protocol slips (experiments.forensics.paper_b)
     train_seconds: dict[str, float]  # protocol -> what the searches' trainings took when they ran (GA + random)
     generation_train_seconds: dict[str, dict[str, float]]  # protocol -> generation -> its GA trainings' time
     wall_seconds_retrains: float
@@ -364,17 +466,17 @@ class GeneticSearch:  # 05_ga_search
 @dataclass(frozen=True)
 class Controls:  # 06_controls
     control: Control | None  # the positive control's summary, None when c_enabled is off
-    sensitivity: list[Row] | None  # one row per reading, None when c_sensitivity is off
+    sensitivity: list[Reading] | None  # one row per reading, None when c_sensitivity is off
     run_keys: list[str]
 
 
 @dataclass(frozen=True)
 class Comparison:  # 07_comparison
-    claims: list[Row]  # one row per claim of the registry, with its verdict
+    claims: list[ClaimRow]  # one row per claim of the registry, with its verdict
     verdicts: dict[str, int]  # verdict -> count
-    table4: list[Row]
-    inconsistencies: list[Row]
-    sources: dict[str, Row]  # notebook -> profile, data sha256, commit
+    table4: list[Table4Row]
+    inconsistencies: list[Inconsistency]
+    sources: dict[str, Source]  # notebook -> profile, data sha256, commit
 
 
 @dataclass(frozen=True)
@@ -421,18 +523,18 @@ def decode(kind: Any, value: Any, where: str) -> Any:
         if not isinstance(value, dict):
             raise SchemaError(f"{where}: a {type(value).__name__} where a {kind.__name__} record is declared")
         hints = typing.get_type_hints(kind)
-        fields = {f.name: f for f in dataclasses.fields(kind)}
+        fields = {_key(f): f for f in dataclasses.fields(kind)}  # by JSON key
         unknown = sorted(set(value) - set(fields))
         if unknown:
             raise SchemaError(
                 f"{where}: unknown field '{unknown[0]}' (not in fer_study.core.schema.{kind.__name__}; renamed?)"
             )
         out = {}
-        for name, f in fields.items():
-            if name in value:
-                out[name] = decode(hints[name], value[name], f"{where}.{name}")
+        for key, f in fields.items():
+            if key in value:
+                out[f.name] = decode(hints[f.name], value[key], f"{where}.{key}")
             elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise SchemaError(f"{where}: no field '{name}' (declared in fer_study.core.schema.{kind.__name__})")
+                raise SchemaError(f"{where}: no field '{key}' (declared in fer_study.core.schema.{kind.__name__})")
         return kind(**out)
     if origin is dict:
         if not isinstance(value, dict):
@@ -540,7 +642,7 @@ def encode(obj: Any) -> Any:
             v = getattr(obj, f.name)
             if f.default in (None, "") and v == f.default:
                 continue
-            out[f.name] = encode(v)
+            out[_key(f)] = encode(v)
         return out
     if isinstance(obj, dict):
         return {k: encode(v) for k, v in obj.items()}

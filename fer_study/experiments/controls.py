@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from fer_study.core import schema
@@ -107,7 +107,28 @@ def authors_request(data: FERData, st: Settings, seed: int) -> TrainRequest:
     )
 
 
-def run_authors(data: FERData, st: Settings, store: RunStore, log: Callable[[str], None] = print) -> dict:
+@dataclass(frozen=True)
+class Training:
+    """One training of the control, for its curves: which protocol and seed, and its history."""
+
+    protocol: str  # "authors" or "clean"
+    seed: int
+    key: str
+    history: dict[str, list[float]]
+
+
+@dataclass(frozen=True)
+class ControlResult:
+    """The positive control: its summary (typed, as notebook 06 saves it) and every training's
+    history, its authors' protocol first."""
+
+    summary: schema.Control
+    trainings: list[Training]
+
+
+def run_authors(
+    data: FERData, st: Settings, store: RunStore, log: Callable[[str], None] = print
+) -> tuple[dict, list[Training]]:
     """The control on its authors' protocol, once per seed in `c_seeds`: the restored checkpoint's
     accuracy on PublicTest + PrivateTest (as published, a bootstrap 95 % CI for the first seed),
     and on PrivateTest alone."""
@@ -159,12 +180,13 @@ def run_authors(data: FERData, st: Settings, store: RunStore, log: Callable[[str
         if "ci95" in ok[0]:
             out["accuracy"]["ci95"], out["accuracy"]["ci_seed"] = ok[0]["ci95"], ok[0]["seed"]
         out["accuracy"] = metrics.with_interval(out["accuracy"])
-    return {"summary": out, "runs": rows}
+    return out, [Training("authors", r["seed"], r["key"], r["history"]) for r in rows]
 
 
-def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str], None] = print) -> dict:
+def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str], None] = print) -> ControlResult:
     """The control trained (or loaded) once per seed in `c_seeds`; accuracy on PublicTest and
-    PrivateTest with a bootstrap 95 % CI (first seed) and the training's own record."""
+    PrivateTest with a bootstrap 95 % CI (first seed) and the training's own record; then, with
+    `c_authors`, on its authors' protocol (`run_authors`)."""
     runs = []
     reqs = [control_request(data, st, seed) for seed in st.control.c_seeds]
 
@@ -219,11 +241,11 @@ def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str
         if "private_ci95" in ok[0]:
             summary["private_accuracy"]["ci95"] = ok[0]["private_ci95"]
             summary["private_accuracy"]["ci_seed"] = ok[0]["seed"]
+    trainings = [Training("clean", r["seed"], r["key"], r["history"]) for r in runs]
     if st.control.c_authors:
-        authors = run_authors(data, st, store, log)
-        summary["authors"] = authors["summary"]
-        runs = authors["runs"] + runs
-    return {"summary": summary, "runs": runs}
+        summary["authors"], authors = run_authors(data, st, store, log)
+        trainings = authors + trainings
+    return ControlResult(schema.record(schema.Control, summary, "06 control"), trainings)
 
 
 # --- sensitivity to the papers' gaps ------------------------------------------------------------
@@ -240,7 +262,7 @@ A_READINGS = {
 }
 
 
-def paper_a_readings(data: FERData, split: Split, st: Settings, store: RunStore, log=print) -> pd.DataFrame:
+def paper_a_readings(data: FERData, split: Split, st: Settings, store: RunStore, log=print) -> list[schema.Reading]:
     """Paper A's improved CNN under each reading of Fig. 7, first seed, on the 80/20 split; the
     chosen reading is the stored run of notebook 03 (loaded, not retrained)."""
     seed = st.paper_a.a_seeds[0]
@@ -259,10 +281,10 @@ def paper_a_readings(data: FERData, split: Split, st: Settings, store: RunStore,
         )
         r = res["runs"][0]
         rows.append(_row("A", name, text, r["stored"], res["y_test"]))
-    return pd.DataFrame(rows)
+    return rows
 
 
-def paper_b_readings(data: FERData, st: Settings, store: RunStore, log=print) -> pd.DataFrame:
+def paper_b_readings(data: FERData, st: Settings, store: RunStore, log=print) -> list[schema.Reading]:
     """Paper B's Table 2 genome under both readings of the missing Fig. 2 (paper protocol, first
     seed, the final retrains' budget); the profile's template is the stored run of notebook 05."""
     rows = []
@@ -279,13 +301,13 @@ def paper_b_readings(data: FERData, st: Settings, store: RunStore, log=print) ->
         (run,) = store.train_each([req], data.images, data.labels, log=log)
         name = "chosen" if template == st.paper_b.b_template else template
         rows.append(_row("B", name, text, run, data.labels[proto.report]))
-    return pd.DataFrame(rows)
+    return rows
 
 
-def _row(paper: str, reading: str, text: str, run, y_test: np.ndarray) -> dict:
+def _row(paper: str, reading: str, text: str, run, y_test: np.ndarray) -> schema.Reading:
     h = run.health
     dead = h.dead_fraction or {}
-    return {
+    row = {
         "paper": paper,
         "reading": reading,
         "what": text,
@@ -299,14 +321,15 @@ def _row(paper: str, reading: str, text: str, run, y_test: np.ndarray) -> dict:
         "health flags": h.flags,
         "run_key": run.key,
     }
+    return schema.record(schema.Reading, row, f"06 sensitivity, paper {paper}, {reading}")
 
 
-def summary(control: dict | None, sensitivity: pd.DataFrame | None) -> schema.Controls:
-    """Notebook 06's summary: the control (None when off), the sensitivity rows (None when off) and
-    every stored run they rest on."""
+def summary(control: ControlResult | None, readings: list[schema.Reading] | None) -> schema.Controls:
+    """Notebook 06's summary: the control (None when off), the sensitivity readings (None when off)
+    and every stored run they rest on."""
     return schema.Controls(
-        control=None if control is None else schema.record(schema.Control, control["summary"], "06 control"),
-        sensitivity=None if sensitivity is None else sensitivity.to_dict(orient="records"),
-        run_keys=([r["key"] for r in control["runs"]] if control is not None else [])
-        + ([] if sensitivity is None else list(sensitivity["run_key"])),
+        control=None if control is None else control.summary,
+        sensitivity=readings,
+        run_keys=([t.key for t in control.trainings] if control is not None else [])
+        + [r.run_key for r in readings or []],
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -22,8 +24,35 @@ NOTEBOOKS = ("01_data_exploration", "02_downsampling", "03_basic_vs_improved", "
 OPTIONAL = ("06_controls",)  # read when present: the controls are checks on the study, not claims of the papers
 
 
-def load_summaries(root: str | Path) -> dict[str, dict]:
-    """Every summaries/<notebook>.json under `root`; all must share one data checksum and profile."""
+@dataclass(frozen=True)
+class Summaries:
+    """Notebooks 01-06's summaries as notebook 07 reads them: one profile and one data checksum,
+    every notebook's facts and settings typed (`core.schema`, `core.settings`)."""
+
+    profile: str
+    data: dict[str, Any]  # the data stamp they share (core.provenance: file name, sha256, label)
+    facts: schema.Facts
+    settings: dict[str, Settings]
+    sources: dict[str, schema.Source]  # notebook -> its profile, data checksum and commit
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.facts.notebooks)
+
+    def has(self, notebook: str) -> bool:
+        return notebook in self.facts.notebooks
+
+    def of(self, notebook: str) -> Any:
+        """A notebook's facts as its declared class (MissingSummary when it has not run)."""
+        return self.facts.of(notebook)
+
+    @property
+    def data_label(self) -> str:
+        return self.data["data_label"]
+
+
+def load_summaries(root: str | Path) -> Summaries:
+    """Every summaries/<notebook>.json under `root`, typed; all must share one data checksum and profile."""
     folder = Path(root) / "summaries"
     found = {}
     for name in NOTEBOOKS:
@@ -37,17 +66,36 @@ def load_summaries(root: str | Path) -> dict[str, dict]:
         path = folder / f"{name}.json"
         if path.exists():
             found[name] = _load(path)
-    shas = {b["data"]["sha256"] for b in found.values()}
-    profiles = {b["profile"] for b in found.values()}
+    try:
+        return from_bodies(found, folder)
+    except schema.SchemaError as err:
+        raise SummaryError(str(err)) from None
+
+
+def from_bodies(bodies: dict[str, dict], folder: str | Path = "summaries") -> Summaries:
+    """Summary files' JSON bodies (notebook -> body), checked and typed: one data checksum and one
+    profile (else SummaryError), this code's schema version and every declared field (else
+    SchemaError naming `folder/<notebook>.json` and the field)."""
+    folder = Path(folder)
+    shas = {b["data"]["sha256"] for b in bodies.values()}
+    profiles = {b["profile"] for b in bodies.values()}
     if len(shas) > 1 or len(profiles) > 1:
-        detail = ", ".join(f"{n}: {b['profile']}/{b['data']['sha256'][:12]}" for n, b in found.items())
+        detail = ", ".join(f"{n}: {b['profile']}/{b['data']['sha256'][:12]}" for n, b in bodies.items())
         raise SummaryError(f"{folder}: summaries come from different data or profiles ({detail})")
-    for name, body in found.items():  # each against this code's version and its declared layout
-        try:
-            schema.check_body(body, folder / f"{name}.json")
-        except schema.SchemaError as err:
-            raise SummaryError(str(err)) from None
-    return found
+    typed = {}
+    for name, body in bodies.items():  # each against this code's version and its declared layout
+        schema.check_body(body, folder / f"{name}.json")
+        typed[name] = schema.typed(name, body["facts"], f"summaries/{name}.json")
+    return Summaries(
+        profile=profiles.pop(),
+        data=bodies["01_data_exploration"]["data"],
+        facts=schema.Facts(typed),
+        settings={name: from_json(body.get("settings", {})) for name, body in bodies.items()},
+        sources={
+            n: schema.Source(profile=b["profile"], sha256=b["data"]["sha256"], git=b["provenance"].get("git"))
+            for n, b in bodies.items()
+        },
+    )
 
 
 def _load(path: Path) -> dict:
@@ -57,36 +105,27 @@ def _load(path: Path) -> dict:
         raise SummaryError(f"{path}: not valid JSON ({err})") from None
 
 
-def facts(summaries: dict[str, dict]) -> schema.Facts:
-    """The summaries' facts, typed (core.schema): what the claims read."""
-    return schema.Facts(
-        {name: schema.typed(name, body["facts"], f"summaries/{name}.json") for name, body in summaries.items()}
-    )
-
-
-def settings(summaries: dict[str, dict]) -> dict[str, Settings]:
-    """Each notebook's resolved settings (which steps its profile skips), typed."""
-    return {name: from_json(body.get("settings", {})) for name, body in summaries.items()}
-
-
 def _fmt(v, unit):
     if isinstance(v, float) and unit == "fraction":
         return f"{100 * v:.2f} %"
     return "" if v is None else str(v)
 
 
-def claim_table(summaries: dict[str, dict]) -> pd.DataFrame:
+def claim_rows(s: Summaries) -> list[dict]:
+    """Every claim of the registry against these summaries (reporting.claims.table)."""
+    return claims.table(s.facts, s.settings)
+
+
+def claim_table(s: Summaries, rows: list[dict] | None = None) -> pd.DataFrame:
     """The claim-by-claim table: the paper's value, ours with its interval, difference and verdict."""
-    f = facts(summaries)
-    profile = next(iter(summaries.values()))["profile"]
     seeds = {
-        "A": len(summaries["03_basic_vs_improved"]["settings"]["a_seeds"]),
-        "B": len(summaries["05_ga_search"]["settings"]["b_seeds"]),
+        "A": len(s.settings["03_basic_vs_improved"].paper_a.a_seeds),
+        "B": len(s.settings["05_ga_search"].paper_b.b_seeds),
     }
-    rows = []
-    for c, r in zip(claims.REGISTRY, claims.table(f, settings(summaries))):
+    out = []
+    for c, r in zip(claims.REGISTRY, claim_rows(s) if rows is None else rows):
         iv = r["interval"]
-        rows.append(
+        out.append(
             {
                 "id": c.id,
                 "claim": c.statement + (" [beyond the paper]" if c.beyond_paper else ""),
@@ -100,21 +139,19 @@ def claim_table(summaries: dict[str, dict]) -> pd.DataFrame:
                 else (f"{100 * r['difference']:+.2f} pts" if c.unit == "fraction" else f"{r['difference']:+g}"),
                 "verdict": r["verdict"],
                 "why / caveat": r["why"],
-                "profile": profile,
+                "profile": s.profile,
                 "seeds": seeds[c.paper],
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(out)
 
 
-def table4(summaries: dict[str, dict]) -> pd.DataFrame:
+def table4(s: Summaries) -> pd.DataFrame:
     """Paper B's Table 4 (earlier FER2013 results) with our rows added."""
     rows = [
         {"ref": r, "model": m, "test accuracy %": a, "source": "paper B Table 4"}
         for r, m, a in claims.PAPER_B["table4"]
     ]
-    f = facts(summaries)
-    profile = summaries["05_ga_search"]["profile"]
 
     def ours(model: str, v: schema.Measure) -> dict:
         iv, kind = claims.named_interval(v)
@@ -122,14 +159,14 @@ def table4(summaries: dict[str, dict]) -> pd.DataFrame:
             "ref": "this study",
             "model": model,
             "test accuracy %": round(100 * v.mean, 2),
-            "source": f"profile {profile}, mean of {v.n} seed(s); 95 % {kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f}",
+            "source": f"profile {s.profile}, mean of {v.n} seed(s); 95 % {kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f}",
         }
 
     label = {"ga_best": "our GA winner", "table2": "paper B's Table 2 genome"}
-    for key, v in f.of("05_ga_search").final.items():
+    for key, v in s.of("05_ga_search").final.items():
         proto, model = key.split("/")
         rows.append(ours(f"{label[model]}, {proto} protocol", v))
-    control = f.of("06_controls").control if "06_controls" in summaries else None
+    control = s.of("06_controls").control if s.has("06_controls") else None
     if control is not None and control.private_accuracy is not None:
         v = schema.record(schema.Measure, metrics.with_interval(schema.encode(control.private_accuracy)), "control")
         rows.append(ours("Mini-Xception [45], positive control, PrivateTest", v))
@@ -143,7 +180,7 @@ def table4(summaries: dict[str, dict]) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("test accuracy %", ascending=False, ignore_index=True)
 
 
-def audit_table(summaries: dict[str, dict]) -> pd.DataFrame:
+def audit_table(s: Summaries) -> pd.DataFrame:
     """Paper A's metric audit: top-1, mean one-vs-rest accuracy, macro and micro F1, paper beside ours."""
     rows = []
     for name, key in (("paper A Table 2 (improved)", "table2_improved"), ("paper A Table 3 (basic)", "table3_basic")):
@@ -159,82 +196,77 @@ def audit_table(summaries: dict[str, dict]) -> pd.DataFrame:
                 "macro F1": None,
             }
         )
-    h = summaries["03_basic_vs_improved"]["facts"]["paper_a_split"]["headline"]
+    headline = s.of("03_basic_vs_improved").paper_a_split.headline
     for model in ("improved", "basic"):
-        for suffix, images in (("_200", "200 (50/class)"), ("", "full test")):
+        h = headline[model]
+        # On single-label images micro F1 equals top-1; macro F1 is kept for the full test part only.
+        for images, top1, ovr, macro in (
+            ("200 (50/class)", h.top1_200, h.mean_one_vs_rest_accuracy_200, None),
+            ("full test", h.top1, h.mean_one_vs_rest_accuracy, h.macro_f1),
+        ):
             rows.append(
                 {
                     "source": f"ours, {model} ({images})",
                     "images": images,
-                    "top-1": h[model][f"top1{suffix}"]["mean"],
-                    "mean one-vs-rest accuracy": h[model][f"mean_one_vs_rest_accuracy{suffix}"]["mean"],
-                    "micro F1": h[model]["top1" + suffix]["mean"],
-                    "macro F1": h[model]["macro_f1"]["mean"] if not suffix else None,
+                    "top-1": top1.mean,
+                    "mean one-vs-rest accuracy": ovr.mean,
+                    "micro F1": top1.mean,
+                    "macro F1": None if macro is None else macro.mean,
                 }
             )
     return pd.DataFrame(rows)
 
 
-def compute_table(summaries: dict[str, dict]) -> pd.DataFrame:
+def compute_table(s: Summaries) -> pd.DataFrame:
     """Wall time per stage of our run beside the times the papers state."""
-    f = {name: body["facts"] for name, body in summaries.items()}
+    a, grid, b = s.of("03_basic_vs_improved"), s.of("04_grid_search"), s.of("05_ga_search")
     rows = [
         {
             "stage": "03 training, paper A split (both models, all seeds)",
-            "ours": hms(f["03_basic_vs_improved"]["wall_seconds_training"]),
+            "ours": hms(a.wall_seconds_training),
             "paper": "not stated",
         },
-        {
-            "stage": "04 grid search (all trials)",
-            "ours": hms(f["04_grid_search"]["wall_seconds_search"]),
-            "paper": "not stated",
-        },
-        {
-            "stage": "04 best configuration retrained",
-            "ours": hms(f["04_grid_search"]["wall_seconds_retrain"]),
-            "paper": "not stated",
-        },
+        {"stage": "04 grid search (all trials)", "ours": hms(grid.wall_seconds_search), "paper": "not stated"},
+        {"stage": "04 best configuration retrained", "ours": hms(grid.wall_seconds_retrain), "paper": "not stated"},
     ]
-    if f["03_basic_vs_improved"].get("wall_seconds_training_official"):
+    if a.wall_seconds_training_official:
         rows.insert(
             1,
             {
                 "stage": "03 training, official split",
-                "ours": hms(f["03_basic_vs_improved"]["wall_seconds_training_official"]),
+                "ours": hms(a.wall_seconds_training_official),
                 "paper": "not in the paper",
             },
         )
-    b = f["05_ga_search"]
     table3 = {r["generation"]: r["time_printed"] for r in claims.PAPER_B["table3"]}
-    for proto, book in b["generations"].items():
-        spent = b["generation_train_seconds"][proto]
+    for proto, book in b.generations.items():
+        spent = b.generation_train_seconds[proto]
         for rec in book:
             rows.append(
                 {
-                    "stage": f"05 GA generation {rec['gen']} ({proto} protocol), training time when it ran",
-                    "ours": hms(spent.get(str(rec["gen"]), spent.get(rec["gen"], 0.0))),
-                    "paper": table3.get(rec["gen"], "")
-                    + (" (printed)" if proto == "paper" and rec["gen"] in table3 else ""),
+                    "stage": f"05 GA generation {rec.gen} ({proto} protocol), training time when it ran",
+                    "ours": hms(spent.get(str(rec.gen), 0.0)),
+                    "paper": table3.get(rec.gen, "") + (" (printed)" if proto == "paper" and rec.gen in table3 else ""),
                 }
             )
         rows.append(
             {
                 "stage": f"05 GA + random search, training time when it ran ({proto} protocol)",
-                "ours": hms(b["train_seconds"][proto]),
+                "ours": hms(b.train_seconds[proto]),
                 "paper": claims.PAPER_B["total_time_stated"]["value"] + " (GA, stated)" if proto == "paper" else "",
             }
         )
     rows.append(
         {
             "stage": "05 final retrains (all protocols, genomes, seeds)",
-            "ours": hms(b["wall_seconds_retrains"]),
+            "ours": hms(b.wall_seconds_retrains),
             "paper": "",
         }
     )
     return pd.DataFrame(rows)
 
 
-def inconsistencies(summaries: dict[str, dict]) -> pd.DataFrame:
+def inconsistencies(s: Summaries) -> pd.DataFrame:
     """The papers' internal inconsistencies, each with the arithmetic that shows it."""
     t3 = claims.PAPER_A["table3_basic"]["value"]
     t = time_arithmetic()
@@ -260,8 +292,8 @@ def inconsistencies(summaries: dict[str, dict]) -> pd.DataFrame:
             "paper": "A",
             "where": "section 2.2, Fig. 5",
             "what": "5,000 images per class after downsampling to the smallest class",
-            "arithmetic": f"smallest class (angry) over all splits: {summaries['02_downsampling']['facts']['per_class_after_downsampling']} "
-            f"in this data ({summaries['02_downsampling']['data']['data_label']})",
+            "arithmetic": f"smallest class (angry) over all splits: {s.of('02_downsampling').per_class_after_downsampling} "
+            f"in this data ({s.data_label})",
         },
         {
             "paper": "B",
@@ -288,28 +320,38 @@ def inconsistencies(summaries: dict[str, dict]) -> pd.DataFrame:
             "paper": "B",
             "where": "section 2 vs 2.2",
             "what": f"duplicates removed, yet all {claims.PAPER_B['n_images']['value']:,} images split 80/20",
-            "arithmetic": f"{summaries['01_data_exploration']['facts']['duplicates']['exact']['images']} images are exact duplicates "
-            f"in this data ({summaries['01_data_exploration']['data']['data_label']})",
+            "arithmetic": f"{s.of('01_data_exploration').duplicates['exact'].images} images are exact duplicates "
+            f"in this data ({s.data_label})",
         },
     ]
     return pd.DataFrame(rows)
 
 
-def controls_text(control_facts: dict, st) -> str:
+def _controls(s: Summaries) -> schema.Controls | None:
+    return s.of("06_controls") if s.has("06_controls") else None
+
+
+def controls_text(s: Summaries, st: Settings) -> str:
     """The positive control's result in words, or why it is absent."""
-    if not control_facts:
+    c = _controls(s)
+    if c is None:
         return "Notebook 06 (the controls) has not run for this profile and output folder."
-    if not control_facts.get("control"):
+    if c.control is None:
         return "The positive control is off in this profile (`c_enabled`)."
-    return controls.control_text(control_facts["control"], st)
+    return controls.control_text(c.control, st)
 
 
-def sensitivity_table(control_facts: dict) -> pd.DataFrame | None:
+def readings(s: Summaries) -> list[schema.Reading] | None:
+    """Notebook 06's sensitivity readings, None when they did not run."""
+    c = _controls(s)
+    return None if c is None or not c.sensitivity else c.sensitivity
+
+
+def sensitivity_table(rows: list[schema.Reading] | None) -> pd.DataFrame | None:
     """Notebook 06's readings table, for citing beside the claims."""
-    rows = (control_facts or {}).get("sensitivity")
     if not rows:
         return None
-    df = pd.DataFrame(rows)
+    df = pd.DataFrame([schema.encode(r) for r in rows])
     return df[
         ["paper", "reading", "what", "test top-1", "final val accuracy", "most dead ReLU layer", "trained"]
     ].round(4)
@@ -319,29 +361,29 @@ def sensitivity_table(control_facts: dict) -> pd.DataFrame | None:
 SENSITIVITY_CLAIMS = {"A": "A3", "B": "B2"}
 
 
-def sensitivity_verdicts(rows) -> pd.DataFrame | None:
+def sensitivity_verdicts(rows: list[schema.Reading] | None) -> pd.DataFrame | None:
     """Would another reading of what a paper leaves out change a verdict? Each reading's test top-1
     with its Wilson interval over its test images (one seed each, so the seed spread is not in it),
     beside the figure of the headline claim it bears on. A reading whose interval reaches that
     figure where the chosen reading's does not (or the reverse) would change the verdict."""
-    if rows is None or len(rows) == 0:
+    if not rows:
         return None
     registry = {c.id: c for c in claims.REGISTRY}
     out = []
-    for r in pd.DataFrame(rows).to_dict(orient="records"):
-        claim = registry[SENSITIVITY_CLAIMS[r["paper"]]]
-        lo, hi = metrics.binomial_interval(r["test top-1"], int(r["n test"]))
+    for r in rows:
+        claim = registry[SENSITIVITY_CLAIMS[r.paper]]
+        lo, hi = metrics.binomial_interval(r.test_top1, r.n_test)
         out.append(
             {
-                "paper": r["paper"],
-                "reading": r["reading"],
+                "paper": r.paper,
+                "reading": r.reading,
                 "claim": claim.id,
                 "paper figure": claim.value,
-                "test top-1": r["test top-1"],
+                "test top-1": r.test_top1,
                 "95% interval (Wilson)": f"{lo:.3f}-{hi:.3f}",
-                "test images": int(r["n test"]),
-                "reaches the figure": bool(r["trained"]) and hi >= claim.value,
-                "trained": bool(r["trained"]),
+                "test images": r.n_test,
+                "reaches the figure": r.trained and hi >= claim.value,
+                "trained": r.trained,
             }
         )
     return pd.DataFrame(out)
@@ -384,32 +426,32 @@ def sensitivity_verdict_text(table: pd.DataFrame | None) -> str:
     return "\n".join(lines) or "No other reading was trained in this profile."
 
 
-def reference_lines(summaries: dict[str, dict]) -> dict:
+def reference_lines(s: Summaries) -> dict:
     """Reference accuracies for the claims figure: chance for each paper's task (paper A's balanced
     4 classes; paper B's 7 classes, always answering the majority class of its selection images
     where notebook 05 measured it) and the best earlier result in paper B's Table 4."""
     chance = {"paper A (4 balanced classes)": 0.25}
-    power = summaries.get("05_ga_search", {}).get("facts", {}).get("search_power", {})
+    power = s.of("05_ga_search").search_power if s.has("05_ga_search") else {}
     if "paper" in power:
-        chance["paper B (majority class)"] = power["paper"]["chance"]
+        chance["paper B (majority class)"] = power["paper"].chance
     earlier = [a for ref, _, a in claims.PAPER_B["table4"] if ref != "paper B"]
     return {"chance": chance, "best_published": max(earlier) / 100}
 
 
-def forensic_table(summaries: dict[str, dict]) -> pd.DataFrame | None:
+def forensic_table(s: Summaries) -> pd.DataFrame | None:
     """Notebooks 03 and 05's protocol slips side by side: what each would report from our runs,
     the paper's figure it could explain, and whether it lands within 2 points of it."""
-    rows = []
-    for name, paper in (("03_basic_vs_improved", "A"), ("05_ga_search", "B")):
-        for r in summaries.get(name, {}).get("facts", {}).get("forensics", []) or []:
-            rows.append({"paper": paper, **r})
-    if not rows:
-        return None
-    return pd.DataFrame(rows)
+    rows = [
+        {"paper": paper, **schema.encode(slip)}
+        for name, paper in (("03_basic_vs_improved", "A"), ("05_ga_search", "B"))
+        if s.has(name)
+        for slip in s.of(name).forensics
+    ]
+    return pd.DataFrame(rows) if rows else None
 
 
 def summary(
-    summaries: dict[str, dict], rows: list[dict], claim_table: pd.DataFrame, t4: pd.DataFrame, issues: pd.DataFrame
+    s: Summaries, rows: list[dict], claim_table: pd.DataFrame, t4: pd.DataFrame, issues: pd.DataFrame
 ) -> schema.Comparison:
     """Notebook 07's summary: every claim's row and verdict, the verdict counts, Table 4 with our
     rows, the papers' inconsistencies and which summaries (profile, data, commit) it was built from."""
@@ -418,10 +460,7 @@ def summary(
         verdicts=claim_table["verdict"].value_counts().to_dict(),
         table4=t4.to_dict(orient="records"),
         inconsistencies=issues.to_dict(orient="records"),
-        sources={
-            n: {"profile": b["profile"], "sha256": b["data"]["sha256"], "git": b["provenance"].get("git")}
-            for n, b in summaries.items()
-        },
+        sources=s.sources,
     )
 
 

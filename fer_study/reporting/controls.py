@@ -6,77 +6,85 @@ from __future__ import annotations
 
 import pandas as pd
 
+from fer_study.core import schema
 from fer_study.core.settings import Settings
 
 
-def curve_references(summary: dict) -> list[tuple[float, str]]:
+def curve_references(summary: schema.Control) -> list[tuple[float, str]]:
     """Lines for the control's curves: the published accuracy, and ours on the authors' protocol."""
-    refs = [
-        (summary["published"]["accuracy"], f"published {100 * summary['published']['accuracy']:.2f} % (Arriaga et al.)")
-    ]
-    authors = summary.get("authors") or {}
-    if "accuracy" in authors:
-        refs.append(
-            (authors["accuracy"]["mean"], f"ours, authors' protocol: {100 * authors['accuracy']['mean']:.2f} %")
-        )
+    pub = summary.published["accuracy"]
+    refs = [(pub, f"published {100 * pub:.2f} % (Arriaga et al.)")]
+    authors = summary.authors
+    if authors is not None and authors.accuracy is not None:
+        refs.append((authors.accuracy.mean, f"ours, authors' protocol: {100 * authors.accuracy.mean:.2f} %"))
     return refs
 
 
-def curve_runs(control: dict) -> list[dict]:
-    """The control's trainings as the curves figure takes them, one line per protocol and seed."""
+def curve_runs(trainings: list) -> list[dict]:
+    """The control's trainings (experiments.controls.Training) as the curves figure takes them, one
+    line per protocol and seed."""
     names = {"authors": "Mini-Xception, authors' protocol", "clean": "Mini-Xception, clean report"}
-    return [{"model": names[r["protocol"]], "seed": r["seed"], "history": r["history"]} for r in control["runs"]]
+    return [{"model": names[t.protocol], "seed": t.seed, "history": t.history} for t in trainings]
 
 
 def _control_row(
-    protocol: str, r: dict, pub: float, ours: float, measured_on: str, ci: list | None, checkpoint: int
+    protocol: str,
+    r: schema.ControlSeed,
+    pub: float,
+    ours: float,
+    measured_on: str,
+    ci: list[float] | None,
+    checkpoint: int,
+    private: float,
 ) -> dict:
     return {
         "protocol": protocol,
-        "seed": r["seed"],
+        "seed": r.seed,
         "published %": pub,
         "ours %": 100 * ours,
         "measured on": measured_on,
         "CI95 %": "%.2f-%.2f" % tuple(100 * c for c in ci) if ci else "",
-        "PrivateTest %": 100 * r["private_accuracy"],
-        "epochs": r["epochs_run"],
+        "PrivateTest %": 100 * private,
+        "epochs": r.epochs_run,
         "checkpoint epoch": checkpoint,
-        "stopped early": r["stopped_early"],
+        "stopped early": r.stopped_early,
         # As text: the tables round to two decimals, which would print 1e-4 as 0.
-        "final lr": f"{r['final_learning_rate']:.0e}",
-        "trained": not r["failed"],
-        "health flags": r.get("health_flags", ""),
-        "minutes": r["seconds"] / 60,
+        "final lr": f"{r.final_learning_rate:.0e}",
+        "trained": not r.failed,
+        "health flags": r.health_flags,
+        "minutes": r.seconds / 60,
     }
 
 
-def control_table(summary: dict) -> pd.DataFrame:
+def control_table(summary: schema.Control) -> pd.DataFrame:
     """One row per protocol and seed: the published value beside ours, what ours is measured on, and
     the training's own record."""
-    pub = 100 * summary["published"]["accuracy"]
+    pub = 100 * summary.published["accuracy"]
     rows = [
         _control_row(
             "authors'",
             r,
             pub,
-            r["accuracy"],
+            r.accuracy,
             "PublicTest + PrivateTest (chose the checkpoint, as published)",
-            r.get("ci95"),
-            r["best_epoch"],
+            r.ci95,
+            r.best_epoch,
+            r.private_accuracy,
         )
-        for r in (summary.get("authors") or {}).get("runs", [])
+        for r in (summary.authors.runs if summary.authors is not None else [])
     ]
     rows += [
         _control_row(
             "clean",
             r,
             pub,
-            r["private_accuracy"],
+            r.private_accuracy,
             "PrivateTest (never steered training)",
-            r.get("private_ci95"),
-            r["epochs_run"],
+            r.private_ci95,
+            r.epochs_run,
+            r.private_accuracy,
         )
-        for r in summary["runs"]
+        for r in summary.runs
     ]
     return pd.DataFrame(rows)
 
@@ -84,30 +92,30 @@ def control_table(summary: dict) -> pd.DataFrame:
 AUTHORS_TOLERANCE = 0.02  # the control "reproduces its paper" within 2 points of the published value
 
 
-def control_text(summary: dict, st: Settings) -> str:
+def control_text(summary: schema.Control, st: Settings) -> str:
     """What the control's rows say against the published value and their budgets."""
-    pub = summary["published"]["accuracy"]
+    pub = summary.published["accuracy"]
     parts = []
-    authors = summary.get("authors")
+    authors = summary.authors
     if authors is not None:
-        if "accuracy" not in authors:
+        if authors.accuracy is None:
             parts.append(
-                f"**The control failed to train on its authors' protocol** ({authors['runs'][0]['failure']}): the "
+                f"**The control failed to train on its authors' protocol** ({authors.runs[0].failure}): the "
                 "pipeline is suspect until this is explained."
             )
         else:
-            a, r0 = authors["accuracy"], authors["runs"][0]
-            lo, hi = a.get("interval", [a["mean"], a["mean"]])
-            gap = a["mean"] - pub
+            a, r0 = authors.accuracy, authors.runs[0]
+            lo, hi = a.interval or [a.mean, a.mean]
+            gap = a.mean - pub
             how = (
-                f"{100 * a['mean']:.2f} % on PublicTest + PrivateTest ({a.get('interval_kind', '')} "
+                f"{100 * a.mean:.2f} % on PublicTest + PrivateTest ({a.interval_kind} "
                 f"{100 * lo:.2f}-{100 * hi:.2f} %), the images that chose the checkpoint, as in the published run"
             )
             stop = (
-                f"it stopped after {r0['epochs_run']} epochs (patience {st.control.c_authors_early_stop_patience}), "
-                f"checkpoint of epoch {r0['best_epoch']}"
-                if r0["stopped_early"]
-                else f"it ran its cap of {r0['epochs_run']} epochs without stopping (checkpoint of epoch {r0['best_epoch']})"
+                f"it stopped after {r0.epochs_run} epochs (patience {st.control.c_authors_early_stop_patience}), "
+                f"checkpoint of epoch {r0.best_epoch}"
+                if r0.stopped_early
+                else f"it ran its cap of {r0.epochs_run} epochs without stopping (checkpoint of epoch {r0.best_epoch})"
             )
             verdict = (
                 f"**The pipeline reproduces the control's paper**: {how}, against {100 * pub:.2f} % "
@@ -121,36 +129,42 @@ def control_text(summary: dict, st: Settings) -> str:
                 f"batch {st.control.c_batch_size}, Adam {st.control.c_learning_rate:g}, learning rate cut x0.1 after "
                 f"{st.control.c_authors_plateau_patience} flat epochs; {stop}."
             )
-    if "private_accuracy" not in summary:
+    if summary.private_accuracy is None:
         parts.append(
-            f"**The clean row failed to train** ({summary['runs'][0]['failure']}): no 'not reproduced' elsewhere can be "
+            f"**The clean row failed to train** ({summary.runs[0].failure}): no 'not reproduced' elsewhere can be "
             "read as the papers' fault until this is explained."
         )
     else:
-        acc = summary["private_accuracy"]
-        lo, hi = acc.get("ci95", [acc["mean"], acc["mean"]])
+        acc = summary.private_accuracy
+        lo, hi = acc.ci95 or [acc.mean, acc.mean]
         parts.append(
             f"The clean row (schedule and stopping on a {100 * st.control.c_val_fraction:.0f} % carve-out of Training, "
-            f"PrivateTest measured once, {st.control.c_epochs} epochs at most) reaches {100 * acc['mean']:.2f} % "
+            f"PrivateTest measured once, {st.control.c_epochs} epochs at most) reaches {100 * acc.mean:.2f} % "
             f"(95 % CI {100 * lo:.2f}-{100 * hi:.2f} %): what the model gives when the reported images steer nothing."
         )
     return " ".join(parts)
 
 
-def sensitivity_text(table: pd.DataFrame) -> str:
+def readings_table(readings: list[schema.Reading]) -> pd.DataFrame:
+    """Notebook 06's sensitivity table: one row per reading, the summary's columns."""
+    return pd.DataFrame([schema.encode(r) for r in readings])
+
+
+def sensitivity_text(readings: list[schema.Reading]) -> str:
     """What changes between readings, paper by paper."""
     lines = []
-    for paper, g in table.groupby("paper", sort=True):
-        chosen = g[g["reading"] == "chosen"]
-        if chosen.empty:
+    for paper in sorted({r.paper for r in readings}):
+        mine = [r for r in readings if r.paper == paper]
+        chosen = [r for r in mine if r.reading == "chosen"]
+        if not chosen:
             continue
-        base = float(chosen["test top-1"].iloc[0])
-        for _, r in g[g["reading"] != "chosen"].iterrows():
-            state = "trained" if r["trained"] else f"**failed to train** ({r['failure']})"
+        base = chosen[0].test_top1
+        for r in (r for r in mine if r.reading != "chosen"):
+            state = "trained" if r.trained else f"**failed to train** ({r.failure})"
             lines.append(
-                f"* Paper {paper}, {r['reading']} ({r['what']}): test top-1 {100 * r['test top-1']:.2f} % "
-                f"against {100 * base:.2f} % for the chosen reading ({100 * (r['test top-1'] - base):+.2f} "
-                f"points); {state}; most dead ReLU layer {100 * r['most dead ReLU layer']:.0f} % dead."
+                f"* Paper {paper}, {r.reading} ({r.what}): test top-1 {100 * r.test_top1:.2f} % "
+                f"against {100 * base:.2f} % for the chosen reading ({100 * (r.test_top1 - base):+.2f} "
+                f"points); {state}; most dead ReLU layer {100 * r.most_dead_relu:.0f} % dead."
             )
     return "\n".join(lines) or "No other reading was trained in this profile."
 
