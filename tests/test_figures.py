@@ -18,6 +18,7 @@ import pytest  # noqa: E402
 from fer_study.core.labels import CLASSES, SPLITS  # noqa: E402
 from fer_study.data.dataset import load  # noqa: E402
 from fer_study.experiments import exploration  # noqa: E402
+from fer_study.nn.runs import History  # noqa: E402
 from fer_study.reporting import comparison, figures  # noqa: E402
 from fer_study.reporting import exploration as words  # noqa: E402
 
@@ -63,11 +64,11 @@ def test_the_exploration_counts_add_up_and_the_pixel_figure_shows_every_split(de
 def test_training_curves_name_the_model_the_seeds_and_the_reference_lines():
     rng = np.random.default_rng(0)
     runs = [
-        {
-            "model": "gridbest",
-            "seed": s,
-            "history": {k: list(rng.random(5)) for k in ("accuracy", "val_accuracy", "loss", "val_loss")},
-        }
+        History(
+            "gridbest",
+            s,
+            {k: list(rng.random(5)) for k in ("accuracy", "val_accuracy", "loss", "val_loss")},
+        )
         for s in range(3)
     ]
     fig = figures.training_curves(
@@ -119,14 +120,14 @@ def _every_figure(demo, style) -> dict:
 
     rng = np.random.default_rng(1)
     runs = [
-        {
-            "model": m,
-            "seed": s,
-            "history": {
+        History(
+            m,
+            s,
+            {
                 k: list(np.sort(rng.random(30)) if "acc" in k else np.sort(rng.random(30))[::-1])
                 for k in ("accuracy", "val_accuracy", "loss", "val_loss")
             },
-        }
+        )
         for m in ("basic", "improved")
         for s in range(3)
     ]

@@ -9,6 +9,7 @@ from fer_study.experiments import paper_a
 from fer_study.nn import architectures as models
 from fer_study.nn import metrics
 from fer_study.nn.fit import FitSettings, fit
+from fer_study.nn.runs import ModelRun, Predictions
 from fer_study.nn.store import RunStore
 
 
@@ -52,7 +53,8 @@ def test_summary_recomputes_from_saved_predictions(tmp_path):
     with np.load(path) as z:
         assert "y_test" not in z.files  # FER2013's labels never leave the data
     saved = paper_a.load_predictions(path, data)
-    again = paper_a.evaluate({**saved, "classes": result["classes"]}, st)
+    assert saved.classes == result.classes and [r.name for r in saved.runs] == [r.name for r in result.runs]
+    again = paper_a.evaluate(saved, st)
     assert again["per_run"].equals(ev["per_run"])
     assert again["mcnemar_basic_vs_improved"] == ev["mcnemar_basic_vs_improved"]
     top1 = ev["per_run"].set_index("model").loc["basic", "top1"]
@@ -82,16 +84,9 @@ def _synthetic_result(failed_seed=None):
             pred = np.where(rng.random(len(y)) < acc, y, (y + 1) % 4)
             probs = np.eye(4, dtype=np.float32)[pred]
             hist = {"accuracy": list(np.linspace(0.3, 0.9, 12)), "val_accuracy": list(np.linspace(0.3, acc, 12))}
-            runs.append(
-                {
-                    "model": model,
-                    "seed": seed,
-                    "probs": probs,
-                    "history": hist,
-                    "failed": failed_seed == seed and model == "improved",
-                }
-            )
-    return {"y_test": y, "test_index": np.arange(len(y)), "classes": ["angry", "happy", "neutral", "sad"], "runs": runs}
+            failed = failed_seed == seed and model == "improved"
+            runs.append(ModelRun(model, seed, probs, failed, "", hist))
+    return Predictions("synthetic", ["angry", "happy", "neutral", "sad"], np.arange(len(y)), y, runs)
 
 
 def test_every_interval_is_named_and_one_vs_rest_maps_the_top1_interval_for_every_model():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from fer_study.nn.runs import History
 from fer_study.reporting import comparison, controls
 from fer_study.reporting import exploration as explore_words
 from fer_study.reporting import paper_a as a_words
@@ -35,16 +36,16 @@ def test_the_downsampling_sentence_counts_what_is_kept():
 
 def test_the_curve_sentence_reads_the_gap_and_where_validation_loss_turned():
     runs = [
-        {
-            "model": "improved",
-            "seed": s,
-            "history": {
+        History(
+            "improved",
+            s,
+            {
                 "accuracy": [0.5, 0.7, 0.9],
                 "val_accuracy": [0.5, 0.6, 0.55],
                 "loss": [1.0, 0.6, 0.3],
                 "val_loss": [1.0, 0.8, 1.1],
             },
-        }
+        )
         for s in (0, 1)
     ]
     text = a_words.curves_text(runs)

@@ -273,6 +273,11 @@ class Control:  # the positive control (experiments.controls.run_control's summa
     public_accuracy: Spread | None = None
     authors: AuthorsControl | None = None  # None when c_authors is off
 
+    @property
+    def seeds(self) -> list[ControlSeed]:
+        """Every training, its authors' protocol first (the order notebook 06 shows them in)."""
+        return [*(self.authors.runs if self.authors is not None else []), *self.runs]
+
 
 # A row whose columns vary with the data (08's per-class probabilities, a saved model's metadata).
 Row = dict[str, Any]

@@ -24,6 +24,7 @@ from fer_study.data.sampling import Split
 from fer_study.experiments import paper_a, paper_b
 from fer_study.nn import metrics
 from fer_study.nn.fit import FitSettings
+from fer_study.nn.runs import History
 from fer_study.nn.store import RunStore, TrainRequest
 from fer_study.search import genome as G
 
@@ -108,27 +109,17 @@ def authors_request(data: FERData, st: Settings, seed: int) -> TrainRequest:
 
 
 @dataclass(frozen=True)
-class Training:
-    """One training of the control, for its curves: which protocol and seed, and its history."""
-
-    protocol: str  # "authors" or "clean"
-    seed: int
-    key: str
-    history: dict[str, list[float]]
-
-
-@dataclass(frozen=True)
 class ControlResult:
     """The positive control: its summary (typed, as notebook 06 saves it) and every training's
     history, its authors' protocol first."""
 
     summary: schema.Control
-    trainings: list[Training]
+    trainings: list[History]  # model: the protocol ("authors" or "clean")
 
 
 def run_authors(
     data: FERData, st: Settings, store: RunStore, log: Callable[[str], None] = print
-) -> tuple[dict, list[Training]]:
+) -> tuple[dict, list[History]]:
     """The control on its authors' protocol, once per seed in `c_seeds`: the restored checkpoint's
     accuracy on PublicTest + PrivateTest (as published, a bootstrap 95 % CI for the first seed),
     and on PrivateTest alone."""
@@ -180,7 +171,7 @@ def run_authors(
         if "ci95" in ok[0]:
             out["accuracy"]["ci95"], out["accuracy"]["ci_seed"] = ok[0]["ci95"], ok[0]["seed"]
         out["accuracy"] = metrics.with_interval(out["accuracy"])
-    return out, [Training("authors", r["seed"], r["key"], r["history"]) for r in rows]
+    return out, [History("authors", r["seed"], r["history"]) for r in rows]
 
 
 def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str], None] = print) -> ControlResult:
@@ -241,7 +232,7 @@ def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str
         if "private_ci95" in ok[0]:
             summary["private_accuracy"]["ci95"] = ok[0]["private_ci95"]
             summary["private_accuracy"]["ci_seed"] = ok[0]["seed"]
-    trainings = [Training("clean", r["seed"], r["key"], r["history"]) for r in runs]
+    trainings = [History("clean", r["seed"], r["history"]) for r in runs]
     if st.control.c_authors:
         summary["authors"], authors = run_authors(data, st, store, log)
         trainings = authors + trainings
@@ -279,8 +270,7 @@ def paper_a_readings(data: FERData, split: Split, st: Settings, store: RunStore,
         res = paper_a._per_seed(
             data, split, variant, [model], store, log, seeds=[seed], tag="06", epochs=paper_a.extra_epochs(st)
         )
-        r = res["runs"][0]
-        rows.append(_row("A", name, text, r["stored"], res["y_test"]))
+        rows.append(_row("A", name, text, res.runs[0].stored, res.y_test))
     return rows
 
 
@@ -330,6 +320,6 @@ def summary(control: ControlResult | None, readings: list[schema.Reading] | None
     return schema.Controls(
         control=None if control is None else control.summary,
         sensitivity=readings,
-        run_keys=([t.key for t in control.trainings] if control is not None else [])
+        run_keys=([r.key for r in control.summary.seeds] if control is not None else [])
         + [r.run_key for r in readings or []],
     )

@@ -16,6 +16,7 @@ import numpy as np
 from fer_study.core.papers import PAPER_A, PAPER_B
 from fer_study.data import FERData
 from fer_study.nn import metrics
+from fer_study.nn.runs import Predictions
 
 TOLERANCE = 0.02  # a slip "can produce" a paper's figure when it lands within 2 points of it
 
@@ -43,13 +44,11 @@ def _row(slip: str, values: list[float], paper: dict[str, float], what: str, tar
     }
 
 
-def paper_a(result: dict, data: FERData, train: np.ndarray, model: str = "improved") -> list[dict]:
+def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = "improved") -> list[dict]:
     """Paper A's improved CNN (the seeds that trained) under each slip, beside its Table 2 and Fig. 9
     numbers. `train` is the split's training part (for the identical-copy check)."""
-    runs = [r for r in result["runs"] if r["model"] == model and not r.get("failed")] or [
-        r for r in result["runs"] if r["model"] == model
-    ]
-    y, k = result["y_test"], len(result["classes"])
+    runs = [r for r in result.of(model) if not r.failed] or result.of(model)
+    y, k = result.y_test, len(result.classes)
     stated = PAPER_A["table2_improved"]["stated"]
     ovr, prf, val, trn = (
         (f"{100 * v:g} % {what}", v)
@@ -62,8 +61,8 @@ def paper_a(result: dict, data: FERData, train: np.ndarray, model: str = "improv
     )
     paper = dict((ovr, prf, val, trn))
     ovr, prf, val, trn = ovr[0], prf[0], val[0], trn[0]  # the labels the rows compare against
-    copy = identical_copies(data, result["test_index"], train)
-    preds = [r["probs"].argmax(1) for r in runs]
+    copy = identical_copies(data, result.test_index, train)
+    preds = [r.probs.argmax(1) for r in runs]
     reports = [metrics.report(metrics.confusion(y, p, k)) for p in preds]
     rows = [
         _row(
@@ -96,21 +95,21 @@ def paper_a(result: dict, data: FERData, train: np.ndarray, model: str = "improv
         ),
         _row(
             "evaluated on training images",
-            [r["stored"].record.get("train_accuracy_inference", float("nan")) for r in runs],
+            [r.stored.record.get("train_accuracy_inference", float("nan")) for r in runs],
             paper,
             "inference mode, images the model trained on",
             prf,
         ),
         _row(
             "training accuracy as logged at the last epoch",
-            [r["history"]["accuracy"][-1] for r in runs],
+            [r.history["accuracy"][-1] for r in runs],
             paper,
             "with dropout on, as Keras prints it",
             trn,
         ),
         _row(
             "best epoch picked on the test part",
-            [max(r["history"].get("test_accuracy", [float("nan")])) for r in runs],
+            [max(r.history.get("test_accuracy", [float("nan")])) for r in runs],
             paper,
             "the maximum over epochs of test top-1",
             prf,

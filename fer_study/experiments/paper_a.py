@@ -18,6 +18,7 @@ from fer_study.data import FERData
 from fer_study.data.sampling import Split
 from fer_study.nn import metrics, saved_models
 from fer_study.nn.fit import FitSettings
+from fer_study.nn.runs import ModelRun, Predictions
 from fer_study.nn.store import RunStore, TrainRequest
 
 
@@ -119,11 +120,11 @@ def _per_seed(
     executor=None,
     tag: str = "03",
     epochs: int | None = None,
-) -> dict:
+) -> Predictions:
     """Train every (name, arch, batch_size, learning_rate) in `models` once per seed on `fit_part`
     (less a validation carve-out for the curves, or the split's own "val" part) and predict
-    `eval_part`, through the run store (a stored training is loaded, not repeated). Returns
-    {"y_test", "test_index", "runs": [...]}, one run per model and seed."""
+    `eval_part`, through the run store (a stored training is loaded, not repeated): one run per
+    model and seed."""
     seeds = list(st.paper_a.a_seeds if seeds is None else seeds)
     remap = label_map(split.classes)
     test_idx = split.parts[eval_part]
@@ -152,23 +153,8 @@ def _per_seed(
         return f"test top-1 {np.mean(run.probs_test.argmax(1) == y_test):.3f}"
 
     stored = store.train_each(reqs, data.images, data.labels, executor, log, scored)
-    runs = []
-    for (name, seed), run in zip(meta, stored):
-        runs.append(
-            {
-                "model": name,
-                "seed": seed,
-                "history": run.history,
-                "seconds": run.seconds,
-                "probs": run.probs_test,
-                "key": run.key,
-                "health": run.health.to_json(),
-                "flags": run.health.flags,
-                "failed": run.failed,
-                "stored": run,
-            }
-        )
-    return {"split": split.name, "classes": list(split.classes), "test_index": test_idx, "y_test": y_test, "runs": runs}
+    runs = [ModelRun.of(name, seed, run) for (name, seed), run in zip(meta, stored)]
+    return Predictions(split.name, list(split.classes), test_idx, y_test, runs)
 
 
 def run(
@@ -183,57 +169,54 @@ def run(
     seeds=None,
     executor=None,
     epochs: int | None = None,
-) -> dict:
+) -> Predictions:
     """Train both models for every seed (`epochs`, default a_epochs) on `fit_part` (less a
-    validation carve-out for the curves) and predict `eval_part`. Returns {"y_test", "test_index", "runs": [...]}, one run per model and seed.
-    With `model_dir`, the first seed's models are named there as basic-cnn / improved-cnn (models/<name>.json: the stored run's key)."""
+    validation carve-out for the curves) and predict `eval_part`: one run per model and seed.
+    With `model_dir`, the first seed's models are named there as basic-cnn / improved-cnn
+    (models/<name>.json: the stored run's key)."""
     models = [
         (name, model_spec(name, st.paper_a), st.paper_a.a_batch_size, st.paper_a.a_learning_rate)
         for name in ("basic", "improved")
     ]
     result = _per_seed(data, split, st, models, store, log, seeds, fit_part, eval_part, executor, epochs=epochs)
     if model_dir is not None:
-        for r in result["runs"]:
-            if r["seed"] == result["runs"][0]["seed"]:
+        for r in result.runs:
+            if r.seed == result.runs[0].seed:
                 saved_models.save(
-                    r["stored"].model_file,
-                    f"{r['model']}-cnn",
+                    r.stored.model_file,
+                    f"{r.model}-cnn",
                     split.classes,
                     model_dir,
                     {
                         "notebook": "03_basic_vs_improved",
                         "split": split.name,
-                        "seed": r["seed"],
+                        "seed": r.seed,
                         "epochs": epochs or st.paper_a.a_epochs,
                         "profile": st.profile,
                         "data_sha256": data.sha256,
                         "data": data.label_text,
-                        "run_key": r["key"],
-                        "test_top1": float(np.mean(r["probs"].argmax(1) == result["y_test"])),
+                        "run_key": r.key,
+                        "test_top1": float(np.mean(r.probs.argmax(1) == result.y_test)),
                     },
                 )
     return result
 
 
-def save_predictions(result: dict, path: Path) -> Path:
+def save_predictions(result: Predictions, path: Path) -> Path:
     """Every test prediction (class probabilities and the test images' indices), so every summary
     number can be recomputed from this file and the data. The labels themselves are not stored
     (they are FER2013's), only their sha256, which `load_predictions` checks."""
     arrays = {
-        "test_index": result["test_index"],
-        "classes": np.asarray(result["classes"]),
-        "labels_sha256": np.asarray(_labels_sha(result["y_test"])),
+        "test_index": result.test_index,
+        "classes": np.asarray(result.classes),
+        "labels_sha256": np.asarray(_labels_sha(result.y_test)),
     }
-    for r in result["runs"]:
-        arrays[f"probs_{r['model']}_seed{r['seed']}"] = r["probs"]
+    for r in result.runs:
+        arrays[f"probs_{r.name}"] = r.probs
     # Which trainings failed to train (so a re-evaluation leaves them out, as the first one did).
-    arrays["failed"] = np.asarray(
-        [f"{r['model']}_seed{r['seed']}" for r in result["runs"] if r.get("failed")], dtype=str
-    )
+    arrays["failed"] = np.asarray([r.name for r in result.runs if r.failed], dtype=str)
     # and each run's health flags (dead ReLU layers), which the per-run table shows
-    arrays["flags"] = np.asarray(
-        [f"{r['model']}_seed{r['seed']}={r.get('flags', '')}" for r in result["runs"]], dtype=str
-    )
+    arrays["flags"] = np.asarray([f"{r.name}={r.flags}" for r in result.runs], dtype=str)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_with(path, lambda tmp: np.savez_compressed(tmp, **arrays), suffix=".npz")
     return path
@@ -243,7 +226,7 @@ def _labels_sha(y: np.ndarray) -> str:
     return hashlib.sha256(np.asarray(y, dtype=np.int64).tobytes()).hexdigest()
 
 
-def load_predictions(path: Path, data: FERData) -> dict:
+def load_predictions(path: Path, data: FERData) -> Predictions:
     """Saved predictions with the test labels read back from `data` (checked against the saved sha256)."""
     with np.load(path) as z:
         classes = z["classes"].tolist()
@@ -253,17 +236,17 @@ def load_predictions(path: Path, data: FERData) -> dict:
         failed = set(z["failed"].tolist()) if "failed" in z.files else set()
         flags = dict(f.split("=", 1) for f in z["flags"].tolist()) if "flags" in z.files else {}
         runs = [
-            {
-                "model": key.split("_")[1],
-                "seed": int(key.split("seed")[1]),
-                "probs": z[key],
-                "failed": key[len("probs_") :] in failed,
-                "flags": flags.get(key[len("probs_") :], ""),
-            }
+            ModelRun(
+                model=key.split("_")[1],
+                seed=int(key.split("seed")[1]),
+                probs=z[key],
+                failed=key[len("probs_") :] in failed,
+                flags=flags.get(key[len("probs_") :], ""),
+            )
             for key in z.files
             if key.startswith("probs_")
         ]
-        return {"test_index": z["test_index"], "y_test": y, "classes": classes, "runs": runs}
+        return Predictions(path.stem, classes, z["test_index"], y, runs)
 
 
 _HEADLINE_COLUMNS = (
@@ -315,24 +298,24 @@ def _bootstrap_intervals(y: np.ndarray, p: np.ndarray, sample: np.ndarray, k: in
     }
 
 
-def _curve_ends(runs: list[dict], st: Settings) -> dict:
+def _curve_ends(runs: list[ModelRun], st: Settings) -> dict:
     """The curves' end points (paper A quotes them for Fig. 8 and 9) and the evidence the curve rule
     of notebook 07 reads: would more epochs close a gap to the paper?"""
-    last = lambda key: [r["history"][key][-1] for r in runs]  # noqa: E731
+    last = lambda key: [r.history[key][-1] for r in runs]  # noqa: E731
     return {
         "final_train_accuracy": metrics.mean_std(last("accuracy")),
         "final_val_accuracy": metrics.mean_std(last("val_accuracy")),
         "train_val_gap": metrics.mean_std([a - v for a, v in zip(last("accuracy"), last("val_accuracy"))]),
         "curve": metrics.curve_record(
-            [r["history"] for r in runs], st.verdicts, PAPER_A_TABLE1["epochs"], [r.get("seconds", 0.0) for r in runs]
+            [r.history for r in runs], st.verdicts, PAPER_A_TABLE1["epochs"], [r.seconds for r in runs]
         ),
     }
 
 
-def _model_headline(model: str, g: pd.DataFrame, result: dict, p_first, sample, k: int, st: Settings) -> dict:
+def _model_headline(model: str, g: pd.DataFrame, result: Predictions, p_first, sample, k: int, st: Settings) -> dict:
     """One model's headline over the seeds that trained (all seeds, flagged, when none did: the
     claims read the flag and never take such numbers as a result)."""
-    y = result["y_test"]
+    y = result.y_test
     all_failed = not g["trained"].any()
     g = g if all_failed else g[g["trained"]]
     first = int(g["seed"].iloc[0])  # the first seed that trained
@@ -340,7 +323,7 @@ def _model_headline(model: str, g: pd.DataFrame, result: dict, p_first, sample, 
     h = {col: metrics.mean_std(g[col]) for col in _HEADLINE_COLUMNS}
     for col, ci in _bootstrap_intervals(y, p, sample, k, st).items():
         h[col]["ci95"], h[col]["ci_seed"] = [float(c) for c in ci], first
-    runs = [r for r in result["runs"] if r["model"] == model and "history" in r and (all_failed or not r.get("failed"))]
+    runs = [r for r in result.of(model) if r.history and (all_failed or not r.failed)]
     if runs:
         h.update(_curve_ends(runs, st))
     h = {col: metrics.with_interval(v) if isinstance(v, dict) and "mean" in v else v for col, v in h.items()}
@@ -356,15 +339,15 @@ def _pairs(preds: dict, failed: set) -> list[tuple]:
     return [(("basic", sd), ("improved", sd)) for sd in both]
 
 
-def evaluate(result: dict, st: Settings) -> dict:
+def evaluate(result: Predictions, st: Settings) -> dict:
     """Per run metrics, per model mean ± std over seeds with a bootstrap 95% CI (first seed),
     the 200-image evaluation, and McNemar basic vs improved (first seed)."""
-    y, k = result["y_test"], len(result["classes"])
+    y, k = result.y_test, len(result.classes)
     sample = metrics.stratified_sample(y, min(st.paper_a.a_eval_per_class, int(np.bincount(y).min())), st.runtime.seed)
-    preds = {(r["model"], r["seed"]): r["probs"].argmax(1) for r in result["runs"]}
+    preds = {(r.model, r.seed): r.probs.argmax(1) for r in result.runs}
     per_run = pd.DataFrame([_run_row(m, sd, y, p, sample, k) for (m, sd), p in preds.items()])
-    failed = {(r["model"], r["seed"]) for r in result["runs"] if r.get("failed")}
-    flags = {(r["model"], r["seed"]): r.get("flags", "") for r in result["runs"]}
+    failed = {(r.model, r.seed) for r in result.runs if r.failed}
+    flags = {(r.model, r.seed): r.flags for r in result.runs}
     keys = list(zip(per_run["model"], per_run["seed"]))
     per_run["trained"] = [key not in failed for key in keys]
     per_run["health flags"] = [flags.get(key, "") for key in keys]
@@ -390,7 +373,12 @@ def evaluate(result: dict, st: Settings) -> dict:
 
 
 def summary(
-    ev: dict, result: dict, audit: pd.DataFrame, slips: pd.DataFrame, official: dict | None, result_o: dict | None
+    ev: dict,
+    result: Predictions,
+    audit: pd.DataFrame,
+    slips: pd.DataFrame,
+    official: dict | None,
+    result_o: Predictions | None,
 ) -> schema.PaperA:
     """Notebook 03's summary: the 80/20 split's evaluation (and the official split's, when it ran),
     the paper's tables recomputed, the forensic rows, the training time and the stored runs."""
@@ -420,10 +408,9 @@ def summary(
         ),
         audit=audit.to_dict(orient="index"),
         forensics=slips.to_dict(orient="records"),
-        wall_seconds_training=sum(r["seconds"] for r in result["runs"]),
-        wall_seconds_training_official=None if result_o is None else sum(r["seconds"] for r in result_o["runs"]),
-        run_keys=[r["key"] for r in result["runs"]]
-        + ([] if result_o is None else [r["key"] for r in result_o["runs"]]),
+        wall_seconds_training=sum(r.seconds for r in result.runs),
+        wall_seconds_training_official=None if result_o is None else sum(r.seconds for r in result_o.runs),
+        run_keys=[r.key for r in result.runs] + ([] if result_o is None else [r.key for r in result_o.runs]),
     )
 
 
@@ -518,7 +505,7 @@ def grid_vs_table1(data: FERData, split: Split, st: Settings, best: Mapping, sto
 
 def retrain(
     data: FERData, split: Split, st: Settings, params: Mapping, store: RunStore, log=print, executor=None
-) -> dict:
+) -> Predictions:
     """The chosen configuration trained for `extra_epochs(st)` per seed on the training part (less the
     validation carve-out) and evaluated once on the test part; same result layout as `run`."""
     model = ("gridbest", grid_spec(params, st.paper_a), params["batch_size"], params["learning_rate"])
@@ -533,7 +520,7 @@ def grid_summary(
     trials: pd.DataFrame,
     best: Mapping,
     ev: dict,
-    result: dict,
+    result: Predictions,
 ) -> schema.Grid:
     """Notebook 04's summary: the grid, its trials, the winner against Table 1 (paired, on the same
     validation images) and the winner retrained."""
@@ -553,6 +540,6 @@ def grid_summary(
             schema.BestRetrained, {"headline": ev["headline"]["gridbest"], "n_test": ev["n_test"]}, "04 best_retrained"
         ),
         wall_seconds_search=float(trials["train_seconds"].sum()),
-        wall_seconds_retrain=sum(r["seconds"] for r in result["runs"]),
-        run_keys=list(trials["run_key"]) + [r["key"] for r in result["runs"]],
+        wall_seconds_retrain=sum(r.seconds for r in result.runs),
+        run_keys=list(trials["run_key"]) + [r.key for r in result.runs],
     )

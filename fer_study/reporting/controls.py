@@ -8,6 +8,7 @@ import pandas as pd
 
 from fer_study.core import schema
 from fer_study.core.settings import Settings
+from fer_study.nn.runs import History
 
 
 def curve_references(summary: schema.Control) -> list[tuple[float, str]]:
@@ -20,11 +21,11 @@ def curve_references(summary: schema.Control) -> list[tuple[float, str]]:
     return refs
 
 
-def curve_runs(trainings: list) -> list[dict]:
-    """The control's trainings (experiments.controls.Training) as the curves figure takes them, one
-    line per protocol and seed."""
+def curve_runs(trainings: list[History]) -> list[History]:
+    """The control's trainings (model: the protocol) named for the curves figure, one line per
+    protocol and seed."""
     names = {"authors": "Mini-Xception, authors' protocol", "clean": "Mini-Xception, clean report"}
-    return [{"model": names[t.protocol], "seed": t.seed, "history": t.history} for t in trainings]
+    return [History(names[t.model], t.seed, t.history) for t in trainings]
 
 
 def _control_row(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
@@ -21,6 +22,7 @@ import seaborn as sns
 
 from fer_study.core.labels import CLASSES, SPLITS
 from fer_study.data import FERData
+from fer_study.nn.runs import History
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,7 @@ def before_after_bar(before: dict[str, int], after: dict[str, int], title: str, 
 
 @_styled
 def training_curves(
-    runs: list[dict],
+    runs: Sequence[History],
     title: str,
     names: dict | None = None,
     references: list[tuple[float, str]] | None = None,
@@ -233,16 +235,16 @@ def training_curves(
     else:
         fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     palette = ["tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange"]
-    models = list(dict.fromkeys(r["model"] for r in runs))
-    seeds = max((sum(r["model"] == m for r in runs) for m in models), default=1)
+    models = list(dict.fromkeys(r.model for r in runs))
+    seeds = max((sum(r.model == m for r in runs) for m in models), default=1)
     for m_i, model in enumerate(models):
-        mine = [r for r in runs if r["model"] == model]
+        mine = [r for r in runs if r.model == model]
         colour = palette[m_i % len(palette)]
         shown = (names or {}).get(model, model)
         for ax, key, ylabel in ((axes[0], "accuracy", "accuracy"), (axes[1], "loss", "cross-entropy loss")):
             for part, ls in ((key, "-"), (f"val_{key}", "--")):
-                n = min(len(r["history"][part]) for r in mine)
-                values = np.array([r["history"][part][:n] for r in mine])
+                n = min(len(r.history[part]) for r in mine)
+                values = np.array([r.history[part][:n] for r in mine])
                 epochs = np.arange(1, n + 1)
                 label = f"{shown}, {'validation' if part.startswith('val_') else 'training'}"
                 marker = "o" if n <= 3 else None  # a run of one to three epochs shows as points

@@ -3,13 +3,14 @@ experiments compute (experiments/paper_a.py), never typed by hand."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from fer_study.core.papers import PAPER_A, PAPER_A_TABLE1
 from fer_study.core.settings import Settings
 from fer_study.nn import metrics
+from fer_study.nn.runs import History
 
 
 def setting_text(params: Mapping) -> str:
@@ -94,21 +95,21 @@ def interpret_grid(best: Mapping, best_val: float, table1: Mapping, n_trials: in
 # --- One sentence after each table and figure, rendered from what it shows -------------------------------
 
 
-def _mean_curve(runs: list[dict], model: str, key: str):
+def _mean_curve(runs: Sequence[History], model: str, key: str):
     import numpy as np
 
-    mine = [r["history"][key] for r in runs if r["model"] == model]
+    mine = [r.history[key] for r in runs if r.model == model]
     n = min(len(h) for h in mine)
     return np.mean([h[:n] for h in mine], axis=0)
 
 
-def curves_text(runs: list[dict], names: Mapping | None = None) -> str:
+def curves_text(runs: Sequence[History], names: Mapping | None = None) -> str:
     """After a training-curve figure: per model, the last epoch's training and validation accuracy
     (mean over seeds), their gap, and where validation accuracy peaked and validation loss bottomed."""
     import numpy as np
 
     parts = []
-    for model in dict.fromkeys(r["model"] for r in runs):
+    for model in dict.fromkeys(r.model for r in runs):
         acc, val = _mean_curve(runs, model, "accuracy"), _mean_curve(runs, model, "val_accuracy")
         vloss = _mean_curve(runs, model, "val_loss")
         low = int(np.argmin(vloss))
@@ -123,7 +124,7 @@ def curves_text(runs: list[dict], names: Mapping | None = None) -> str:
                 else "validation loss was still falling at the last epoch"
             )
         )
-    seeds = len({r["seed"] for r in runs})
+    seeds = len({r.seed for r in runs})
     return f"Means over {seeds} seed(s). " + "; ".join(parts) + "."
 
 
