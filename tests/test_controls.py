@@ -73,9 +73,12 @@ def test_paper_b_retrains_every_seed_until_early_stopping_and_names_the_model_by
         "05 clean table2 seed 1 until early stopping",
     ]
     assert all("report accuracy" in ln for ln in lines)
-    assert [r["seed"] for r in result["runs"]] == [0, 1]
-    assert all(r["early_stopping"] is not None and r["history"]["loss"] for r in result["runs"])
+    assert [r.seed for r in result.runs] == [0, 1] and result.split == "clean"
+    assert all(r.stopped_early is not None and r.best_epoch >= 1 and r.history["loss"] for r in result.runs)
     index = (folder / "models" / "t2.json").read_text()
-    assert result["runs"][0]["key"] in index and not list((folder / "models").glob("*.keras"))
+    assert result.runs[0].key in index and not list((folder / "models").glob("*.keras"))
     summary = paper_b.summarize_runs(result, st)
-    assert summary["n"] == 2 and summary["curve"]["early_stopping"]["patience"] == st.paper_b.b_converge_patience
+    assert summary.n == 2 and summary.curve.early_stopping.patience == st.paper_b.b_converge_patience
+    assert summary.curve.early_stopping.best_epoch == {str(r.seed): r.best_epoch for r in result.runs}
+    assert paper_b.final_accuracies([result], st) == {"clean/table2": summary}
+    assert paper_b.retrain_of([result], "clean", "table2") is result

@@ -13,10 +13,11 @@ import hashlib
 
 import numpy as np
 
+from fer_study.core import schema
 from fer_study.core.papers import PAPER_A, PAPER_B
 from fer_study.data import FERData
 from fer_study.nn import metrics
-from fer_study.nn.runs import Predictions
+from fer_study.nn.runs import ModelRun, Predictions
 
 TOLERANCE = 0.02  # a slip "can produce" a paper's figure when it lands within 2 points of it
 
@@ -132,7 +133,7 @@ def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = 
     return rows
 
 
-def paper_b(search: dict, retrained: dict, history_runs: list[dict]) -> list[dict]:
+def paper_b(search: dict, retrained: schema.Retrain, history_runs: list[ModelRun]) -> list[dict]:
     """Paper B's protocol slip (fitness on the reported 20 %) beside its headline: the best fitness over
     every genome scored on the reported images (GA and random search alike: a maximum selected on
     those images) against the GA's winner retrained with fresh seeds, and the retrain's best epoch."""
@@ -150,14 +151,14 @@ def paper_b(search: dict, retrained: dict, history_runs: list[dict]) -> list[dic
         ),
         _row(
             "the GA's winner retrained, fresh seeds, last epoch",
-            list(retrained["values"]),
+            list(retrained.values),
             paper,
             "fresh seeds, but the genome was chosen on these same images; an unbiased report is the clean protocol's (B1c)",
             label,
         ),
         _row(
             "the GA's winner retrained, best epoch on the reported 20 %",
-            [max(r["history"]["val_accuracy"]) for r in history_runs],
+            [max(r.history["val_accuracy"]) for r in history_runs],
             paper,
             "selection on the test images again, across epochs",
             label,

@@ -23,6 +23,7 @@ from fer_study.core.settings import Settings
 from fer_study.data import FERData, load
 from fer_study.nn import health, metrics, saved_models
 from fer_study.nn.fit import TRAINING_VERSION, FitSettings
+from fer_study.nn.runs import ModelRun, Predictions
 from fer_study.nn.store import STORE_VERSION, RunStore, TrainRequest, keras_backend
 from fer_study.search import executors, ga
 from fer_study.search import genome as G
@@ -264,13 +265,13 @@ def retrain(
     save_as: str = "",
     model_dir=None,
     converge: bool = False,
-) -> dict:
+) -> Predictions:
     """A genome trained once per seed in `b_seeds` for `b_final_epochs` on the protocol's fit part
     (whole, or `b_final_train_images`), validated on its select part and evaluated on its report
     part; with `converge`, until early stopping instead (converge_request). Same result layout as
     paper A's runs. `proto` is the search's protocol: its select and report parts are used as they
     are, its fit part is rebuilt at the retrains' size. With `save_as` and `model_dir`, the first
-    seed's model is saved there under that name (.keras)."""
+    seed's model is saved there under that name (.keras). The runs' model is `label`."""
     proto = protocol(data, proto.name, st, final=True)
     y = data.labels[proto.report]
     seeds, reqs = list(st.paper_b.b_seeds), []
@@ -288,25 +289,8 @@ def retrain(
 
     runs = []
     for seed, req, run in zip(seeds, reqs, store.train_each(reqs, data.images, data.labels, log=log, result=scored)):
-        keep = req.keep_model
-        acc = float(np.mean(run.probs_test.argmax(1) == y))
-        runs.append(
-            {
-                "model": label,
-                "seed": seed,
-                "probs": run.probs_test,
-                "seconds": run.seconds,
-                "accuracy": acc,
-                "key": run.key,
-                "failed": run.failed,
-                "flags": run.health.flags,
-                "history": run.history,
-                "early_stopping": {"stopped": bool(run.record["stopped_early"]), "best_epoch": run.record["best_epoch"]}
-                if converge
-                else None,
-            }
-        )
-        if keep:
+        runs.append(ModelRun.of(label, seed, run, early_stopping=converge))
+        if req.keep_model:
             saved_models.save(
                 run.model_file,
                 save_as,
@@ -321,20 +305,30 @@ def retrain(
                     "profile": st.profile,
                     "data_sha256": data.sha256,
                     "data": data.label_text,
-                    "report_accuracy": acc,
+                    "report_accuracy": runs[-1].accuracy(y),
                     "run_key": run.key,
                 },
             )
-    return {"protocol": proto.name, "test_index": proto.report, "y_test": y, "classes": list(CLASSES), "runs": runs}
+    return Predictions(proto.name, list(CLASSES), proto.report, y, runs)
+
+
+def final_accuracies(retrains: list[Predictions], st: Settings) -> dict[str, schema.Retrain]:
+    """Every retrain's accuracy (`summarize_runs`), keyed "protocol/genome" as the summary keeps them."""
+    return {f"{r.split}/{r.runs[0].model}": summarize_runs(r, st) for r in retrains}
+
+
+def retrain_of(retrains: list[Predictions], protocol_name: str, model: str) -> Predictions:
+    """The retrain of genome `model` ("ga_best", "table2") under `protocol_name`."""
+    return next(r for r in retrains if r.split == protocol_name and r.runs[0].model == model)
 
 
 def summary(
     protocols: Mapping[str, Protocol],
     searches: Mapping[str, dict],
     best: Mapping[str, list],
-    power: Mapping[str, dict],
-    final: Mapping[str, dict],
-    retrains: list[dict],
+    power: Mapping[str, schema.SearchPower],
+    final: Mapping[str, schema.Retrain],
+    retrains: list[Predictions],
     slips: pd.DataFrame,
 ) -> schema.GeneticSearch:
     """Notebook 05's summary: each protocol's search (logbook, best genome, the random search
@@ -367,8 +361,8 @@ def summary(
         forensics=slips.to_dict(orient="records"),
         train_seconds={name: train_seconds(s) for name, s in searches.items()},
         generation_train_seconds={name: generation_train_seconds(s) for name, s in searches.items()},
-        wall_seconds_retrains=sum(x["seconds"] for r in retrains for x in r["runs"]),
-        run_keys=sorted(evaluated | {x["key"] for r in retrains for x in r["runs"]}),
+        wall_seconds_retrains=sum(x.seconds for r in retrains for x in r.runs),
+        run_keys=sorted(evaluated | {x.key for r in retrains for x in r.runs}),
     )
 
 
@@ -425,43 +419,42 @@ def generation_train_seconds(search: dict) -> dict[int, float]:
     return {g: round(v, 1) for g, v in sorted(out.items())}
 
 
-def summarize_runs(result: dict, st: Settings) -> dict:
+def summarize_runs(result: Predictions, st: Settings) -> schema.Retrain:
     """Accuracy per seed, mean ± std over the seeds that trained (a failed training is listed, never
     averaged), one named 95 % interval (t over seeds, or the bootstrap over test images of a single
     seed), and the validation curves' evidence for the verdict rule."""
-    ok = [r for r in result["runs"] if not r.get("failed")] or result["runs"]
+    y = result.y_test
+    ok = [r for r in result.runs if not r.failed] or result.runs
     first = ok[0]
-    out = metrics.mean_std([r["accuracy"] for r in ok])
-    out["per_seed"] = {r["seed"]: r["accuracy"] for r in result["runs"]}
-    out["failed_seeds"] = [r["seed"] for r in result["runs"] if r.get("failed")]
-    out["health_flags"] = {str(r["seed"]): r["flags"] for r in result["runs"] if r.get("flags")}
-    out["failed_to_train"] = len(out["failed_seeds"]) == len(result["runs"])  # the claims read this flag
+    out = metrics.mean_std([r.accuracy(y) for r in ok])
+    out["per_seed"] = {r.seed: r.accuracy(y) for r in result.runs}
+    out["failed_seeds"] = [r.seed for r in result.runs if r.failed]
+    out["health_flags"] = {str(r.seed): r.flags for r in result.runs if r.flags}
+    out["failed_to_train"] = len(out["failed_seeds"]) == len(result.runs)  # the claims read this flag
     out["ci95"] = [
         float(c)
-        for c in metrics.bootstrap_ci(
-            result["y_test"], first["probs"].argmax(1), n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed
-        )
+        for c in metrics.bootstrap_ci(y, first.probs.argmax(1), n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed)
     ]
-    out["ci_seed"] = first["seed"]
-    out["n_test"] = int(len(result["y_test"]))
+    out["ci_seed"] = first.seed
+    out["n_test"] = int(len(y))
     out = metrics.with_interval(out)
     stopping = None
-    if all(r.get("early_stopping") for r in ok):  # trained until early stopping (converge_request)
+    if all(r.stopped_early is not None for r in ok):  # trained until early stopping (converge_request)
         stopping = {
             "patience": st.paper_b.b_converge_patience,
             "max_epochs": st.paper_b.b_converge_max_epochs,
-            "stopped": {str(r["seed"]): r["early_stopping"]["stopped"] for r in ok},
-            "best_epoch": {str(r["seed"]): r["early_stopping"]["best_epoch"] for r in ok},
+            "stopped": {str(r.seed): r.stopped_early for r in ok},
+            "best_epoch": {str(r.seed): r.best_epoch for r in ok},
         }
     out["curve"] = metrics.curve_record(  # paper B states no epochs
-        [r["history"] for r in ok], st.verdicts, None, [r["seconds"] for r in ok], stopping
+        [r.history for r in ok], st.verdicts, None, [r.seconds for r in ok], stopping
     )
     # The most favourable number paper B's protocol could print: the best epoch on the reported
     # images (watched every epoch, never steering); for the paper protocol, what its fitness reads.
-    watched = [max(r["history"]["test_accuracy"]) for r in ok if r["history"].get("test_accuracy")]
+    watched = [max(r.history["test_accuracy"]) for r in ok if r.history.get("test_accuracy")]
     if watched:
         out["best_epoch_on_report"] = metrics.mean_std(watched)
-    return out
+    return schema.record(schema.Retrain, out, f"05 {result.split}/{result.runs[0].model}")
 
 
 def deciding_search(search: dict, data: FERData, st: Settings) -> dict:
@@ -496,7 +489,7 @@ def deciding_search(search: dict, data: FERData, st: Settings) -> dict:
     }
 
 
-def search_power(search: dict, data: FERData, st: Settings) -> dict:
+def search_power(search: dict, data: FERData, st: Settings) -> schema.SearchPower:
     """Can this search rank genomes at all? The share of its evaluations (GA and random) whose
     score lies within 2 points of always answering the majority class of the selection images (the
     scores only). Above `v_near_chance_share`, its claims are inconclusive at this budget."""
@@ -505,7 +498,7 @@ def search_power(search: dict, data: FERData, st: Settings) -> dict:
     evals = list(search["evaluations"]) + list(search["random"])
     near = [e for e in evals if not e["fitness"] >= chance + 0.02]
     share = len(near) / len(evals) if evals else 1.0
-    return {
+    power = {
         "chance": chance,
         "n_evaluations": len(evals),
         "near_chance": len(near),
@@ -518,6 +511,7 @@ def search_power(search: dict, data: FERData, st: Settings) -> dict:
             "filters_max": 2**st.paper_b.b_filters_max_exp,
         },
     }
+    return schema.record(schema.SearchPower, power, f"05 search_power {search['protocol'].name}")
 
 
 def phase_train_seconds(search: dict) -> dict[str, float]:
@@ -532,16 +526,16 @@ def train_seconds(search: dict) -> float:
     return round(sum(float(e.get("train_seconds", 0.0)) for e in [*search["evaluations"], *search["random"]]), 1)
 
 
-def save_predictions(results: list[dict], path) -> None:
+def save_predictions(results: list[Predictions], path) -> None:
     """Every reported prediction of the final retrains, so the summary can be recomputed. The labels
     are FER2013's and never stored: only their sha256, to check them against the data."""
     arrays = {}
     for res in results:
-        arrays[f"{res['protocol']}__test_index"] = res["test_index"]  # labels come from the data, not this file
-        arrays[f"{res['protocol']}__labels_sha256"] = np.asarray(
-            hashlib.sha256(np.ascontiguousarray(np.asarray(res["y_test"], dtype=np.int64)).tobytes()).hexdigest()
+        arrays[f"{res.split}__test_index"] = res.test_index  # labels come from the data, not this file
+        arrays[f"{res.split}__labels_sha256"] = np.asarray(
+            hashlib.sha256(np.ascontiguousarray(np.asarray(res.y_test, dtype=np.int64)).tobytes()).hexdigest()
         )
-        for r in res["runs"]:
-            arrays[f"{res['protocol']}__{r['model']}__seed{r['seed']}"] = r["probs"]
+        for r in res.runs:
+            arrays[f"{res.split}__{r.model}__seed{r.seed}"] = r.probs
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     atomic.write_with(path, lambda tmp: np.savez_compressed(tmp, **arrays), suffix=".npz")

@@ -36,10 +36,22 @@ class ModelRun:
     seconds: float = 0.0
     key: str = ""
     stored: StoredRun | None = field(default=None, repr=False)  # None: read back from a predictions file
+    stopped_early: bool | None = None  # None: trained for a fixed number of epochs
+    best_epoch: int | None = None  # the epoch whose weights it kept (under early stopping)
 
     @classmethod
-    def of(cls, model: str, seed: int, run: StoredRun) -> ModelRun:
-        return cls(model, seed, run.probs_test, run.failed, run.health.flags, run.history, run.seconds, run.key, run)
+    def of(cls, model: str, seed: int, run: StoredRun, early_stopping: bool = False) -> ModelRun:
+        """From the run store; `early_stopping`: its request trained until early stopping."""
+        stopping = (
+            (bool(run.record["stopped_early"]), int(run.record["best_epoch"])) if early_stopping else (None, None)
+        )
+        return cls(
+            model, seed, run.probs_test, run.failed, run.health.flags, run.history, run.seconds, run.key, run, *stopping
+        )
+
+    def accuracy(self, y: np.ndarray) -> float:
+        """Top-1 against the reported images' labels `y`."""
+        return float(np.mean(self.probs.argmax(1) == y))
 
     @property
     def name(self) -> str:
@@ -52,7 +64,7 @@ class Predictions:
     """Several models and seeds on the same reported images (`test_index`, labels `y_test` in
     the order of `classes`)."""
 
-    split: str
+    split: str  # paper A's split, or paper B's protocol
     classes: list[str]
     test_index: np.ndarray = field(repr=False)
     y_test: np.ndarray = field(repr=False)

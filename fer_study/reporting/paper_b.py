@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from fer_study.core import schema
 from fer_study.core.papers import PAPER_B, hms
 
 
@@ -34,7 +35,7 @@ def generations_table(state, train_seconds: Mapping[int, float] | None = None) -
     return pd.DataFrame(rows)
 
 
-def interpret(searches: Mapping, final: Mapping, power: Mapping) -> str:
+def interpret(searches: Mapping, final: Mapping[str, schema.Retrain], power: Mapping[str, schema.SearchPower]) -> str:
     """Notebook 05's outcome in words, per protocol."""
     lines = ["**What this shows.**"]
     for name, s in searches.items():
@@ -43,23 +44,41 @@ def interpret(searches: Mapping, final: Mapping, power: Mapping) -> str:
         rnd = max((r["fitness"] for r in s["random"]), default=float("nan"))
         rank = (
             "so it can rank genomes"
-            if pw["can_rank"]
+            if pw.can_rank
             else "so at this budget it **cannot rank genomes** and its claims are inconclusive"
         )
         lines.append(
             f"* {name} protocol: the GA's best fitness is {100 * ga_best:.1f} % (a maximum over {s['n_trained']} "
             f"genomes on the selection images, not an estimate), random search's best {100 * rnd:.1f} %; "
-            f"{pw['near_chance']} of {pw['n_evaluations']} genomes scored within 2 points of chance "
-            f"({100 * pw['chance']:.1f} %), {rank}."
+            f"{pw.near_chance} of {pw.n_evaluations} genomes scored within 2 points of chance "
+            f"({100 * pw.chance:.1f} %), {rank}."
         )
     for key, v in final.items():
-        iv = v.get("interval")
+        iv = v.interval
         lines.append(
-            f"* {key} retrained: {100 * v['mean']:.1f} %"
-            + (f" ({v['interval_kind']}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f} %)" if iv else "")
+            f"* {key} retrained: {100 * v.mean:.1f} %"
+            + (f" ({v.interval_kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f} %)" if iv else "")
             + f" against paper B's {PAPER_B['headline_accuracy']['value']:.2f} %."
         )
     return "\n".join(lines)
+
+
+def final_table(final: Mapping[str, schema.Retrain]) -> pd.DataFrame:
+    """Notebook 05's final retrains: each genome and protocol, mean over seeds, the first seed's
+    bootstrap interval and the test images, beside paper B's headline."""
+    return pd.DataFrame(
+        {
+            k: {
+                "mean %": 100 * v.mean,
+                "std %": 100 * v.std,
+                "seeds": v.n,
+                "CI95 % (bootstrap, first seed)": "%.2f-%.2f" % tuple(100 * c for c in v.ci95),
+                "test images": v.n_test,
+                "paper B %": PAPER_B["headline_accuracy"]["value"],
+            }
+            for k, v in final.items()
+        }
+    ).T
 
 
 # --- One sentence after each table and figure, rendered from what it shows -------------------------------
