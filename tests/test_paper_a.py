@@ -55,10 +55,11 @@ def test_summary_recomputes_from_saved_predictions(tmp_path):
     saved = paper_a.load_predictions(path, data)
     assert saved.classes == result.classes and [r.name for r in saved.runs] == [r.name for r in result.runs]
     again = paper_a.evaluate(saved, st)
-    assert again["per_run"].equals(ev["per_run"])
-    assert again["mcnemar_basic_vs_improved"] == ev["mcnemar_basic_vs_improved"]
-    top1 = ev["per_run"].set_index("model").loc["basic", "top1"]
-    assert ev["per_run"].set_index("model").loc["basic", "mean_one_vs_rest_accuracy"] == pytest.approx(
+    assert again.per_run.equals(ev.per_run)
+    assert again.evaluation.mcnemar == ev.evaluation.mcnemar
+    assert again.headline["basic"].top1 == ev.headline["basic"].top1  # curves aside, the same evaluation
+    top1 = ev.per_run.set_index("model").loc["basic", "top1"]
+    assert ev.per_run.set_index("model").loc["basic", "mean_one_vs_rest_accuracy"] == pytest.approx(
         metrics.one_vs_rest_from_top1(top1, 4)
     )
 
@@ -93,22 +94,22 @@ def test_every_interval_is_named_and_one_vs_rest_maps_the_top1_interval_for_ever
     st = profiles.resolve("smoke", {"a_seeds": [0, 1], "a_bootstrap": 200})
     ev = paper_a.evaluate(_synthetic_result(), st)
     for model in ("basic", "improved"):
-        h = ev["headline"][model]
-        assert h["top1"]["interval_kind"] == "t-interval of the mean over 2 seeds"
-        assert h["top1"]["interval"][0] <= h["top1"]["mean"] <= h["top1"]["interval"][1]
-        lo, hi = h["top1_200"]["ci95"]
-        assert h["mean_one_vs_rest_accuracy_200"]["ci95"] == pytest.approx(
+        h = ev.headline[model]
+        assert h.top1.interval_kind == "t-interval of the mean over 2 seeds"
+        assert h.top1.interval[0] <= h.top1.mean <= h.top1.interval[1]
+        lo, hi = h.top1_200.ci95
+        assert h.mean_one_vs_rest_accuracy_200.ci95 == pytest.approx(
             [metrics.one_vs_rest_from_top1(lo, 4), metrics.one_vs_rest_from_top1(hi, 4)]
         )
-        assert len(h["confusion"]) == 4 and h["confusion_seed"] == 0  # 4 classes, the first seed that trained
-        assert h["curve"]["val"]["epochs"] == 12
-    assert set(ev["improved_beats_basic"]) == {0, 1}
-    assert all(v["p_value"] < 0.05 for v in ev["improved_beats_basic"].values())  # 70 % against 60 %
+        assert len(h.confusion) == 4 and h.confusion_seed == 0  # 4 classes, the first seed that trained
+        assert h.curve.val.epochs == 12
+    assert set(ev.evaluation.improved_beats_basic) == {"0", "1"}  # seeds, as the summary keys them
+    assert all(v.p_value < 0.05 for v in ev.evaluation.improved_beats_basic.values())  # 70 % against 60 %
 
 
 def test_a_failed_training_is_listed_and_never_averaged():
     st = profiles.resolve("smoke", {"a_seeds": [0, 1], "a_bootstrap": 200})
     ev = paper_a.evaluate(_synthetic_result(failed_seed=1), st)
-    assert ev["failed_runs"] == [["improved", 1]]
-    assert ev["headline"]["improved"]["top1"]["n"] == 1 and ev["headline"]["basic"]["top1"]["n"] == 2
-    assert list(ev["improved_beats_basic"]) == [0]
+    assert ev.evaluation.failed_runs == [["improved", 1]]
+    assert ev.headline["improved"].top1.n == 1 and ev.headline["basic"].top1.n == 2
+    assert list(ev.evaluation.improved_beats_basic) == ["0"]

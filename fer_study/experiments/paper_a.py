@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -339,7 +340,20 @@ def _pairs(preds: dict, failed: set) -> list[tuple]:
     return [(("basic", sd), ("improved", sd)) for sd in both]
 
 
-def evaluate(result: Predictions, st: Settings) -> dict:
+@dataclass(frozen=True)
+class Evaluated:
+    """Paper A's models on one split: the per-run table a notebook shows, and the evaluation its
+    summary keeps (per model, measures with named intervals and curve evidence; the paired tests)."""
+
+    per_run: pd.DataFrame
+    evaluation: schema.Evaluation
+
+    @property
+    def headline(self) -> dict[str, schema.ModelHeadline]:
+        return self.evaluation.headline
+
+
+def evaluate(result: Predictions, st: Settings) -> Evaluated:
     """Per run metrics, per model mean ± std over seeds with a bootstrap 95% CI (first seed),
     the 200-image evaluation, and McNemar basic vs improved (first seed)."""
     y, k = result.y_test, len(result.classes)
@@ -360,51 +374,34 @@ def evaluate(result: Predictions, st: Settings) -> dict:
     # The paper's direction (improved better), one-sided, per seed: an exact binomial test on the
     # discordant pairs of the same test images.
     one_sided = {int(a[1]): metrics.one_sided_paired(y, preds[a], preds[b]) for a, b in pairs}
-    return {
-        "per_run": per_run,
+    evaluation = {
         "headline": headline,
-        "mcnemar_basic_vs_improved": test,
+        "mcnemar": test,
         "improved_beats_basic": one_sided,
         "failed_runs": sorted([list(f) for f in failed]),
         "n_test": int(len(y)),
         "n_eval_sample": int(len(sample)),
-        "k": k,
     }
+    return Evaluated(per_run, schema.record(schema.Evaluation, evaluation, f"03 {result.split}"))
 
 
 def summary(
-    ev: dict,
+    ev: Evaluated,
     result: Predictions,
     audit: pd.DataFrame,
     slips: pd.DataFrame,
-    official: dict | None,
+    official: Evaluated | None,
     result_o: Predictions | None,
 ) -> schema.PaperA:
     """Notebook 03's summary: the 80/20 split's evaluation (and the official split's, when it ran),
     the paper's tables recomputed, the forensic rows, the training time and the stored runs."""
     return schema.PaperA(
-        paper_a_split=schema.record(
-            schema.Evaluation,
-            {
-                "headline": ev["headline"],
-                "mcnemar": ev["mcnemar_basic_vs_improved"],
-                "improved_beats_basic": ev["improved_beats_basic"],
-                "failed_runs": ev["failed_runs"],
-                "n_test": ev["n_test"],
-                "n_eval_sample": ev["n_eval_sample"],
-            },
-            "03 paper_a_split",
-        ),
+        paper_a_split=ev.evaluation,
+        # The official split keeps its headline and first-seed McNemar only (the claims read no more).
         official_split=None
         if official is None
-        else schema.record(
-            schema.Evaluation,
-            {
-                "headline": official["headline"],
-                "mcnemar": official["mcnemar_basic_vs_improved"],
-                "n_test": official["n_test"],
-            },
-            "03 official_split",
+        else schema.Evaluation(
+            headline=official.headline, mcnemar=official.evaluation.mcnemar, n_test=official.evaluation.n_test
         ),
         audit=audit.to_dict(orient="index"),
         forensics=slips.to_dict(orient="records"),
@@ -519,7 +516,7 @@ def grid_summary(
     store: RunStore,
     trials: pd.DataFrame,
     best: Mapping,
-    ev: dict,
+    ev: Evaluated,
     result: Predictions,
 ) -> schema.Grid:
     """Notebook 04's summary: the grid, its trials, the winner against Table 1 (paired, on the same
@@ -536,9 +533,7 @@ def grid_summary(
         table1=PAPER_A_TABLE1,
         best_matches_table1={k: best[k] == PAPER_A_TABLE1[k] for k in best},
         table1_vs_best=schema.record(schema.GridVsTable1, grid_vs_table1(data, split, st, best, store), "04"),
-        best_retrained=schema.record(
-            schema.BestRetrained, {"headline": ev["headline"]["gridbest"], "n_test": ev["n_test"]}, "04 best_retrained"
-        ),
+        best_retrained=schema.BestRetrained(headline=ev.headline["gridbest"], n_test=ev.evaluation.n_test),
         wall_seconds_search=float(trials["train_seconds"].sum()),
         wall_seconds_retrain=sum(r.seconds for r in result.runs),
         run_keys=list(trials["run_key"]) + [r.key for r in result.runs],
