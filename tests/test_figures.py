@@ -21,6 +21,7 @@ from fer_study.experiments import exploration  # noqa: E402
 from fer_study.nn.runs import History  # noqa: E402
 from fer_study.reporting import comparison, figures  # noqa: E402
 from fer_study.reporting import exploration as words  # noqa: E402
+from fer_study.search.runs import SearchRun  # noqa: E402
 
 FIXTURE = Path(__file__).parent / "fixtures" / "smoke_summaries"
 
@@ -137,13 +138,18 @@ def _every_figure(demo, style) -> dict:
             (lr, b, d, n) for lr in (0.001, 0.0001) for b in (16, 64) for d in (0.2, 0.5) for n in (3, 4)
         )
     ]
-    search = {
-        "state": SimpleNamespace(
+    search = SearchRun(
+        name="paper",
+        state=SimpleNamespace(
             history=[{"generation": g, "fitness": 0.3 + 0.02 * rng.random()} for g in range(4) for _ in range(10)],
             logbook=[{"gen": g, "best": 0.33 + 0.005 * g, "mean": 0.31 + 0.004 * g} for g in range(4)],
         ),
-        "random": [{"fitness": 0.32}] * 15,
-    }
+        evaluations=[],
+        random=[{"fitness": 0.32}] * 15,
+        n_trained=40,
+        ga_seconds=0.0,
+        random_seconds=0.0,
+    )
     s = {p.stem: json.loads(p.read_text()) for p in sorted(FIXTURE.glob("*.json"))}
     rows = comparison.claim_rows(comparison.from_bodies(s))
     counts = exploration.counts_frame(demo)

@@ -18,6 +18,7 @@ from fer_study.core.papers import PAPER_A, PAPER_B
 from fer_study.data import FERData
 from fer_study.nn import metrics
 from fer_study.nn.runs import ModelRun, Predictions
+from fer_study.search.runs import SearchRun
 
 TOLERANCE = 0.02  # a slip "can produce" a paper's figure when it lands within 2 points of it
 
@@ -133,13 +134,13 @@ def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = 
     return rows
 
 
-def paper_b(search: dict, retrained: schema.Retrain, history_runs: list[ModelRun]) -> list[dict]:
+def paper_b(search: SearchRun, retrained: schema.Retrain, history_runs: list[ModelRun]) -> list[dict]:
     """Paper B's protocol slip (fitness on the reported 20 %) beside its headline: the best fitness over
     every genome scored on the reported images (GA and random search alike: a maximum selected on
     those images) against the GA's winner retrained with fresh seeds, and the retrain's best epoch."""
     label = f"{PAPER_B['headline_accuracy']['value']:.2f} % (abstract, Table 3)"
     paper = {label: PAPER_B["headline_accuracy"]["value"] / 100}
-    scored = [*search["evaluations"], *search["random"]]
+    scored = search.scored
     best = max(e["fitness"] for e in scored)
     return [
         _row(

@@ -27,6 +27,7 @@ from fer_study.nn.runs import ModelRun, Predictions
 from fer_study.nn.store import STORE_VERSION, RunStore, TrainRequest, keras_backend
 from fer_study.search import executors, ga
 from fer_study.search import genome as G
+from fer_study.search.runs import SearchRun
 
 PROTOCOLS = {
     "paper": f"paper B as written: a random stratified 80/20 split of all {PAPER_B['n_images']['value']:,} images; "
@@ -324,7 +325,7 @@ def retrain_of(retrains: list[Predictions], protocol_name: str, model: str) -> P
 
 def summary(
     protocols: Mapping[str, Protocol],
-    searches: Mapping[str, dict],
+    searches: Mapping[str, SearchRun],
     best: Mapping[str, list],
     power: Mapping[str, schema.SearchPower],
     final: Mapping[str, schema.Retrain],
@@ -334,7 +335,7 @@ def summary(
     """Notebook 05's summary: each protocol's search (logbook, best genome, the random search
     beside it, whether it can rank genomes), the retrains, paper B's time arithmetic, the forensic
     rows, the time spent and every stored run it rests on."""
-    evaluated = {r["run_key"] for s in searches.values() for r in s["evaluations"] + s["random"] if r.get("run_key")}
+    evaluated = {r["run_key"] for s in searches.values() for r in s.scored if r.get("run_key")}
     return schema.GeneticSearch(
         protocols={
             name: schema.ProtocolSizes(
@@ -347,26 +348,24 @@ def summary(
             for name, p in protocols.items()
         },
         generations=schema.record(
-            dict[str, list[schema.Generation]], {name: list(s["state"].logbook) for name, s in searches.items()}, "05"
+            dict[str, list[schema.Generation]], {name: list(s.state.logbook) for name, s in searches.items()}, "05"
         ),
         best_genome={name: G.as_dict(g) for name, g in best.items()},
-        best_fitness={name: s["state"].hall_of_fame[0].fitness.values[0] for name, s in searches.items()},
-        random_search_best={
-            name: max((r["fitness"] for r in s["random"]), default=None) for name, s in searches.items()
-        },
-        n_trainings={name: s["n_trained"] for name, s in searches.items()},
+        best_fitness={name: s.best_fitness for name, s in searches.items()},
+        random_search_best={name: s.random_best for name, s in searches.items()},
+        n_trainings={name: s.n_trained for name, s in searches.items()},
         search_power=schema.record(dict[str, schema.SearchPower], dict(power), "05 search_power"),
         final=schema.record(dict[str, schema.Retrain], dict(final), "05 final"),
         time_arithmetic=schema.record(schema.TimeArithmetic, time_arithmetic(), "05 time_arithmetic"),
         forensics=slips.to_dict(orient="records"),
-        train_seconds={name: train_seconds(s) for name, s in searches.items()},
-        generation_train_seconds={name: generation_train_seconds(s) for name, s in searches.items()},
+        train_seconds={name: s.train_seconds() for name, s in searches.items()},
+        generation_train_seconds={name: s.generation_train_seconds() for name, s in searches.items()},
         wall_seconds_retrains=sum(x.seconds for r in retrains for x in r.runs),
         run_keys=sorted(evaluated | {x.key for r in retrains for x in r.runs}),
     )
 
 
-def search(data: FERData, name: str, st: Settings, folder, store: RunStore, log=print) -> dict:
+def search(data: FERData, name: str, st: Settings, folder, store: RunStore, log=print) -> SearchRun:
     """The GA under protocol `name`, then (if `b_random_search`) random search with as many trainings
     as the GA used. Both checkpoint and log under `folder` and resume after an interruption."""
     proto = protocol(data, name, st)
@@ -398,25 +397,7 @@ def search(data: FERData, name: str, st: Settings, folder, store: RunStore, log=
     evals = {r["key"]: r for r in gs.records(state)}
     for e in [*evals.values(), *rand]:
         e["failed"] = not health.above_chance(e["fitness"], chance, n_select)
-    return {
-        "protocol": proto,
-        "state": state,
-        "random": rand,
-        "n_trained": n_trained,
-        "evaluations": list(evals.values()),
-        "ga_seconds": ga_seconds,
-        "random_seconds": rand_seconds,
-    }
-
-
-def generation_train_seconds(search: dict) -> dict[int, float]:
-    """Per generation, what its trainings took when they ran (the records' stored training time; a
-    search replayed from the run store would otherwise show the seconds it took to load them)."""
-    out: dict[int, float] = {}
-    for e in search["evaluations"]:
-        g = int(e.get("generation", 0))
-        out[g] = out.get(g, 0.0) + float(e.get("train_seconds", 0.0))
-    return {g: round(v, 1) for g, v in sorted(out.items())}
+    return SearchRun(name, state, list(evals.values()), rand, n_trained, ga_seconds, rand_seconds, proto)
 
 
 def summarize_runs(result: Predictions, st: Settings) -> schema.Retrain:
@@ -457,26 +438,26 @@ def summarize_runs(result: Predictions, st: Settings) -> schema.Retrain:
     return schema.record(schema.Retrain, out, f"05 {result.split}/{result.runs[0].model}")
 
 
-def deciding_search(search: dict, data: FERData, st: Settings) -> dict:
+def deciding_search(search: SearchRun, data: FERData, st: Settings) -> dict:
     """What the paper profile's search (filters to 1024, kernels to 9, 30 epochs per genome on the
     protocol's whole training part) would cost, scaled from this search by training FLOPs: this
     machine's measured rate (the search's training FLOPs over its stored training seconds) and, for
     a GPU, the assumed sustained rate `v_gpu_tflops` (an assumption: no GPU measured it). As many
     trainings as this search's GA needed. A cost estimate, not a prediction of its result."""
-    evals = [*search["evaluations"], *search["random"]]
-    n_fit = st.paper_b.b_train_images or int(len(search["protocol"].fit))
+    evals = search.scored
+    n_fit = st.paper_b.b_train_images or int(len(search.protocol.fit))
     genome_of = lambda e: e["params"]["genome"] if "params" in e else e["genome"]
     done = sum(G.training_flops(genome_of(e), st.paper_b.b_dense) * n_fit * st.paper_b.b_epochs for e in evals)
     seconds = sum(float(e.get("train_seconds", 0.0)) for e in evals)
     paper_space = G.Space(lr_min=st.paper_b.b_lr_range[0], lr_max=st.paper_b.b_lr_range[1])  # Table 1's ranges
     rng = random.Random(st.runtime.seed)
     mean_flops = float(np.mean([G.training_flops(paper_space.sample(rng), st.paper_b.b_dense) for _ in range(2000)]))
-    full_fit = int(len(protocol(data, search["protocol"].name, st.replace(b_train_images=0)).fit))
+    full_fit = int(len(protocol(data, search.name, st.replace(b_train_images=0)).fit))
     epochs = 30  # the paper profile's epochs per genome (paper B states none; settings.PaperB.b_epochs)
-    total = search["n_trained"] * mean_flops * full_fit * epochs
+    total = search.n_trained * mean_flops * full_fit * epochs
     cpu_rate = done / seconds if seconds else float("nan")
     return {
-        "trainings": search["n_trained"],
+        "trainings": search.n_trained,
         "epochs": epochs,
         "train_images": full_fit,
         "filters_max": 2**paper_space.filters_max_exp,
@@ -489,13 +470,13 @@ def deciding_search(search: dict, data: FERData, st: Settings) -> dict:
     }
 
 
-def search_power(search: dict, data: FERData, st: Settings) -> schema.SearchPower:
+def search_power(search: SearchRun, data: FERData, st: Settings) -> schema.SearchPower:
     """Can this search rank genomes at all? The share of its evaluations (GA and random) whose
     score lies within 2 points of always answering the majority class of the selection images (the
     scores only). Above `v_near_chance_share`, its claims are inconclusive at this budget."""
-    select = search["protocol"].select
+    select = search.protocol.select
     chance = float(np.bincount(data.labels[select], minlength=len(CLASSES)).max() / len(select))
-    evals = list(search["evaluations"]) + list(search["random"])
+    evals = search.scored
     near = [e for e in evals if not e["fitness"] >= chance + 0.02]
     share = len(near) / len(evals) if evals else 1.0
     power = {
@@ -507,23 +488,11 @@ def search_power(search: dict, data: FERData, st: Settings) -> schema.SearchPowe
         "deciding_search": deciding_search(search, data, st),
         "budget": {
             "epochs": st.paper_b.b_epochs,
-            "train_images": st.paper_b.b_train_images or int(len(search["protocol"].fit)),
+            "train_images": st.paper_b.b_train_images or int(len(search.protocol.fit)),
             "filters_max": 2**st.paper_b.b_filters_max_exp,
         },
     }
-    return schema.record(schema.SearchPower, power, f"05 search_power {search['protocol'].name}")
-
-
-def phase_train_seconds(search: dict) -> dict[str, float]:
-    """What the GA's and the random search's trainings took when they ran (stored, so a re-render
-    that loads them prints the same seconds)."""
-    took = lambda records: round(sum(float(e.get("train_seconds", 0.0)) for e in records), 1)  # noqa: E731
-    return {"GA training s": took(search["evaluations"]), "random training s": took(search["random"])}
-
-
-def train_seconds(search: dict) -> float:
-    """What a search's trainings (GA and random) took when they ran, from their logged records."""
-    return round(sum(float(e.get("train_seconds", 0.0)) for e in [*search["evaluations"], *search["random"]]), 1)
+    return schema.record(schema.SearchPower, power, f"05 search_power {search.name}")
 
 
 def save_predictions(results: list[Predictions], path) -> None:

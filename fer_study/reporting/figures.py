@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
@@ -23,6 +23,7 @@ import seaborn as sns
 from fer_study.core.labels import CLASSES, SPLITS
 from fer_study.data import FERData
 from fer_study.nn.runs import History
+from fer_study.search.runs import SearchRun
 
 
 @dataclass(frozen=True)
@@ -398,7 +399,11 @@ def grid_heatmap(
 
 @_styled
 def ga_progress(
-    searches: dict[str, dict], paper_best: list[float], title: str, chance: dict | None = None, style: Style = SCREEN
+    searches: Mapping[str, SearchRun],
+    paper_best: list[float],
+    title: str,
+    chance: dict | None = None,
+    style: Style = SCREEN,
 ):
     """Fitness per generation (paper B's Fig. 4) at our own scale: every genome evaluated (dots,
     spread a little sideways), the best and the mean per protocol, random search's best at equal
@@ -414,7 +419,7 @@ def ga_progress(
         panels = axes[0]
     rng = np.random.default_rng(0)
     for ax, (name, s) in zip(panels, searches.items()):
-        hist = pd.DataFrame(s["state"].history)
+        hist = pd.DataFrame(s.state.history)
         jitter = rng.uniform(-0.12, 0.12, len(hist))
         ax.scatter(
             hist["generation"] + jitter,
@@ -424,15 +429,15 @@ def ga_progress(
             color="0.45",
             label="every genome",
         )
-        book = pd.DataFrame(list(s["state"].logbook))
+        book = pd.DataFrame(list(s.state.logbook))
         ax.plot(book["gen"], 100 * book["best"], "o-", color="tab:blue", label="best")
         ax.plot(book["gen"], 100 * book["mean"], "s--", color="tab:green", label="mean")
-        if s["random"]:
-            best_random = 100 * max(r["fitness"] for r in s["random"])
+        if s.random:
+            best_random = 100 * s.random_best
             label = (
-                f"random search, best of {len(s['random'])}"
+                f"random search, best of {len(s.random)}"
                 if style.paper
-                else (f"random search best ({len(s['random'])} trainings)")
+                else (f"random search best ({len(s.random)} trainings)")
             )
             ax.axhline(best_random, color="tab:red", lw=1, label=label)
         if chance and name in chance:

@@ -9,6 +9,8 @@ import pandas as pd
 
 from fer_study.core import schema
 from fer_study.core.papers import PAPER_B, hms
+from fer_study.search import genome as G
+from fer_study.search.runs import SearchRun
 
 
 def generations_table(state, train_seconds: Mapping[int, float] | None = None) -> pd.DataFrame:
@@ -35,20 +37,104 @@ def generations_table(state, train_seconds: Mapping[int, float] | None = None) -
     return pd.DataFrame(rows)
 
 
-def interpret(searches: Mapping, final: Mapping[str, schema.Retrain], power: Mapping[str, schema.SearchPower]) -> str:
+def protocols_table(protocols: Mapping) -> pd.DataFrame:
+    """Each protocol's parts (experiments.paper_b.Protocol): images to fit, to select on, to report on."""
+    return pd.DataFrame(
+        {
+            name: {
+                "fit (train)": len(p.fit),
+                "select (fitness)": len(p.select),
+                "report (test)": len(p.report),
+                "selects on the reported test set": p.selects_on_report,
+            }
+            for name, p in protocols.items()
+        }
+    ).T
+
+
+def generations_frame(searches: Mapping[str, SearchRun]) -> pd.DataFrame:
+    """Every protocol's generations (`generations_table`, timed by the trainings' own seconds)."""
+    return pd.concat(
+        {name: generations_table(s.state, s.generation_train_seconds()) for name, s in searches.items()},
+        names=["protocol", "row"],
+    )
+
+
+def evaluations_table(searches: Mapping[str, SearchRun]) -> pd.DataFrame:
+    """Every genome the GAs trained, one row each: generation, genome, fitness, time, size, health."""
+    return pd.DataFrame(
+        [
+            {
+                "protocol": name,
+                "generation": r["generation"],
+                "genome": G.short(r["params"]["genome"]),
+                "fitness": r["fitness"],
+                "wall_seconds": r["wall_seconds"],
+                "train_seconds": r["train_seconds"],
+                "n_params": r["n_params"],
+                "trained": not r.get("failed", False),
+                "run_key": r.get("run_key"),
+            }
+            for name, s in searches.items()
+            for r in s.evaluations
+        ]
+    )
+
+
+def best_vs_table2(best: Mapping[str, list]) -> pd.DataFrame:
+    """Paper B's Table 2 genome beside each protocol's best, layer by layer."""
+    return pd.DataFrame(
+        {"paper B Table 2": G.as_dict(G.TABLE2), **{f"best ({name})": G.as_dict(g) for name, g in best.items()}}
+    )
+
+
+def vs_random_table(searches: Mapping[str, SearchRun]) -> pd.DataFrame:
+    """Per protocol, the GA's best against random search's at the same number of trainings."""
+    return pd.DataFrame(
+        {
+            name: {
+                "trainings": s.n_trained,
+                "GA best fitness": s.best_fitness,
+                "random best fitness": s.random_best if s.random_best is not None else float("nan"),
+                **s.phase_train_seconds(),
+            }
+            for name, s in searches.items()
+        }
+    ).T
+
+
+def compute_time_table(searches: Mapping[str, SearchRun]) -> pd.DataFrame:
+    """Per protocol and generation, our trainings' time beside the time paper B's Table 3 prints."""
+    return pd.DataFrame(
+        [
+            {
+                "protocol": name,
+                "phase": row["phase"],
+                "our time": row["our time"],
+                "paper time (printed)": row["paper time (printed)"],
+            }
+            for name, s in searches.items()
+            for _, row in generations_table(s.state, s.generation_train_seconds()).iterrows()
+        ]
+    )
+
+
+def interpret(
+    searches: Mapping[str, SearchRun], final: Mapping[str, schema.Retrain], power: Mapping[str, schema.SearchPower]
+) -> str:
     """Notebook 05's outcome in words, per protocol."""
     lines = ["**What this shows.**"]
     for name, s in searches.items():
         pw = power[name]
-        ga_best = s["state"].hall_of_fame[0].fitness.values[0]
-        rnd = max((r["fitness"] for r in s["random"]), default=float("nan"))
+        ga_best = s.best_fitness
+        rnd = s.random_best if s.random_best is not None else float("nan")
         rank = (
             "so it can rank genomes"
             if pw.can_rank
             else "so at this budget it **cannot rank genomes** and its claims are inconclusive"
         )
         lines.append(
-            f"* {name} protocol: the GA's best fitness is {100 * ga_best:.1f} % (a maximum over {s['n_trained']} "
+            f"* {name} protocol: the GA's best fitness is {100 * ga_best:.1f} % (a maximum over {s.n_trained} "
             f"genomes on the selection images, not an estimate), random search's best {100 * rnd:.1f} %; "
             f"{pw.near_chance} of {pw.n_evaluations} genomes scored within 2 points of chance "
             f"({100 * pw.chance:.1f} %), {rank}."
@@ -100,14 +186,14 @@ def protocols_text(sizes: pd.DataFrame) -> str:
     return "; ".join(parts) + "."
 
 
-def ga_figure_text(searches: Mapping, chance: Mapping) -> str:
+def ga_figure_text(searches: Mapping[str, SearchRun], chance: Mapping) -> str:
     """After the fitness-per-generation figure: per protocol, the best and mean from the first
     generation to the last, against chance and random search."""
     parts = []
     for name, s in searches.items():
-        book = list(s["state"].logbook)
+        book = list(s.state.logbook)
         first, last = book[0], book[-1]
-        rnd = max((r["fitness"] for r in s["random"]), default=None)
+        rnd = s.random_best
         parts.append(
             f"'{name}': best {100 * first['best']:.1f} → {100 * last['best']:.1f} %, mean {100 * first['mean']:.1f} → "
             f"{100 * last['mean']:.1f} % over generations {first['gen']}-{last['gen']}, chance "
