@@ -190,21 +190,21 @@ def _detect(args: argparse.Namespace) -> int:
             name = re.sub(r"\.(png|jpe?g|bmp|gif|tiff?|webp)$", "", Path(label).name, flags=re.IGNORECASE)
             annotated = out / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}_annotated.png"
             annotated_images.append((annotated, detection.annotate(frame, res)))
-            for i, face in enumerate(res["faces"]):
+            for i, face in enumerate(res.faces):
                 records.append(
                     {
                         "source": label,
                         "face": i,
-                        **face,
+                        **face.as_json(),
                         "model": meta["name"],
                         "model_file": meta["file"],
                         "annotated": str(annotated),
-                        "seconds": res["seconds"],
+                        "seconds": res.seconds,
                     }
                 )
-            n_faces += len(res["faces"])
+            n_faces += len(res.faces)
             if not args.json:
-                found = ", ".join(f"{f['label']} {f['probability']:.2f}" for f in res["faces"]) or "no face found"
+                found = ", ".join(f"{f.label} {f.probability:.2f}" for f in res.faces) or "no face found"
                 print(f"{label}: {found} -> {annotated}")
     for path, image in annotated_images:  # atomically, each: a kill leaves whole images only
         atomic.write_with(path, lambda tmp, im=image: im.save(tmp, format="PNG"), suffix=".png")

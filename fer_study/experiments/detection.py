@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,35 @@ class Box:
 
     def as_dict(self) -> dict:
         return {"top": self.top, "left": self.left, "width": self.size, "height": self.size}
+
+
+@dataclass(frozen=True)
+class Face:
+    """One face found: where, and what the model makes of its crop."""
+
+    box: Box
+    probabilities: dict[str, float]  # class -> probability
+    label: str  # the most probable class
+    probability: float
+
+    def as_json(self) -> dict:
+        """As detections.jsonl and `fer-study detect --json` write it."""
+        return {
+            "box": self.box.as_dict(),
+            "probabilities": self.probabilities,
+            "label": self.label,
+            "probability": self.probability,
+        }
+
+
+@dataclass(frozen=True)
+class Detected:
+    """One image through the pipeline: the faces, their 48x48 crops and the time each step took."""
+
+    source: str
+    faces: list[Face]
+    crops: list[np.ndarray]
+    seconds: dict[str, float]  # detect, classify, total
 
 
 class Detector:
@@ -143,7 +172,7 @@ def classify(model, crops: Sequence[np.ndarray]) -> np.ndarray:
     return np.asarray(keras.ops.convert_to_numpy(model(np.stack(crops)[..., None], training=False)))
 
 
-def detect(image: np.ndarray, detector: Detector, model, classes: Sequence[str], label: str = "") -> dict:
+def detect(image: np.ndarray, detector: Detector, model, classes: Sequence[str], label: str = "") -> Detected:
     """Faces, crops and class probabilities for one RGB or grey image, with timings."""
     t0 = time.perf_counter()
     grey = to_grey(image)
@@ -153,19 +182,19 @@ def detect(image: np.ndarray, detector: Detector, model, classes: Sequence[str],
     probs = classify(model, crops)
     t2 = time.perf_counter()
     faces = [
-        {
-            "box": b.as_dict(),
-            "probabilities": {c: float(p) for c, p in zip(classes, pr)},
-            "label": classes[int(pr.argmax())],
-            "probability": float(pr.max()),
-        }
+        Face(b, {c: float(p) for c, p in zip(classes, pr)}, classes[int(pr.argmax())], float(pr.max()))
         for b, pr in zip(boxes, probs)
     ]
+    seconds = {"detect": round(t1 - t0, 4), "classify": round(t2 - t1, 4), "total": round(t2 - t0, 4)}
+    return Detected(label, faces, crops, seconds)
+
+
+def detect_all(images: Mapping[str, np.ndarray], detector: Detector, models: Mapping[str, tuple]) -> dict:
+    """Every photo through every model ((keras model, metadata) by name): (photo, model) -> Detected."""
     return {
-        "source": label,
-        "faces": faces,
-        "crops": crops,
-        "seconds": {"detect": round(t1 - t0, 4), "classify": round(t2 - t1, 4), "total": round(t2 - t0, 4)},
+        (photo, name): detect(img, detector, m, meta["classes"], photo)
+        for photo, img in images.items()
+        for name, (m, meta) in models.items()
     }
 
 
@@ -174,7 +203,7 @@ def frames_per_second(image: np.ndarray, detector: Detector, model, classes: Seq
     call, with the mean detection and classification time per frame in milliseconds."""
     detect(image, detector, model, classes)  # warm-up: the first call builds the model's function
     t0 = time.perf_counter()
-    secs = [detect(image, detector, model, classes)["seconds"] for _ in range(repeats)]
+    secs = [detect(image, detector, model, classes).seconds for _ in range(repeats)]
     return {
         "frames": repeats,
         "fps": round(repeats / (time.perf_counter() - t0), 2),
@@ -183,7 +212,15 @@ def frames_per_second(image: np.ndarray, detector: Detector, model, classes: Seq
     }
 
 
-def annotate(image: np.ndarray, result: dict) -> Image.Image:
+def speeds(image: np.ndarray, detector: Detector, models: Mapping[str, tuple], repeats: int) -> list[dict]:
+    """`frames_per_second` of every model ((keras model, metadata) by name) on `image`."""
+    return [
+        {"model": name, **frames_per_second(image, detector, m, meta["classes"], repeats)}
+        for name, (m, meta) in models.items()
+    ]
+
+
+def annotate(image: np.ndarray, result: Detected) -> Image.Image:
     """The image with a box, label and probability for every face."""
 
     im = Image.fromarray(
@@ -191,14 +228,12 @@ def annotate(image: np.ndarray, result: dict) -> Image.Image:
     )
     draw = ImageDraw.Draw(im)
     width = max(2, im.width // 250)
-    for f in result["faces"]:
-        b = f["box"]
-        draw.rectangle(
-            [b["left"], b["top"], b["left"] + b["width"], b["top"] + b["height"]], outline=(255, 40, 40), width=width
-        )
-        text = f"{f['label']} {f['probability']:.2f}"
-        draw.rectangle([b["left"], max(0, b["top"] - 12), b["left"] + 7 * len(text), b["top"]], fill=(255, 40, 40))
-        draw.text((b["left"] + 2, max(0, b["top"] - 12)), text, fill=(255, 255, 255))
+    for f in result.faces:
+        b = f.box
+        draw.rectangle([b.left, b.top, b.left + b.size, b.top + b.size], outline=(255, 40, 40), width=width)
+        text = f"{f.label} {f.probability:.2f}"
+        draw.rectangle([b.left, max(0, b.top - 12), b.left + 7 * len(text), b.top], fill=(255, 40, 40))
+        draw.text((b.left + 2, max(0, b.top - 12)), text, fill=(255, 255, 255))
     return im
 
 
@@ -223,7 +258,7 @@ def summary(results: dict, photos: list, first: str, predictions, models: dict) 
     """Notebook 08's summary: faces found per photo (by the first model's run), every prediction,
     and where each model came from."""
     return schema.Detection(
-        faces_found={photo: len(results[(photo, first)]["faces"]) for photo in photos},
+        faces_found={photo: len(results[(photo, first)].faces) for photo in photos},
         predictions=predictions.to_dict(orient="records"),
         models={name: {k: v for k, v in meta.items() if k != "genome"} for name, (m, meta) in models.items()},
         note="package photos without expression labels: behaviour, not accuracy",

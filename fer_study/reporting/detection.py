@@ -1,6 +1,55 @@
-"""The detection step (notebook 08) in words."""
+"""The detection step (notebook 08) in words and tables, from what experiments/detection.py found."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+
+def faces_found(results: Mapping, photos: list, model: str) -> dict[str, int]:
+    """Faces found per photo, by `model`'s run (every model sees the same detector's boxes)."""
+    return {photo: len(results[(photo, model)].faces) for photo in photos}
+
+
+def crops_and_labels(results: Mapping, photos: list, models: list, first: str) -> tuple[list, list[list[str]]]:
+    """Every crop (from `first`'s run) and, per crop, each model's label and probability."""
+    crops = [c for photo in photos for c in results[(photo, first)].crops]
+    labels = [
+        [f"{results[(photo, n)].faces[i].label} {results[(photo, n)].faces[i].probability:.2f}" for n in models]
+        for photo in photos
+        for i in range(len(results[(photo, first)].faces))
+    ]
+    return crops, labels
+
+
+def predictions_table(results: Mapping) -> pd.DataFrame:
+    """Every face and model: the predicted class, its probability and every class's."""
+    return pd.DataFrame(
+        [
+            {
+                "photo": photo,
+                "face": i,
+                "model": name,
+                "label": f.label,
+                "probability": round(f.probability, 3),
+                **{f"p({c})": round(p, 3) for c, p in f.probabilities.items()},
+            }
+            for (photo, name), r in results.items()
+            for i, f in enumerate(r.faces)
+        ]
+    )
+
+
+def fps_table(speeds: list[dict], frame: np.ndarray) -> pd.DataFrame:
+    """experiments.detection.speeds as a table, with the frame size they were measured on."""
+    fps = pd.DataFrame(speeds).rename(
+        columns={"fps": "pipeline fps", "detect_ms": "detect ms", "classify_ms": "classify ms"}
+    )
+    height, width = frame.shape[:2]
+    fps.insert(2, "frame size", f"{width}x{height} {'RGB' if frame.ndim == 3 else 'grey'}")
+    return fps
 
 
 def interpret(faces: dict, models: list) -> str:
@@ -21,7 +70,7 @@ def detections_text(results: dict, photos: list, model: str) -> str:
     """After the annotated photos: what `model` called each face found."""
     parts = []
     for photo in photos:
-        labels = [f["label"] for f in results[(photo, model)]["faces"]]
+        labels = [f.label for f in results[(photo, model)].faces]
         counts = {lab: labels.count(lab) for lab in dict.fromkeys(labels)}
         parts.append(
             f"{photo}: {len(labels)} face(s)"
