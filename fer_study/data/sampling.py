@@ -40,6 +40,11 @@ class Split:
             for part, idx in self.parts.items()
         }
 
+    def totals(self, data: FERData) -> dict[str, int]:
+        """Images per class over all parts."""
+        counts = self.counts(data)
+        return {c: sum(counts[p][c] for p in self.parts) for c in self.classes}
+
 
 def paper_a_split(data: FERData, classes: tuple[str, ...], test_fraction: float, seed: int) -> Split:
     """Paper A as written: the four classes pooled over all official splits, downsampled to the

@@ -27,6 +27,23 @@ def _pct(m: schema.Measure) -> str:
     return f"{100 * m.mean:.1f} %" + (f" ({m.interval_kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f} %)" if iv else "")
 
 
+def tables_audit() -> pd.DataFrame:
+    """Paper A's Tables 2 and 3 recomputed from their printed totals (what the totals imply)."""
+    tables = (("Table 2 (improved)", "table2_improved"), ("Table 3 (basic)", "table3_basic"))
+    return pd.DataFrame({name: metrics.totals_audit(**PAPER_A[key]["value"], k=4) for name, key in tables}).T
+
+
+def best_vs_table1(best: Mapping, grid: Mapping) -> pd.DataFrame:
+    """The grid's best setting beside paper A's Table 1 and the values the grid searched."""
+    return pd.DataFrame(
+        {
+            "paper A Table 1": {k: PAPER_A_TABLE1[k] for k in best},
+            "our grid's best (validation)": best,
+            "values searched": {k: ", ".join(map(str, grid[k])) for k in best},
+        }
+    )
+
+
 def headline_frame(headline: Mapping[str, schema.ModelHeadline], n_classes: int) -> pd.DataFrame:
     """Notebook 03's headline table: per model and measure, mean ± std over seeds with the one
     named 95 % interval it carries (t over seeds, or one seed's bootstrap), and the identity
