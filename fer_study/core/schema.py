@@ -24,9 +24,12 @@ import dataclasses
 import json
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
+
+import numpy as np
 
 # The layout of summaries/<notebook>.json that this code writes and reads. 4: paper A's curve
 # evidence (the noise-aware rule), paper B's early-stopped Table 2 genome, the control's authors'
@@ -573,7 +576,7 @@ def decode(kind: Any, value: Any, where: str) -> Any:
 def record(kind: Any, value: Any, where: str) -> Any:
     """A producer's value (numpy numbers, tuples, int keys allowed) as the declared `kind`, checked
     as it will be read back from JSON: how experiments hand their results to a summary."""
-    return decode(kind, json.loads(json.dumps(value, default=_plain)), where)
+    return decode(kind, json.loads(json.dumps(value, default=jsonable)), where)
 
 
 def typed(notebook: str, facts: dict, path) -> Any:
@@ -624,18 +627,26 @@ def as_facts(notebook: str, facts: Any) -> dict:
         raise SchemaError(f"notebook {notebook} must write a {cls.__name__} summary, got {type(facts).__name__}")
     body = {f.name: getattr(facts, f.name) for f in dataclasses.fields(cls)}
     # Checked before it is written: a producer that renamed a nested field fails here, naming it.
-    check_fields(notebook, json.loads(json.dumps(body, default=_plain)), f"summaries/{notebook}.json")
+    check_fields(notebook, json.loads(json.dumps(body, default=jsonable)), f"summaries/{notebook}.json")
     return body
 
 
-def _plain(obj: Any) -> Any:
-    """numpy numbers and arrays, records and paths as JSON would carry them (for the check only)."""
+def jsonable(obj: Any) -> Any:
+    """`json.dumps`'s `default`: a declared record as `encode` writes it, numpy numbers and arrays
+    as Python's, a path as text, any mapping as a dict. Anything else is a TypeError naming it."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return encode(obj)
-    for attr in ("tolist", "item"):
-        if hasattr(obj, attr):
-            return getattr(obj, attr)()
-    return str(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return float(obj)
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, Path):
+        return str(obj)
+    if isinstance(obj, Mapping):
+        return dict(obj)
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
 
 
 def encode(obj: Any) -> Any:

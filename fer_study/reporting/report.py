@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from fer_study.core import atomic, paths, provenance, schema
@@ -138,7 +136,7 @@ class Outputs:
             "facts": facts,
             "provenance": provenance.stable(),
         }
-        text = json.dumps(body, indent=2, default=_jsonable) + "\n"
+        text = json.dumps(body, indent=2, default=schema.jsonable) + "\n"
         atomic.write_text(path, self.relative(text))
         # The time, commit and machine of this notebook's run: beside the outputs, not committed
         # (a re-render must leave the committed files as they were; run.json gathers these).
@@ -159,21 +157,5 @@ class Outputs:
         """Measurements that depend on the machine and its load (frames per second): written under
         timings/ (not committed); run.json gathers them, so committed outputs stay byte-stable."""
         path = self.root / "timings" / f"{name}.json"
-        atomic.write_text(path, json.dumps(rows, indent=2, default=_jsonable) + "\n")
+        atomic.write_text(path, json.dumps(rows, indent=2, default=schema.jsonable) + "\n")
         return path
-
-
-def _jsonable(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return schema.encode(obj)  # a declared record (core.schema)
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.floating):
-        return float(obj)
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, Path):
-        return str(obj)
-    if isinstance(obj, Mapping):
-        return dict(obj)
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
