@@ -88,7 +88,7 @@ def test_inside_the_interval_is_reproduced():
     c = _claim(0.8)
     facts = _facts(_measure([0.79, 0.80, 0.81]), _curve([[0.5] * 30] * 3))
     r = claims.verdict(c, facts)
-    assert r["verdict"] == claims.REPRODUCED and "t-interval" in r["interval kind"]
+    assert r.verdict == claims.REPRODUCED and "t-interval" in r.interval_kind
 
 
 def test_the_slope_is_pooled_over_seeds_with_a_level_per_seed():
@@ -135,10 +135,10 @@ def test_a_flat_curve_far_below_the_claim_is_not_reproduced_by_extrapolation():
     verdicts = []
     for _ in range(200):
         r = claims.verdict(c, _facts(_measure([0.60, 0.61, 0.59]), _curve(_noisy(rng, 0.0))))
-        verdicts.append(r["verdict"])
+        verdicts.append(r.verdict)
     assert verdicts.count(claims.NOT_REPRODUCED) == len(verdicts)
-    assert "extrapolated from a" in r["why"] and "at the paper's 100 epochs it reaches at most" in r["why"]
-    assert r["difference"] == pytest.approx(-0.18)
+    assert "extrapolated from a" in r.why and "at the paper's 100 epochs it reaches at most" in r.why
+    assert r.difference == pytest.approx(-0.18)
 
 
 def test_a_rising_curve_that_can_reach_the_claim_stays_inconclusive_and_names_the_run_and_its_cost():
@@ -148,14 +148,14 @@ def test_a_rising_curve_that_can_reach_the_claim_stays_inconclusive_and_names_th
         # 60 % at epoch 30, rising 0.3 points per epoch: 81 % at epoch 100 if it kept on.
         curve = _curve(_noisy(rng, 0.003), seconds=[30 * 35.0] * 3)
         r = claims.verdict(c, _facts(_measure([0.60, 0.61, 0.59]), curve))
-        assert r["verdict"] == claims.INCONCLUSIVE, r["why"]
-    assert "within reach" in r["why"] and "the paper's 100 epochs for 3 seed(s)" in r["why"]
-    assert "2.9 h of training on this machine at 35 s per epoch" in r["why"]
+        assert r.verdict == claims.INCONCLUSIVE, r.why
+    assert "within reach" in r.why and "the paper's 100 epochs for 3 seed(s)" in r.why
+    assert "2.9 h of training on this machine at 35 s per epoch" in r.why
     for seeds, epochs in ((1, 15), (1, 30), (3, 15)):  # too short for "rising" to be certain: still never decided
         for _ in range(100):
             curve = _curve(_noisy(rng, 0.003, epochs, seeds))
             r = claims.verdict(c, _facts(_measure([0.60, 0.61, 0.59]), curve))
-            assert r["verdict"] == claims.INCONCLUSIVE, (seeds, epochs, r["why"])
+            assert r.verdict == claims.INCONCLUSIVE, (seeds, epochs, r.why)
 
 
 def test_the_seed_spread_keeps_a_near_miss_inconclusive():
@@ -163,22 +163,22 @@ def test_the_seed_spread_keeps_a_near_miss_inconclusive():
     flat = [[0.60] * 30, [0.61] * 30, [0.62] * 30]  # level 61 %, spread 1 point: reachable 63 %
     tight = _measure([0.609, 0.61, 0.611])  # the test measure's interval excludes both claims
     r = claims.verdict(c, _facts(tight, _curve(flat)))
-    assert r["verdict"] == claims.INCONCLUSIVE and "could reach 63.0 %" in r["why"]
+    assert r.verdict == claims.INCONCLUSIVE and "could reach 63.0 %" in r.why
     c2 = _claim(0.64)
-    assert claims.verdict(c2, _facts(tight, _curve(flat)))["verdict"] == (claims.NOT_REPRODUCED)
+    assert claims.verdict(c2, _facts(tight, _curve(flat))).verdict == (claims.NOT_REPRODUCED)
 
 
 def test_a_run_too_short_to_fit_a_slope_is_inconclusive():
     c = _claim(0.8)
     r = claims.verdict(c, _facts(_measure([0.60, 0.61, 0.59]), _curve([[0.5] * 6] * 3)))
-    assert r["verdict"] == claims.INCONCLUSIVE and "too few to fit" in r["why"]
+    assert r.verdict == claims.INCONCLUSIVE and "too few to fit" in r.why
 
 
 def test_at_the_papers_budget_a_gap_is_not_reproduced_whatever_the_curve():
     c = _claim(0.8)
     rising = [[0.3 + 0.003 * e for e in range(100)]] * 3
     r = claims.verdict(c, _facts(_measure([0.60, 0.61, 0.59]), _curve(rising)))
-    assert r["verdict"] == claims.NOT_REPRODUCED and "paper's 100 epochs" in r["why"]
+    assert r.verdict == claims.NOT_REPRODUCED and "paper's 100 epochs" in r.why
 
 
 def test_without_stated_epochs_only_early_stopping_or_a_slope_that_cannot_rise_decides():
@@ -186,15 +186,15 @@ def test_without_stated_epochs_only_early_stopping_or_a_slope_that_cannot_rise_d
     m = _measure([0.47], ci=[0.46, 0.48])
     rising = [[0.40 + 0.003 * e for e in range(15)]]
     r = claims.verdict(c, _facts(m, _curve(rising, paper_epochs=None, seconds=[15 * 110.0])))
-    assert r["verdict"] == claims.INCONCLUSIVE and "until early stopping" in r["why"] and "6.1 h" in r["why"]
+    assert r.verdict == claims.INCONCLUSIVE and "until early stopping" in r.why and "6.1 h" in r.why
     stopped = _curve(rising, paper_epochs=None, early_stopping={"patience": 10, "stopped": {"0": True}})
     r = claims.verdict(c, _facts(m, stopped))
-    assert r["verdict"] == claims.NOT_REPRODUCED and "trained to convergence" in r["why"]
+    assert r.verdict == claims.NOT_REPRODUCED and "trained to convergence" in r.why
     capped = _curve(rising, paper_epochs=None, early_stopping={"patience": 10, "stopped": {"0": False}})
-    assert claims.verdict(c, _facts(m, capped))["verdict"] == claims.INCONCLUSIVE
+    assert claims.verdict(c, _facts(m, capped)).verdict == claims.INCONCLUSIVE
     falling = [[0.50 - 0.003 * e for e in range(20)]]
     r = claims.verdict(c, _facts(m, _curve(falling, paper_epochs=None)))
-    assert r["verdict"] == claims.NOT_REPRODUCED and "at any number of epochs" in r["why"]
+    assert r.verdict == claims.NOT_REPRODUCED and "at any number of epochs" in r.why
 
 
 def test_a_search_at_chance_is_inconclusive_not_failed():
@@ -210,8 +210,8 @@ def test_a_search_at_chance_is_inconclusive_not_failed():
         "budget": {"epochs": 2, "train_images": 5000, "filters_max": 32},
     }
     r = claims.verdict(c, {"best": 0.29, "power": schema.decode(schema.SearchPower, power, "power")})
-    assert r["verdict"] == claims.INCONCLUSIVE and "cannot rank" in r["why"]
-    assert r["interval"] is None and "maximum" in r["interval kind"]  # no interval around a selected maximum
+    assert r.verdict == claims.INCONCLUSIVE and "cannot rank" in r.why
+    assert r.interval is None and "maximum" in r.interval_kind  # no interval around a selected maximum
 
 
 def test_interval_kinds_are_never_mixed():
@@ -232,22 +232,22 @@ def test_a10_is_one_sided_in_the_papers_direction():
         return schema.Facts({"03_basic_vs_improved": NS(paper_a_split=split)})
 
     better = {"only_b_correct": 60, "only_a_correct": 30, "p_value": 0.001}
-    assert claims.verdict(c, facts(better))["verdict"] == claims.REPRODUCED
+    assert claims.verdict(c, facts(better)).verdict == claims.REPRODUCED
     worse = {"only_b_correct": 20, "only_a_correct": 30, "p_value": 0.95}
-    assert claims.verdict(c, facts(worse))["verdict"] == claims.NOT_REPRODUCED
+    assert claims.verdict(c, facts(worse)).verdict == claims.NOT_REPRODUCED
 
 
 def test_a9_reads_5000_as_a_rounding():
     c = next(c for c in claims.REGISTRY if c.id == "A9")
     r = claims.verdict(c, schema.Facts({"02_downsampling": NS(per_class_after_downsampling=4953)}))
-    assert r["verdict"] == claims.REPRODUCED and "rounded" in r["why"]
+    assert r.verdict == claims.REPRODUCED and "rounded" in r.why
 
 
 def test_a_claim_with_a_reason_is_never_called_reproduced():
     c = next(c for c in claims.REGISTRY if c.id == "A5")
     basic = NS(top1_200=schema.Measure(mean=0.767, std=0.0, n=1, values=[0.767]), failed_to_train=False)
     facts = schema.Facts({"03_basic_vs_improved": NS(paper_a_split=NS(headline={"basic": basic}))})
-    assert claims.verdict(c, facts)["verdict"] == claims.NOT_AS_SPECIFIED
+    assert claims.verdict(c, facts).verdict == claims.NOT_AS_SPECIFIED
 
 
 def test_a_step_the_profile_skips_is_not_measured_and_says_which_setting():
@@ -255,7 +255,7 @@ def test_a_step_the_profile_skips_is_not_measured_and_says_which_setting():
     facts = schema.Facts({"05_ga_search": NS(generations={"paper": [NS(best=0.3)]})})
     st = profiles.resolve("smoke", {"b_generations": 1, "b_protocols": ["paper"]})
     r = claims.verdict(c, facts, {"05_ga_search": st})
-    assert r["verdict"] == claims.NOT_MEASURED and "b_generations" in r["why"]
+    assert r.verdict == claims.NOT_MEASURED and "b_generations" in r.why
 
 
 def test_a_missing_summary_or_entry_is_an_error_naming_the_file():
@@ -282,8 +282,8 @@ def test_every_claim_resolves_against_the_committed_reference_run():
         pytest.skip(f"results/cpu predates summary schema {schema.VERSION} ({', '.join(old)}): regenerate it")
     summaries = comparison.load_summaries(REFERENCE)
     for row in comparison.claim_rows(summaries):
-        assert row["verdict"] in claims.VERDICTS, row
-        assert row["verdict"] == claims.NOT_AS_SPECIFIED or row["ours"] is not None, row
+        assert row.verdict in claims.VERDICTS, row
+        assert row.verdict == claims.NOT_AS_SPECIFIED or row.ours is not None, row
 
 
 def test_summaries_from_different_data_are_refused(tmp_path):
@@ -307,8 +307,8 @@ def test_counts_are_derived_from_notebook_01():
     by_id = {c.id: c for c in claims.REGISTRY}
     facts = schema.Facts({"01_data_exploration": NS(counts=counts)})
     r = claims.verdict(by_id["A12"], facts)
-    assert r["ours"] == 41 and r["verdict"] == claims.NOT_REPRODUCED
-    assert claims.verdict(by_id["A14"], facts)["ours"] == 6
+    assert r.ours == 41 and r.verdict == claims.NOT_REPRODUCED
+    assert claims.verdict(by_id["A14"], facts).ours == 6
 
 
 def test_the_generations_trend_is_tested_on_the_mean_and_needs_a_search_that_can_rank():
@@ -327,12 +327,12 @@ def test_the_generations_trend_is_tested_on_the_mean_and_needs_a_search_that_can
         ga = NS(generations={"paper": [NS(**g) for g in gens]}, search_power={"paper": power})
         return schema.Facts({"05_ga_search": ga})
 
-    assert claims.verdict(c, facts(schema.decode(schema.SearchPower, weak, "p")))["verdict"] == claims.INCONCLUSIVE
+    assert claims.verdict(c, facts(schema.decode(schema.SearchPower, weak, "p"))).verdict == claims.INCONCLUSIVE
     strong = schema.decode(schema.SearchPower, {**weak, "can_rank": True}, "p")
     paper = {"05_ga_search": profiles.resolve("paper")}
-    assert claims.verdict(c, facts(strong), paper)["verdict"] == claims.NOT_REPRODUCED
+    assert claims.verdict(c, facts(strong), paper).verdict == claims.NOT_REPRODUCED
     gens[2]["mean"] = 0.25
-    assert claims.verdict(c, facts(strong), paper)["verdict"] == claims.REPRODUCED
+    assert claims.verdict(c, facts(strong), paper).verdict == claims.REPRODUCED
 
 
 def test_a_model_that_failed_to_train_gives_no_verdict_on_its_numbers():
@@ -340,7 +340,7 @@ def test_a_model_that_failed_to_train_gives_no_verdict_on_its_numbers():
     improved = NS(failed_to_train=True, top1=schema.Measure(mean=0.25, std=0.0, n=1, values=[0.25]))
     facts = schema.Facts({"03_basic_vs_improved": NS(paper_a_split=NS(headline={"improved": improved}))})
     r = claims.verdict(c, facts)
-    assert r["verdict"] == claims.INCONCLUSIVE and "failed to train" in r["why"]
+    assert r.verdict == claims.INCONCLUSIVE and "failed to train" in r.why
 
 
 def _grid_facts(matches, **t):
@@ -363,15 +363,15 @@ def _grid_facts(matches, **t):
 def test_a11_is_not_reproduced_only_when_the_grid_winner_beats_table1_significantly():
     c = next(c for c in claims.REGISTRY if c.id == "A11")
     same = {"learning_rate": True, "batch_size": True, "dropout": True, "n_conv": True}
-    assert claims.verdict(c, _grid_facts(same))["verdict"] == claims.REPRODUCED
+    assert claims.verdict(c, _grid_facts(same)).verdict == claims.REPRODUCED
     differs = {**same, "dropout": False}
     r = claims.verdict(c, _grid_facts(differs))
-    assert r["verdict"] == claims.INCONCLUSIVE and "not significant" in r["why"] and "p = 0.14" in r["why"]
-    assert "20 min on this machine" in r["why"]  # 3 seeds x 2 settings x 200 s
+    assert r.verdict == claims.INCONCLUSIVE and "not significant" in r.why and "p = 0.14" in r.why
+    assert "20 min on this machine" in r.why  # 3 seeds x 2 settings x 200 s
     r = claims.verdict(c, _grid_facts(differs, p_value=0.001, only_best_correct=90))
-    assert r["verdict"] == claims.NOT_REPRODUCED and "90 vs 48" in r["why"]
+    assert r.verdict == claims.NOT_REPRODUCED and "90 vs 48" in r.why
     r = claims.verdict(c, _grid_facts(differs, in_grid=False))
-    assert r["verdict"] == claims.INCONCLUSIVE and "not in our grid" in r["why"]
+    assert r.verdict == claims.INCONCLUSIVE and "not in our grid" in r.why
 
 
 def test_a_search_claim_names_the_deciding_search_and_its_cpu_and_gpu_cost():
@@ -401,8 +401,8 @@ def test_a_search_claim_names_the_deciding_search_and_its_cpu_and_gpu_cost():
         search_power={"paper": schema.decode(schema.SearchPower, power, "p")},
     )
     r = claims.verdict(c, schema.Facts({"05_ga_search": ga}))
-    assert r["verdict"] == claims.INCONCLUSIVE
-    assert "about 1,938 h on this machine" in r["why"] and "about 5.5 GPU hours at an assumed 20 TFLOP/s" in r["why"]
+    assert r.verdict == claims.INCONCLUSIVE
+    assert "about 1,938 h on this machine" in r.why and "about 5.5 GPU hours at an assumed 20 TFLOP/s" in r.why
 
 
 def test_b33_reads_the_table2_genomes_best_epoch_and_is_decided_by_early_stopping():
@@ -412,5 +412,5 @@ def test_b33_reads_the_table2_genomes_best_epoch_and_is_decided_by_early_stoppin
     )
     table2 = NS(best_epoch_on_report=0.61, curve=schema.decode(schema.Curve, curve, "c"), failed_to_train=False)
     r = claims.verdict(c, schema.Facts({"05_ga_search": NS(final={"paper/table2": table2})}))
-    assert r["verdict"] == claims.NOT_REPRODUCED and "trained to convergence" in r["why"]
-    assert r["interval"] is None  # a maximum over epochs: no interval around it
+    assert r.verdict == claims.NOT_REPRODUCED and "trained to convergence" in r.why
+    assert r.interval is None  # a maximum over epochs: no interval around it

@@ -103,8 +103,8 @@ def test_the_claims_figure_draws_every_numeric_accuracy_claim_with_its_paper_val
     rows = comparison.claim_rows(comparison.from_bodies(s))
     fig = figures.claims_forest(rows, "Claims")
     text = _texts(fig)
-    drawn = [r for r in rows if r["id"] + ":" in text]
-    assert drawn and all(isinstance(r["paper value"], float) for r in drawn)
+    drawn = [r for r in rows if r.id + ":" in text]
+    assert drawn and all(isinstance(r.paper_value, float) for r in drawn)
     assert any("paper" in t.get_text() for t in fig.axes[0].get_legend().get_texts())
 
 

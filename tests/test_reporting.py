@@ -34,9 +34,9 @@ def test_every_claim_resolves_with_one_of_the_five_verdicts(summaries):
     rows = comparison.claim_rows(comparison.from_bodies(summaries))
     assert len(rows) == len(claims.REGISTRY)
     for row in rows:
-        assert row["verdict"] in claims.VERDICTS, row
-        if row["interval"] is not None:
-            assert row["interval kind"], row  # every interval is named
+        assert row.verdict in claims.VERDICTS, row
+        if row.interval is not None:
+            assert row.interval_kind, row  # every interval is named
 
 
 def test_table4_prints_each_mean_inside_its_own_interval(summaries):

@@ -552,10 +552,15 @@ RULES = {
 }
 
 
-def verdict(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None = None) -> dict:
+def verdict(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None = None) -> schema.ClaimRow:
     """Our measurement for `claim` (read from the typed `facts`, core.schema.Facts), its named
     interval, the difference to the paper, and the verdict with its reason, by the claim's rule
     (RULES). `settings` (per notebook) tells which steps the profile skips."""
+    return schema.record(schema.ClaimRow, _measured(claim, facts, settings), f"claim {claim.id}")
+
+
+def _measured(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None) -> dict[str, Any]:
+    """`verdict`'s row as the rules fill it in (their shared working form, a dict)."""
     row = _row(claim)
     if claim.get is None:
         return row
@@ -579,19 +584,19 @@ def verdict(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None = 
     return RULES[claim.rule](claim, m, row, facts, settings)
 
 
-def drawn(rows: list[dict]) -> list[dict]:
+def drawn(rows: list[schema.ClaimRow]) -> list[schema.ClaimRow]:
     """The rows the claims figure draws: accuracies (fractions) with a number of ours."""
     return [
         r
         for r in rows
-        if isinstance(r["paper value"], float)
-        and isinstance(r["ours"], float)
-        and r.get("accuracy", True)
-        and r["paper value"] <= 1
-        and r["ours"] <= 1
+        if isinstance(r.paper_value, float)
+        and isinstance(r.ours, float)
+        and r.accuracy
+        and r.paper_value <= 1
+        and r.ours <= 1
     ]
 
 
-def table(facts: Any, settings: Mapping[str, Settings] | None = None) -> list[dict]:
+def table(facts: Any, settings: Mapping[str, Settings] | None = None) -> list[schema.ClaimRow]:
     """Every claim of the registry with our measurement and its verdict."""
     return [verdict(c, facts, settings) for c in REGISTRY]

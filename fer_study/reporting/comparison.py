@@ -111,12 +111,12 @@ def _fmt(v, unit):
     return "" if v is None else str(v)
 
 
-def claim_rows(s: Summaries) -> list[dict]:
+def claim_rows(s: Summaries) -> list[schema.ClaimRow]:
     """Every claim of the registry against these summaries (reporting.claims.table)."""
     return claims.table(s.facts, s.settings)
 
 
-def claim_table(s: Summaries, rows: list[dict] | None = None) -> pd.DataFrame:
+def claim_table(s: Summaries, rows: list[schema.ClaimRow] | None = None) -> pd.DataFrame:
     """The claim-by-claim table: the paper's value, ours with its interval, difference and verdict."""
     seeds = {
         "A": len(s.settings["03_basic_vs_improved"].paper_a.a_seeds),
@@ -124,21 +124,21 @@ def claim_table(s: Summaries, rows: list[dict] | None = None) -> pd.DataFrame:
     }
     out = []
     for c, r in zip(claims.REGISTRY, claim_rows(s) if rows is None else rows):
-        iv = r["interval"]
+        iv = r.interval
         out.append(
             {
                 "id": c.id,
                 "claim": c.statement + (" [beyond the paper]" if c.beyond_paper else ""),
                 "where": c.where,
                 "paper": _fmt(c.value, c.unit),
-                "ours": _fmt(r["ours"], c.unit),
+                "ours": _fmt(r.ours, c.unit),
                 "95% interval": "" if iv is None else f"{100 * iv[0]:.2f}–{100 * iv[1]:.2f} %",
-                "interval kind": r["interval kind"],
+                "interval kind": r.interval_kind,
                 "difference": ""
-                if r["difference"] is None
-                else (f"{100 * r['difference']:+.2f} pts" if c.unit == "fraction" else f"{r['difference']:+g}"),
-                "verdict": r["verdict"],
-                "why / caveat": r["why"],
+                if r.difference is None
+                else (f"{100 * r.difference:+.2f} pts" if c.unit == "fraction" else f"{r.difference:+g}"),
+                "verdict": r.verdict,
+                "why / caveat": r.why,
                 "profile": s.profile,
                 "seeds": seeds[c.paper],
             }
@@ -451,7 +451,7 @@ def forensic_table(s: Summaries) -> pd.DataFrame | None:
 
 
 def summary(
-    s: Summaries, rows: list[dict], claim_table: pd.DataFrame, t4: pd.DataFrame, issues: pd.DataFrame
+    s: Summaries, rows: list[schema.ClaimRow], claim_table: pd.DataFrame, t4: pd.DataFrame, issues: pd.DataFrame
 ) -> schema.Comparison:
     """Notebook 07's summary: every claim's row and verdict, the verdict counts, Table 4 with our
     rows, the papers' inconsistencies and which summaries (profile, data, commit) it was built from."""
@@ -476,13 +476,13 @@ def claims_text(claim_table: pd.DataFrame) -> str:
     return "; ".join(parts) + "."
 
 
-def claims_figure_text(rows: list[dict]) -> str:
+def claims_figure_text(rows: list[schema.ClaimRow]) -> str:
     """After the claims figure: of the accuracy claims drawn, how many lie inside our interval and
     how far the others are."""
     drawn = claims.drawn(rows)
     if not drawn:
         return "No accuracy claim has a number of ours in this run."
-    gaps = sorted(100 * (r["paper value"] - r["ours"]) for r in drawn)
+    gaps = sorted(100 * (r.paper_value - r.ours) for r in drawn)
     above = sum(g > 0 for g in gaps)
     return (
         f"Of the {len(drawn)} accuracy claims drawn, the paper's value lies above ours in {above}; the gaps run "

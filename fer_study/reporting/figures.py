@@ -21,6 +21,7 @@ import pandas as pd
 import seaborn as sns
 
 from fer_study.core.labels import CLASSES, SPLITS
+from fer_study.core.schema import ClaimRow
 from fer_study.data import FERData
 from fer_study.nn.runs import History
 from fer_study.search.runs import SearchRun
@@ -471,7 +472,7 @@ def ga_progress(
 
 @_styled
 def claims_forest(
-    rows: list[dict],
+    rows: list[ClaimRow],
     title: str,
     chance: dict | None = None,
     best_published: float | None = None,
@@ -486,7 +487,7 @@ def claims_forest(
     from fer_study.reporting.claims import drawn
 
     numeric = drawn(rows)
-    left_out = [r["id"] for r in rows if r not in numeric]
+    left_out = [r.id for r in rows if r not in numeric]
     colours = {
         "reproduced": "tab:green",
         "not reproduced": "tab:red",
@@ -495,26 +496,24 @@ def claims_forest(
         "not measured": "0.7",
     }
     if style.paper:
-        labels = [r["id"] for r in numeric]
+        labels = [r.id for r in numeric]
         heights = [0.12] * len(labels)
         fig, ax = plt.subplots(figsize=(style.width, sum(heights) + 0.1 * len(labels) + 2.6))
         gap = 0.1
     else:
         # Short labels (the claim table has the full statements): the plot keeps most of the width.
-        labels = [
-            textwrap.fill(textwrap.shorten(f"{r['id']}: {r['claim']}", 72, placeholder=" …"), 40) for r in numeric
-        ]
+        labels = [textwrap.fill(textwrap.shorten(f"{r.id}: {r.claim}", 72, placeholder=" …"), 40) for r in numeric]
         heights = [0.22 + 0.16 * lab.count("\n") for lab in labels]
         fig, ax = plt.subplots(figsize=(9, sum(heights) + 2.2))
         gap = 0.35
     y = np.cumsum([0] + [h + gap for h in heights[:-1]])
     small = style.font(6)
     for yi, r in zip(y, numeric):
-        c = colours.get(r["verdict"], "tab:gray")
-        if r["interval"]:
-            ax.plot([100 * r["interval"][0], 100 * r["interval"][1]], [yi, yi], color=c, lw=3, alpha=0.6)
-        ax.plot(100 * r["paper value"], yi, "kx", ms=6 if style.paper else 8, mew=1.5, zorder=2)
-        ax.plot(100 * r["ours"], yi, "o", color=c, mec="white", ms=5 if style.paper else 7, zorder=3)  # on top
+        c = colours.get(r.verdict, "tab:gray")
+        if r.interval:
+            ax.plot([100 * r.interval[0], 100 * r.interval[1]], [yi, yi], color=c, lw=3, alpha=0.6)
+        ax.plot(100 * r.paper_value, yi, "kx", ms=6 if style.paper else 8, mew=1.5, zorder=2)
+        ax.plot(100 * r.ours, yi, "o", color=c, mec="white", ms=5 if style.paper else 7, zorder=3)  # on top
     by_value: dict[float, list[str]] = {}
     for name, value in (chance or {}).items():  # one line and one label per distinct chance level
         by_value.setdefault(round(100 * value, 1), []).append(name)
@@ -543,7 +542,7 @@ def claims_forest(
     handles = [Line2D([], [], color="k", marker="x", ls="", label="paper")] + [
         Line2D([], [], color=c, marker="o", lw=3, alpha=0.8, label=f"ours: {v}")
         for v, c in colours.items()
-        if any(r["verdict"] == v for r in numeric)
+        if any(r.verdict == v for r in numeric)
     ]
     note = "Bars: our 95 % interval (its kind is named in the claim table; a search's maximum has none). " + (
         f"Not drawn (not accuracies, or no number of ours): {', '.join(left_out)}." if left_out else ""
