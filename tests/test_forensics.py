@@ -25,12 +25,12 @@ def test_paper_a_slips_from_real_runs(tmp_path):
     st = profiles.resolve("smoke", {"a_epochs": 2})
     split = sampling.paper_a_split(data, tuple(st.paper_a.a_classes), st.paper_a.a_test_fraction, st.runtime.seed)
     result = paper_a.run(data, split, st, RunStore(tmp_path / "runs", progress=False), log=lambda s: None)
-    by = {r["slip"]: r for r in forensics.paper_a(result, data, split.parts["train"])}
-    top1 = by["none: top-1 on the held-out test part"]["ours"]
-    ovr = by["mean one-vs-rest accuracy called 'accuracy'"]["ours"]
+    by = {r.slip: r for r in forensics.paper_a(result, data, split.parts["train"])}
+    top1 = by["none: top-1 on the held-out test part"].ours
+    ovr = by["mean one-vs-rest accuracy called 'accuracy'"].ours
     assert ovr == pytest.approx(1 - 2 * (1 - top1) / 4)  # the identity behind paper A's 89 %
-    assert by["micro-F1 (= top-1) instead of macro-F1"]["ours"] == pytest.approx(top1)
-    assert by["best epoch picked on the test part"]["ours"] >= top1 - 1e-9  # a maximum over epochs includes the last
+    assert by["micro-F1 (= top-1) instead of macro-F1"].ours == pytest.approx(top1)
+    assert by["best epoch picked on the test part"].ours >= top1 - 1e-9  # a maximum over epochs includes the last
     for r in by.values():
-        assert r["can produce it"] == (abs(r["difference"]) <= forensics.TOLERANCE)
+        assert r.can_produce_it == (abs(r.difference) <= forensics.TOLERANCE)
     assert len(by) == 9

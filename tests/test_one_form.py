@@ -95,3 +95,40 @@ def test_experiments_compute_and_reporting_speaks():
             if isinstance(node, ast.FunctionDef) and (node.name.startswith("interpret") or node.name.endswith("_text")):
                 found.append(f"{path.name}:{node.name}")
     assert not found, f"words in experiments/: {found} (move them to reporting/)"
+
+
+def test_notebooks_build_no_table_by_hand():
+    """Every table a notebook shows comes from one library call (reporting/<stage>.py or an
+    experiment's typed result): no notebook assembles a DataFrame from comprehensions."""
+    found = [
+        f"{nb.name}: {line.strip()}"
+        for nb in NOTEBOOKS
+        for line in _code(nb).splitlines()
+        if re.search(r"\bpd\.(DataFrame|concat)\(", line)
+    ]
+    assert not found, f"tables assembled in notebooks (move them to reporting/): {found}"
+
+
+def test_experiments_hand_on_typed_results_not_dicts():
+    """The experiments' public functions that return results return records (core.schema,
+    nn.runs, search.runs, their own dataclasses), not string-keyed dicts; the exceptions are the
+    trial-log rows and settings-shaped helpers named here, each for a stated reason."""
+    allowed = {
+        "paper_a.grid_result",  # a trial log's row (search.trial_log writes it as JSON lines)
+        "paper_b.fitness",  # the GA's fitness record, checkpointed as JSON by search.ga
+        "paper_b.task_context",  # the keys a cached fitness must match (JSON in the GA checkpoint)
+        "paper_b.deciding_search",  # a field of schema.SearchPower, typed by search_power's record
+        "paper_a.grid_vs_table1",  # typed by grid_summary's schema.GridVsTable1 record
+        "detection.frames_per_second",  # a timing row: machine-dependent, written to timings/, not a summary
+        "detection.speeds",  # frames_per_second's rows, one per model
+    }
+    loose = {}
+    for path in sorted((ROOT / "fer_study" / "experiments").glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and node.returns is not None:
+                ret = ast.unparse(node.returns)
+                if re.fullmatch(r"dict(\[str, Any\])?|list\[dict(\[str, Any\])?\]", ret):
+                    loose[f"{path.stem}.{node.name}"] = ret
+    found = [f"{name} -> {ret}" for name, ret in loose.items() if name not in allowed]
+    assert not found, f"experiments returning loose dicts: {found}"
+    assert not allowed - set(loose), f"stale exceptions (no longer return a dict): {allowed - set(loose)}"

@@ -189,7 +189,9 @@ def detect(image: np.ndarray, detector: Detector, model, classes: Sequence[str],
     return Detected(label, faces, crops, seconds)
 
 
-def detect_all(images: Mapping[str, np.ndarray], detector: Detector, models: Mapping[str, tuple]) -> dict:
+def detect_all(
+    images: Mapping[str, np.ndarray], detector: Detector, models: Mapping[str, tuple]
+) -> dict[tuple[str, str], Detected]:
     """Every photo through every model ((keras model, metadata) by name): (photo, model) -> Detected."""
     return {
         (photo, name): detect(img, detector, m, meta["classes"], photo)

@@ -30,11 +30,11 @@ def identical_copies(data: FERData, test: np.ndarray, train: np.ndarray) -> np.n
     return np.array([digest(i) in seen for i in test], dtype=bool)
 
 
-def _row(slip: str, values: list[float], paper: dict[str, float], what: str, target: str) -> dict:
+def _row(slip: str, values: list[float], paper: dict[str, float], what: str, target: str) -> schema.Slip:
     """One slip: our value under it against the paper figure it could explain (`target`)."""
     v = metrics.mean_std(values)
     gap = v["mean"] - paper[target]
-    return {
+    row = {
         "slip": slip,
         "what it measures": what,
         "ours": v["mean"],
@@ -44,9 +44,10 @@ def _row(slip: str, values: list[float], paper: dict[str, float], what: str, tar
         "difference": gap,
         "can produce it": bool(abs(gap) <= TOLERANCE),
     }
+    return schema.record(schema.Slip, row, f"slip '{slip}'")
 
 
-def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = "improved") -> list[dict]:
+def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = "improved") -> list[schema.Slip]:
     """Paper A's improved CNN (the seeds that trained) under each slip, beside its Table 2 and Fig. 9
     numbers. `train` is the split's training part (for the identical-copy check)."""
     runs = [r for r in result.of(model) if not r.failed] or result.of(model)
@@ -134,7 +135,7 @@ def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = 
     return rows
 
 
-def paper_b(search: SearchRun, retrained: schema.Retrain, history_runs: list[ModelRun]) -> list[dict]:
+def paper_b(search: SearchRun, retrained: schema.Retrain, history_runs: list[ModelRun]) -> list[schema.Slip]:
     """Paper B's protocol slip (fitness on the reported 20 %) beside its headline: the best fitness over
     every genome scored on the reported images (GA and random search alike: a maximum selected on
     those images) against the GA's winner retrained with fresh seeds, and the retrain's best epoch."""

@@ -389,7 +389,7 @@ def summary(
     ev: Evaluated,
     result: Predictions,
     audit: pd.DataFrame,
-    slips: pd.DataFrame,
+    slips: list[schema.Slip],
     official: Evaluated | None,
     result_o: Predictions | None,
 ) -> schema.PaperA:
@@ -404,7 +404,7 @@ def summary(
             headline=official.headline, mcnemar=official.evaluation.mcnemar, n_test=official.evaluation.n_test
         ),
         audit=audit.to_dict(orient="index"),
-        forensics=slips.to_dict(orient="records"),
+        forensics=slips,
         wall_seconds_training=sum(r.seconds for r in result.runs),
         wall_seconds_training_official=None if result_o is None else sum(r.seconds for r in result_o.runs),
         run_keys=[r.key for r in result.runs] + ([] if result_o is None else [r.key for r in result_o.runs]),

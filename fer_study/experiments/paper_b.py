@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from fer_study.core import atomic, schema
@@ -330,7 +329,7 @@ def summary(
     power: Mapping[str, schema.SearchPower],
     final: Mapping[str, schema.Retrain],
     retrains: list[Predictions],
-    slips: pd.DataFrame,
+    slips: list[schema.Slip],
 ) -> schema.GeneticSearch:
     """Notebook 05's summary: each protocol's search (logbook, best genome, the random search
     beside it, whether it can rank genomes), the retrains, paper B's time arithmetic, the forensic
@@ -357,7 +356,7 @@ def summary(
         search_power=schema.record(dict[str, schema.SearchPower], dict(power), "05 search_power"),
         final=schema.record(dict[str, schema.Retrain], dict(final), "05 final"),
         time_arithmetic=schema.record(schema.TimeArithmetic, time_arithmetic(), "05 time_arithmetic"),
-        forensics=slips.to_dict(orient="records"),
+        forensics=slips,
         train_seconds={name: s.train_seconds() for name, s in searches.items()},
         generation_train_seconds={name: s.generation_train_seconds() for name, s in searches.items()},
         wall_seconds_retrains=sum(x.seconds for r in retrains for x in r.runs),

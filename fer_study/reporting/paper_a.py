@@ -27,6 +27,11 @@ def _pct(m: schema.Measure) -> str:
     return f"{100 * m.mean:.1f} %" + (f" ({m.interval_kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f} %)" if iv else "")
 
 
+def slips_table(slips: list[schema.Slip]) -> pd.DataFrame:
+    """The protocol slips (experiments.forensics) as a table, the summary's columns."""
+    return pd.DataFrame([schema.encode(s) for s in slips])
+
+
 def tables_audit() -> pd.DataFrame:
     """Paper A's Tables 2 and 3 recomputed from their printed totals (what the totals imply)."""
     tables = (("Table 2 (improved)", "table2_improved"), ("Table 3 (basic)", "table3_basic"))

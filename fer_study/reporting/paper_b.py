@@ -169,7 +169,7 @@ def final_table(final: Mapping[str, schema.Retrain]) -> pd.DataFrame:
 
 # --- One sentence after each table and figure, rendered from what it shows -------------------------------
 
-from fer_study.reporting.paper_a import forensics_text  # noqa: E402,F401  (the one sentence for a slips table)
+from fer_study.reporting.paper_a import forensics_text, slips_table  # noqa: E402,F401  (shared with notebook 03)
 
 
 def protocols_text(sizes: pd.DataFrame) -> str:
