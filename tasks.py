@@ -113,7 +113,9 @@ def test(args: list[str]) -> int:
     lint |= subprocess.run([str(BIN / "ruff"), "format", "--check", *code], cwd=ROOT).returncode
     lint |= subprocess.run([str(BIN / "lint-imports")], cwd=ROOT).returncode
     _say("unit tests (tests/)")
+    before = _cpu_seconds()
     unit = subprocess.run([str(PY), "-m", "pytest", "tests", *args], cwd=ROOT).returncode
+    unit_cpu, before = _cpu_seconds() - before, _cpu_seconds()
     # nbval re-executes the committed notebooks on the demo data (whatever FER2013_PATH says), so
     # their committed fact outputs hold on every machine; outputs go to a scratch folder.
     with tempfile.TemporaryDirectory(prefix="fer-study-nbval-") as scratch:
@@ -134,11 +136,24 @@ def test(args: list[str]) -> int:
             cwd=ROOT,
             env=env,
         ).returncode
+    nb_cpu = _cpu_seconds() - before
     _say(
         f"lint and layers: {'passed' if lint == 0 else 'FAILED'}; unit tests: {'passed' if unit == 0 else 'FAILED'}; "
         f"notebooks: {'passed' if nb == 0 else 'FAILED'}"
     )
+    # CPU time, not wall time: what the suite costs, whatever else the machine is doing meanwhile.
+    _say(
+        f"CPU time: unit tests {unit_cpu / 60:.1f} min, notebooks {nb_cpu / 60:.1f} min (user + system, all processes)"
+    )
     return lint or unit or nb
+
+
+def _cpu_seconds() -> float:
+    """User + system seconds of every finished child process (and theirs), so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def lab(args: list[str]) -> int:
