@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from fer_study.nn.runs import History
 from fer_study.reporting import comparison, controls
@@ -91,3 +93,24 @@ def test_the_claims_and_control_sentences_on_the_smoke_summaries():
         assert f"paper {paper}'s {n} claims: " in text
     rows = controls.control_table(typed.of("06_controls").control)
     assert "published 66 %" in controls.control_table_text(rows)
+
+
+def test_the_pixel_sentence_tells_an_equalized_set_from_a_plain_one():
+    from types import SimpleNamespace
+
+    from fer_study.experiments import exploration as explore
+
+    even = np.arange(48 * 48, dtype=np.int64).reshape(48, 48) % 256  # every grey value 9 times: equalized
+    plain = np.full((48, 48), 100, dtype=np.int64)
+    white = plain.copy()
+    white[:24] = 255  # half white
+    data = SimpleNamespace(images=np.stack([even, even, plain, white]).astype(np.uint8))
+    profile = explore.grey_level_profile(data)
+    assert profile["even_images"] == 0.5 and profile["white_pixels"] == pytest.approx(
+        (24 * 48 + 2 * 9) / (4 * 48 * 48)
+    )  # the half-white image, and 255 nine times in each even one
+    text = explore_words.pixels_figure_text({"Training/PublicTest": 0.01}, profile)
+    assert "50 % spread their grey values evenly" in text and "within 20 %" in text
+    assert "that is what flattens the histogram" in text and "12.7 % of all pixels are pure white" in text
+    profile["even_images"] = 0.1
+    assert "not an equalization's" in explore_words.pixels_figure_text({}, profile)

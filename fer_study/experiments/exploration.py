@@ -100,6 +100,22 @@ def downsampling_summary(data: FERData, classes, split_a, split_o, split_files) 
     )
 
 
+EVEN_TOLERANCE = 0.2  # an image's grey values count as "even" when each eighth of the scale holds 1/8 ± 20 %
+
+
+def grey_level_profile(data: FERData) -> dict[str, float]:
+    """How the grey values spread within images: the share of images whose every eighth of the
+    0-255 scale holds an eighth of its pixels within `EVEN_TOLERANCE` (what per-image histogram
+    equalization leaves), and the share of all pixels that are pure white (255)."""
+    x = data.images.reshape(len(data.images), -1)
+    if not len(x):
+        return {"even_images": float("nan"), "white_pixels": float("nan"), "tolerance": EVEN_TOLERANCE}
+    band = x >> 5  # 0-7: which eighth of the grey scale each pixel falls in
+    eighths = np.stack([(band == k).mean(axis=1) for k in range(8)], axis=1)
+    even = np.abs(8 * eighths - 1).max(axis=1) <= EVEN_TOLERANCE
+    return {"even_images": float(even.mean()), "white_pixels": float((x == 255).mean()), "tolerance": EVEN_TOLERANCE}
+
+
 def split_pixel_distances(data: FERData, bins: int = 64) -> dict[str, float]:
     """The total-variation distance between the grey-value histograms of each pair of official
     splits ("Training/PublicTest" -> 0.012): 0 for identical distributions, 1 for disjoint."""

@@ -94,16 +94,32 @@ def pixels_text(pixels) -> str:
     )
 
 
-def pixels_figure_text(distances: dict) -> str:
+def pixels_figure_text(distances: dict, profile: dict | None = None) -> str:
     """After the mean faces and grey-value histograms; `distances` from
-    `experiments.exploration.split_pixel_distances`."""
+    `experiments.exploration.split_pixel_distances`, `profile` from `grey_level_profile` (why the
+    histogram is flat: how many images spread their grey values evenly, and the white spike)."""
     if not distances:
-        return "Only one split is present, so there are no splits to compare."
-    pair, d = max(distances.items(), key=lambda kv: kv[1])
-    return (
-        f"The grey-value distributions of the official splits nearly coincide: the largest total-variation "
-        f"distance between two of them ({pair}) is {d:.3f} (0 = identical, 1 = disjoint)."
-    )
+        text = "Only one split is present, so there are no splits to compare."
+    else:
+        pair, d = max(distances.items(), key=lambda kv: kv[1])
+        text = (
+            f"The grey-value distributions of the official splits nearly coincide: the largest total-variation "
+            f"distance between two of them ({pair}) is {d:.3f} (0 = identical, 1 = disjoint)."
+        )
+    if profile:
+        even, white = profile["even_images"], profile["white_pixels"]
+        text += (
+            f" Within images, {100 * even:.0f} % spread their grey values evenly (every eighth of the 0-255 scale "
+            f"holds an eighth of the pixels, within {100 * profile['tolerance']:.0f} %)"
+            + (
+                ", as per-image histogram equalization leaves them: that is what flattens the histogram"
+                if even >= 0.5
+                else ", so the histogram's shape is the images' own, not an equalization's"
+            )
+            + f"; {100 * white:.1f} % of all pixels are pure white (255)"
+            + (", the spike at its right end." if white >= 0.01 else ".")
+        )
+    return text
 
 
 def downsampling_figure_text(before: dict, after: dict) -> str:
