@@ -29,9 +29,9 @@ def test_no_setting_is_read_by_a_string_key():
 def _paper_numbers() -> set[float]:
     """Every number the papers state that could pass for a literal of ours (not 0.2, 100, 200...)."""
     values = {s.value for s in papers.STATED.values() if isinstance(s.value, (int, float))}
-    values |= {r[2] for r in papers.PAPER_B["table4"]} | {r["best_accuracy"] for r in papers.PAPER_B["table3"]}
+    values |= {r[2] for r in papers.PAPER_B.table4} | {r.best_accuracy for r in papers.PAPER_B.table3}
     values |= {100 * v for v in values if isinstance(v, float) and v < 1}
-    values |= {papers.PAPER_A["table3_basic"]["value"]["tp"] / 200, papers.MINI_XCEPTION["accuracy"]}
+    values |= {papers.PAPER_A.table3_basic.value.tp / 200, papers.MINI_XCEPTION["accuracy"]}
     # Round values (78 %, 5000 per class, 0.3 and 0.7) are too common to tell a paper's from ours; the
     # image counts above 7,000 and every number with decimals are the papers' own.
     return {round(float(v), 6) for v in values if not float(v).is_integer() or v >= 7000} - {0.3, 0.7}

@@ -7,28 +7,69 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+
+@dataclass(frozen=True)
+class Figure:
+    """A number (or text) a paper states, and where it stands."""
+
+    value: Any
+    where: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A confusion table's totals over its classes (each class one-vs-rest, summed)."""
+
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn}
+
+
+@dataclass(frozen=True)
+class ConfusionTable:
+    """One of paper A's confusion tables: its printed totals, and the measures it states from them."""
+
+    value: Totals
+    where: str
+    stated: dict[str, float]  # accuracy, precision, recall, f1
+
+
+@dataclass(frozen=True)
+class PaperA:
+    per_class_after_downsampling: Figure
+    table2_improved: ConfusionTable
+    table3_basic: ConfusionTable
+    train_accuracy_improved: Figure
+    val_accuracy_improved: Figure
+    val_accuracy_basic: Figure
+    n_eval_images: Figure
+    counts: Figure  # value: all, training, test, four_classes
+
+
 # Paper A (Fatimatuzzahra et al., 2024)
-PAPER_A = {
-    "per_class_after_downsampling": {"value": 5000, "where": "section 2.2, Fig. 5 ('5,000 each')"},
-    "table2_improved": {
-        "value": {"tp": 156, "fp": 44, "fn": 44, "tn": 556},
-        "where": "Table 2 (200 test images)",
-        "stated": {"accuracy": 0.89, "precision": 0.78, "recall": 0.78, "f1": 0.78},
-    },
-    "table3_basic": {
-        "value": {"tp": 155, "fp": 43, "fn": 47, "tn": 555},
-        "where": "Table 3, basic CNN row",
-        "stated": {"accuracy": 0.8875, "precision": 0.782, "recall": 0.767, "f1": 0.767},
-    },
-    "train_accuracy_improved": {"value": 0.9889, "where": "section 3, Fig. 9"},
-    "val_accuracy_improved": {"value": 0.899, "where": "section 3, Fig. 9"},
-    "val_accuracy_basic": {"value": 0.70, "where": "section 3, Fig. 8 (train 100 %)"},
-    "n_eval_images": {"value": 200, "where": "Tables 2-3 (the confusion matrices' 200 test images)"},
-    "counts": {
-        "value": {"all": 35887, "training": 28709, "test": 7178, "four_classes": 26217},
-        "where": "section 2.1",
-    },
-}
+PAPER_A = PaperA(
+    per_class_after_downsampling=Figure(5000, "section 2.2, Fig. 5 ('5,000 each')"),
+    table2_improved=ConfusionTable(
+        Totals(tp=156, fp=44, fn=44, tn=556),
+        "Table 2 (200 test images)",
+        {"accuracy": 0.89, "precision": 0.78, "recall": 0.78, "f1": 0.78},
+    ),
+    table3_basic=ConfusionTable(
+        Totals(tp=155, fp=43, fn=47, tn=555),
+        "Table 3, basic CNN row",
+        {"accuracy": 0.8875, "precision": 0.782, "recall": 0.767, "f1": 0.767},
+    ),
+    train_accuracy_improved=Figure(0.9889, "section 3, Fig. 9"),
+    val_accuracy_improved=Figure(0.899, "section 3, Fig. 9"),
+    val_accuracy_basic=Figure(0.70, "section 3, Fig. 8 (train 100 %)"),
+    n_eval_images=Figure(200, "Tables 2-3 (the confusion matrices' 200 test images)"),
+    counts=Figure({"all": 35887, "training": 28709, "test": 7178, "four_classes": 26217}, "section 2.1"),
+)
 
 # Paper A's Table 1, the hyperparameters of its improved model (grid search picked them).
 PAPER_A_TABLE1 = {
@@ -43,26 +84,47 @@ PAPER_A_TABLE1 = {
     "batch_size": 16,
 }
 
+
+@dataclass(frozen=True)
+class Table3Row:
+    """A row of paper B's Table 3: best accuracy per phase (%) and compute time as printed."""
+
+    phase: str
+    generation: int
+    best_accuracy: float
+    time_printed: str
+
+
+@dataclass(frozen=True)
+class PaperB:
+    headline_accuracy: Figure  # in %, as printed
+    table3: list[Table3Row]
+    text_generation2_accuracy: Figure
+    text_increments: Figure  # value: generation -> increase in points, as the text gives them
+    total_time_stated: Figure
+    generation3_time_text: Figure
+    ga_settings: Figure  # value: population, generations, cxpb, mutpb
+    n_images: Figure
+    table4: list[tuple[str, str, float]]  # earlier FER2013 results as paper B lists them (reference, model, %)
+
+
 # Paper B (CNN hyperparameters by a genetic algorithm)
-PAPER_B = {
-    "headline_accuracy": {"value": 76.11, "unit": "%", "where": "abstract; section 3; Table 3 (generation 3); Table 4"},
+PAPER_B = PaperB(
+    headline_accuracy=Figure(76.11, "abstract; section 3; Table 3 (generation 3); Table 4", unit="%"),
     # Table 3: best accuracy per phase, and compute time as printed (° read as hours).
-    "table3": [
-        {"phase": "Initial", "generation": 0, "best_accuracy": 58.72, "time_printed": "70°30'57\""},
-        {"phase": "Generation 1", "generation": 1, "best_accuracy": 71.69, "time_printed": "60°08'37\""},
-        {"phase": "Generation 2", "generation": 2, "best_accuracy": 72.77, "time_printed": "140°18'50\""},
-        {"phase": "Generation 3", "generation": 3, "best_accuracy": 76.11, "time_printed": "160°45'04\""},
+    table3=[
+        Table3Row("Initial", 0, 58.72, "70°30'57\""),
+        Table3Row("Generation 1", 1, 71.69, "60°08'37\""),
+        Table3Row("Generation 2", 2, 72.77, "140°18'50\""),
+        Table3Row("Generation 3", 3, 76.11, "160°45'04\""),
     ],
-    "text_generation2_accuracy": {"value": 72.11, "where": "section 3 text (Table 3 says 72.77)"},
-    "text_increments": {"value": {"1": 12.97, "2": 1.08, "3": 3.33}, "where": "section 3 text, increases in points"},
-    "total_time_stated": {"value": "37:57:55", "where": "abstract and conclusion (37 h 57 min 55 s)"},
-    "generation3_time_text": {"value": "16:45:04", "where": "abstract (16 h 45 min 4 s)"},
-    "ga_settings": {
-        "value": {"population": 10, "generations": 3, "cxpb": 0.2, "mutpb": 0.1},
-        "where": "sections 2.2 and 3",
-    },
-    "n_images": {"value": 35887, "where": "section 2 (80/20 split of 35,887 images)"},
-    "table4": [  # earlier FER2013 results as paper B lists them (reference, model, accuracy %)
+    text_generation2_accuracy=Figure(72.11, "section 3 text (Table 3 says 72.77)"),
+    text_increments=Figure({"1": 12.97, "2": 1.08, "3": 3.33}, "section 3 text, increases in points"),
+    total_time_stated=Figure("37:57:55", "abstract and conclusion (37 h 57 min 55 s)"),
+    generation3_time_text=Figure("16:45:04", "abstract (16 h 45 min 4 s)"),
+    ga_settings=Figure({"population": 10, "generations": 3, "cxpb": 0.2, "mutpb": 0.1}, "sections 2.2 and 3"),
+    n_images=Figure(35887, "section 2 (80/20 split of 35,887 images)"),
+    table4=[
         ("[21]", "Tang's network structure", 71.2),
         ("[37]", "Caffe-imageNet", 65.5),
         ("[22]", "MNF CNN+L2 SVM", 70.3),
@@ -79,7 +141,7 @@ PAPER_B = {
         ("[47]", "CNN with HOG feature", 75.10),
         ("paper B", "CNN-GA", 76.11),
     ],
-}
+)
 
 
 @dataclass(frozen=True)
@@ -107,39 +169,39 @@ def _pct(percent: float) -> float:
 MINI_XCEPTION = {
     "model": "Mini-Xception",
     "ref": "[45] Arriaga et al. 2017",
-    "accuracy": _pct(dict(((r, m), a) for r, m, a in PAPER_B["table4"])[("[45]", "Mini-Xception")]),
+    "accuracy": _pct(dict(((r, m), a) for r, m, a in PAPER_B.table4)[("[45]", "Mini-Xception")]),
     "where": "paper B, Table 4",
     "measured_on": "PublicTest + PrivateTest (the last 20 % of fer2013.csv), which also chose the checkpoint",
 }
 
 
-A_T2, A_T3 = PAPER_A["table2_improved"], PAPER_A["table3_basic"]
-B_HEADLINE = _pct(PAPER_B["headline_accuracy"]["value"])
+A_T2, A_T3 = PAPER_A.table2_improved, PAPER_A.table3_basic
+B_HEADLINE = _pct(PAPER_B.headline_accuracy.value)
 
 # Every claim's statement by id (the registry's ids; notebook 07's table shows them in its order).
 STATED: dict[str, Stated] = {
     "A1": Stated(
         "Improved CNN 'accuracy' (mean one-vs-rest) on 200 test images",
-        A_T2["stated"]["accuracy"],
+        A_T2.stated["accuracy"],
         "fraction",
         "Table 2; abstract",
         caveat="the paper's 'accuracy' is mean one-vs-rest accuracy, not top-1",
     ),
     "A2": Stated(
         "Improved CNN precision = recall = F1 (from Table 2's totals, i.e. micro = top-1) on 200 images",
-        A_T2["stated"]["precision"],
+        A_T2.stated["precision"],
         "fraction",
         "Table 2; abstract",
     ),
     "A3": Stated(
         "Improved CNN top-1 accuracy implied by Table 2 (156 of 200), on the full test part",
-        A_T2["value"]["tp"] / PAPER_A["n_eval_images"]["value"],
+        A_T2.value.tp / PAPER_A.n_eval_images.value,
         "fraction",
         "Table 2 (derived: TP/200)",
     ),
     "A4": Stated(
         "Basic CNN 'accuracy' (mean one-vs-rest) on 200 test images",
-        A_T3["stated"]["accuracy"],
+        A_T3.stated["accuracy"],
         "fraction",
         "Table 3",
         caveat="88.75 % is the mean one-vs-rest accuracy of Table 3's basic row, the row A5 shows to be impossible "
@@ -147,7 +209,7 @@ STATED: dict[str, Stated] = {
     ),
     "A5": Stated(
         "Basic CNN precision 78.2 %, recall 76.7 %, F1 76.7 %",
-        A_T3["stated"]["recall"],
+        A_T3.stated["recall"],
         "fraction",
         "Table 3",
         reason="Table 3's basic row (TP 155, FP 43, FN 47, TN 555) cannot come from 200 single-label images: "
@@ -155,13 +217,13 @@ STATED: dict[str, Stated] = {
     ),
     "A6": Stated(
         "Improved CNN training accuracy at the end of training",
-        PAPER_A["train_accuracy_improved"]["value"],
+        PAPER_A.train_accuracy_improved.value,
         "fraction",
         "abstract; Fig. 9",
     ),
     "A7": Stated(
         "Improved CNN validation accuracy at the end of training",
-        PAPER_A["val_accuracy_improved"]["value"],
+        PAPER_A.val_accuracy_improved.value,
         "fraction",
         "Fig. 9",
         caveat="section 2.3 uses the 20 % part 'for model validation', yet Fig. 9's 89.9 % is far above Table 2's "
@@ -169,13 +231,13 @@ STATED: dict[str, Stated] = {
     ),
     "A8": Stated(
         "Basic CNN validation accuracy at the end of training (training accuracy 100 %)",
-        PAPER_A["val_accuracy_basic"]["value"],
+        PAPER_A.val_accuracy_basic.value,
         "fraction",
         "Fig. 8",
     ),
     "A9": Stated(
         "Images per class after downsampling to the smallest class",
-        PAPER_A["per_class_after_downsampling"]["value"],
+        PAPER_A.per_class_after_downsampling.value,
         "images",
         "section 2.2; Fig. 5",
         caveat="downsampling to the smallest class keeps exactly as many images as that class holds (notebook 02 "
@@ -224,7 +286,7 @@ STATED: dict[str, Stated] = {
     ),
     "B3.3": Stated(
         "Best fitness in generation 3 (paper protocol): the Table 2 genome's accuracy on the reported images",
-        _pct(PAPER_B["table3"][3]["best_accuracy"]),
+        _pct(PAPER_B.table3[3].best_accuracy),
         "fraction",
         "Table 3; Fig. 4; Table 2",
         caveat="generation 3's best genome is Table 2's, and its fitness is its accuracy on the reported 20 %: "
@@ -233,7 +295,7 @@ STATED: dict[str, Stated] = {
     ),
     "B4": Stated(
         "Generation 2's best accuracy",
-        _pct(PAPER_B["text_generation2_accuracy"]["value"]),
+        _pct(PAPER_B.text_generation2_accuracy.value),
         "fraction",
         "section 3 text",
         reason="the text gives 72.11 % for generation 2, Table 3 gives 72.77 %; the text's own increments "
@@ -241,7 +303,7 @@ STATED: dict[str, Stated] = {
     ),
     "B5": Stated(
         "Total compute time of the search",
-        PAPER_B["total_time_stated"]["value"],
+        PAPER_B.total_time_stated.value,
         "h:m:s",
         "abstract; conclusion",
         reason="Table 3's four times sum to 431:43:28 as printed (degree sign read as hours), or 44:43:28 reading "
@@ -249,25 +311,25 @@ STATED: dict[str, Stated] = {
     ),
     "A12": Stated(
         "FER2013 has 35,887 images",
-        PAPER_A["counts"]["value"]["all"],
+        PAPER_A.counts.value["all"],
         "images",
         "section 2.1",
     ),
     "A13": Stated(
         "28,709 of them for training",
-        PAPER_A["counts"]["value"]["training"],
+        PAPER_A.counts.value["training"],
         "images",
         "section 2.1",
     ),
     "A14": Stated(
         "7,178 of them for testing",
-        PAPER_A["counts"]["value"]["test"],
+        PAPER_A.counts.value["test"],
         "images",
         "section 2.1",
     ),
     "A15": Stated(
         "About 26,217 images in the four classes used",
-        PAPER_A["counts"]["value"]["four_classes"],
+        PAPER_A.counts.value["four_classes"],
         "images",
         "section 2.1",
     ),
@@ -289,7 +351,7 @@ STATED: dict[str, Stated] = {
     ),
     "A18": Stated(
         "Basic CNN F1 76.7 %",
-        A_T3["stated"]["f1"],
+        A_T3.stated["f1"],
         "fraction",
         "Table 3",
         reason="neither the harmonic mean of its precision 78.2 % and recall 76.7 % (77.4 %) nor the micro F1 of its "
@@ -304,7 +366,7 @@ STATED: dict[str, Stated] = {
     ),
     "A20": Stated(
         "The improved CNN is no longer overfitting: training 98.89 %, validation 89.9 %, a gap of about 9 points",
-        round(PAPER_A["train_accuracy_improved"]["value"] - PAPER_A["val_accuracy_improved"]["value"], 4),
+        round(PAPER_A.train_accuracy_improved.value - PAPER_A.val_accuracy_improved.value, 4),
         "fraction",
         "section 3; Fig. 9",
         caveat="measured as final training minus final validation accuracy (training accuracy with dropout on, as "
@@ -312,7 +374,7 @@ STATED: dict[str, Stated] = {
     ),
     "B7": Stated(
         "Generation 3 took 16 h 45 min 4 s",
-        PAPER_B["generation3_time_text"]["value"],
+        PAPER_B.generation3_time_text.value,
         "h:m:s",
         "abstract",
         reason="Table 3 prints 160°45'04\"; only reading its hours as tenths gives 16:45:04, and under that reading the "
@@ -334,7 +396,7 @@ STATED: dict[str, Stated] = {
     ),
     "B10": Stated(
         "Total compute 37:57:55 (generations 1-3 only, hours read as tenths)",
-        PAPER_B["total_time_stated"]["value"],
+        PAPER_B.total_time_stated.value,
         "h:m:s",
         "abstract; Table 3",
         reason="generations 1-3 of Table 3 with hours read as tenths sum to 37:12:31 (6:08:37 + 14:18:50 + 16:45:04), "
@@ -342,7 +404,7 @@ STATED: dict[str, Stated] = {
     ),
     "B6": Stated(
         "All 35,887 FER2013 images used, after removing duplicate images",
-        PAPER_B["n_images"]["value"],
+        PAPER_B.n_images.value,
         "images",
         "section 2; section 2.2",
         reason="FER2013 holds 35,887 images only with its duplicates; removing them leaves fewer, so the two statements "
@@ -353,7 +415,7 @@ STATED: dict[str, Stated] = {
 for _g in range(3):
     STATED[f"B3.{_g}"] = Stated(
         f"Best fitness in {'the initial population' if _g == 0 else f'generation {_g}'} (paper protocol)",
-        _pct(PAPER_B["table3"][_g]["best_accuracy"]),
+        _pct(PAPER_B.table3[_g].best_accuracy),
         "fraction",
         "Table 3; Fig. 4",
     )
@@ -376,9 +438,9 @@ def _seconds(text: str) -> int:
 def time_arithmetic() -> dict:
     """Paper B's Table 3 times against its stated total, as printed and under the reading that the
     table's hours carry a stray 0 (the abstract gives generation 3 as 16 h 45 min 4 s, the table 160°45'04")."""
-    printed = [_seconds(r["time_printed"]) for r in PAPER_B["table3"]]
+    printed = [_seconds(r.time_printed) for r in PAPER_B.table3]
     tenth = [(s // 3600) // 10 * 3600 + s % 3600 for s in printed]
-    stated = _seconds(PAPER_B["total_time_stated"]["value"])
+    stated = _seconds(PAPER_B.total_time_stated.value)
     return {
         "table3_printed": [hms(s) for s in printed],
         "sum_printed": hms(sum(printed)),
@@ -387,5 +449,5 @@ def time_arithmetic() -> dict:
         "stated_total": hms(stated),
         "equal_as_printed": sum(printed) == stated,
         "equal_hours_over_10": sum(tenth) == stated,
-        "gen3_text_matches_hours_over_10": hms(tenth[3]) == PAPER_B["generation3_time_text"]["value"],
+        "gen3_text_matches_hours_over_10": hms(tenth[3]) == PAPER_B.generation3_time_text.value,
     }

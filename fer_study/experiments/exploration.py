@@ -93,7 +93,7 @@ def downsampling_summary(data: FERData, classes, split_a, split_o, split_files) 
         pooled_counts=before,
         smallest_class=smallest,
         per_class_after_downsampling=before[smallest],
-        paper_states_per_class=PAPER_A["per_class_after_downsampling"]["value"],
+        paper_states_per_class=PAPER_A.per_class_after_downsampling.value,
         paper_a_split=split_a.counts(data),
         official_split=split_o.counts(data),
         split_files=[p.name for p in split_files],

@@ -52,14 +52,14 @@ def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = 
     numbers. `train` is the split's training part (for the identical-copy check)."""
     runs = [r for r in result.of(model) if not r.failed] or result.of(model)
     y, k = result.y_test, len(result.classes)
-    stated = PAPER_A["table2_improved"]["stated"]
+    stated = PAPER_A.table2_improved.stated
     ovr, prf, val, trn = (
         (f"{100 * v:g} % {what}", v)
         for v, what in (
             (stated["accuracy"], "'accuracy' (Table 2)"),
             (stated["f1"], "precision/recall/F1 (Table 2)"),
-            (PAPER_A["val_accuracy_improved"]["value"], "validation (Fig. 9)"),
-            (PAPER_A["train_accuracy_improved"]["value"], "training (Fig. 9)"),
+            (PAPER_A.val_accuracy_improved.value, "validation (Fig. 9)"),
+            (PAPER_A.train_accuracy_improved.value, "training (Fig. 9)"),
         )
     )
     paper = dict((ovr, prf, val, trn))
@@ -139,8 +139,8 @@ def paper_b(search: SearchRun, retrained: schema.Retrain, history_runs: list[Mod
     """Paper B's protocol slip (fitness on the reported 20 %) beside its headline: the best fitness over
     every genome scored on the reported images (GA and random search alike: a maximum selected on
     those images) against the GA's winner retrained with fresh seeds, and the retrain's best epoch."""
-    label = f"{PAPER_B['headline_accuracy']['value']:.2f} % (abstract, Table 3)"
-    paper = {label: PAPER_B["headline_accuracy"]["value"] / 100}
+    label = f"{PAPER_B.headline_accuracy.value:.2f} % (abstract, Table 3)"
+    paper = {label: PAPER_B.headline_accuracy.value / 100}
     scored = search.scored
     best = max(e["fitness"] for e in scored)
     return [

@@ -29,7 +29,7 @@ from fer_study.search import genome as G
 from fer_study.search.runs import SearchRun
 
 PROTOCOLS = {
-    "paper": f"paper B as written: a random stratified 80/20 split of all {PAPER_B['n_images']['value']:,} images; "
+    "paper": f"paper B as written: a random stratified 80/20 split of all {PAPER_B.n_images.value:,} images; "
     "fitness is accuracy on the 20 %, which is then reported as the test accuracy (this selects on the test set)",
     "clean": "train on Training, fitness on PublicTest, the winner reported once on PrivateTest",
 }

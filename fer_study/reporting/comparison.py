@@ -149,8 +149,7 @@ def claim_table(s: Summaries, rows: list[schema.ClaimRow] | None = None) -> pd.D
 def table4(s: Summaries) -> pd.DataFrame:
     """Paper B's Table 4 (earlier FER2013 results) with our rows added."""
     rows = [
-        {"ref": r, "model": m, "test accuracy %": a, "source": "paper B Table 4"}
-        for r, m, a in claims.PAPER_B["table4"]
+        {"ref": r, "model": m, "test accuracy %": a, "source": "paper B Table 4"} for r, m, a in claims.PAPER_B.table4
     ]
 
     def ours(model: str, v: schema.Measure) -> dict:
@@ -183,16 +182,19 @@ def table4(s: Summaries) -> pd.DataFrame:
 def audit_table(s: Summaries) -> pd.DataFrame:
     """Paper A's metric audit: top-1, mean one-vs-rest accuracy, macro and micro F1, paper beside ours."""
     rows = []
-    for name, key in (("paper A Table 2 (improved)", "table2_improved"), ("paper A Table 3 (basic)", "table3_basic")):
-        t = claims.PAPER_A[key]["value"]
-        a = metrics.totals_audit(**t, k=4)
+    for name, table in (
+        ("paper A Table 2 (improved)", claims.PAPER_A.table2_improved),
+        ("paper A Table 3 (basic)", claims.PAPER_A.table3_basic),
+    ):
+        t = table.value
+        a = metrics.totals_audit(**t.as_dict(), k=4)
         rows.append(
             {
                 "source": name,
-                "images": t["tp"] + t["fn"],
+                "images": t.tp + t.fn,
                 "top-1": a["top1"],
                 "mean one-vs-rest accuracy": a["mean_one_vs_rest_accuracy"],
-                "micro F1": 2 * t["tp"] / (2 * t["tp"] + t["fp"] + t["fn"]),
+                "micro F1": 2 * t.tp / (2 * t.tp + t.fp + t.fn),
                 "macro F1": None,
             }
         )
@@ -238,7 +240,7 @@ def compute_table(s: Summaries) -> pd.DataFrame:
                 "paper": "not in the paper",
             },
         )
-    table3 = {r["generation"]: r["time_printed"] for r in claims.PAPER_B["table3"]}
+    table3 = {r.generation: r.time_printed for r in claims.PAPER_B.table3}
     for proto, book in b.generations.items():
         spent = b.generation_train_seconds[proto]
         for rec in book:
@@ -253,7 +255,7 @@ def compute_table(s: Summaries) -> pd.DataFrame:
             {
                 "stage": f"05 GA + random search, training time when it ran ({proto} protocol)",
                 "ours": hms(b.train_seconds[proto]),
-                "paper": claims.PAPER_B["total_time_stated"]["value"] + " (GA, stated)" if proto == "paper" else "",
+                "paper": claims.PAPER_B.total_time_stated.value + " (GA, stated)" if proto == "paper" else "",
             }
         )
     rows.append(
@@ -268,25 +270,25 @@ def compute_table(s: Summaries) -> pd.DataFrame:
 
 def inconsistencies(s: Summaries) -> pd.DataFrame:
     """The papers' internal inconsistencies, each with the arithmetic that shows it."""
-    t3 = claims.PAPER_A["table3_basic"]["value"]
+    t3 = claims.PAPER_A.table3_basic.value
     t = time_arithmetic()
-    gens = [r["best_accuracy"] for r in claims.PAPER_B["table3"]]
-    t2, n200 = claims.PAPER_A["table2_improved"]["value"], claims.PAPER_A["n_eval_images"]["value"]
-    inc = claims.PAPER_B["text_increments"]["value"]
-    text2 = claims.PAPER_B["text_generation2_accuracy"]["value"]
+    gens = [r.best_accuracy for r in claims.PAPER_B.table3]
+    t2, n200 = claims.PAPER_A.table2_improved.value, claims.PAPER_A.n_eval_images.value
+    inc = claims.PAPER_B.text_increments.value
+    text2 = claims.PAPER_B.text_generation2_accuracy.value
     rows = [
         {
             "paper": "A",
             "where": "Table 2 / abstract",
             "what": "'accuracy' 89 % is mean one-vs-rest accuracy; top-1 is 78 %",
-            "arithmetic": f"TP {t2['tp']} of {n200} → top-1 {t2['tp'] / n200:.2f}; "
-            f"1 − 2(1 − {t2['tp'] / n200:.2f})/4 = {1 - 2 * (1 - t2['tp'] / n200) / 4:.2f}",
+            "arithmetic": f"TP {t2.tp} of {n200} → top-1 {t2.tp / n200:.2f}; "
+            f"1 − 2(1 − {t2.tp / n200:.2f})/4 = {1 - 2 * (1 - t2.tp / n200) / 4:.2f}",
         },
         {
             "paper": "A",
             "where": "Table 3, basic CNN",
             "what": "cannot come from 200 single-label test images",
-            "arithmetic": f"TP + FN = {t3['tp']} + {t3['fn']} = {t3['tp'] + t3['fn']} ≠ 200; FP = {t3['fp']} ≠ FN = {t3['fn']}",
+            "arithmetic": f"TP + FN = {t3.tp} + {t3.fn} = {t3.tp + t3.fn} ≠ 200; FP = {t3.fp} ≠ FN = {t3.fn}",
         },
         {
             "paper": "A",
@@ -319,7 +321,7 @@ def inconsistencies(s: Summaries) -> pd.DataFrame:
         {
             "paper": "B",
             "where": "section 2 vs 2.2",
-            "what": f"duplicates removed, yet all {claims.PAPER_B['n_images']['value']:,} images split 80/20",
+            "what": f"duplicates removed, yet all {claims.PAPER_B.n_images.value:,} images split 80/20",
             "arithmetic": f"{s.of('01_data_exploration').duplicates['exact'].images} images are exact duplicates "
             f"in this data ({s.data_label})",
         },
@@ -434,7 +436,7 @@ def reference_lines(s: Summaries) -> dict:
     power = s.of("05_ga_search").search_power if s.has("05_ga_search") else {}
     if "paper" in power:
         chance["paper B (majority class)"] = power["paper"].chance
-    earlier = [a for ref, _, a in claims.PAPER_B["table4"] if ref != "paper B"]
+    earlier = [a for ref, _, a in claims.PAPER_B.table4 if ref != "paper B"]
     return {"chance": chance, "best_published": max(earlier) / 100}
 
 

@@ -8,7 +8,7 @@ from fer_study.core.papers import PAPER_B
 def interpret(dataset, dup_report: dict) -> str:
     """Notebook 01's findings in words, rendered from the numbers."""
     diffs = dataset.count_differences()
-    n_images = PAPER_B["n_images"]["value"]
+    n_images = PAPER_B.n_images.value
     exact = dup_report.get("exact", {})
     lines = [
         f"**What this shows.** {len(dataset):,} images ({dataset.label_text}); FER2013 as published has {n_images:,}. "

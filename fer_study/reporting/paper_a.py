@@ -34,8 +34,8 @@ def slips_table(slips: list[schema.Slip]) -> pd.DataFrame:
 
 def tables_audit() -> pd.DataFrame:
     """Paper A's Tables 2 and 3 recomputed from their printed totals (what the totals imply)."""
-    tables = (("Table 2 (improved)", "table2_improved"), ("Table 3 (basic)", "table3_basic"))
-    return pd.DataFrame({name: metrics.totals_audit(**PAPER_A[key]["value"], k=4) for name, key in tables}).T
+    tables = (("Table 2 (improved)", PAPER_A.table2_improved), ("Table 3 (basic)", PAPER_A.table3_basic))
+    return pd.DataFrame({name: metrics.totals_audit(**table.value.as_dict(), k=4) for name, table in tables}).T
 
 
 def best_vs_table1(best: Mapping, grid: Mapping) -> pd.DataFrame:
@@ -77,11 +77,11 @@ def interpret(ev: schema.Evaluation, st: Settings, split_name: str) -> str:
     lines = [
         f"**What this shows ({split_name}, {st.paper_a.a_epochs} of paper A's {PAPER_A_TABLE1['epochs']} epochs).**"
     ]
-    for model, table in (("improved", "table2_improved"), ("basic", "table3_basic")):
+    for model, table in (("improved", PAPER_A.table2_improved), ("basic", PAPER_A.table3_basic)):
         if model not in h:
             continue
-        paper_top1 = PAPER_A[table]["value"]["tp"] / PAPER_A["n_eval_images"]["value"]
-        paper_ovr = PAPER_A[table]["stated"]["accuracy"]
+        paper_top1 = table.value.tp / PAPER_A.n_eval_images.value
+        paper_ovr = table.stated["accuracy"]
         m = h[model]
         state = " Every seed of it **failed to train**; these numbers are not a result." if m.failed_to_train else ""
         lines.append(

@@ -17,12 +17,12 @@ def generations_table(state, train_seconds: Mapping[int, float] | None = None) -
     """Best, mean, spread and time per generation, beside paper B's Table 3. With `train_seconds`
     (generation_train_seconds), "our time" is the trainings' own time, not this pass's."""
     rows = []
-    paper = {r["generation"]: r for r in PAPER_B["table3"]}
+    paper = {r.generation: r for r in PAPER_B.table3}
     for rec in state.logbook:
-        p = paper.get(rec["gen"], {})
+        p = paper.get(rec["gen"])  # None: a generation paper B's Table 3 does not have
         rows.append(
             {
-                "phase": p.get("phase", f"Generation {rec['gen']}"),
+                "phase": p.phase if p else f"Generation {rec['gen']}",
                 "best %": 100 * rec["best"],
                 "mean %": 100 * rec["mean"],
                 "std %": 100 * rec["std"],
@@ -30,8 +30,8 @@ def generations_table(state, train_seconds: Mapping[int, float] | None = None) -
                 "trainings": rec["trained"],
                 "cache hits": rec["cache_hits"],
                 "our time": hms(train_seconds.get(rec["gen"], 0.0) if train_seconds is not None else rec["seconds"]),
-                "paper best %": p.get("best_accuracy"),
-                "paper time (printed)": p.get("time_printed"),
+                "paper best %": p.best_accuracy if p else None,
+                "paper time (printed)": p.time_printed if p else None,
             }
         )
     return pd.DataFrame(rows)
@@ -144,7 +144,7 @@ def interpret(
         lines.append(
             f"* {key} retrained: {100 * v.mean:.1f} %"
             + (f" ({v.interval_kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f} %)" if iv else "")
-            + f" against paper B's {PAPER_B['headline_accuracy']['value']:.2f} %."
+            + f" against paper B's {PAPER_B.headline_accuracy.value:.2f} %."
         )
     return "\n".join(lines)
 
@@ -160,7 +160,7 @@ def final_table(final: Mapping[str, schema.Retrain]) -> pd.DataFrame:
                 "seeds": v.n,
                 "CI95 % (bootstrap, first seed)": "%.2f-%.2f" % tuple(100 * c for c in v.ci95),
                 "test images": v.n_test,
-                "paper B %": PAPER_B["headline_accuracy"]["value"],
+                "paper B %": PAPER_B.headline_accuracy.value,
             }
             for k, v in final.items()
         }
@@ -200,7 +200,7 @@ def ga_figure_text(searches: Mapping[str, SearchRun], chance: Mapping) -> str:
             f"{100 * chance.get(name, float('nan')):.1f} %"
             + (f", random search's best {100 * rnd:.1f} %" if rnd is not None else "")
         )
-    table3 = [r["best_accuracy"] for r in PAPER_B["table3"]]
+    table3 = [r.best_accuracy for r in PAPER_B.table3]
     return (
         "; ".join(parts)
         + f". Paper B's Table 3 climbs from {table3[0]:.1f} to {table3[-1]:.1f} % over its generations."
