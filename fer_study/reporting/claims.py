@@ -96,7 +96,8 @@ class Claim:
         return self.stated.reason
 
 
-def _count(splits, classes=None):
+def _images_in(splits, classes=None):
+    """How many images `splits` (and `classes`, default all) hold, from notebook 01's counts."""
     return lambda counts: sum(
         n for sp, per in counts.items() if sp in splits for c, n in per.items() if classes is None or c in classes
     )
@@ -104,10 +105,10 @@ def _count(splits, classes=None):
 
 _ALL = ("Training", "PublicTest", "PrivateTest")
 DERIVED = {
-    "all_images": _count(_ALL),
-    "training_images": _count(("Training",)),
-    "test_images": _count(("PublicTest", "PrivateTest")),
-    "four_classes": _count(_ALL, ("angry", "happy", "neutral", "sad")),
+    "all_images": _images_in(_ALL),
+    "training_images": _images_in(("Training",)),
+    "test_images": _images_in(("PublicTest", "PrivateTest")),
+    "four_classes": _images_in(_ALL, ("angry", "happy", "neutral", "sad")),
 }
 
 
