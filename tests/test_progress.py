@@ -60,3 +60,12 @@ def test_a_runs_terminal_sees_the_latest_progress_line_of_a_notebook_step(tmp_pa
     assert len(shown) == len(set(shown))  # a line is printed once, when it changes
     assert progress.MIRROR_ENV not in __import__("os").environ and not (tmp_path / "provenance" / ".progress").exists()
     progress.mirror("nowhere")  # with no run around it, mirroring does nothing
+
+
+def test_a_capped_training_gives_the_time_per_step_not_a_time_left_made_of_the_cap():
+    out = io.StringIO()
+    with Progress(10000, "training control", every=1, stream=out, cap=True) as bar:
+        bar.update(note="validation accuracy 0.400")
+    line = out.getvalue().strip()
+    assert line.startswith("training control: 1 of at most 10000 (") and "each; it stops early)" in line
+    assert "left" not in line and line.endswith("· validation accuracy 0.400")

@@ -63,10 +63,13 @@ def latest(path: str | os.PathLike) -> str:
 
 
 class Progress:
-    """`with Progress(total, "training x") as p: ... p.update(note="val 0.61")`."""
+    """`with Progress(total, "training x") as p: ... p.update(note="val 0.61")`. With `cap`, `total`
+    is only an upper bound (a training that stops early): the line gives the time per step instead of
+    a time left that the cap alone would make up."""
 
-    def __init__(self, total: int, label: str, every: int = 10, stream=None, enabled: bool = True):
+    def __init__(self, total: int, label: str, every: int = 10, stream=None, enabled: bool = True, cap: bool = False):
         self.total, self.label, self.every = max(int(total), 1), label, max(int(every), 1)
+        self.cap = cap
         self.done, self.note, self.started = 0, "", time.time()
         self.stream = stream or sys.stderr
         self.enabled = enabled
@@ -81,9 +84,12 @@ class Progress:
 
     def text(self) -> str:
         elapsed = time.time() - self.started
+        note = f" · {self.note}" if self.note else ""
+        if self.cap:
+            each = f", {_hms(elapsed / self.done)} each" if self.done else ""
+            return f"{self.label}: {self.done} of at most {self.total} ({_hms(elapsed)} so far{each}; it stops early){note}"
         left = elapsed / self.done * (self.total - self.done) if self.done else None
         eta = "" if left is None or self.done >= self.total else f", about {_hms(left)} left"
-        note = f" · {self.note}" if self.note else ""
         return f"{self.label}: {self.done}/{self.total} ({_hms(elapsed)} so far{eta}){note}"
 
     def update(self, n: int = 1, note: str = "") -> None:

@@ -413,7 +413,12 @@ class RunStore:
         if found is not None:
             return found
         ckpt = self.checkpoint_path(request.key)
-        with Progress(request.fit.epochs, f"training {request.purpose or request.key}", enabled=self.progress) as bar:
+        with Progress(
+            request.fit.epochs,
+            f"training {request.purpose or request.key}",
+            enabled=self.progress,
+            cap=bool(request.fit.early_stop_patience),  # until early stopping: the epochs are a cap
+        ) as bar:
 
             def epoch_done(epoch: int, rec: dict) -> None:
                 bar.update(epoch - bar.done, note=f"validation accuracy {rec.get('val_accuracy', float('nan')):.3f}")
