@@ -54,3 +54,31 @@ def test_grid_trials_are_stored_runs_and_a_rerun_trains_nothing(tmp_path):
     b = grid.run(small, make, paper_a.grid_result, again, data.images, data.labels, log=lambda m: None)
     assert again.trained == [] and a.equals(b)
     assert np.all(b["n_train"] == 120)
+
+
+def test_the_grid_winner_meets_table1_on_every_seed_through_the_store(tmp_path):
+    """A11's evidence: both settings trained with each of paper A's seeds at the grid's budget, the
+    first seed's pair being the grid's own trials (loaded, not retrained); one paired test per seed
+    on the same validation images; a rerun trains nothing."""
+    data = load("demo", verbose=False)
+    st = profiles.resolve("smoke", {"a_grid_train_images": 120, "a_seeds": [0, 1]})
+    split = sampling.paper_a_split(data, tuple(st.paper_a.a_classes), st.paper_a.a_test_fraction, st.runtime.seed)
+    small = {"learning_rate": [0.001], "batch_size": [16], "dropout": [0.2, 0.5], "n_conv": [4]}
+    store = RunStore(tmp_path, log=lambda m: None)
+    make = lambda p: paper_a.grid_request(data, split, st, p)
+    grid.run(small, make, paper_a.grid_result, store, data.images, data.labels, log=lambda m: None)
+    assert len(store.trained) == 2
+    best = {"learning_rate": 0.001, "batch_size": 16, "dropout": 0.5, "n_conv": 4}  # differs from Table 1
+    t = paper_a.grid_vs_table1(data, split, st, best, store, log=lambda m: None)
+    assert len(store.trained) == 4  # seed 1's pair only
+    assert t.in_grid and not t.same and t.seeds == [0, 1] and t.epochs == st.grid.a_grid_epochs
+    _, val = paper_a.selection_split(data, split, st)
+    assert t.n_val == len(val)
+    for field in ("best_accuracy", "table1_accuracy", "only_best_correct", "only_table1_correct", "p_value"):
+        assert len(getattr(t, field)) == 2, field
+    assert all(0 < p <= 1 for p in t.p_value) and t.seconds_beyond_grid > 0
+    again = RunStore(tmp_path, log=lambda m: None)
+    assert paper_a.grid_vs_table1(data, split, st, best, again, log=lambda m: None) == t and again.trained == []
+    table1 = {**best, "dropout": 0.2}
+    same = paper_a.grid_vs_table1(data, split, st, table1, again, log=lambda m: None)
+    assert same.same and same.seeds == [0] and again.trained == []

@@ -114,3 +114,26 @@ def test_the_pixel_sentence_tells_an_equalized_set_from_a_plain_one():
     assert "that is what flattens the histogram" in text and "12.7 % of all pixels are pure white" in text
     profile["even_images"] = 0.1
     assert "not an equalization's" in explore_words.pixels_figure_text({}, profile)
+
+
+def test_the_grid_check_sentence_gives_every_seed_and_says_whether_the_lead_holds_in_all():
+    from fer_study.core import schema
+
+    t = schema.GridVsTable1(
+        in_grid=True,
+        table1={},
+        n_val=1585,
+        epochs=6,
+        seeds=[0, 1],
+        best_accuracy=[0.62, 0.61],
+        table1_accuracy=[0.60, 0.605],
+        only_best_correct=[80, 60],
+        only_table1_correct=[48, 52],
+        p_value=[0.0021, 0.26],
+    )
+    text = a_words.grid_check_text(t)
+    assert "seed 0: 62.0 % vs 60.0 % (80 vs 48 images only one of them gets right, one-sided p = 0.0021)" in text
+    assert text.endswith("The winner's lead is not significant in every seed.")
+    one = schema.GridVsTable1(**{**vars(t), "seeds": [0], "p_value": [0.0021]})
+    assert a_words.grid_check_text(one).endswith("significant, but on one seed only.")
+    assert "nothing to compare" in a_words.grid_check_text(schema.GridVsTable1(in_grid=True, table1={}, same=True))

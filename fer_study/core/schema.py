@@ -34,8 +34,9 @@ import numpy as np
 # The layout of summaries/<notebook>.json that this code writes and reads. 4: paper A's curve
 # evidence (the noise-aware rule), paper B's early-stopped Table 2 genome, the control's authors'
 # protocol, held-out health flags. 5: the nested records declared and checked; a model's headline
-# keeps its confusion matrix once ("confusion", with "confusion_seed").
-VERSION = 5
+# keeps its confusion matrix once ("confusion", with "confusion_seed"). 6: the grid's winner against
+# Table 1's setting per training seed (issue 21: A11 decided "with significance across seeds").
+VERSION = 6
 
 
 class SchemaError(ValueError):
@@ -203,16 +204,18 @@ class TimeArithmetic:  # paper B's Table 3 times against its stated total (core.
 class GridVsTable1:  # the grid's winner against Table 1's setting (experiments.paper_a.grid_vs_table1)
     in_grid: bool
     table1: dict[str, Any]
-    same: bool
-    best_accuracy: float | None = None
-    table1_accuracy: float | None = None
-    n_val: int | None = None
-    only_best_correct: int | None = None
-    only_table1_correct: int | None = None
-    p_value: float | None = None
-    seeds: int | None = None
-    epochs: int | None = None
+    same: bool = False
+    n_val: int | None = None  # the same validation images in every seed
+    epochs: int | None = None  # the grid's budget per trial
     seconds_per_trial: float | None = None
+    seconds_beyond_grid: float | None = None  # training time of the seeds after the grid's own
+    # One entry per training seed, the grid's own trial first: both settings trained with that seed.
+    seeds: list[int] | None = None
+    best_accuracy: list[float] | None = None
+    table1_accuracy: list[float] | None = None
+    only_best_correct: list[int] | None = None  # discordant images, per seed
+    only_table1_correct: list[int] | None = None
+    p_value: list[float] | None = None  # one-sided exact paired test, per seed
 
 
 @dataclass(frozen=True)

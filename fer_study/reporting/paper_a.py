@@ -115,6 +115,32 @@ def interpret_grid(best: Mapping, best_val: float, table1: Mapping, n_trials: in
     )
 
 
+def grid_check_text(t: schema.GridVsTable1) -> str:
+    """After the grid's winner meets Table 1's setting seed by seed (paper_a.grid_vs_table1)."""
+    if not t.in_grid:
+        return "Table 1's setting is not a point of this grid, so the grid cannot be compared with it."
+    if t.same:
+        return "The grid's winner is Table 1's setting: there is nothing to compare."
+    seeds = t.seeds or []
+    parts = [
+        f"seed {s}: {100 * b:.1f} % vs {100 * a:.1f} % ({nb} vs {na} images only one of them gets right, "
+        f"one-sided p = {p:.2g})"
+        for s, b, a, nb, na, p in zip(
+            seeds, t.best_accuracy, t.table1_accuracy, t.only_best_correct, t.only_table1_correct, t.p_value
+        )
+    ]
+    every = all(p < 0.05 for p in t.p_value or [])
+    if len(seeds) == 1:
+        verdict = "significant, but on one seed only" if every else "not significant, on one seed"
+    else:
+        verdict = "significant in every seed" if every else "not significant in every seed"
+    epochs = f"{t.epochs} epoch{'' if t.epochs == 1 else 's'}"
+    return (
+        f"The grid's winner against Table 1's setting on the same {t.n_val} validation images, both trained "
+        f"{epochs} with each seed: {'; '.join(parts)}. The winner's lead is {verdict}."
+    )
+
+
 # --- One sentence after each table and figure, rendered from what it shows -------------------------------
 
 
