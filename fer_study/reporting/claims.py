@@ -330,14 +330,15 @@ def _grid_verdict(matches: Mapping, t: schema.GridVsTable1) -> tuple[str, str]:
         for s, d, nb, na, pv in zip(seeds, diffs, t.only_best_correct or [], t.only_table1_correct or [], p)
     )
     said = (
-        f"the winner against Table 1's setting on the same {t.n_val} validation images, {t.epochs} epochs per "
-        f"trial ({per_seed})"
+        f"the winner against Table 1's setting on the same {t.n_val} validation images, {t.epochs} "
+        f"epoch{'' if t.epochs == 1 else 's'} per trial ({per_seed})"
     )
     if len(seeds) < GRID_MIN_SEEDS:
-        cost = GRID_MIN_SEEDS * 2 * (t.seconds_per_trial or 0)
+        cost = (GRID_MIN_SEEDS - len(seeds)) * 2 * (t.seconds_per_trial or 0)  # both settings per missing seed
         return INCONCLUSIVE, (
             f"{said}: {len(seeds)} seed cannot show significance across seeds; deciding it needs both settings "
-            f"trained on {GRID_MIN_SEEDS} or more seeds at the grid's budget (about {_hours(cost)} on this machine)"
+            f"trained on {GRID_MIN_SEEDS} or more seeds at the grid's budget (about {_hours(cost)} more on this "
+            "machine; the profile's a_seeds sets them)"
         )
     if max(p) < 0.05:
         return NOT_REPRODUCED, f"{said}: significant in every seed"
@@ -345,6 +346,8 @@ def _grid_verdict(matches: Mapping, t: schema.GridVsTable1) -> tuple[str, str]:
 
 
 def _hours(seconds: float) -> str:
+    if seconds < 60:
+        return "under a minute"
     return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
 
 
