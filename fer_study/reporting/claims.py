@@ -315,7 +315,7 @@ def _search_limited(claim: Claim, facts: Any, settings: Mapping | None) -> str:
     return ""
 
 
-def _grid_verdict(matches: Mapping, t: schema.GridVsTable1) -> tuple[str, str]:
+def _grid_verdict(matches: Mapping, t: schema.GridVsTable1, n_trials: int = 0) -> tuple[str, str]:
     """A11: the grid's choice differs from Table 1's only when its winner beats Table 1's setting
     with significance across seeds: a one-sided paired test on the same validation images,
     p < 0.05 in every seed, on at least GRID_MIN_SEEDS seeds (issue 21). Otherwise inconclusive."""
@@ -342,7 +342,14 @@ def _grid_verdict(matches: Mapping, t: schema.GridVsTable1) -> tuple[str, str]:
         )
     if max(p) < 0.05:
         return NOT_REPRODUCED, f"{said}: significant in every seed"
-    return INCONCLUSIVE, f"{said}: not significant in every seed, so the grid's preference may be noise"
+    # What could still decide it (issue 21, item 7): the grid itself chosen by its mean over the same
+    # seeds, i.e. every other trial trained with the seeds after the grid's own.
+    cost = max(n_trials - 2, 0) * (len(seeds) - 1) * (t.seconds_per_trial or 0)
+    return INCONCLUSIVE, (
+        f"{said}: not significant in every seed, so the grid's preference may be noise; what could decide it: "
+        f"the whole grid trained with the same {len(seeds)} seeds and ranked by its mean (about {_hours(cost)} more "
+        "on this machine)"
+    )
 
 
 def _hours(seconds: float) -> str:
@@ -484,7 +491,7 @@ def _paired(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | Non
 def _grid(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
     """The grid's choice (notebook 04's Grid record) against Table 1's."""
     row["ours"] = ", ".join(f"{k} {'=' if v else '≠'}" for k, v in m.best_matches_table1.items())
-    row["verdict"], why = _grid_verdict(m.best_matches_table1, m.table1_vs_best)
+    row["verdict"], why = _grid_verdict(m.best_matches_table1, m.table1_vs_best, m.n_trials)
     row["why"] = _join(why, row["why"])
     return row
 
