@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_images, write_zip
 
-from fer_study.core import profiles
+from fer_study.core import papers, profiles
 from fer_study.data import load
 from fer_study.experiments import controls, paper_b
 from fer_study.nn.store import RunStore
@@ -41,6 +41,10 @@ def test_the_control_trains_once_per_seed_says_one_line_each_and_loads_the_secon
     assert all(len(t.history["loss"]) == r.epochs_run for t, r in zip(first.trainings, summary.seeds))
     table = words.control_table(summary)
     assert list(table["protocol"]) == ["authors'", "clean"]
+    # Only the authors' row is measured as the paper measured: it alone gets their log and a verdict.
+    assert table["their log %"].iloc[0] == round(100 * papers.MINI_XCEPTION["checkpoint_log"]["accuracy"], 2)
+    assert table["verdict"].iloc[1] == "" and table["their log %"].iloc[1] == ""
+    assert "their own log measured" in words.control_table_text(table)
     text = words.control_text(summary, st)  # two epochs on 70 faces: it may fail, and must say which
     assert "66.00 %" in text or "failed to train" in text
     assert list(table["trained"]) == [not r.failed for r in summary.authors.runs + summary.runs]
@@ -82,3 +86,22 @@ def test_paper_b_retrains_every_seed_until_early_stopping_and_names_the_model_by
     assert summary.curve.early_stopping.best_epoch == {str(r.seed): r.best_epoch for r in result.runs}
     assert paper_b.final_accuracies([result], st) == {"clean/table2": summary}
     assert paper_b.retrain_of([result], "clean", "table2") is result
+
+
+def test_the_control_verdict_counts_the_authors_logged_checkpoint_as_a_measured_part_of_the_gap():
+    published = papers.MINI_XCEPTION
+    log = published["checkpoint_log"]
+    # The reference itself: their log scored the checkpoint they published below the printed 66 %.
+    assert published["accuracy"] == 0.66 and log["accuracy"] < published["accuracy"] - 0.005
+    assert log["accuracy"] <= log["best_logged_accuracy"] < published["accuracy"]
+    kind, text = words.authors_verdict(0.645, published)  # 1.5 points from 66 %: reproduces outright
+    assert kind == "reproduces" and "-1.50 points" in text and "66.00 %" in text
+    kind, text = words.authors_verdict(0.634, published)  # 2.6 from 66, 1.66 from their log's 65.06
+    assert kind == "gap explained" and "explained by measurement" in text
+    assert "65.06 %" in text and "0.94 points below" in text and "-1.66 points" in text
+    kind, text = words.authors_verdict(0.62, published)  # 4 from 66 and 3.06 from their log: short
+    assert kind == "short" and "explained" not in text and "-3.06 points" in text
+    assert words.authors_verdict(0.69, published)[0] == "above"
+    # Without the log (another control's reference) the gap stays unexplained.
+    bare = {k: v for k, v in published.items() if k != "checkpoint_log"}
+    assert words.authors_verdict(0.634, bare)[0] == "short"

@@ -15,6 +15,9 @@ def curve_references(summary: schema.Control) -> list[tuple[float, str]]:
     """Lines for the control's curves: the published accuracy, and ours on the authors' protocol."""
     pub = summary.published["accuracy"]
     refs = [(pub, f"published {100 * pub:.2f} % (Arriaga et al.)")]
+    log = summary.published.get("checkpoint_log")
+    if log is not None:
+        refs.append((log["accuracy"], f"their log, published checkpoint: {100 * log['accuracy']:.2f} %"))
     authors = summary.authors
     if authors is not None and authors.accuracy is not None:
         refs.append((authors.accuracy.mean, f"ours, authors' protocol: {100 * authors.accuracy.mean:.2f} %"))
@@ -31,18 +34,24 @@ def curve_runs(trainings: list[History]) -> list[History]:
 def _control_row(
     protocol: str,
     r: schema.ControlSeed,
-    pub: float,
+    published: dict,
     ours: float,
     measured_on: str,
     ci: list[float] | None,
     checkpoint: int,
     private: float,
 ) -> dict:
+    log = published.get("checkpoint_log") if protocol == "authors'" else None
     return {
         "protocol": protocol,
         "seed": r.seed,
-        "published %": pub,
+        "published %": 100 * published["accuracy"],
+        # What their own log measured for the checkpoint they published, on the same images as ours.
+        # Rounded here, blank for the clean row: a text column (a NaN would print as "nan").
+        "their log %": round(100 * log["accuracy"], 2) if log else "",
         "ours %": 100 * ours,
+        # Only the authors' protocol is measured as the paper measured; the clean row has no verdict.
+        "verdict": authors_verdict(ours, published)[0] if protocol == "authors'" and not r.failed else "",
         "measured on": measured_on,
         "CI95 %": "%.2f-%.2f" % tuple(100 * c for c in ci) if ci else "",
         "PrivateTest %": 100 * private,
@@ -60,7 +69,7 @@ def _control_row(
 def control_table(summary: schema.Control) -> pd.DataFrame:
     """One row per protocol and seed: the published value beside ours, what ours is measured on, and
     the training's own record."""
-    pub = 100 * summary.published["accuracy"]
+    pub = summary.published
     rows = [
         _control_row(
             "authors'",
@@ -93,9 +102,42 @@ def control_table(summary: schema.Control) -> pd.DataFrame:
 AUTHORS_TOLERANCE = 0.02  # the control "reproduces its paper" within 2 points of the published value
 
 
+def authors_verdict(ours: float, published: dict) -> tuple[str, str]:
+    """The control on its authors' protocol against its paper: (kind, sentence), kind one of
+    "reproduces" (within AUTHORS_TOLERANCE of the printed value), "gap explained" (outside it, but
+    within AUTHORS_TOLERANCE of the accuracy the authors' own training log measured for the checkpoint
+    they published, on the same images: the rest of the gap lies between their printed and their
+    logged figure, not in this pipeline) or "short"/"above" (neither)."""
+    pub, gap = published["accuracy"], ours - published["accuracy"]
+    if abs(gap) <= AUTHORS_TOLERANCE:
+        return "reproduces", (
+            f"**The pipeline reproduces the control's paper**: {100 * gap:+.2f} points from the published "
+            f"{100 * pub:.2f} %, within {100 * AUTHORS_TOLERANCE:.0f}."
+        )
+    side = "short" if gap < 0 else "above"
+    said = (
+        f"**The control falls {100 * abs(gap):.2f} points {'short of' if gap < 0 else 'above'} the printed "
+        f"{100 * pub:.2f} %**"
+    )
+    log = published.get("checkpoint_log")
+    if log is None:
+        return side, said + "."
+    logged, to_log = log["accuracy"], ours - log["accuracy"]
+    measured = (
+        f"the authors' own training log measured the checkpoint they published (epoch {log['epoch']}) at "
+        f"{100 * logged:.2f} % on the same images, {100 * (pub - logged):.2f} points below what the paper "
+        f"prints (highest in their log: {100 * log['best_logged_accuracy']:.2f} %; {log['source']})"
+    )
+    if abs(to_log) <= AUTHORS_TOLERANCE:
+        return "gap explained", (
+            f"{said}, **and the gap is explained by measurement**: {measured}; ours is {100 * to_log:+.2f} "
+            f"points from that, within {100 * AUTHORS_TOLERANCE:.0f}."
+        )
+    return side, f"{said}, and {100 * to_log:+.2f} points from what {measured}."
+
+
 def control_text(summary: schema.Control, st: Settings) -> str:
     """What the control's rows say against the published value and their budgets."""
-    pub = summary.published["accuracy"]
     parts = []
     authors = summary.authors
     if authors is not None:
@@ -107,10 +149,9 @@ def control_text(summary: schema.Control, st: Settings) -> str:
         else:
             a, r0 = authors.accuracy, authors.runs[0]
             lo, hi = a.interval or [a.mean, a.mean]
-            gap = a.mean - pub
             how = (
-                f"{100 * a.mean:.2f} % on PublicTest + PrivateTest ({a.interval_kind} "
-                f"{100 * lo:.2f}-{100 * hi:.2f} %), the images that chose the checkpoint, as in the published run"
+                f"ours is {100 * a.mean:.2f} % on PublicTest + PrivateTest ({a.interval_kind} "
+                f"{100 * lo:.2f}-{100 * hi:.2f} %), the images that chose the checkpoint, as in the published run."
             )
             stop = (
                 f"it stopped after {r0.epochs_run} epochs (patience {st.control.c_authors_early_stop_patience}), "
@@ -118,13 +159,7 @@ def control_text(summary: schema.Control, st: Settings) -> str:
                 if r0.stopped_early
                 else f"it ran its cap of {r0.epochs_run} epochs without stopping (checkpoint of epoch {r0.best_epoch})"
             )
-            verdict = (
-                f"**The pipeline reproduces the control's paper**: {how}, against {100 * pub:.2f} % "
-                f"({100 * gap:+.2f} points, within {100 * AUTHORS_TOLERANCE:.0f})."
-                if abs(gap) <= AUTHORS_TOLERANCE
-                else f"**The control falls {100 * abs(gap):.1f} points {'short of' if gap < 0 else 'above'} its paper "
-                f"on its authors' protocol**: {how}, against {100 * pub:.2f} %."
-            )
+            verdict = authors_verdict(a.mean, summary.published)[1] + " " + how[0].upper() + how[1:]
             parts.append(
                 f"{verdict} Recipe: all of Training at {st.control.c_authors_input_size}x{st.control.c_authors_input_size}, "
                 f"batch {st.control.c_batch_size}, Adam {st.control.c_learning_rate:g}, learning rate cut x0.1 after "
@@ -179,9 +214,19 @@ def control_table_text(rows: pd.DataFrame) -> str:
     for protocol, g in rows.groupby("protocol", sort=False):
         gap = float(g["ours %"].mean() - g["published %"].iloc[0])
         stopped = int(g["stopped early"].astype(bool).sum())
+        logged = g["their log %"][g["their log %"] != ""] if "their log %" in g else []
+        to_log = ""
+        if len(logged):
+            d = float(g["ours %"].mean() - logged.iloc[0])
+            to_log = (
+                f" and {abs(d):.1f} points {'below' if d < 0 else 'above'} the {logged.iloc[0]:.2f} % "
+                "their own log measured for their published checkpoint"
+            )
+        verdicts = sorted({v for v in g["verdict"] if v}) if "verdict" in g else []
         parts.append(
             f"{protocol} protocol: {g['ours %'].mean():.1f} % over {len(g)} seed(s), {abs(gap):.1f} points "
-            f"{'below' if gap < 0 else 'above'} the published {g['published %'].iloc[0]:.0f} %, "
+            f"{'below' if gap < 0 else 'above'} the published {g['published %'].iloc[0]:.0f} %{to_log}"
+            f"{' (verdict: ' + ', '.join(verdicts) + ')' if verdicts else ''}, "
             f"{stopped} of {len(g)} stopped early (at most {int(g['epochs'].max())} epoch(s))"
         )
     return "; ".join(parts) + "."
