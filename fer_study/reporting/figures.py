@@ -260,8 +260,12 @@ def training_curves(
     axes[-1].set_xlabel("epoch")
     if not style.paper:
         axes[0].set_xlabel("epoch")
-    for value, label in references or []:
-        axes[0].axhline(value, color="0.2", ls=":", lw=1.2, label=label)
+    # Each reference line its own style: they can sit within a point or two of each other (the
+    # control's printed, logged and reproduced accuracies), where one style would hide which is which.
+    styles = [("0.1", ":"), ("0.45", "--"), ("tab:purple", "-."), ("tab:green", ":")]
+    for i, (value, label) in enumerate(references or []):
+        color, ls = styles[i % len(styles)]
+        axes[0].axhline(value, color=color, ls=ls, lw=1.2, label=label)
     handles, labels = axes[0].get_legend_handles_labels()
     band = f"lines: mean of {seeds} seeds; bands: their range" if seeds > 1 else ""
     if style.paper:
