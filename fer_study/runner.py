@@ -271,6 +271,27 @@ def _papermill_into(tmp: Path, nb: Path, parameters: dict) -> None:
     )
 
 
+def merge_streams(outputs: list[dict]) -> list[dict]:
+    """A cell's outputs with each run of consecutive stdout (or stderr) chunks as one output: how the
+    kernel chunks printed text depends on timing (two prints can arrive as one message or two), so
+    the same run would otherwise store different bytes from one re-render to the next."""
+    merged: list[dict] = []
+    for o in outputs:
+        last = merged[-1] if merged else None
+        if (
+            o.get("output_type") == "stream"
+            and last is not None
+            and last.get("output_type") == "stream"
+            and last.get("name") == o.get("name")
+        ):
+            prev = last["text"] if isinstance(last["text"], str) else "".join(last["text"])
+            more = o["text"] if isinstance(o["text"], str) else "".join(o["text"])
+            last["text"] = (prev + more).splitlines(keepends=True)
+        else:
+            merged.append(dict(o))
+    return merged
+
+
 def scrub_notebook(path: Path, parameters: dict) -> None:
     """Make an executed notebook the same bytes on every re-render and every machine: papermill's
     times, durations and paths go (run.json keeps the times), the injected-parameters cell gets a
@@ -297,6 +318,8 @@ def scrub_notebook(path: Path, parameters: dict) -> None:
                     "text": ['(machine-dependent timing: see run.json, "timings")\n'],
                 }
             ]
+        if cell.get("outputs"):
+            cell["outputs"] = merge_streams(cell["outputs"])
     text = json.dumps(body, indent=1, ensure_ascii=False) + "\n"
     out = Path(parameters.get("out_dir", "")).resolve() if parameters.get("out_dir") else None
     home = project_root().resolve()

@@ -204,3 +204,18 @@ def test_the_report_answers_first_and_stands_alone_offline(tmp_path, smoke_01_02
         assert "../index.html" in body, nb.name  # a way back
         assert not re.search(r"<script[^>]*src=['\"]https?://", body), nb.name
         assert not re.search(r"import\(\s*['\"]https?://", body), nb.name
+
+
+def test_printed_text_is_stored_the_same_however_the_kernel_chunked_it():
+    one = [{"name": "stdout", "output_type": "stream", "text": ["a: loaded\n", "b: loaded\n"]}]
+    two = [
+        {"name": "stdout", "output_type": "stream", "text": ["a: loaded\n"]},
+        {"name": "stdout", "output_type": "stream", "text": "b: loaded\n"},
+    ]
+    assert runner.merge_streams(two) == runner.merge_streams(one) == one
+    # A display or another stream between them keeps its place: only neighbours of one name merge.
+    mixed = [two[0], {"name": "stderr", "output_type": "stream", "text": ["warn\n"]}, two[1]]
+    assert runner.merge_streams(mixed) == [two[0], mixed[1], {**two[1], "text": "b: loaded\n"}]
+    shown = [two[0], {"output_type": "display_data", "data": {"text/plain": "x"}, "metadata": {}}, two[1]]
+    assert len(runner.merge_streams(shown)) == 3
+    assert two[0]["text"] == ["a: loaded\n"]  # the input is not changed in place
