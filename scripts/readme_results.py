@@ -53,7 +53,7 @@ def controls_section(run_dir: Path, st) -> list[str]:
     readings = comparison.sensitivity_verdicts(facts.sensitivity)
     if readings is not None:
         lines += [readings.round(4).to_markdown(index=False), ""]
-    lines += [comparison.sensitivity_verdict_text(readings), ""]
+    lines += [comparison.sensitivity_verdict_text(readings, st), ""]
     return lines
 
 

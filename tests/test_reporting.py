@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from fer_study.core import schema
+from fer_study.core import profiles, schema
 from fer_study.reporting import claims, comparison, latex
 
 FIXTURE = Path(__file__).parent / "fixtures" / "smoke_summaries"
@@ -134,6 +134,11 @@ def test_a_reading_whose_interval_reaches_the_paper_changes_the_verdict():
     assert "The verdict depends on the reading**: block dropout would change it" in text[0]
     assert "first reading failed to train" in text[0]
     assert "No reading changes this verdict" in text[1]
+    # Given the settings, each line names the readings' budget, which is not the claim row's run.
+    st = profiles.resolve("cpu")
+    budgeted = comparison.sensitivity_verdict_text(table, st).splitlines()
+    assert f"one seed, {st.paper_a.a_extra_epochs} epochs, the readings' budget" in budgeted[0]
+    assert f"one seed, {st.paper_b.b_final_epochs} epochs, the readings' budget" in budgeted[1]
 
 
 def test_the_smoke_runs_readings_resolve_against_their_claims(summaries):

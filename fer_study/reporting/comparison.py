@@ -396,8 +396,11 @@ def sensitivity_verdicts(rows: list[schema.Reading] | None) -> pd.DataFrame | No
     return pd.DataFrame(out)
 
 
-def sensitivity_verdict_text(table: pd.DataFrame | None) -> str:
-    """Per paper, whether any other reading would change the verdict of its headline claim."""
+def sensitivity_verdict_text(table: pd.DataFrame | None, st: Settings | None = None) -> str:
+    """Per paper, whether any other reading would change the verdict of its headline claim. With
+    `st`, each line names the readings' budget: they are one seed at a shorter budget than the
+    claim's own row (paper A's runs beyond the headline, paper B's fixed-epoch retrain), so their
+    chosen reading is not the number in the claim table."""
     if table is None or table.empty:
         return "No other reading was trained in this profile, so the readings' effect on the verdicts is not measured."
     lines = []
@@ -416,9 +419,13 @@ def sensitivity_verdict_text(table: pd.DataFrame | None) -> str:
         )
         lo, hi = (100 * float(x) for x in c["95% interval (Wilson)"].split("-"))
         state = f"{side(c['reaches the figure'])} the paper's figure" if c["trained"] else "failed to train"
+        budget = ""
+        if st is not None:
+            epochs = (st.paper_a.a_extra_epochs or st.paper_a.a_epochs) if paper == "A" else st.paper_b.b_final_epochs
+            budget = f", {epochs} epochs, the readings' budget, not the claim row's run"
         head = (
             f"* Claim {c['claim']} (paper {paper}, {100 * c['paper figure']:.2f} %): the chosen reading's "
-            f"{100 * c['test top-1']:.1f} % (Wilson 95 % {lo:.1f}-{hi:.1f} %, {c['test images']:,} test images, one seed) "
+            f"{100 * c['test top-1']:.1f} % (Wilson 95 % {lo:.1f}-{hi:.1f} %, {c['test images']:,} test images, one seed{budget}) "
             f"{state}; the other readings: {each}."
         )
         if differ.empty:

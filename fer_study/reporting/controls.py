@@ -124,7 +124,8 @@ def authors_verdict(ours: float, published: dict) -> tuple[str, str]:
         return side, said + "."
     logged, to_log = log["accuracy"], ours - log["accuracy"]
     measured = (
-        f"the authors' own training log measured the checkpoint they published (epoch {log['epoch']}) at "
+        f"the authors' own training log measured the checkpoint they published (epoch {log['epoch']} counted "
+        f"from 1, {log['epoch'] - 1} in their file names, which count from 0) at "
         f"{100 * logged:.2f} % on the same images, {100 * (pub - logged):.2f} points below what the paper "
         f"prints (highest in their log: {100 * log['best_logged_accuracy']:.2f} %; {log['source']})"
     )
