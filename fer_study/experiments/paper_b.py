@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from fer_study.core import atomic, schema
+from fer_study.core import atomic, profiles, schema
 from fer_study.core.labels import CLASSES, SPLITS
 from fer_study.core.papers import PAPER_B, time_arithmetic
 from fer_study.core.settings import Settings
@@ -452,7 +452,7 @@ def deciding_search(search: SearchRun, data: FERData, st: Settings) -> dict:
     rng = random.Random(st.runtime.seed)
     mean_flops = float(np.mean([G.training_flops(paper_space.sample(rng), st.paper_b.b_dense) for _ in range(2000)]))
     full_fit = int(len(protocol(data, search.name, st.replace(b_train_images=0)).fit))
-    epochs = 30  # the paper profile's epochs per genome (paper B states none; settings.PaperB.b_epochs)
+    epochs = profiles.resolve("paper").paper_b.b_epochs  # the paper profile's (paper B states none)
     total = search.n_trained * mean_flops * full_fit * epochs
     cpu_rate = done / seconds if seconds else float("nan")
     return {
