@@ -97,6 +97,11 @@ class PaperA:
     a_official_split: bool = rule(True)  # the same models on the official split (beyond the paper)
     a_official_seeds: list = rule([0, 1, 2], nonempty=True, unique=True, items={"min": 0, "max": SEED_MAX})
 
+    @property
+    def extra_epochs(self) -> int:
+        """Epochs of the runs beyond the headline: `a_extra_epochs`, or the headline's when 0."""
+        return self.a_extra_epochs or self.a_epochs
+
 
 GRID_KEYS = ("learning_rate", "batch_size", "dropout", "n_conv")
 

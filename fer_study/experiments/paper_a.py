@@ -52,7 +52,7 @@ def model_spec(name: str, a: PaperA) -> tuple[str, dict]:
 
 def extra_epochs(st: Settings) -> int:
     """Epochs of paper A's runs beyond its headline (official split, grid retrain, readings)."""
-    return st.paper_a.a_extra_epochs or st.paper_a.a_epochs
+    return st.paper_a.extra_epochs
 
 
 def fit_settings(st: Settings, seed: int, epochs: int, batch_size: int, learning_rate: float) -> FitSettings:

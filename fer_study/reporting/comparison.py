@@ -421,7 +421,7 @@ def sensitivity_verdict_text(table: pd.DataFrame | None, st: Settings | None = N
         state = f"{side(c['reaches the figure'])} the paper's figure" if c["trained"] else "failed to train"
         budget = ""
         if st is not None:
-            epochs = (st.paper_a.a_extra_epochs or st.paper_a.a_epochs) if paper == "A" else st.paper_b.b_final_epochs
+            epochs = st.paper_a.extra_epochs if paper == "A" else st.paper_b.b_final_epochs
             budget = f", {epochs} epochs, the readings' budget, not the claim row's run"
         head = (
             f"* Claim {c['claim']} (paper {paper}, {100 * c['paper figure']:.2f} %): the chosen reading's "

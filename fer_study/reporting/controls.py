@@ -69,12 +69,12 @@ def _control_row(
 def control_table(summary: schema.Control) -> pd.DataFrame:
     """One row per protocol and seed: the published value beside ours, what ours is measured on, and
     the training's own record."""
-    pub = summary.published
+    published = summary.published
     rows = [
         _control_row(
             "authors'",
             r,
-            pub,
+            published,
             r.accuracy,
             "PublicTest + PrivateTest (chose the checkpoint, as published)",
             r.ci95,
@@ -87,7 +87,7 @@ def control_table(summary: schema.Control) -> pd.DataFrame:
         _control_row(
             "clean",
             r,
-            pub,
+            published,
             r.private_accuracy,
             "PrivateTest (never steered training)",
             r.private_ci95,
