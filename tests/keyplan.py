@@ -68,7 +68,14 @@ def plan(profile: str, data, overrides: dict | None = None) -> dict[str, list[st
     out["03 official"] = _asked(
         lambda s: paper_a.run(data, split_o, st, s, seeds=st.paper_a.a_official_seeds, epochs=paper_a.extra_epochs(st))
     )
-    out["04 grid"] = [paper_a.grid_request(data, split, st, p).key for p in grid.combinations(st.grid.a_grid)]
+    seeds = paper_a.grid_seeds(st)
+    out["04 grid"] = [paper_a.grid_request(data, split, st, p, seeds[0]).key for p in grid.combinations(st.grid.a_grid)]
+    if seeds[1:]:  # a grid over several seeds: its first seed's trials are the keys above, unchanged
+        out["04 grid more seeds"] = [
+            paper_a.grid_request(data, split, st, p, s).key
+            for p in grid.combinations(st.grid.a_grid)
+            for s in seeds[1:]
+        ]
     best = grid.combinations(st.grid.a_grid)[-1]
     out["04 retrain"] = _asked(lambda s: paper_a.retrain(data, split, st, best, s))
     # The last grid point differs from Table 1's setting in every profile: both are trained per seed.

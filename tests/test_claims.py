@@ -343,7 +343,7 @@ def test_a_model_that_failed_to_train_gives_no_verdict_on_its_numbers():
     assert r.verdict == claims.INCONCLUSIVE and "failed to train" in r.why
 
 
-def _grid_facts(matches, **t):
+def _grid_facts(matches, grid_seeds=(0,), n_trials=16, **t):
     base = {
         "in_grid": True,
         "n_val": 1585,
@@ -357,7 +357,8 @@ def _grid_facts(matches, **t):
         "p_value": [0.14, 0.03, 0.02],
     }
     t = schema.GridVsTable1(**{"table1": {}, "same": False, **base, **t})
-    return schema.Facts({"04_grid_search": NS(best_matches_table1=matches, table1_vs_best=t, n_trials=16)})
+    grid = NS(best_matches_table1=matches, table1_vs_best=t, n_trials=n_trials, seeds=list(grid_seeds))
+    return schema.Facts({"04_grid_search": grid})
 
 
 def test_a11_is_not_reproduced_only_when_the_grid_winner_beats_table1_significantly_in_every_seed():
@@ -386,6 +387,21 @@ def test_a11_is_not_reproduced_only_when_the_grid_winner_beats_table1_significan
     assert "about 7 min more on this machine" in r.why  # 1 missing seed x 2 settings x 200 s
     r = claims.verdict(c, _grid_facts(differs, in_grid=False))
     assert r.verdict == claims.INCONCLUSIVE and "not in our grid" in r.why
+
+
+def test_a11_on_a_grid_ranked_over_seeds_keeps_its_rule_and_names_longer_trials():
+    """The grid ranked by its mean over the check's seeds: the same rule (significant in every
+    seed, or the choice equals Table 1's); still inconclusive, it names the grid at 30 epochs."""
+    c = next(c for c in claims.REGISTRY if c.id == "A11")
+    same = {"learning_rate": True, "batch_size": True, "dropout": True, "n_conv": True}
+    over = dict(grid_seeds=(0, 1, 2), n_trials=48)
+    assert claims.verdict(c, _grid_facts(same, **over)).verdict == claims.REPRODUCED
+    differs = {**same, "n_conv": False}
+    r = claims.verdict(c, _grid_facts(differs, **over))
+    assert r.verdict == claims.INCONCLUSIVE and "ranked by its mean over these 3 seeds" in r.why
+    assert "at the paper profile's 30 epochs per trial (about 13.3 h on this machine)" in r.why  # 48 x 200 s x 5
+    r = claims.verdict(c, _grid_facts(differs, p_value=[0.001, 0.03, 0.02], **over))
+    assert r.verdict == claims.NOT_REPRODUCED and "significant in every seed" in r.why
 
 
 def test_a_search_claim_names_the_deciding_search_and_its_cpu_and_gpu_cost():

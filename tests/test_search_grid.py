@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from fer_study.core import profiles
 from fer_study.data import load, sampling
@@ -41,17 +42,75 @@ def test_best_is_chosen_by_validation_among_trainings_that_trained():
     assert grid.best(trials, list(GRID)) != {"learning_rate": 0.001, "batch_size": 16, "dropout": 0.5}
 
 
+def test_the_best_point_is_the_best_mean_over_seeds_and_one_seed_ranks_as_before():
+    """A point that wins on one seed but loses on average is not chosen; a point with a failed
+    training on any seed is not chosen; with one seed the ranking is the trials' own."""
+    rows = []
+    for p in grid.combinations(GRID):
+        for seed in (0, 1, 2):
+            v = 0.5 + (p["learning_rate"] == 0.001) * 0.1 + (p["dropout"] == 0.5) * 0.05
+            if p == {"learning_rate": 0.01, "batch_size": 64, "dropout": 0.2} and seed == 0:
+                v = 0.8  # one lucky seed (mean 0.6)
+            rows.append({**p, "seed": seed, "val_accuracy": v, "trained": True})
+    trials = pd.DataFrame(rows)
+    one_seed = trials[trials["seed"] == 0]
+    assert grid.best(one_seed, list(GRID)) == {"learning_rate": 0.01, "batch_size": 64, "dropout": 0.2}
+    assert grid.best(trials, list(GRID)) == {
+        "learning_rate": 0.001,
+        "batch_size": 16,
+        "dropout": 0.5,
+    }  # tie: grid order
+    points = grid.ranked(trials, list(GRID))
+    assert len(points) == 8 and set(points["seeds"]) == {3} and points["trained"].all()
+    assert points.loc[points["val_accuracy"].idxmax(), "val_accuracy"] == pytest.approx(0.65)
+    trials.loc[
+        (trials["learning_rate"] == 0.001)
+        & (trials["batch_size"] == 16)
+        & (trials["dropout"] == 0.5)
+        & (trials["seed"] == 2),
+        "trained",
+    ] = False
+    assert grid.best(trials, list(GRID)) == {"learning_rate": 0.001, "batch_size": 64, "dropout": 0.5}
+
+
+def test_a_grid_over_seeds_trains_each_point_per_seed_and_its_first_seed_keeps_its_keys(tmp_path):
+    """`a_grid_seeds`: every point once per seed; the first seed's trials are the one-seed grid's
+    (the same keys, loaded); the check against Table 1 then trains nothing beyond the grid."""
+    data = load("demo", verbose=False)
+    small = {"learning_rate": [0.001], "batch_size": [16], "dropout": [0.2, 0.5], "n_conv": [4]}
+    st1 = profiles.resolve("smoke", {"a_grid_train_images": 120, "a_grid": small})
+    st = profiles.resolve("smoke", {"a_grid_train_images": 120, "a_grid": small, "a_grid_seeds": [0, 1]})
+    split = sampling.paper_a_split(data, tuple(st.paper_a.a_classes), st.paper_a.a_test_fraction, st.runtime.seed)
+    store = RunStore(tmp_path, log=lambda m: None)
+    make1 = lambda p, seed: paper_a.grid_request(data, split, st1, p, seed)
+    one = grid.run(
+        small, paper_a.grid_seeds(st1), make1, paper_a.grid_result, store, data.images, data.labels, log=lambda m: None
+    )
+    assert paper_a.grid_seeds(st1) == [0] and len(one) == 2
+    make = lambda p, seed: paper_a.grid_request(data, split, st, p, seed)
+    more = RunStore(tmp_path, log=lambda m: None)
+    both = grid.run(
+        small, paper_a.grid_seeds(st), make, paper_a.grid_result, more, data.images, data.labels, log=lambda m: None
+    )
+    assert len(both) == 4 and list(both["seed"]) == [0, 1, 0, 1] and len(more.trained) == 2  # seed 1 only
+    assert set(one["run_key"]) <= set(both["run_key"])
+    best = {"learning_rate": 0.001, "batch_size": 16, "dropout": 0.5, "n_conv": 4}
+    check = RunStore(tmp_path, log=lambda m: None)
+    t = paper_a.grid_vs_table1(data, split, st, best, check, log=lambda m: None)
+    assert check.trained == [] and t.seeds == [0, 1] and t.seconds_beyond_grid == 0
+
+
 def test_grid_trials_are_stored_runs_and_a_rerun_trains_nothing(tmp_path):
     data = load("demo", verbose=False)
     st = profiles.resolve("smoke", {"a_grid_train_images": 120})
     split = sampling.paper_a_split(data, tuple(st.paper_a.a_classes), st.paper_a.a_test_fraction, st.runtime.seed)
     small = {"learning_rate": [0.001], "batch_size": [16, 64], "dropout": [0.2], "n_conv": [2]}
-    make = lambda p: paper_a.grid_request(data, split, st, p)
+    make = lambda p, seed: paper_a.grid_request(data, split, st, p, seed)
     first = RunStore(tmp_path, log=lambda m: None)
-    a = grid.run(small, make, paper_a.grid_result, first, data.images, data.labels, log=lambda m: None)
+    a = grid.run(small, [0], make, paper_a.grid_result, first, data.images, data.labels, log=lambda m: None)
     assert len(first.trained) == 2 and len(a) == 2 and set(a["run_key"]) == set(first.trained)
     again = RunStore(tmp_path, log=lambda m: None)
-    b = grid.run(small, make, paper_a.grid_result, again, data.images, data.labels, log=lambda m: None)
+    b = grid.run(small, [0], make, paper_a.grid_result, again, data.images, data.labels, log=lambda m: None)
     assert again.trained == [] and a.equals(b)
     assert np.all(b["n_train"] == 120)
 
@@ -65,8 +124,8 @@ def test_the_grid_winner_meets_table1_on_every_seed_through_the_store(tmp_path):
     split = sampling.paper_a_split(data, tuple(st.paper_a.a_classes), st.paper_a.a_test_fraction, st.runtime.seed)
     small = {"learning_rate": [0.001], "batch_size": [16], "dropout": [0.2, 0.5], "n_conv": [4]}
     store = RunStore(tmp_path, log=lambda m: None)
-    make = lambda p: paper_a.grid_request(data, split, st, p)
-    grid.run(small, make, paper_a.grid_result, store, data.images, data.labels, log=lambda m: None)
+    make = lambda p, seed: paper_a.grid_request(data, split, st, p, seed)
+    grid.run(small, [0], make, paper_a.grid_result, store, data.images, data.labels, log=lambda m: None)
     assert len(store.trained) == 2
     best = {"learning_rate": 0.001, "batch_size": 16, "dropout": 0.5, "n_conv": 4}  # differs from Table 1
     t = paper_a.grid_vs_table1(data, split, st, best, store, log=lambda m: None)

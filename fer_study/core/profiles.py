@@ -54,6 +54,9 @@ PROFILES: dict[str, dict[str, Any]] = {
         "executor": "isolated",
         "workers": 1,
         "a_grid_epochs": 6,
+        # The grid ranked by its mean over paper A's seeds: on one seed its winner and Table 1's
+        # setting swap places from seed to seed (A11, issue 21).
+        "a_grid_seeds": [0, 1, 2],
         "b_filters_max_exp": 5,
         "b_epochs": 3,
         "b_train_images": 8000,

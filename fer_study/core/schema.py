@@ -35,8 +35,9 @@ import numpy as np
 # evidence (the noise-aware rule), paper B's early-stopped Table 2 genome, the control's authors'
 # protocol, held-out health flags. 5: the nested records declared and checked; a model's headline
 # keeps its confusion matrix once ("confusion", with "confusion_seed"). 6: the grid's winner against
-# Table 1's setting per training seed (issue 21: A11 decided "with significance across seeds").
-VERSION = 6
+# Table 1's setting per training seed (issue 21: A11 decided "with significance across seeds"). 7: the
+# grid's training seeds; its best point is the best mean over them.
+VERSION = 7
 
 
 class SchemaError(ValueError):
@@ -441,12 +442,13 @@ class PaperA:  # 03_basic_vs_improved
 @dataclass(frozen=True)
 class Grid:  # 04_grid_search
     grid: dict[str, list[Any]]  # parameter -> the values searched
-    n_trials: int
+    seeds: list[int]  # every grid point trained once per seed
+    n_trials: int  # grid points x seeds
     epochs_per_trial: int
     n_selection_train: int
     n_validation: int
     best_params: dict[str, Any]
-    best_val_accuracy: float
+    best_val_accuracy: float  # the best point's mean over seeds
     table1: dict[str, Any]
     best_matches_table1: dict[str, bool]  # parameter -> the grid's best equals Table 1's
     table1_vs_best: GridVsTable1  # the winner against Table 1's setting on the same validation images

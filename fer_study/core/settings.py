@@ -115,6 +115,10 @@ class Grid:
         keys=GRID_KEYS,
     )
     a_grid_epochs: int = rule(30, min=1, max=MAX_EPOCHS)  # per trial
+    # Training seeds of every grid point; empty = the study's seed alone. With several, each point is
+    # trained once per seed and the grid is ranked by its mean over them: one seed's ranking of points
+    # a few points apart is noise (issue 21, A11: the choice decided "with significance across seeds").
+    a_grid_seeds: list = rule([], unique=True, items={"min": 0, "max": SEED_MAX})
     a_grid_train_images: int = rule(0, min=0)  # 0 = the whole selection-train part
 
 

@@ -1,9 +1,9 @@
-"""Grid search: every combination of a profile's grid, each trial a stored run (so a rerun or a
-resumed search trains only what is missing)."""
+"""Grid search: every combination of a profile's grid with each of its seeds, each trial a stored run
+(so a rerun or a resumed search trains only what is missing), ranked by the mean over seeds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -17,7 +17,8 @@ def combinations(grid: Mapping[str, list]) -> list[dict[str, Any]]:
 
 def run(
     grid: Mapping[str, list],
-    make_request: Callable[[dict], Any],
+    seeds: Sequence[int],
+    make_request: Callable[[dict, int], Any],
     summarize: Callable[[Any], Mapping[str, Any]],
     store,
     images,
@@ -25,20 +26,22 @@ def run(
     executor=None,
     log: Callable[[str], None] = print,
 ) -> pd.DataFrame:
-    """Train (or load) every combination through the run store; one row per trial.
+    """Train (or load) every combination with every seed through the run store; one row per trial
+    (a combination and a seed, in grid order, the seeds of one combination together).
 
-    `make_request(params)` gives a trial's TrainRequest, `summarize(stored_run)` its metrics (with
-    `val_accuracy`). Each trial is stored the moment it finishes, so a killed search loses at most
-    the trials in progress."""
-    todo = combinations(grid)
-    requests = [make_request(p) for p in todo]
+    `make_request(params, seed)` gives a trial's TrainRequest, `summarize(stored_run)` its metrics
+    (with `val_accuracy`). Each trial is stored the moment it finishes, so a killed search loses at
+    most the trials in progress."""
+    todo = [(p, s) for p in combinations(grid) for s in seeds]
+    requests = [make_request(p, s) for p, s in todo]
     n = len(todo)
     position = {id(r): i for i, r in enumerate(requests, 1)}
 
     def done(req, stored):
         m = summarize(stored)
+        params, seed = todo[position[id(req)] - 1]
         log(
-            f"trial {position[id(req)]}/{n} {todo[position[id(req)] - 1]}: val accuracy {m['val_accuracy']:.4f} "
+            f"trial {position[id(req)]}/{n} {params} seed {seed}: val accuracy {m['val_accuracy']:.4f} "
             f"({stored.seconds:.0f} s)" + ("" if m.get("trained", True) else " FAILED TO TRAIN")
         )
 
@@ -46,13 +49,30 @@ def run(
     reused = sum(not s.trained_now for s in stored)
     if reused:
         log(f"{reused} of {n} trials loaded from the run store")
-    return pd.DataFrame([{**p, **summarize(s)} for p, s in zip(todo, stored)])
+    return pd.DataFrame([{**p, "seed": seed, **summarize(s)} for (p, seed), s in zip(todo, stored)])
+
+
+def ranked(trials: pd.DataFrame, params: list[str], metric: str = "val_accuracy") -> pd.DataFrame:
+    """One row per grid point, in grid order: its mean `metric` over seeds, their spread (sample
+    standard deviation, 0 for one seed), the number of seeds, and whether every one of them trained."""
+    trained = trials["trained"].astype(bool) if "trained" in trials else pd.Series(True, index=trials.index)
+    g = trials.assign(_trained=trained).groupby(params, sort=False)
+    out = pd.DataFrame(
+        {
+            metric: g[metric].mean(),
+            f"{metric}_sd": g[metric].std(ddof=1).fillna(0.0),
+            "seeds": g[metric].size(),
+            "trained": g["_trained"].all(),
+        }
+    )
+    return out.reset_index()
 
 
 def best(trials: pd.DataFrame, params: list[str], metric: str = "val_accuracy") -> dict[str, Any]:
-    """The parameters of the best trial by `metric` on validation among the trials that trained
-    (ties: the first in grid order)."""
-    ok = trials[trials["trained"]] if "trained" in trials and trials["trained"].any() else trials
+    """The parameters of the best grid point by its mean `metric` on validation over the seeds it was
+    trained with, among the points whose every training trained (ties: the first in grid order)."""
+    points = ranked(trials, params, metric)
+    ok = points[points["trained"]] if points["trained"].any() else points
     i = ok[metric].idxmax()
     return {k: _plain(ok.at[i, k]) for k in params}  # per column, so integers stay integers
 
