@@ -141,3 +141,17 @@ def test_the_grid_winner_meets_table1_on_every_seed_through_the_store(tmp_path):
     table1 = {**best, "dropout": 0.2}
     same = paper_a.grid_vs_table1(data, split, st, table1, again, log=lambda m: None)
     assert same.same and same.seeds == [0] and again.trained == []
+
+
+def test_mean_of_reads_a_point_and_refuses_one_outside_the_grid():
+    trials = pd.DataFrame(
+        [
+            {**p, "seed": s, "val_accuracy": 0.1 * s + p["dropout"], "trained": True}
+            for p in grid.combinations(GRID)
+            for s in (0, 1)
+        ]
+    )
+    points = grid.ranked(trials, list(GRID))
+    assert grid.mean_of(points, {"learning_rate": 0.01, "batch_size": 64, "dropout": 0.5}) == pytest.approx(0.55)
+    with pytest.raises(KeyError, match="not a point of this grid"):
+        grid.mean_of(points, {"learning_rate": 0.3, "batch_size": 64, "dropout": 0.5})

@@ -60,6 +60,14 @@ def test_the_trials_sentence_counts_the_trials_too_close_to_rank():
     trials = pd.DataFrame({"val_accuracy": [0.50, 0.49, 0.40]})
     text = a_words.trials_text(trials, 400)  # two standard errors at 50 % on 400 images: 5.0 points
     assert "from 40.0 % to 50.0 % over 3 trials; 2 of them lie within two standard errors (5.0 points" in text
+    # Three seeds per point: the best mean's seed-to-seed spread (sd 6 points / sqrt 3 -> 2 se = 6.9 points).
+    points = pd.DataFrame({"val_accuracy": [0.50, 0.44, 0.40], "val_accuracy_sd": [0.06, 0.01, 0.01], "seeds": [3] * 3})
+    text = a_words.trials_text(points, 400)
+    assert "Mean validation accuracy over 3 seeds runs from 40.0 % to 50.0 % over 3 grid points; 2 of them" in text
+    assert "(6.9 points: its seed-to-seed spread over 3 seeds" in text
+    assert "best mean over its 3 seeds on the validation carve-out (50.0 %)" in a_words.interpret_grid(
+        {"dropout": 0.5}, 0.5, {"dropout": 0.2}, 48, 0, seeds=3
+    )
 
 
 def test_the_vs_random_and_forensic_sentences():

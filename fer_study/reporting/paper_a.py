@@ -103,13 +103,26 @@ def interpret(ev: schema.Evaluation, st: Settings, split_name: str) -> str:
     return "\n".join(lines)
 
 
-def interpret_grid(best: Mapping, best_val: float, table1: Mapping, n_trials: int, n_failed: int) -> str:
-    """Notebook 04's outcome in words."""
+def grid_title(epochs: int, seeds: int, data_label: str) -> str:
+    """The grid heatmap's title: what each cell holds."""
+    over = "" if seeds == 1 else f", mean over {seeds} seeds"
+    return f"Grid search, validation accuracy after {epochs} epoch{'' if epochs == 1 else 's'}{over} ({data_label})"
+
+
+def interpret_grid(
+    best: Mapping, best_val: float, table1: Mapping, n_trials: int, n_failed: int, seeds: int = 1
+) -> str:
+    """Notebook 04's outcome in words (`best_val`: the best point's mean over its `seeds`)."""
     same = [k for k in best if best[k] == table1.get(k)]
     differ = [f"{k} {best[k]} (Table 1: {table1.get(k)})" for k in best if best[k] != table1.get(k)]
+    chosen = (
+        f"the best on the validation carve-out ({100 * best_val:.1f} %)"
+        if seeds == 1
+        else f"the best mean over its {seeds} seeds on the validation carve-out ({100 * best_val:.1f} %)"
+    )
     return (
-        f"**What this shows.** Of {n_trials} grid trials ({n_failed} failed to train), the best on the validation "
-        f"carve-out ({100 * best_val:.1f} %) agrees with paper A's Table 1 on {', '.join(same) or 'nothing'}"
+        f"**What this shows.** Of {n_trials} grid trials ({n_failed} failed to train), {chosen} agrees with "
+        f"paper A's Table 1 on {', '.join(same) or 'nothing'}"
         + (f" and differs on {'; '.join(differ)}" if differ else "")
         + ". The paper does not give its grid, so this tests whether Table 1 is the optimum of ours, not of theirs."
     )
@@ -250,17 +263,31 @@ def forensics_text(slips: pd.DataFrame) -> str:
     return head + f" The closest: '{best['slip']}', {100 * best['ours']:.1f} % against {best['paper figure']}."
 
 
-def trials_text(trials: pd.DataFrame, n_val: int) -> str:
-    """After the grid's trial table: the range of validation accuracy and how many trials lie
-    within two binomial standard errors of the best (too close to rank on one seed)."""
-    acc = trials["val_accuracy"].astype(float)
-    best = float(acc.max())
-    se = (best * (1 - best) / max(n_val, 1)) ** 0.5
+def trials_text(points: pd.DataFrame, n_val: int) -> str:
+    """After the grid's table (`grid.ranked`: one row per point, its mean over seeds): the range of
+    validation accuracy and how many points lie within two standard errors of the best, too close
+    to rank. One seed: the binomial error over the validation images; several: the best point's
+    seed-to-seed standard deviation over the square root of the number of seeds, or the binomial
+    error of that mean when it is larger."""
+    acc = points["val_accuracy"].astype(float)
+    i = int(acc.to_numpy().argmax())
+    best = float(acc.iloc[i])
+    seeds = int(points["seeds"].iloc[i]) if "seeds" in points else 1
+    binomial = (best * (1 - best) / max(n_val, 1) / seeds) ** 0.5
+    spread = float(points["val_accuracy_sd"].iloc[i]) / seeds**0.5 if seeds > 1 else 0.0
+    se = max(binomial, spread)
     close = int((acc >= best - 2 * se).sum())
+    if seeds == 1:
+        return (
+            f"Validation accuracy runs from {100 * acc.min():.1f} % to {100 * best:.1f} % over {len(points)} trials; "
+            f"{close} of them lie within two standard errors ({100 * 2 * se:.1f} points on {n_val:,} images) of the "
+            "best, so one seed cannot rank those."
+        )
     return (
-        f"Validation accuracy runs from {100 * acc.min():.1f} % to {100 * best:.1f} % over {len(trials)} trials; "
-        f"{close} of them lie within two standard errors ({100 * 2 * se:.1f} points on {n_val:,} images) of the best, "
-        "so one seed cannot rank those."
+        f"Mean validation accuracy over {seeds} seeds runs from {100 * acc.min():.1f} % to {100 * best:.1f} % over "
+        f"{len(points)} grid points; {close} of them lie within two standard errors of the best mean "
+        f"({100 * 2 * se:.1f} points: its seed-to-seed spread over {seeds} seeds on {n_val:,} images), so the grid "
+        "cannot rank those."
     )
 
 

@@ -77,5 +77,13 @@ def best(trials: pd.DataFrame, params: list[str], metric: str = "val_accuracy") 
     return {k: _plain(ok.at[i, k]) for k in params}  # per column, so integers stay integers
 
 
+def mean_of(points: pd.DataFrame, params: Mapping[str, Any], metric: str = "val_accuracy") -> float:
+    """A grid point's mean `metric` over its seeds, from `ranked`'s table."""
+    row = (points[list(params)] == pd.Series(dict(params))).all(axis=1)
+    if not row.any():
+        raise KeyError(f"{dict(params)} is not a point of this grid")
+    return float(points.loc[row, metric].iloc[0])
+
+
 def _plain(v):
     return v.item() if hasattr(v, "item") else v
