@@ -319,7 +319,8 @@ def main(argv=None) -> int:
         t = time.perf_counter()
         trials = grid.run(
             one,
-            lambda p: paper_a.grid_request(data, split, st, p),
+            paper_a.grid_seeds(st)[:1],  # one trial: the grid's first seed
+            lambda p, seed: paper_a.grid_request(data, split, st, p, seed),
             paper_a.grid_result,
             RunStore(Path(folder) / "runs", log=lambda s: None),
             data.images,
