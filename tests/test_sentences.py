@@ -140,7 +140,10 @@ def test_the_grid_check_sentence_gives_every_seed_and_says_whether_the_lead_hold
         p_value=[0.0021, 0.26],
     )
     text = a_words.grid_check_text(t)
-    assert "seed 0: 62.0 % vs 60.0 % (80 vs 48 images only one of them gets right, one-sided p = 0.0021)" in text
+    assert (
+        "seed 0: 62.0 % vs 60.0 %, +2.00 points (80 vs 48 images only one of them gets right, one-sided p = 0.0021)"
+        in text
+    )
     assert text.endswith("The winner's lead is not significant in every seed.")
     one = schema.GridVsTable1(**{**vars(t), "seeds": [0], "p_value": [0.0021]})
     assert a_words.grid_check_text(one).endswith("significant, but on one seed only.")

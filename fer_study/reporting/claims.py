@@ -17,6 +17,7 @@ from fer_study.core.papers import PAPER_A, PAPER_A_TABLE1, PAPER_B, STATED, Stat
 from fer_study.core.settings import Grid, Settings
 from fer_study.nn.metrics import binomial_interval, top1_from_one_vs_rest
 from fer_study.nn.metrics import reachable as metrics_reachable
+from fer_study.reporting.paper_a import grid_pairs
 
 REPRODUCED, NOT_REPRODUCED = "reproduced", "not reproduced"
 INCONCLUSIVE = "inconclusive at this budget"
@@ -328,11 +329,7 @@ def _grid_verdict(
     if not t.in_grid:
         return INCONCLUSIVE, "Table 1's setting is not in our grid, so the grid cannot test it"
     seeds, p = t.seeds or [], t.p_value or []
-    diffs = [100 * (b - a) for b, a in zip(t.best_accuracy or [], t.table1_accuracy or [])]
-    per_seed = "; ".join(
-        f"seed {s}: {d:+.2f} points, {nb} vs {na} discordant images, one-sided p = {pv:.2g}"
-        for s, d, nb, na, pv in zip(seeds, diffs, t.only_best_correct or [], t.only_table1_correct or [], p)
-    )
+    per_seed = "; ".join(grid_pairs(t))
     said = (
         f"the winner against Table 1's setting on the same {t.n_val} validation images, {t.epochs} "
         f"epoch{'' if t.epochs == 1 else 's'} per trial ({per_seed})"

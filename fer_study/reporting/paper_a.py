@@ -128,6 +128,22 @@ def interpret_grid(
     )
 
 
+def grid_pairs(t: schema.GridVsTable1) -> list[str]:
+    """The grid's winner against Table 1's setting, one phrase per seed (notebook 04 and claim A11)."""
+    return [
+        f"seed {s}: {100 * b:.1f} % vs {100 * a:.1f} %, {100 * (b - a):+.2f} points ({nb} vs {na} images only one "
+        f"of them gets right, one-sided p = {p:.2g})"
+        for s, b, a, nb, na, p in zip(
+            t.seeds or [],
+            t.best_accuracy or [],
+            t.table1_accuracy or [],
+            t.only_best_correct or [],
+            t.only_table1_correct or [],
+            t.p_value or [],
+        )
+    ]
+
+
 def grid_check_text(t: schema.GridVsTable1) -> str:
     """After the grid's winner meets Table 1's setting seed by seed (paper_a.grid_vs_table1)."""
     if not t.in_grid:
@@ -135,13 +151,7 @@ def grid_check_text(t: schema.GridVsTable1) -> str:
     if t.same:
         return "The grid's winner is Table 1's setting: there is nothing to compare."
     seeds = t.seeds or []
-    parts = [
-        f"seed {s}: {100 * b:.1f} % vs {100 * a:.1f} % ({nb} vs {na} images only one of them gets right, "
-        f"one-sided p = {p:.2g})"
-        for s, b, a, nb, na, p in zip(
-            seeds, t.best_accuracy, t.table1_accuracy, t.only_best_correct, t.only_table1_correct, t.p_value
-        )
-    ]
+    parts = grid_pairs(t)
     every = all(p < 0.05 for p in t.p_value or [])
     if len(seeds) == 1:
         verdict = "significant, but on one seed only" if every else "not significant, on one seed"
