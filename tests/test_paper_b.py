@@ -70,3 +70,17 @@ def test_fitness_is_deterministic_in_process_and_in_a_process_pool(tmp_path):
         pool.close()
     assert [there[i]["fitness"] for i in range(2)] == [r["fitness"] for r in here]
     assert all(there[i]["trained_now"] for i in range(2))
+
+
+def test_one_measured_rate_costs_every_deciding_search_alike():
+    """The machine's rate pooled over the searches (their FLOPs over their seconds) lies between
+    each search's own, and a search costed at it gets the same rate whichever protocol names it."""
+    from types import SimpleNamespace as NS
+
+    st = profiles.resolve("cpu")
+    fast = NS(protocol=NS(fit=range(100)), scored=[{"genome": G.TABLE2, "train_seconds": 10.0}] * 2)
+    slow = NS(protocol=NS(fit=range(100)), scored=[{"genome": G.TABLE2, "train_seconds": 30.0}] * 2)
+    own = [paper_b.measured_rate([s], st) for s in (fast, slow)]
+    pooled = paper_b.measured_rate([fast, slow], st)
+    assert own[1] < pooled < own[0] and pooled == pytest.approx(2 / (1 / own[0] + 1 / own[1]))
+    assert np.isnan(paper_b.measured_rate([], st))

@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -437,24 +437,40 @@ def summarize_runs(result: Predictions, st: Settings) -> schema.Retrain:
     return schema.record(schema.Retrain, out, f"05 {result.split}/{result.runs[0].model}")
 
 
-def deciding_search(search: SearchRun, data: FERData, st: Settings) -> dict:
-    """What the paper profile's search (filters to 1024, kernels to 9, 30 epochs per genome on the
-    protocol's whole training part) would cost, scaled from this search by training FLOPs: this
-    machine's measured rate (the search's training FLOPs over its stored training seconds) and, for
-    a GPU, the assumed sustained rate `v_gpu_tflops` (an assumption: no GPU measured it). As many
-    trainings as this search's GA needed. A cost estimate, not a prediction of its result."""
-    evals = search.scored
+def _flops_and_seconds(search: SearchRun, st: Settings) -> tuple[float, float]:
+    """A search's training FLOPs (our count) and its stored training seconds, over its evaluations."""
     n_fit = st.paper_b.b_train_images or int(len(search.protocol.fit))
     genome_of = lambda e: e["params"]["genome"] if "params" in e else e["genome"]
+    evals = search.scored
     done = sum(G.training_flops(genome_of(e), st.paper_b.b_dense) * n_fit * st.paper_b.b_epochs for e in evals)
-    seconds = sum(float(e.get("train_seconds", 0.0)) for e in evals)
+    return float(done), sum(float(e.get("train_seconds", 0.0)) for e in evals)
+
+
+def measured_rate(searches: Iterable[SearchRun], st: Settings) -> float:
+    """This machine's training rate in FLOP/s, pooled over `searches` (their FLOPs over their
+    seconds): one rate for every deciding search, so one search is given one cost, whichever
+    protocol names it (per protocol, the rates differed by the machine's noise)."""
+    pairs = [_flops_and_seconds(s, st) for s in searches]
+    done, seconds = sum(f for f, _ in pairs), sum(t for _, t in pairs)
+    return done / seconds if seconds else float("nan")
+
+
+def deciding_search(search: SearchRun, data: FERData, st: Settings, cpu_rate: float | None = None) -> dict:
+    """What the paper profile's search (filters to 1024, kernels to 9, 30 epochs per genome on the
+    protocol's whole training part) would cost, scaled from this search by training FLOPs: this
+    machine's measured rate (`cpu_rate`, by default this search's training FLOPs over its stored
+    training seconds) and, for a GPU, the assumed sustained rate `v_gpu_tflops` (an assumption: no
+    GPU measured it). As many trainings as this search's GA needed. A cost estimate, not a
+    prediction of its result."""
+    if cpu_rate is None:
+        cpu_rate = measured_rate([search], st)
     paper_space = G.Space(lr_min=st.paper_b.b_lr_range[0], lr_max=st.paper_b.b_lr_range[1])  # Table 1's ranges
     rng = random.Random(st.runtime.seed)
     mean_flops = float(np.mean([G.training_flops(paper_space.sample(rng), st.paper_b.b_dense) for _ in range(2000)]))
     full_fit = int(len(protocol(data, search.name, st.replace(b_train_images=0)).fit))
     epochs = profiles.resolve("paper").paper_b.b_epochs  # the paper profile's (paper B states none)
     total = search.n_trained * mean_flops * full_fit * epochs
-    cpu_rate = done / seconds if seconds else float("nan")
+    measured = cpu_rate == cpu_rate and cpu_rate > 0  # not NaN: some training time was stored
     return {
         "trainings": search.n_trained,
         "epochs": epochs,
@@ -463,16 +479,17 @@ def deciding_search(search: SearchRun, data: FERData, st: Settings) -> dict:
         "kernel_max": paper_space.kernel_max,
         "training_pflop": round(total / 1e15, 1),
         "cpu_gflops_measured": round(cpu_rate / 1e9, 1),
-        "cpu_hours": round(total / cpu_rate / 3600, 0) if seconds else None,
+        "cpu_hours": round(total / cpu_rate / 3600, 0) if measured else None,
         "gpu_tflops_assumed": st.verdicts.v_gpu_tflops,
         "gpu_hours": round(total / (st.verdicts.v_gpu_tflops * 1e12) / 3600, 1),
     }
 
 
-def search_power(search: SearchRun, data: FERData, st: Settings) -> schema.SearchPower:
+def search_power(search: SearchRun, data: FERData, st: Settings, cpu_rate: float | None = None) -> schema.SearchPower:
     """Can this search rank genomes at all? The share of its evaluations (GA and random) whose
     score lies within 2 points of always answering the majority class of the selection images (the
-    scores only). Above `v_near_chance_share`, its claims are inconclusive at this budget."""
+    scores only). Above `v_near_chance_share`, its claims are inconclusive at this budget. Its
+    deciding search is costed at `cpu_rate` (`measured_rate`; this search's own by default)."""
     select = search.protocol.select
     chance = float(np.bincount(data.labels[select], minlength=len(CLASSES)).max() / len(select))
     evals = search.scored
@@ -484,7 +501,7 @@ def search_power(search: SearchRun, data: FERData, st: Settings) -> schema.Searc
         "near_chance": len(near),
         "near_chance_share": share,
         "can_rank": share <= st.verdicts.v_near_chance_share,
-        "deciding_search": deciding_search(search, data, st),
+        "deciding_search": deciding_search(search, data, st, cpu_rate),
         "budget": {
             "epochs": st.paper_b.b_epochs,
             "train_images": st.paper_b.b_train_images or int(len(search.protocol.fit)),
