@@ -36,7 +36,7 @@ def training_time(run_dir: Path) -> str:
 def controls_section(run_dir: Path, st) -> list[str]:
     """Notebook 06's positive control and sensitivity tables, with what they say, when it ran."""
     from fer_study.core import schema
-    from fer_study.reporting import comparison, controls
+    from fer_study.reporting import comparison, controls, report
 
     path = run_dir / "summaries" / "06_controls.json"
     if not path.exists():
@@ -45,21 +45,21 @@ def controls_section(run_dir: Path, st) -> list[str]:
     lines = ["### The positive control and the sensitivity to the papers' gaps (notebook 06)", ""]
     if facts.control is not None:
         lines += [
-            controls.control_table(facts.control).round(2).to_markdown(index=False),
+            report.markdown(controls.control_table(facts.control).round(2)),
             "",
             controls.control_text(facts.control, st),
             "",
         ]
     readings = comparison.sensitivity_verdicts(facts.sensitivity)
     if readings is not None:
-        lines += [readings.round(4).to_markdown(index=False), ""]
+        lines += [report.markdown(readings.round(4)), ""]
     lines += [comparison.sensitivity_verdict_text(readings, st), ""]
     return lines
 
 
 def section(run_dir: Path) -> str:
     from fer_study.core import settings
-    from fer_study.reporting import comparison
+    from fer_study.reporting import comparison, report
 
     # Every summary is checked against its declared layout first: a missing or renamed field stops
     # here, naming the file, instead of leaving a stale number in the README.
@@ -93,7 +93,7 @@ def section(run_dir: Path) -> str:
         "",
         "Verdicts: " + ", ".join(f"{v} **{k}**" for k, v in verdicts.items()) + ".",
         "",
-        claims[cols].to_markdown(index=False),
+        report.markdown(claims[cols]),
         "",
         f"Reasons and caveats per claim: [`{rel}/tables/07_claims.md`]({rel}/tables/07_claims.md); the papers' "
         f"inconsistencies with their arithmetic: [`{rel}/tables/07_inconsistencies.md`]({rel}/tables/07_inconsistencies.md).",

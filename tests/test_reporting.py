@@ -258,3 +258,15 @@ def test_table4_adds_the_controls_rows_with_their_named_intervals(summaries):
     assert private["test accuracy %"] == 57.0 and private["source"].endswith("(seed 0): 55.0–59.0")
     authors = t4.loc["Mini-Xception [45], positive control, its authors' protocol (PublicTest + PrivateTest)"]
     assert authors["test accuracy %"] == 64.0 and "t-interval of the mean over 3 seeds: 61.5–66.5" in authors["source"]
+
+
+def test_a_markdown_table_prints_text_columns_as_written():
+    """tabulate would parse "1e-04" and print it 0.0001 beside a neighbour's 1e-08."""
+    import pandas as pd
+
+    from fer_study.reporting import report
+
+    df = pd.DataFrame({"final lr": ["1e-08", "1e-04"], "ours %": [63.42, 56.98]})
+    md = report.markdown(df)
+    assert "1e-04" in md and "0.0001" not in md and "63.42" in md
+    assert "| 1e-04 " in report.markdown(df.set_index("ours %"), index=True)

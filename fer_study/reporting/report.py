@@ -17,6 +17,14 @@ from fer_study.reporting import figures as figs
 from fer_study.reporting import latex as tex
 
 
+def markdown(df: pd.DataFrame, index: bool = False) -> str:
+    """`df` as a Markdown table whose columns holding text print as the code wrote them: tabulate would
+    read "1e-04" as a number and print it 0.0001 beside a neighbour's 1e-08."""
+    shift = 1 if index else 0
+    text = [i + shift for i, (_, col) in enumerate(df.items()) if any(isinstance(v, str) and v for v in col)]
+    return df.to_markdown(index=index, disable_numparse=text or False)
+
+
 class MixedOutputsError(ValueError):
     """An output folder that already holds another profile's or another dataset's results."""
 
@@ -111,7 +119,7 @@ class Outputs:
         csv = self.root / "tables" / f"{name}.csv"
         md = self.root / "tables" / f"{name}.md"
         atomic.write_text(csv, self.relative(df.to_csv(index=index)))
-        atomic.write_text(md, self.relative(df.to_markdown(index=index) + f"\n\n_{self.stamp}_\n"))
+        atomic.write_text(md, self.relative(markdown(df, index) + f"\n\n_{self.stamp}_\n"))
         written = [csv, md]
         if latex:
             path = self.root / "tables" / f"{name}.tex"
