@@ -343,7 +343,7 @@ def test_a_model_that_failed_to_train_gives_no_verdict_on_its_numbers():
     assert r.verdict == claims.INCONCLUSIVE and "failed to train" in r.why
 
 
-def _grid_facts(matches, grid_seeds=(0,), n_trials=16, **t):
+def _grid_facts(matches, grid_seeds=(0,), n_trials=16, runner_up=None, **t):
     base = {
         "in_grid": True,
         "n_val": 1585,
@@ -357,7 +357,15 @@ def _grid_facts(matches, grid_seeds=(0,), n_trials=16, **t):
         "p_value": [0.14, 0.03, 0.02],
     }
     t = schema.GridVsTable1(**{"table1": {}, "same": False, **base, **t})
-    grid = NS(best_matches_table1=matches, table1_vs_best=t, n_trials=n_trials, seeds=list(grid_seeds))
+    grid = NS(
+        best_matches_table1=matches,
+        table1_vs_best=t,
+        n_trials=n_trials,
+        seeds=list(grid_seeds),
+        best_val_accuracy=0.6170,
+        runner_up=runner_up,
+        runner_up_val_accuracy=None if runner_up is None else 0.6168,
+    )
     return schema.Facts({"04_grid_search": grid})
 
 
@@ -399,6 +407,14 @@ def test_a11_on_a_grid_ranked_over_seeds_keeps_its_rule_and_names_longer_trials(
     same = {"learning_rate": True, "batch_size": True, "dropout": True, "n_conv": True}
     over = dict(grid_seeds=(0, 1, 2), n_trials=48)
     assert claims.verdict(c, _grid_facts(same, **over)).verdict == claims.REPRODUCED
+    # The row says how far the choice stands from its nearest rival; the verdict does not depend on it.
+    rival = {"learning_rate": 0.001, "batch_size": 16, "dropout": 0.5, "n_conv": 4}
+    r = claims.verdict(c, _grid_facts(same, runner_up=rival, **over))
+    assert r.verdict == claims.REPRODUCED
+    assert (
+        "the grid's best mean over its 3 seeds on the validation images is Table 1's setting (61.70 %); the runner-up "
+        "(lr 0.001, batch 16, dropout 0.5, 4 conv) is 0.02 points behind (61.68 %)" in r.why
+    )
     differs = {**same, "n_conv": False}
     r = claims.verdict(c, _grid_facts(differs, **over))
     assert r.verdict == claims.INCONCLUSIVE and "ranked by its mean over these 3 seeds" in r.why

@@ -60,6 +60,8 @@ def test_the_best_point_is_the_best_mean_over_seeds_and_one_seed_ranks_as_before
         "batch_size": 16,
         "dropout": 0.5,
     }  # tie: grid order
+    assert grid.runner_up(trials, list(GRID)) == {"learning_rate": 0.001, "batch_size": 64, "dropout": 0.5}
+    assert grid.runner_up(trials.iloc[:3], list(GRID)) is None  # one point only
     points = grid.ranked(trials, list(GRID))
     assert len(points) == 8 and set(points["seeds"]) == {3} and points["trained"].all()
     assert points.loc[points["val_accuracy"].idxmax(), "val_accuracy"] == pytest.approx(0.65)

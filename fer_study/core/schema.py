@@ -456,6 +456,10 @@ class Grid:  # 04_grid_search
     wall_seconds_search: float
     wall_seconds_retrain: float
     run_keys: list[str]
+    # The second-best point by its mean over seeds, among those that trained: how far the choice
+    # stands from its nearest rival.
+    runner_up: dict[str, Any] | None = None
+    runner_up_val_accuracy: float | None = None
 
 
 @dataclass(frozen=True)

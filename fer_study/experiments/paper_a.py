@@ -548,6 +548,7 @@ def grid_summary(
     sel_train, sel_val = selection_split(data, split, st)
     # The check's seeds beyond the grid's own are trainings of their own.
     checked = [grid_request(data, split, st, p, seed).key for seed in check.seeds or [] for p in (best, check.table1)]
+    second = grid.runner_up(trials, list(best))
     return schema.Grid(
         grid=dict(st.grid.a_grid),
         seeds=grid_seeds(st),
@@ -564,4 +565,6 @@ def grid_summary(
         wall_seconds_search=float(trials["train_seconds"].sum()),
         wall_seconds_retrain=sum(r.seconds for r in result.runs),
         run_keys=list(dict.fromkeys(list(trials["run_key"]) + checked + [r.key for r in result.runs])),
+        runner_up=second,
+        runner_up_val_accuracy=None if second is None else grid.mean_of(grid.ranked(trials, list(best)), second),
     )

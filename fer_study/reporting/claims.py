@@ -17,7 +17,7 @@ from fer_study.core.papers import PAPER_A, PAPER_A_TABLE1, PAPER_B, STATED, Stat
 from fer_study.core.settings import Grid, Settings
 from fer_study.nn.metrics import binomial_interval, top1_from_one_vs_rest
 from fer_study.nn.metrics import reachable as metrics_reachable
-from fer_study.reporting.paper_a import grid_pairs
+from fer_study.reporting.paper_a import grid_pairs, setting_text
 
 REPRODUCED, NOT_REPRODUCED = "reproduced", "not reproduced"
 INCONCLUSIVE = "inconclusive at this budget"
@@ -317,7 +317,11 @@ def _search_limited(claim: Claim, facts: Any, settings: Mapping | None) -> str:
 
 
 def _grid_verdict(
-    matches: Mapping, t: schema.GridVsTable1, n_trials: int = 0, grid_seeds: list[int] | None = None
+    matches: Mapping,
+    t: schema.GridVsTable1,
+    n_trials: int = 0,
+    grid_seeds: list[int] | None = None,
+    margin: tuple[Mapping, float, float] | None = None,
 ) -> tuple[str, str]:
     """A11: the grid's choice (its best mean over its seeds) differs from Table 1's only when that
     winner beats Table 1's setting with significance across seeds: a one-sided paired test on the
@@ -325,7 +329,7 @@ def _grid_verdict(
     Otherwise inconclusive, naming what could still decide it: the grid ranked over the check's
     seeds, or, once it is, the grid at the paper profile's epochs per trial."""
     if all(matches.values()):
-        return REPRODUCED, ""
+        return REPRODUCED, _margin_text(margin, len(grid_seeds or [0]))
     if not t.in_grid:
         return INCONCLUSIVE, "Table 1's setting is not in our grid, so the grid cannot test it"
     seeds, p = t.seeds or [], t.p_value or []
@@ -338,7 +342,7 @@ def _grid_verdict(
         cost = (GRID_MIN_SEEDS - len(seeds)) * 2 * (t.seconds_per_trial or 0)  # both settings per missing seed
         return INCONCLUSIVE, (
             f"{said}: {len(seeds)} seed cannot show significance across seeds; deciding it needs both settings "
-            f"trained on {GRID_MIN_SEEDS} or more seeds at the grid's budget (about {_hours(cost)} more on this "
+            f"trained on {GRID_MIN_SEEDS} or more seeds at the grid's budget ({_about(cost)} more on this "
             "machine; the profile's a_seeds sets them)"
         )
     if max(p) < 0.05:
@@ -353,20 +357,34 @@ def _grid_verdict(
             f"{said}: not significant in every seed, although the grid was ranked by its mean over these "
             f"{len(seeds)} seeds, so its preference may be noise at {t.epochs} epochs per trial; what could "
             f"decide it: the whole grid with the same seeds at the paper profile's {longer} epochs per trial "
-            f"(about {_hours(cost)} on this machine)"
+            f"({_about(cost)} on this machine)"
         )
     cost = max(n_trials - 2, 0) * (len(seeds) - 1) * (t.seconds_per_trial or 0)
     return INCONCLUSIVE, (
         f"{said}: not significant in every seed, so the grid's preference may be noise; what could decide it: "
-        f"the whole grid trained with the same {len(seeds)} seeds and ranked by its mean (about {_hours(cost)} more "
+        f"the whole grid trained with the same {len(seeds)} seeds and ranked by its mean ({_about(cost)} more "
         "on this machine)"
     )
 
 
-def _hours(seconds: float) -> str:
+def _margin_text(margin: tuple[Mapping, float, float] | None, seeds: int) -> str:
+    """How far the grid's choice stands from its nearest rival (the verdict does not depend on it:
+    a reader should know whether "the grid arrives at Table 1" rests on a clear lead or a tie)."""
+    if margin is None:
+        return ""
+    rival, best, second = margin
+    over = "its seed" if seeds == 1 else f"its {seeds} seeds"
+    return (
+        f"the grid's best mean over {over} on the validation images is Table 1's setting ({100 * best:.2f} %); "
+        f"the runner-up ({setting_text(rival)}) is {100 * (best - second):.2f} points behind ({100 * second:.2f} %)"
+    )
+
+
+def _about(seconds: float) -> str:
+    """A cost in words: 'about 1.6 h', 'about 7 min', 'under a minute'."""
     if seconds < 60:
         return "under a minute"
-    return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
+    return f"about {seconds / 3600:.1f} h" if seconds >= 3600 else f"about {seconds / 60:.0f} min"
 
 
 def _pts(x: float) -> str:
@@ -393,7 +411,7 @@ def _curve_verdict(claim: Claim, c: schema.Curve, target: float) -> tuple[str, s
     def cost(more_epochs: int) -> str:
         if not spe:
             return ""
-        return f" (about {_hours(more_epochs * seeds * spe)} of training on this machine at {spe:.0f} s per epoch)"
+        return f" ({_about(more_epochs * seeds * spe)} of training on this machine at {spe:.0f} s per epoch)"
 
     if paper_epochs:
         decide = f"deciding it needs the paper's {paper_epochs} epochs for {seeds} seed(s){cost(paper_epochs)}"
@@ -502,7 +520,8 @@ def _paired(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | Non
 def _grid(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
     """The grid's choice (notebook 04's Grid record) against Table 1's."""
     row["ours"] = ", ".join(f"{k} {'=' if v else '≠'}" for k, v in m.best_matches_table1.items())
-    row["verdict"], why = _grid_verdict(m.best_matches_table1, m.table1_vs_best, m.n_trials, m.seeds)
+    margin = None if m.runner_up is None else (m.runner_up, m.best_val_accuracy, m.runner_up_val_accuracy)
+    row["verdict"], why = _grid_verdict(m.best_matches_table1, m.table1_vs_best, m.n_trials, m.seeds, margin)
     row["why"] = _join(why, row["why"])
     return row
 

@@ -77,6 +77,19 @@ def best(trials: pd.DataFrame, params: list[str], metric: str = "val_accuracy") 
     return {k: _plain(ok.at[i, k]) for k in params}  # per column, so integers stay integers
 
 
+def runner_up(trials: pd.DataFrame, params: list[str], metric: str = "val_accuracy") -> dict[str, Any] | None:
+    """The second-best point by its mean `metric` over seeds, among those whose every training
+    trained (None when fewer than two did). The best is `best`'s choice; ties keep grid order."""
+    points = ranked(trials, params, metric)
+    ok = points[points["trained"]] if points["trained"].any() else points
+    chosen = best(trials, params, metric)
+    rest = ok[~(ok[params] == pd.Series(chosen)).all(axis=1)]
+    if rest.empty:
+        return None
+    i = rest[metric].idxmax()
+    return {k: _plain(rest.at[i, k]) for k in params}
+
+
 def mean_of(points: pd.DataFrame, params: Mapping[str, Any], metric: str = "val_accuracy") -> float:
     """A grid point's mean `metric` over its seeds, from `ranked`'s table."""
     row = (points[list(params)] == pd.Series(dict(params))).all(axis=1)
