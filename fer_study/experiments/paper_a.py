@@ -548,6 +548,7 @@ def grid_summary(
     sel_train, sel_val = selection_split(data, split, st)
     # The check's seeds beyond the grid's own are trainings of their own.
     checked = [grid_request(data, split, st, p, seed).key for seed in check.seeds or [] for p in (best, check.table1)]
+    points = grid.ranked(trials, list(best))
     second = grid.runner_up(trials, list(best))
     return schema.Grid(
         grid=dict(st.grid.a_grid),
@@ -557,7 +558,7 @@ def grid_summary(
         n_selection_train=int(len(sel_train)),
         n_validation=int(len(sel_val)),
         best_params=dict(best),
-        best_val_accuracy=grid.mean_of(grid.ranked(trials, list(best)), best),
+        best_val_accuracy=grid.mean_of(points, best),
         table1=PAPER_A_TABLE1,
         best_matches_table1={k: best[k] == PAPER_A_TABLE1[k] for k in best},
         table1_vs_best=check,
@@ -566,5 +567,5 @@ def grid_summary(
         wall_seconds_retrain=sum(r.seconds for r in result.runs),
         run_keys=list(dict.fromkeys(list(trials["run_key"]) + checked + [r.key for r in result.runs])),
         runner_up=second,
-        runner_up_val_accuracy=None if second is None else grid.mean_of(grid.ranked(trials, list(best)), second),
+        runner_up_val_accuracy=None if second is None else grid.mean_of(points, second),
     )

@@ -470,7 +470,6 @@ def deciding_search(search: SearchRun, data: FERData, st: Settings, cpu_rate: fl
     full_fit = int(len(protocol(data, search.name, st.replace(b_train_images=0)).fit))
     epochs = profiles.resolve("paper").paper_b.b_epochs  # the paper profile's (paper B states none)
     total = search.n_trained * mean_flops * full_fit * epochs
-    measured = cpu_rate == cpu_rate and cpu_rate > 0  # not NaN: some training time was stored
     return {
         "trainings": search.n_trained,
         "epochs": epochs,
@@ -479,7 +478,9 @@ def deciding_search(search: SearchRun, data: FERData, st: Settings, cpu_rate: fl
         "kernel_max": paper_space.kernel_max,
         "training_pflop": round(total / 1e15, 1),
         "cpu_gflops_measured": round(cpu_rate / 1e9, 1),
-        "cpu_hours": round(total / cpu_rate / 3600, 0) if measured else None,
+        "cpu_hours": round(total / cpu_rate / 3600, 0)
+        if cpu_rate > 0
+        else None,  # NaN (no training time stored) is not > 0
         "gpu_tflops_assumed": st.verdicts.v_gpu_tflops,
         "gpu_hours": round(total / (st.verdicts.v_gpu_tflops * 1e12) / 3600, 1),
     }

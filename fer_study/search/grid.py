@@ -68,26 +68,25 @@ def ranked(trials: pd.DataFrame, params: list[str], metric: str = "val_accuracy"
     return out.reset_index()
 
 
+def _order(points: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """`ranked`'s points best first by their mean `metric`, those whose every training trained (all
+    of them when none did); the stable sort keeps grid order among ties."""
+    ok = points[points["trained"]] if points["trained"].any() else points
+    return ok.sort_values(metric, ascending=False, kind="stable")
+
+
 def best(trials: pd.DataFrame, params: list[str], metric: str = "val_accuracy") -> dict[str, Any]:
     """The parameters of the best grid point by its mean `metric` on validation over the seeds it was
     trained with, among the points whose every training trained (ties: the first in grid order)."""
-    points = ranked(trials, params, metric)
-    ok = points[points["trained"]] if points["trained"].any() else points
-    i = ok[metric].idxmax()
-    return {k: _plain(ok.at[i, k]) for k in params}  # per column, so integers stay integers
+    order = _order(ranked(trials, params, metric), metric)
+    return {k: _plain(order[k].iloc[0]) for k in params}  # per column, so integers stay integers
 
 
 def runner_up(trials: pd.DataFrame, params: list[str], metric: str = "val_accuracy") -> dict[str, Any] | None:
     """The second-best point by its mean `metric` over seeds, among those whose every training
     trained (None when fewer than two did). The best is `best`'s choice; ties keep grid order."""
-    points = ranked(trials, params, metric)
-    ok = points[points["trained"]] if points["trained"].any() else points
-    chosen = best(trials, params, metric)
-    rest = ok[~(ok[params] == pd.Series(chosen)).all(axis=1)]
-    if rest.empty:
-        return None
-    i = rest[metric].idxmax()
-    return {k: _plain(rest.at[i, k]) for k in params}
+    order = _order(ranked(trials, params, metric), metric)
+    return None if len(order) < 2 else {k: _plain(order[k].iloc[1]) for k in params}
 
 
 def mean_of(points: pd.DataFrame, params: Mapping[str, Any], metric: str = "val_accuracy") -> float:
