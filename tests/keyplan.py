@@ -92,7 +92,10 @@ def plan(profile: str, data, overrides: dict | None = None) -> dict[str, list[st
         out[f"05 {name} context"] = [_sha(paper_b.task_context(task, name, space))]
         out[f"05 {name} ga settings"] = [_sha(vars(ga.GASettings.from_settings(st.paper_b, st.runtime.seed)))]
     out["06 control"] = [controls.control_request(data, st, seed).key for seed in st.control.c_seeds]
-    out["06 authors"] = [controls.authors_request(data, st, seed).key for seed in st.control.c_seeds]
+    authors = [controls.authors_request(data, st, seed).key for seed in st.control.c_authors_seeds]
+    out["06 authors"] = authors[:1]
+    if authors[1:]:  # the control's further seeds (c_authors_seeds); its first seed's key is the one above
+        out["06 authors more seeds"] = authors[1:]
     out["06 readings A"] = _asked(lambda s: controls.paper_a_readings(data, split, st, s))
     out["06 readings B"] = _asked(lambda s: controls.paper_b_readings(data, st, s))
     return out

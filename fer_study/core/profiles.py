@@ -40,6 +40,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "b_converge_max_epochs": 2,
         "b_converge_patience": 1,
         "c_seeds": [0],
+        "c_authors_seeds": [0],
         "d_fps_repeats": 3,
     },
     "cpu": {
@@ -99,6 +100,7 @@ REDUCTIONS: dict[str, dict[str, str]] = {
         "b_converge_max_epochs": "at most 2 epochs for paper B's Table 2 genome instead of training until early stopping",
         "b_converge_patience": "early stop after 1 flat epoch instead of 10",
         "b_seeds": "1 seed for the final retrains instead of 3",
+        "c_authors_seeds": "1 seed for the control on its authors' protocol instead of 3: no seed interval",
         "d_fps_repeats": "frames per second from 3 repetitions instead of 20",
     },
     "cpu": {

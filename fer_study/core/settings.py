@@ -182,6 +182,9 @@ class Control:
     # i.e. PublicTest + PrivateTest, schedules the learning rate, stops early and picks the
     # checkpoint (lowest validation loss), and that checkpoint's accuracy there is their 66 %.
     c_authors: bool = rule(True)
+    # Its seeds, apart from the clean row's c_seeds: the verdict reads their mean and, with two or more,
+    # carries a t-interval over them (core/rulebook.CONTROL, written before seeds 1 and 2 trained).
+    c_authors_seeds: list = rule([0, 1, 2], nonempty=True, unique=True, items={"min": 0, "max": SEED_MAX})
     c_authors_max_epochs: int = rule(
         10000, min=1, max=MAX_EPOCHS
     )  # their cap; early stopping ends it (their log: 189 epochs)

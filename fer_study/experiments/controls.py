@@ -120,11 +120,11 @@ class ControlResult:
 def run_authors(
     data: FERData, st: Settings, store: RunStore, log: Callable[[str], None] = print
 ) -> tuple[dict, list[History]]:
-    """The control on its authors' protocol, once per seed in `c_seeds`: the restored checkpoint's
+    """The control on its authors' protocol, once per seed in `c_authors_seeds`: the restored checkpoint's
     accuracy on PublicTest + PrivateTest (as published, a bootstrap 95 % CI for the first seed),
     and on PrivateTest alone."""
     rows = []
-    reqs = [authors_request(data, st, seed) for seed in st.control.c_seeds]
+    reqs = [authors_request(data, st, seed) for seed in st.control.c_authors_seeds]
 
     def scored(req, run) -> str:
         best = int(run.record.get("best_epoch", 0)) or len(run.history["loss"])
@@ -132,7 +132,7 @@ def run_authors(
         return f"checkpoint of epoch {best}, PublicTest + PrivateTest {acc:.4f}"
 
     for seed, req, run in zip(
-        st.control.c_seeds, reqs, store.train_each(reqs, data.images, data.labels, log=log, result=scored)
+        st.control.c_authors_seeds, reqs, store.train_each(reqs, data.images, data.labels, log=log, result=scored)
     ):
         y = data.labels[req.val_index]
         pred = run.probs_val.argmax(1)
@@ -156,7 +156,7 @@ def run_authors(
             "train_accuracy_at_best": run.history["accuracy"][best - 1],
             "history": run.history,
         }
-        if seed == st.control.c_seeds[0]:
+        if seed == st.control.c_authors_seeds[0]:
             row["ci95"] = [
                 float(c) for c in metrics.bootstrap_ci(y, pred, n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed)
             ]
