@@ -67,7 +67,9 @@ def section(run_dir: Path) -> str:
     run = json.loads((run_dir / "run.json").read_text())
     rel = run_dir.relative_to(ROOT)
     claims = pd.read_csv(run_dir / "tables" / "07_claims.csv").fillna("")
-    cols = ["id", "claim", "paper", "ours", "95% interval", "interval kind", "difference", "verdict"]
+    cols = ["id", "claim", "paper", "ours", "95% interval", "interval kind", "difference", "verdict", "post hoc"]
+    cols = [c for c in cols if c in claims.columns]
+    book = sorted(set(claims["rule book"])) if "rule book" in claims.columns else []
     verdicts = claims["verdict"].value_counts().to_dict()
     git = run["provenance"]["git"]
     m = run["provenance"]["machine"]
@@ -91,7 +93,14 @@ def section(run_dir: Path) -> str:
         f"The `{run['profile']}` profile reduces the papers' budgets (every reduction is listed in "
         f"`{rel}/run.json` under `settings.reductions`), so a verdict here is a verdict on that budget.",
         "",
-        "Verdicts: " + ", ".join(f"{v} **{k}**" for k, v in verdicts.items()) + ".",
+        "Verdicts: "
+        + ", ".join(f"{v} **{k}**" for k, v in verdicts.items())
+        + "."
+        + (
+            f" Rule book `{', '.join(book)}` (`fer_study/core/rulebook.py`; its changes: `fer_study/core/ledger.py`)."
+            if book
+            else ""
+        ),
         "",
         report.markdown(claims[cols]),
         "",

@@ -14,8 +14,7 @@ def test_the_rule_book_changes_only_with_a_ledger_entry():
     # Change a rule, a tolerance or a reference and this fails until core/ledger.py gains an entry
     # that says what changed, which results already existed, and carries the new hash.
     assert ledger.current_digest() == rulebook.digest(), (
-        "the rule book changed without a ledger entry: add one to core/ledger.py with "
-        f"digest={rulebook.digest()!r}"
+        f"the rule book changed without a ledger entry: add one to core/ledger.py with digest={rulebook.digest()!r}"
     )
 
 
@@ -65,3 +64,9 @@ def test_control_references_are_the_authors_logged_values():
     assert refs["deployed checkpoint, their log"].value == 0.655057
     assert "102-0.66" in refs["deployed checkpoint, their log"].source
     assert rulebook.BY_ID["control"].parameters["seeds"] == [0, 1, 2]
+
+
+def test_every_post_hoc_claim_names_the_rule_it_replaced():
+    by = {c.id: c for c in REGISTRY}
+    for cid in ledger.post_hoc():
+        assert by[cid].earlier is not None, f"{cid} is post hoc in the ledger but its claim names no earlier rule"

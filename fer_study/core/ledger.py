@@ -83,8 +83,18 @@ LEDGER: tuple[Change, ...] = (
     Change(
         "2026-12-05",
         "",
-        ("compare", "budget.epochs", "budget.curve", "budget.early_stopping", "budget.search", "paired", "grid",
-         "count", "trend", "control"),
+        (
+            "compare",
+            "budget.epochs",
+            "budget.curve",
+            "budget.early_stopping",
+            "budget.search",
+            "paired",
+            "grid",
+            "count",
+            "trend",
+            "control",
+        ),
         "the rule book: every rule and reference in one typed place with a hash. The disputed rows return to "
         "the rules in force before their results: the control by the 2-point rule against the published 66 % "
         "(the deployed checkpoint's logged 65.51 %, checked in the authors' repository, judged beside it); "

@@ -394,14 +394,14 @@ STATED: dict[str, Stated] = {
     "A19": Stated(
         "Basic CNN: training accuracy 100 %, about 30 points above validation (overfitting)",
         0.30,
-        "fraction",
+        "gap",
         "Fig. 8; section 3",
         caveat="measured as final training minus final validation accuracy",
     ),
     "A20": Stated(
         "The improved CNN is no longer overfitting: training 98.89 %, validation 89.9 %, a gap of about 9 points",
         round(PAPER_A.train_accuracy_improved.value - PAPER_A.val_accuracy_improved.value, 4),
-        "fraction",
+        "gap",
         "section 3; Fig. 9",
         caveat="measured as final training minus final validation accuracy (training accuracy with dropout on, as "
         "Keras logs it, like the paper's curves)",

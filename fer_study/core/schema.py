@@ -36,8 +36,10 @@ import numpy as np
 # protocol, held-out health flags. 5: the nested records declared and checked; a model's headline
 # keeps its confusion matrix once ("confusion", with "confusion_seed"). 6: the grid's winner against
 # Table 1's setting per training seed (issue 21: A11 decided "with significance across seeds"). 7: the
-# grid's training seeds; its best point is the best mean over them.
-VERSION = 7
+# grid's training seeds; its best point is the best mean over them. 8: the rule book (issue 33): the
+# grid's choice on its first seed and its check against Table 1 (A11's rule), claims rows marked post
+# hoc with the verdict under the rule they replaced, the control's seeds apart from the clean row's.
+VERSION = 8
 
 
 class SchemaError(ValueError):
@@ -366,6 +368,12 @@ class ClaimRow:  # one claim with our number and its verdict (reporting.claims.t
     difference: float | None
     verdict: str
     why: str
+    # Marked post hoc when the rule deciding it changed after its results existed (core/ledger.py); then
+    # the verdict under the rule it replaced stands beside it.
+    post_hoc: bool = False
+    earlier_verdict: str = dataclasses.field(default="", metadata={"json": "verdict under the earlier rule"})
+    # A reading adopted after the results (not deciding), shown beside the verdict.
+    post_hoc_reading: str = dataclasses.field(default="", metadata={"json": "post-hoc reading"})
 
 
 @dataclass(frozen=True)
@@ -460,6 +468,10 @@ class Grid:  # 04_grid_search
     # stands from its nearest rival.
     runner_up: dict[str, Any] | None = None
     runner_up_val_accuracy: float | None = None
+    # The rule book's ranking for A11 (rule "grid"): the best point on the grid's first seed, and that
+    # choice against Table 1's setting per seed (the same paired test as table1_vs_best).
+    first_seed_params: dict[str, Any] | None = None
+    first_seed_vs_table1: GridVsTable1 | None = None
 
 
 @dataclass(frozen=True)

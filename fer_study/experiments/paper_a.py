@@ -542,12 +542,20 @@ def grid_summary(
     ev: Evaluated,
     result: Predictions,
     check: schema.GridVsTable1,
+    first_check: schema.GridVsTable1 | None = None,
 ) -> schema.Grid:
     """Notebook 04's summary: the grid, its trials, the winner against Table 1 (`grid_vs_table1`:
     paired, on the same validation images, per seed) and the winner retrained."""
     sel_train, sel_val = selection_split(data, split, st)
     # The check's seeds beyond the grid's own are trainings of their own.
     checked = [grid_request(data, split, st, p, seed).key for seed in check.seeds or [] for p in (best, check.table1)]
+    first = grid.best_on_seed(trials, list(best), grid_seeds(st)[0])
+    if first_check is not None:
+        checked += [
+            grid_request(data, split, st, p, sd).key
+            for sd in first_check.seeds or []
+            for p in (first, first_check.table1)
+        ]
     points = grid.ranked(trials, list(best))
     second = grid.runner_up(trials, list(best))
     return schema.Grid(
@@ -568,4 +576,6 @@ def grid_summary(
         run_keys=list(dict.fromkeys(list(trials["run_key"]) + checked + [r.key for r in result.runs])),
         runner_up=second,
         runner_up_val_accuracy=None if second is None else grid.mean_of(points, second),
+        first_seed_params=first,
+        first_seed_vs_table1=first_check,
     )

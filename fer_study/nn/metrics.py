@@ -215,6 +215,19 @@ def reachable(trend: dict, more_epochs: int, spread_factor: float) -> float | No
     return trend["level"] + up * max(0, more_epochs) + spread_factor * trend["spread"]
 
 
+def epochs_to_reach(trend: dict, target: float, spread_factor: float) -> float | None:
+    """How many more epochs of the same training `reachable` needs before the curve could reach
+    `target` (0 when it already could); None when it never could (the slope's upper end is not
+    above 0) or the curve is too short to fit. Linear growth is the optimistic case: curves bend down."""
+    now = reachable(trend, 0, spread_factor)
+    if now is None:
+        return None
+    if now >= target:
+        return 0.0
+    up = trend["slope_interval"][1]
+    return None if up <= 0 else (target - now) / up
+
+
 def curve_record(
     histories: list,
     rule: Verdicts,

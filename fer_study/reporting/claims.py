@@ -12,10 +12,11 @@ from collections.abc import Callable, Mapping  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from typing import Any
 
-from fer_study.core import schema
+from fer_study.core import ledger, schema
 from fer_study.core.papers import PAPER_A, PAPER_A_TABLE1, PAPER_B, STATED, Stated  # noqa: F401  (the claims' sources)
 from fer_study.core.settings import Grid, Settings
 from fer_study.nn.metrics import binomial_interval, top1_from_one_vs_rest
+from fer_study.nn.metrics import epochs_to_reach as metrics_epochs_to_reach
 from fer_study.nn.metrics import reachable as metrics_reachable
 from fer_study.reporting.paper_a import grid_pairs, setting_text
 
@@ -69,6 +70,9 @@ class Claim:
     # measured beside a claim its own numbers rule out).
     rule: str = "compare"
     accuracy: bool = True  # an accuracy (drawn in the claims figure); False for gaps and differences
+    # The claim as the rule it replaced read it, where the ledger (core/ledger.py) marks its current
+    # rule post hoc: its verdict is shown beside the current one.
+    earlier: "Claim | None" = None
 
     @property
     def statement(self) -> str:
@@ -172,7 +176,7 @@ REGISTRY: list[Claim] = [
     Claim("A9", "A", STATED["A9"], _A2, lambda f: f.of(_A2).per_class_after_downsampling, rule="rounded"),
     Claim("A10", "A", STATED["A10"], _A3, lambda f: f.of(_A3).paper_a_split.improved_beats_basic, rule="paired"),
     Claim("A11", "A", STATED["A11"], _A4, lambda f: f.of(_A4), rule="grid"),
-    _retrain("B1", "paper/table2"),
+    _retrain("B1", "paper/table2", earlier=_retrain("B1", "paper/ga_best", power=_power("paper"))),
     _retrain("B1s", "paper/ga_best", power=_power("paper")),
     _retrain("B1c", "clean/ga_best", beyond_paper=True, power=_power("clean")),
     _retrain("B2", "paper/table2"),
@@ -323,6 +327,7 @@ def _grid_verdict(
     n_trials: int = 0,
     grid_seeds: list[int] | None = None,
     margin: tuple[Mapping, float, float] | None = None,
+    by_mean: bool = True,
 ) -> tuple[str, str]:
     """A11: the grid's choice (its best mean over its seeds) differs from Table 1's only when that
     winner beats Table 1's setting with significance across seeds: a one-sided paired test on the
@@ -351,12 +356,17 @@ def _grid_verdict(
     # What could still decide it (issue 21, item 7): the grid itself chosen by its mean over the same
     # seeds, i.e. every other trial trained with the seeds after the grid's own; once the grid is
     # ranked over them, longer trials (the paper profile's budget per trial), every trial again.
-    if set(seeds) <= set(grid_seeds or []):
+    if set(seeds) <= set(grid_seeds or []) or not by_mean:
         longer = Grid().a_grid_epochs
         cost = n_trials * (t.seconds_per_trial or 0) * longer / max(t.epochs or 1, 1)
+        ranked = (
+            f"although the grid was ranked by its mean over these {len(seeds)} seeds"
+            if by_mean
+            else "with the grid's choice made on its first seed"
+        )
         return INCONCLUSIVE, (
-            f"{said}: not significant in every seed, although the grid was ranked by its mean over these "
-            f"{len(seeds)} seeds, so its preference may be noise at {t.epochs} epochs per trial; what could "
+            f"{said}: not significant in every seed, {ranked}, so its preference may be noise at {t.epochs} "
+            "epochs per trial; what could "
             f"decide it: the whole grid with the same seeds at the paper profile's {longer} epochs per trial "
             f"({_about(cost)} on this machine)"
         )
@@ -392,6 +402,42 @@ def _pts(x: float) -> str:
     return f"{100 * x:+.3f}"
 
 
+_CURVE_WORDS = {"val": "validation", "train": "training"}
+
+
+def _early_stopped_why(claim: Claim, c: schema.Curve, tr: schema.Trend, target: float) -> str:
+    """The rule book's "budget.early_stopping": the paper gives no epochs, so a run stopped by early
+    stopping is the budget; the reason says how the curve stood when it stopped (still rising or not,
+    from its fitted slope) and, at the upper end of that slope, how many more epochs the paper's value
+    would take."""
+    es = c.early_stopping
+    outside = (
+        f"ours (a maximum over epochs, no interval) stays below the paper's {100 * target:.2f} %"
+        if claim.maximum
+        else f"the paper's {100 * target:.2f} % lies outside our interval"
+    )
+    said = (
+        f"early stopping on validation loss (patience {es.patience}, best weights restored) stopped every seed "
+        f"at a budget the paper does not state, and {outside}"
+    )
+    if tr.state == "too short" or tr.slope_interval is None:
+        return said
+    lo, hi = tr.slope_interval
+    more = metrics_epochs_to_reach(dataclasses.asdict(tr), target, c.spread_factor)
+    state = {"rising": "still rising", "flat": "flat", "falling": "falling"}.get(tr.state, tr.state)
+    fit = (
+        f"the {_CURVE_WORDS.get(claim.curve, claim.curve)} curve was {state} when it stopped: {_pts(tr.slope)} points per epoch over epochs "
+        f"{tr.window[0]}-{tr.window[1]} ({100 * tr.confidence:.0f} % interval {_pts(lo)} to {_pts(hi)})"
+    )
+    if more is None:
+        return f"{said}; {fit}, so no number of further epochs reaches it at that slope"
+    return (
+        f"{said}; {fit}: at the upper end of that slope (level {100 * tr.level:.1f} % + {c.spread_factor:g} x "
+        f"spread {100 * tr.spread:.1f}) it reaches the paper's value only after about {more:,.0f} more epochs "
+        "(linear growth, the optimistic case)"
+    )
+
+
 def _curve_verdict(claim: Claim, c: schema.Curve, target: float) -> tuple[str, str]:
     """The curve rule (settings v_curve_*, v_spread_factor; metrics.curve_trend and reachable): can
     more of the same training reach the paper's value? NOT_REPRODUCED when the paper's value lies
@@ -404,10 +450,7 @@ def _curve_verdict(claim: Claim, c: schema.Curve, target: float) -> tuple[str, s
     spe, seeds = c.seconds_per_epoch, tr.seeds or 1
     es = c.early_stopping
     if es is not None and es.stopped and all(es.stopped.values()):
-        return NOT_REPRODUCED, (
-            f"trained to convergence: early stopping on validation loss (patience {es.patience}) stopped "
-            f"every seed, best weights restored, and the paper's {100 * target:.1f} % lies outside our interval"
-        )
+        return NOT_REPRODUCED, _early_stopped_why(claim, c, tr, target)
 
     def cost(more_epochs: int) -> str:
         if not spe:
@@ -518,12 +561,33 @@ def _paired(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | Non
     return row
 
 
+def _choice_text(params: Mapping, table1: Mapping) -> str:
+    """'lr 0.001 =, batch 16 =, dropout 0.5 ≠ 0.2, 4 conv =': the grid's choice against Table 1's."""
+    return ", ".join(
+        setting_text({k: v}) + (" =" if v == table1.get(k) else f" ≠ {setting_text({k: table1.get(k)})}")
+        for k, v in params.items()
+    )
+
+
 def _grid(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
-    """The grid's choice (notebook 04's Grid record) against Table 1's."""
-    row["ours"] = ", ".join(f"{k} {'=' if v else '≠'}" for k, v in m.best_matches_table1.items())
+    """The grid's choice against Table 1's by the rule book's "grid" rule: the choice is the best point
+    on the grid's first seed (fixed before the further seeds trained); the ranking by the mean over
+    seeds, adopted after seeds 1-2 of the leading points were stored (ledger: 229db20), is shown beside
+    it as a post-hoc reading."""
     margin = None if m.runner_up is None else (m.runner_up, m.best_val_accuracy, m.runner_up_val_accuracy)
-    row["verdict"], why = _grid_verdict(m.best_matches_table1, m.table1_vs_best, m.n_trials, m.seeds, margin)
+    mean_verdict, mean_why = _grid_verdict(m.best_matches_table1, m.table1_vs_best, m.n_trials, m.seeds, margin)
+    if m.first_seed_params is None or m.first_seed_vs_table1 is None:
+        raise ClaimDataError(f"summaries/{claim.source}.json: no first-seed choice, which claim A11's rule reads")
+    first = m.first_seed_params
+    matches = {k: first[k] == m.table1[k] for k in first}
+    row["ours"] = f"first seed's choice: {_choice_text(first, m.table1)}"
+    row["verdict"], why = _grid_verdict(matches, m.first_seed_vs_table1, m.n_trials, m.seeds, None, by_mean=False)
     row["why"] = _join(why, row["why"])
+    if len(m.seeds) > 1:
+        row["post-hoc reading"] = (
+            f"ranked by the mean over {len(m.seeds)} seeds (ledger: 229db20, after the seeds' results): "
+            f"{_choice_text(m.best_params, m.table1)}, {mean_verdict}" + (f"; {mean_why}" if mean_why else "")
+        )
     return row
 
 
@@ -590,7 +654,22 @@ def _compare(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | No
     else:
         row["verdict"], why = _budget_verdict(claim, facts, settings, ours)
         row["why"] = _join(why, row["why"])
+    if claim.unit == "gap":
+        row["why"] = _join(_gap_said(claim, facts, ours), row["why"])
     return row
+
+
+def _gap_said(claim: Claim, facts: Any, ours: float) -> str:
+    """A train-validation gap claim (A19, A20) by what it shows: both accuracies and the gap in
+    points, and whether the model overfits more or less than the paper says (the verdict is about the
+    gap's size; this says what the direction of the finding is)."""
+    m = _read(claim, claim.model, facts)
+    train, val = m.final_train_accuracy.mean, m.final_val_accuracy.mean
+    more = "more" if ours > claim.value else "less"
+    return (
+        f"ours: training {100 * train:.1f} %, validation {100 * val:.1f} %, a gap of {100 * ours:.1f} points "
+        f"against the paper's {100 * claim.value:.1f}: the model overfits {more} than the paper says"
+    )
 
 
 RULES = {
@@ -609,7 +688,16 @@ def verdict(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None = 
     """Our measurement for `claim` (read from the typed `facts`, core.schema.Facts), its named
     interval, the difference to the paper, and the verdict with its reason, by the claim's rule
     (RULES). `settings` (per notebook) tells which steps the profile skips."""
-    return schema.record(schema.ClaimRow, _measured(claim, facts, settings), f"claim {claim.id}")
+    row = _measured(claim, facts, settings)
+    change = ledger.post_hoc().get(claim.id)
+    if change is not None:
+        if claim.earlier is None:
+            raise ClaimDataError(
+                f"claim {claim.id} is post hoc in the ledger ({change.date}) but names no earlier rule"
+            )
+        row["post_hoc"] = True
+        row["verdict under the earlier rule"] = _measured(claim.earlier, facts, settings)["verdict"]
+    return schema.record(schema.ClaimRow, row, f"claim {claim.id}")
 
 
 def _measured(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None) -> dict[str, Any]:

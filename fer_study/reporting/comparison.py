@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from fer_study.core import schema
+from fer_study.core import rulebook, schema
 from fer_study.core.papers import hms, time_arithmetic
 from fer_study.core.settings import Settings, from_json
 from fer_study.nn import metrics
@@ -108,6 +108,8 @@ def _load(path: Path) -> dict:
 def _fmt(v, unit):
     if isinstance(v, float) and unit == "fraction":
         return f"{100 * v:.2f} %"
+    if isinstance(v, float) and unit == "gap":  # a difference of two accuracies: points, not a percentage
+        return f"{100 * v:.2f} pts"
     return "" if v is None else str(v)
 
 
@@ -132,15 +134,22 @@ def claim_table(s: Summaries, rows: list[schema.ClaimRow] | None = None) -> pd.D
                 "where": c.where,
                 "paper": _fmt(c.value, c.unit),
                 "ours": _fmt(r.ours, c.unit),
-                "95% interval": "" if iv is None else f"{100 * iv[0]:.2f}–{100 * iv[1]:.2f} %",
+                "95% interval": ""
+                if iv is None
+                else f"{100 * iv[0]:.2f}–{100 * iv[1]:.2f} {'pts' if c.unit == 'gap' else '%'}",
                 "interval kind": r.interval_kind,
                 "difference": ""
                 if r.difference is None
-                else (f"{100 * r.difference:+.2f} pts" if c.unit == "fraction" else f"{r.difference:+g}"),
+                else (f"{100 * r.difference:+.2f} pts" if c.unit in ("fraction", "gap") else f"{r.difference:+g}"),
                 "verdict": r.verdict,
+                # The ledger's mark (core/ledger.py): the rule deciding it changed after its results existed.
+                "post hoc": "post hoc" if r.post_hoc else "",
+                "verdict under the earlier rule": r.earlier_verdict,
                 "why / caveat": r.why,
+                "post-hoc reading": r.post_hoc_reading,
                 "profile": s.profile,
                 "seeds": seeds[c.paper],
+                "rule book": rulebook.digest(),
             }
         )
     return pd.DataFrame(out)

@@ -164,6 +164,15 @@ def grid_check_text(t: schema.GridVsTable1) -> str:
     )
 
 
+def first_seed_text(first: Mapping, t: schema.GridVsTable1) -> str:
+    """A11's deciding ranking (the rule book's "grid" rule): the grid's choice on its first seed alone,
+    and that choice against Table 1's setting seed by seed."""
+    return (
+        f"Ranked on its first seed alone (the rule book's ranking for A11, fixed before the grid's further "
+        f"seeds trained), the grid chooses {setting_text(first)}. " + grid_check_text(t)
+    )
+
+
 # --- One sentence after each table and figure, rendered from what it shows -------------------------------
 
 

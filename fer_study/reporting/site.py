@@ -142,7 +142,19 @@ def _claims_table(claims: pd.DataFrame | None) -> str:
         return ""
     cols = [
         c
-        for c in ("id", "claim", "paper", "ours", "95% interval", "interval kind", "verdict", "why / caveat")
+        for c in (
+            "id",
+            "claim",
+            "paper",
+            "ours",
+            "95% interval",
+            "interval kind",
+            "verdict",
+            "post hoc",
+            "verdict under the earlier rule",
+            "why / caveat",
+            "post-hoc reading",
+        )
         if c in claims.columns
     ]
     rows = []

@@ -82,6 +82,12 @@ def best(trials: pd.DataFrame, params: list[str], metric: str = "val_accuracy") 
     return {k: _plain(order[k].iloc[0]) for k in params}  # per column, so integers stay integers
 
 
+def best_on_seed(trials: pd.DataFrame, params: list[str], seed: int, metric: str = "val_accuracy") -> dict[str, Any]:
+    """`best` over the trials of one training seed alone: the grid's choice as the rule book's "grid"
+    rule ranks it (its first seed; the ranking was fixed before the grid's further seeds trained)."""
+    return best(trials[trials["seed"] == seed], params, metric)
+
+
 def runner_up(trials: pd.DataFrame, params: list[str], metric: str = "val_accuracy") -> dict[str, Any] | None:
     """The second-best point by its mean `metric` over seeds, among those whose every training
     trained (None when fewer than two did). The best is `best`'s choice; ties keep grid order."""
