@@ -106,6 +106,9 @@ def _runs(args: argparse.Namespace) -> int:
                 )
                 return 2
             gone = store.prune(used, dry_run=args.dry_run)
+        purpose = {e["key"]: e["purpose"] for e in entries}
+        for key in gone:
+            print(f"  {'would delete' if args.dry_run else 'deleted'} {key} ({purpose.get(str(key), '?')})")
         print(f"{'would delete' if args.dry_run else 'deleted'} {len(gone)} entries no current summary uses")
     return 0
 

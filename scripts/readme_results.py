@@ -85,7 +85,11 @@ def section(run_dir: Path) -> str:
         f"({times}). Command:",
         "",
         "```bash",
-        "FER2013_PATH=/path/to/fer2013.zip python3 tasks.py study --profile cpu",
+        "FER2013_PATH=/path/to/fer2013.zip python3 tasks.py study --profile "
+        + run["profile"]
+        + "".join(
+            f" --set {k}={json.dumps(v, separators=(',', ':'))}" for k, v in sorted(run.get("overrides", {}).items())
+        ),
         "```",
         "",
         training,

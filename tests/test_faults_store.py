@@ -132,6 +132,22 @@ def test_prune_refuses_when_a_summary_cannot_be_read(stored, capsys):
     assert run.folder.exists()
 
 
+def test_prune_offers_unread_entries_when_notebooks_that_train_nothing_name_no_keys(stored, capsys):
+    """Issue 33, item 5 (and issue 36, item 16): notebooks 01, 02 and 07 train nothing and write no
+    run_keys; a complete folder must still prune, naming what it offers."""
+    store, run, images, labels = stored
+    out = store.root.parent
+    (out / "summaries").mkdir()
+    (out / "summaries" / "01.json").write_text(json.dumps({"facts": {"counts": {}}}))
+    (out / "summaries" / "03.json").write_text(json.dumps({"facts": {"run_keys": ["0" * 24]}}))
+    assert cli.main(["runs", "--out", str(out), "--prune", "--dry-run"]) == 0
+    said = capsys.readouterr().out
+    assert "(not used by any summary)" in said and f"would delete {run.key}" in said and run.folder.exists()
+    (out / "summaries" / "03.json").write_text(json.dumps({"facts": {"run_keys": "not a list"}}))
+    assert cli.main(["runs", "--out", str(out), "--prune"]) == 2
+    assert "03.json: cannot read the run keys" in capsys.readouterr().err and run.folder.exists()
+
+
 def test_prune_waits_for_no_one_and_refuses_while_a_run_holds_the_folder(stored, capsys):
     from fer_study.core.lock import FolderLock
 

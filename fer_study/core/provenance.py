@@ -58,12 +58,31 @@ def git_commit() -> dict[str, object]:
     return {"commit": head.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
 
 
+# The vector extensions TensorFlow's oneDNN kernels dispatch on: two CPUs that differ in them may sum
+# in another order, so the same seed and settings train other bytes (issue 33: the improved CNN's
+# 100-epoch runs came from another machine than its 30-epoch runs; on one machine they agree).
+_ISA = ("avx2", "avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16", "amx_tile")
+
+
+def cpu() -> dict[str, object]:
+    """The CPU's model name and the vector extensions above that it has (Linux; empty elsewhere)."""
+    try:
+        text = open("/proc/cpuinfo", encoding="utf-8", errors="replace").read()
+    except OSError:
+        return {"model": platform.processor() or platform.machine(), "isa": []}
+    # The first processor's block ("key<tabs>: value" lines) describes them all.
+    fields = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in text.split("\n\n")[0].splitlines())}
+    flags = set(fields.get("flags", "").split())
+    return {"model": fields.get("model name", ""), "isa": [f for f in _ISA if f in flags]}
+
+
 def machine() -> dict[str, object]:
     return {
         "platform": platform.platform(),
         "python": platform.python_version(),
         "processor": platform.processor() or platform.machine(),
         "cpus": os.cpu_count(),
+        "cpu": cpu(),
         "keras_backend": os.environ.get("KERAS_BACKEND", "tensorflow"),
     }
 

@@ -634,9 +634,13 @@ def referenced_keys(summaries_dir: Path, strict: bool = False) -> set[str]:
     keys: set[str] = set()
     for path in sorted(Path(summaries_dir).glob("*.json")):
         try:
-            body = json.loads(path.read_text())
-            keys.update(body["facts"]["run_keys"])
-        except (OSError, ValueError, KeyError, TypeError) as err:
+            facts = json.loads(path.read_text())["facts"]
+            # A notebook that trains nothing (01, 02, 07) declares no run keys: it uses none.
+            named = facts.get("run_keys", [])
+            if not isinstance(named, list) or not all(isinstance(k, str) for k in named):
+                raise TypeError("run_keys is not a list of keys")
+            keys.update(named)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
             if strict:
                 raise StoreError(path, f"cannot read the run keys it uses ({type(err).__name__}: {err})") from None
     return keys
