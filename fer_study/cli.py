@@ -75,7 +75,10 @@ def _runs(args: argparse.Namespace) -> int:
     if args.seal:
         with FolderLock(root):  # a run writing entries meanwhile would race the seal
             sealed = store.seal_all()
-        print(f"sealed {len(sealed)} stored trainings in {store.root} (checksums added; nothing trained, keys kept)")
+        print(
+            f"sealed {len(sealed)} stored trainings in {store.root} (checksums added or renewed after checking the old "
+            "ones; nothing trained, keys kept)"
+        )
         return 0
     entries = sorted(store.entries(), key=lambda e: (e["purpose"], e["key"]))  # by notebook and purpose
     used = referenced_keys(root / "summaries")

@@ -37,7 +37,7 @@ def test_a_changed_prediction_in_a_well_formed_arrays_file_is_refused(stored):
         _reload(store, images, labels)
 
 
-@pytest.mark.parametrize("field", ["history", "health", "seconds"])
+@pytest.mark.parametrize("field", ["history", "health", "seconds", "stopped_early", "best_epoch"])
 def test_an_edited_result_field_is_refused(stored, field):
     store, run, images, labels = stored
     path = run.folder / "run.json"
@@ -46,6 +46,9 @@ def test_an_edited_result_field_is_refused(stored, field):
         rec["history"]["val_accuracy"][-1] = 0.99
     elif field == "health":
         rec["health"]["trained"] = not rec["health"]["trained"]
+    elif field in ("stopped_early", "best_epoch"):
+        # Issue 36, item 1: fields a verdict reads (paper B's rows, the control) are sealed too.
+        rec[field] = {"stopped_early": True, "best_epoch": 7}[field]
     else:
         rec["seconds"] = 1.0
     path.write_text(json.dumps(rec))
@@ -231,3 +234,44 @@ def test_short_predictions_are_refused_even_in_a_resealed_entry(stored):
     (run.folder / "run.json").write_text(json.dumps(seal(run.folder, rec)))
     with pytest.raises(StoreError, match=r"arrays.npz: holds \d+ test predictions, run.json says \d+"):
         _reload(store, images, labels)
+
+
+def test_an_entry_must_seal_its_predictions_and_never_seals_a_stray_file(stored):
+    """Issue 36, items 2 and 8: removing arrays.npz from the entry's own list of sealed files is refused
+    (any predictions would pass), and a temporary file left in the folder is never sealed into it."""
+    store, run, images, labels = stored
+    path = run.folder / "run.json"
+    rec = json.loads(path.read_text())
+    assert rec["sealed"]["version"] == 2 and set(rec["sealed"]["files"]) == {"arrays.npz", "model.keras"}
+    edited = {**rec, "sealed": {**rec["sealed"], "files": {"model.keras": rec["sealed"]["files"]["model.keras"]}}}
+    path.write_text(json.dumps(edited))
+    with pytest.raises(StoreError, match=r"arrays.npz: not covered by the entry's checksums"):
+        _reload(store, images, labels)
+    path.write_text(json.dumps(rec))
+    (run.folder / ".run.json.tmp.123").write_text("half-written")
+    del rec["sealed"]
+    path.write_text(json.dumps(rec))
+    assert store.seal_all() == [run.key]
+    assert set(json.loads(path.read_text())["sealed"]["files"]) == {"arrays.npz", "model.keras"}
+    assert _reload(store, images, labels).key == run.key
+
+
+def test_a_version_1_seal_is_refused_until_resealed_and_an_edit_is_never_resealed(stored, capsys):
+    from fer_study.nn import store as store_module
+
+    store, run, images, labels = stored
+    path = run.folder / "run.json"
+    rec = json.loads(path.read_text())
+    old = {k: v for k, v in rec.items() if k != "sealed"}
+    v1 = {**old, "sealed": {"files": rec["sealed"]["files"], "fields": store_module._fields_sha(old, 1)}}
+    path.write_text(json.dumps(v1))
+    with pytest.raises(StoreError, match="seal version 1"):
+        _reload(store, images, labels)
+    # Re-sealing checks the old seal first: an edit to a field it covered is refused, not re-sealed.
+    path.write_text(json.dumps({**v1, "seconds": 1.0}))
+    with pytest.raises(StoreError, match="its results differ"):
+        store.seal_all()
+    path.write_text(json.dumps(v1))
+    assert cli.main(["runs", "--out", str(store.root.parent), "--seal"]) == 0
+    assert "sealed 1 stored trainings" in capsys.readouterr().out
+    assert _reload(store, images, labels).key == run.key

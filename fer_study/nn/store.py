@@ -43,9 +43,14 @@ keras = import_keras()
 
 STORE_VERSION = 1
 
-# The result fields of run.json that its "sealed" checksum covers (with the key material): an
-# edit, a bad merge or another entry's file is caught at read time, never served.
-SEALED_FIELDS = (
+# What an entry's "sealed" checksums cover. Version 1 sealed the result fields below and every file in
+# the folder; it left out fields a verdict reads (stopped_early and best_epoch decide paper B's rows),
+# let an entry drop a file from its own list, and sealed whatever stray file lay in the folder.
+# Version 2 seals every field of run.json but the seal itself, and exactly the entry's files, of which
+# arrays.npz is always required (issue 36). `fer-study runs --seal` re-seals a version-1 entry after
+# checking it against its old seal: it trains nothing and keeps every key.
+SEAL_VERSION = 2
+SEALED_FIELDS_V1 = (
     "key",
     "key_material",
     "history",
@@ -57,6 +62,7 @@ SEALED_FIELDS = (
     "labels_sha256",
     "n",
 )
+ENTRY_FILES = ("arrays.npz", "model.keras")  # what an entry may hold besides run.json
 
 
 def keras_backend() -> str:
@@ -79,16 +85,21 @@ def _file_sha(path: Path) -> str:
     return h.hexdigest()
 
 
-def _fields_sha(record: dict) -> str:
-    body = {k: record.get(k) for k in SEALED_FIELDS}
+def _fields_sha(record: dict, version: int = SEAL_VERSION) -> str:
+    if version == 1:
+        body = {k: record.get(k) for k in SEALED_FIELDS_V1}
+    else:
+        body = {k: v for k, v in record.items() if k != "sealed"}
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def seal(folder: Path, record: dict) -> dict:
-    """`record` with the checksums of the entry's files and of its result fields."""
-    files = {f.name: _file_sha(f) for f in sorted(folder.iterdir()) if f.name != "run.json" and f.is_file()}
-    return {**record, "sealed": {"files": files, "fields": _fields_sha(record)}}
+    """`record` with the checksums of the entry's files (those of ENTRY_FILES it holds, never a stray
+    or temporary file) and of every other field of run.json."""
+    files = {name: _file_sha(folder / name) for name in ENTRY_FILES if (folder / name).is_file()}
+    body = {k: v for k, v in record.items() if k != "sealed"}
+    return {**body, "sealed": {"version": SEAL_VERSION, "files": files, "fields": _fields_sha(body)}}
 
 
 def _sha(array: np.ndarray) -> str:
@@ -372,22 +383,41 @@ class RunStore:
                 "written before entries carried checksums: run `fer-study runs --seal` once (it adds them, "
                 "trains nothing and keeps every key)",
             )
-        if sealed.get("fields") != _fields_sha(record):
+        version = sealed.get("version", 1)
+        if version != SEAL_VERSION:
+            raise StoreError(
+                folder / "run.json",
+                f"sealed by store seal version {version}, which left fields a verdict reads unsealed: run "
+                "`fer-study runs --seal` once (it checks the old seal, re-seals, trains nothing and keeps every key)",
+            )
+        RunStore._verify_seal(folder, record, version)
+
+    @staticmethod
+    def _verify_seal(folder: Path, record: dict, version: int) -> None:
+        sealed = record["sealed"]
+        if sealed.get("fields") != _fields_sha(record, version):
             raise StoreError(folder / "run.json", "its results differ from the checksum stored with them (edited?)")
-        for name, want in sealed.get("files", {}).items():
+        files = sealed.get("files")
+        if not isinstance(files, dict):
+            raise StoreError(folder / "run.json", "its seal lists no files")
+        required = {"arrays.npz"} | ({"model.keras"} if record.get("has_model") else set())
+        for name in sorted(required - set(files)):
+            raise StoreError(folder / name, "not covered by the entry's checksums (every entry must seal it)")
+        for name, want in files.items():
             path = folder / name
+            if version >= 2 and name not in ENTRY_FILES:
+                raise StoreError(path, "sealed, but not a file an entry holds")
             if not path.exists():
                 raise StoreError(path, "missing: the entry was stored with it and the file has since been deleted")
             if _file_sha(path) != want:
                 raise StoreError(
                     path, "differs from the checksum stored with it (changed, truncated or another entry's)"
                 )
-        if record.get("has_model") and "model.keras" not in sealed.get("files", {}):
-            raise StoreError(folder / "model.keras", "not covered by the entry's checksums")
 
     def seal_all(self) -> list[str]:
-        """Add checksums to every entry that lacks them (entries written before they existed), as
-        their files are now: trains nothing, keys unchanged. Returns the keys sealed."""
+        """Seal every entry with this store's seal version: add checksums where an entry (written
+        before they existed) has none, as its files are now; re-seal an older seal after checking the
+        entry against it. Trains nothing, keys unchanged. Returns the keys sealed."""
         done = []
         for folder in sorted(p for p in self.root.glob("*") if p.is_dir() and not p.name.startswith(".")):
             path = folder / "run.json"
@@ -395,9 +425,15 @@ class RunStore:
                 record = json.loads(path.read_text())
             except (OSError, ValueError) as err:
                 raise StoreError(path, f"unreadable ({type(err).__name__}: {err})") from None
-            if isinstance(record, dict) and "sealed" not in record:
-                atomic.write_text(path, json.dumps(seal(folder, record), indent=1) + "\n")
-                done.append(folder.name)
+            if not isinstance(record, dict):
+                raise StoreError(path, "not a JSON object")
+            sealed = record.get("sealed")
+            if isinstance(sealed, dict) and sealed.get("version", 1) == SEAL_VERSION:
+                continue
+            if isinstance(sealed, dict):
+                self._verify_seal(folder, record, sealed.get("version", 1))  # an edit is refused, not re-sealed
+            atomic.write_text(path, json.dumps(seal(folder, record), indent=1) + "\n")
+            done.append(folder.name)
         return done
 
     # --- training -------------------------------------------------------------------------------
