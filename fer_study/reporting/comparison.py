@@ -118,6 +118,11 @@ def claim_rows(s: Summaries) -> list[schema.ClaimRow]:
     return claims.table(s.facts, s.settings)
 
 
+def rule_book_note() -> str:
+    """The line every claims table carries under it: the rule book that decided its verdicts."""
+    return f"rule book {rulebook.digest()} (fer_study/core/rulebook.py; changes: fer_study/core/ledger.py)"
+
+
 def claim_table(s: Summaries, rows: list[schema.ClaimRow] | None = None) -> pd.DataFrame:
     """The claim-by-claim table: the paper's value, ours with its interval, difference and verdict."""
     seeds = {

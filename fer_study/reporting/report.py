@@ -112,19 +112,21 @@ class Outputs:
         index: bool = True,
         latex: bool = False,
         latex_columns: list[str] | None = None,
+        note: str = "",
     ) -> list[Path]:
         """Save `df` as tables/<name>.csv (full precision) and .md (and .tex if asked: only
         `latex_columns` when given, so a wide table still fits a page); Markdown and LaTeX note
-        data and profile."""
+        data and profile, and `note` after them (the claims table: the rule book's hash)."""
         csv = self.root / "tables" / f"{name}.csv"
         md = self.root / "tables" / f"{name}.md"
+        stamp = self.stamp + (f" · {note}" if note else "")
         atomic.write_text(csv, self.relative(df.to_csv(index=index)))
-        atomic.write_text(md, self.relative(markdown(df, index) + f"\n\n_{self.stamp}_\n"))
+        atomic.write_text(md, self.relative(markdown(df, index) + f"\n\n_{stamp}_\n"))
         written = [csv, md]
         if latex:
             path = self.root / "tables" / f"{name}.tex"
             body = df[latex_columns] if latex_columns else df
-            atomic.write_text(path, self.relative(tex.table(body, index=index, stamp=self.stamp)))
+            atomic.write_text(path, self.relative(tex.table(body, index=index, stamp=stamp)))
             written.append(path)
         return written
 
