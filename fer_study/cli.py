@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 from fer_study.core import profiles
@@ -165,6 +166,19 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _annotated_name(label: str, used: set[str]) -> str:
+    """`<input name>_annotated.png`, made safe for a file name; a name already used in this run
+    (a/face.png and b/face.png) gets _2, _3, ... so no input's picture overwrites another's."""
+    name = re.sub(r"\.(png|jpe?g|bmp|gif|tiff?|webp)$", "", Path(label).name, flags=re.IGNORECASE)
+    base = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+    stem, n = base, 1
+    while stem in used:
+        n += 1
+        stem = f"{base}_{n}"
+    used.add(stem)
+    return f"{stem}_annotated.png"
+
+
 NO_FACE = 3  # exit status when no input held a face: distinct from success (0) and errors (1, 2)
 
 
@@ -187,33 +201,38 @@ def _detect(args: argparse.Namespace) -> int:
     )
     detector = detection.Detector(min_neighbours=args.min_neighbours)
     n_faces, records = 0, []
-    # Nothing is written until every input has been read: a refused input must not cost the
-    # detections.jsonl of an earlier run (it was opened for writing first and emptied).
-    annotated_images = []
-    for source in args.paths:
-        for label, frame in detection.frames(source, every=args.every, limit=args.max_frames):
-            res = detection.detect(frame, detector, model, classes, label)
-            name = re.sub(r"\.(png|jpe?g|bmp|gif|tiff?|webp)$", "", Path(label).name, flags=re.IGNORECASE)
-            annotated = out / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}_annotated.png"
-            annotated_images.append((annotated, detection.annotate(frame, res)))
-            for i, face in enumerate(res.faces):
-                records.append(
-                    {
-                        "source": label,
-                        "face": i,
-                        **face.as_json(),
-                        "model": meta["name"],
-                        "model_file": meta["file"],
-                        "annotated": str(annotated),
-                        "seconds": res.seconds,
-                    }
-                )
-            n_faces += len(res.faces)
-            if not args.json:
-                found = ", ".join(f"{f.label} {f.probability:.2f}" for f in res.faces) or "no face found"
-                print(f"{label}: {found} -> {annotated}")
-    for path, image in annotated_images:  # atomically, each: a kill leaves whole images only
-        atomic.write_with(path, lambda tmp, im=image: im.save(tmp, format="PNG"), suffix=".png")
+    # Nothing is written under --out until every input has been read: a refused input must not
+    # cost the detections.jsonl of an earlier run. Annotated images wait in a private temporary
+    # folder, one file per frame, so a long video is streamed rather than held (issue 36: 600
+    # frames of 720p held 3 GB).
+    with tempfile.TemporaryDirectory(prefix="fer-study-detect-") as staging:
+        staged: list[tuple[Path, Path]] = []
+        used: set[str] = set()
+        for source in args.paths:
+            for label, frame in detection.frames(source, every=args.every, limit=args.max_frames):
+                res = detection.detect(frame, detector, model, classes, label)
+                annotated = out / _annotated_name(label, used)
+                tmp = Path(staging) / f"{len(staged)}.png"
+                detection.annotate(frame, res).save(tmp, format="PNG")
+                staged.append((annotated, tmp))
+                for i, face in enumerate(res.faces):
+                    records.append(
+                        {
+                            "source": label,
+                            "face": i,
+                            **face.as_json(),
+                            "model": meta["name"],
+                            "model_file": meta["file"],
+                            "annotated": str(annotated),
+                            "seconds": res.seconds,
+                        }
+                    )
+                n_faces += len(res.faces)
+                if not args.json:
+                    found = ", ".join(f"{f.label} {f.probability:.2f}" for f in res.faces) or "no face found"
+                    print(f"{label}: {found} -> {annotated}")
+        for path, tmp in staged:  # atomically, each: a kill leaves whole images only
+            atomic.write_bytes(path, tmp.read_bytes())
     atomic.write_text(out / "detections.jsonl", "".join(json.dumps(r) + "\n" for r in records))
     if args.json:
         print(json.dumps(records))
@@ -310,6 +329,13 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
+    except KeyboardInterrupt:
+        # Ctrl-C: one line, not the 48 of a traceback through papermill and the kernel.
+        print(
+            "fer-study: interrupted; finished trainings and checkpoints are kept: the same command resumes",
+            file=sys.stderr,
+        )
+        return 130
     except BrokenPipeError:
         # `fer-study profiles | head`: the reader left; say nothing more, like any Unix tool.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -329,6 +355,12 @@ def main(argv: list[str] | None = None) -> int:
         # One line naming the file and the problem; no chained tracebacks.
         print(f"fer-study: error: {err}", file=sys.stderr)
         return 2 if not isinstance(err, NotebookFailed) else 1
+    except OSError as err:
+        # Any other file-system refusal (a read-only results folder under `runs --prune`, `report`):
+        # still one line naming the path.
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"fer-study: error: {where}{err.strerror or err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -81,7 +81,14 @@ def remove_debris(out: Path) -> list[Path]:
     import shutil
 
     gone = []
-    patterns = [out / "notebooks", out / "runs", out / "summaries", out / "tables", out / "figures", out]
+    partial = out / "runs" / ".partial"
+    patterns = [out / "notebooks", out / "runs", partial, out / "summaries", out / "tables", out / "figures", out]
+    # A checkpoint whose training is already stored (a kill between storing and deleting it) is
+    # debris too: nothing resumes from it (issue 36; 14 MB each for a smoke basic CNN).
+    for p in sorted(partial.glob("*.npz")) if partial.is_dir() else []:
+        if not p.name.startswith(".") and (out / "runs" / p.stem / "run.json").is_file():
+            p.unlink(missing_ok=True)
+            gone.append(p)
     for folder in patterns:
         if not folder.is_dir():
             continue
@@ -97,7 +104,44 @@ def remove_debris(out: Path) -> list[Path]:
     return gone
 
 
+# The models notebook 08 reads and the notebook that saves each (settings.MODEL_NAMES).
+MODEL_MAKERS = {"improved-cnn": "03", "basic-cnn": "03", "ga-best": "05"}
+
+
+def preflight(out: Path, st, sha256: str, todo: list[Path]) -> None:
+    """Refuse, before anything is written, a run its notebooks would refuse halfway (issue 36: a
+    refused run replaced the folder's run.json and last good notebook with failed ones): a folder
+    of another profile or data, and summaries or models a notebook reads that this run neither
+    finds at this code's schema nor makes."""
+    from fer_study.core import schema
+    from fer_study.core.paths import check_folder_holds, read_json_object
+
+    check_folder_holds(out, st.profile, sha256)
+    rerun = {nb.name[:2] for nb in todo}
+    if "07" in rerun:
+        from fer_study.reporting.comparison import NOTEBOOKS, OPTIONAL
+
+        for name in (*NOTEBOOKS, *OPTIONAL):
+            path = out / "summaries" / f"{name}.json"
+            if name[:2] in rerun or (name in OPTIONAL and not path.exists()):
+                continue
+            if not path.exists():
+                raise ValueError(f"{path}: missing, and notebook 07 reads it; run notebook {name[:2]} too")
+            version = read_json_object(path).get("schema_version", 1)
+            if version != schema.VERSION:
+                raise ValueError(
+                    f"{path}: summary schema {version}, but this code writes schema {schema.VERSION} and notebook 07 "
+                    f"reads it; run notebook {name[:2]} too (or the whole study)"
+                )
+    if "08" in rerun:
+        for name in st.detection.d_models:
+            index = out / "models" / f"{name}.json"
+            if MODEL_MAKERS[name] not in rerun and not index.exists():
+                raise ValueError(f"{index}: missing, and notebook 08 reads it; run notebook {MODEL_MAKERS[name]} too")
+
+
 def _run_locked(profile, st, dataset, out: Path, todo: list[Path], overrides, log) -> dict:
+    preflight(out, st, dataset.sha256, todo)
     try:
         (out / "notebooks").mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -123,28 +167,34 @@ def _run_locked(profile, st, dataset, out: Path, todo: list[Path], overrides, lo
         "out_dir": str(out.resolve()),
         "overrides": dict(overrides or {}),
     }
-    started = time.time()
+    started = time.monotonic()
     before = _entries(out)
     try:
         for i, nb in enumerate(todo, 1):
-            elapsed = time.time() - started
+            elapsed = time.monotonic() - started
             log(f"[{i}/{len(todo)}] {nb.name} (profile {profile}; {elapsed / 60:.0f} min so far) ...")
-            t0 = time.time()
+            t0 = time.monotonic()
             target = out / "notebooks" / nb.name
             try:
                 with _relay_progress(out, log):
                     _execute(nb, target, parameters)
+            except KeyboardInterrupt:
+                # Ctrl-C: the record says so (it said "running"); the CLI ends in one line.
+                entry = {"notebook": nb.name, "seconds": round(time.monotonic() - t0, 1), "status": "interrupted"}
+                record["notebooks"].append(entry)
+                record["status"] = "interrupted"
+                raise
             except Exception as err:
-                entry = {"notebook": nb.name, "seconds": round(time.time() - t0, 1), "status": "failed"}
+                entry = {"notebook": nb.name, "seconds": round(time.monotonic() - t0, 1), "status": "failed"}
                 record["notebooks"].append(entry)
                 record["status"] = "failed"
                 raise NotebookFailed(_describe_failure(nb, target, err)) from err
-            seconds = round(time.time() - t0, 1)
+            seconds = round(time.monotonic() - t0, 1)
             record["notebooks"].append({"notebook": nb.name, "seconds": seconds, "status": "ok"})
             log(f"      done in {seconds:.1f} s -> {target}")
         record["status"] = "ok"
     finally:
-        record["wall_seconds"] = round(time.time() - started, 1)
+        record["wall_seconds"] = round(time.monotonic() - started, 1)
         record["training"] = _training_time(out)
         record["timings"] = _timings(out)
         record["trained_now"] = len(_entries(out) - before)  # trainings this command ran (the rest loaded)
@@ -187,7 +237,7 @@ def _training_time(out: Path) -> dict:
         from fer_study.nn.store import training_time
 
         return training_time(out)
-    except (OSError, ValueError, KeyError, BackendMissing) as err:  # must not cost the run record
+    except (OSError, ValueError, KeyError, TypeError, BackendMissing) as err:  # must not cost the run record
         return {"error": f"{type(err).__name__}: {err}"}
 
 
@@ -212,12 +262,12 @@ def _relay_progress(out: Path, log, every: float = 60.0, poll: float = 2.0):
     stop = threading.Event()
 
     def relay() -> None:
-        shown, last = "", time.time()
+        shown, last = "", time.monotonic()
         while not stop.wait(poll):
             line = progress.latest(path)
-            if line and line != shown and time.time() - last >= every:
+            if line and line != shown and time.monotonic() - last >= every:
                 log(f"      {line}")
-                shown, last = line, time.time()
+                shown, last = line, time.monotonic()
 
     thread = threading.Thread(target=relay, daemon=True)
     thread.start()

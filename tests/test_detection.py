@@ -10,6 +10,7 @@ from fer_study import cli
 from fer_study.experiments import detection
 from fer_study.nn import architectures as models
 from fer_study.nn import saved_models
+from fer_study.nn.store import STORE_VERSION, seal
 
 
 @pytest.fixture(scope="module")
@@ -104,20 +105,26 @@ def test_unknown_model_and_class_mismatch(tmp_path, astronaut, model_file, capsy
 
 def test_a_stored_runs_model_is_named_by_its_run_key_and_its_weights_stay_in_the_store(model_file, tmp_path):
     """Committed results hold each byte once: models/<name>.json names the stored run, whose
-    model.keras is the only copy of the weights; the name loads through it, and a lost entry is
-    an error naming the index."""
-    store_entry = tmp_path / "runs" / "abc123" / "model.keras"
-    store_entry.parent.mkdir(parents=True)
-    store_entry.write_bytes(model_file.read_bytes())
-    meta = {"notebook": "test", "data": "none", "data_sha256": "0" * 64, "run_key": "abc123"}
-    weights = saved_models.save(store_entry, "copy", ["angry", "happy", "neutral", "sad"], tmp_path / "models", meta)
-    assert weights == store_entry and not list((tmp_path / "models").glob("*.keras"))
+    model.keras is the only copy of the weights; the name loads through it (checked against the
+    entry's seal), and a lost entry is an error naming the index."""
+    key = "abc123" + "0" * 18
+    entry = tmp_path / "runs" / key
+    entry.mkdir(parents=True)
+    (entry / "model.keras").write_bytes(model_file.read_bytes())
+    np.savez(entry / "arrays.npz", probs_val=np.zeros((1, 4)))
+    record = {"store_version": STORE_VERSION, "key": key, "has_model": True}
+    (entry / "run.json").write_text(json.dumps(seal(entry, record)))
+    meta = {"notebook": "test", "data": "none", "data_sha256": "0" * 64, "run_key": key}
+    weights = saved_models.save(
+        entry / "model.keras", "copy", ["angry", "happy", "neutral", "sad"], tmp_path / "models", meta
+    )
+    assert weights == entry / "model.keras" and not list((tmp_path / "models").glob("*.keras"))
     index = json.loads((tmp_path / "models" / "copy.json").read_text())
-    assert index["run_key"] == "abc123" and index["weights"] == "run store"
+    assert index["run_key"] == key and index["weights"] == "run store"
     model, loaded = saved_models.load("copy", tmp_path.parent)  # by name under <results>/<profile>/models
-    assert model.output_shape == (None, 4) and loaded["classes"][1] == "happy" and loaded["file"] == str(store_entry)
-    store_entry.unlink()
-    with pytest.raises(saved_models.ModelNotFound, match="copy.json: its stored run abc123 has no model.keras"):
+    assert model.output_shape == (None, 4) and loaded["classes"][1] == "happy" and loaded["file"] == str(weights)
+    weights.unlink()
+    with pytest.raises(saved_models.ModelNotFound, match=f"copy.json: its stored run {key} has no model.keras"):
         saved_models.load(str(tmp_path / "models" / "copy.json"))
     with pytest.raises(ValueError, match="run key"):
         saved_models.save(model_file, "x", ["angry"], tmp_path / "models", {"notebook": "test"})

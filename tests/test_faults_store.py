@@ -213,7 +213,7 @@ def test_a_results_folder_and_a_new_folder_are_accepted(tmp_path):
 
     assert check_output_folder(tmp_path / "new") == (tmp_path / "new").resolve()
     (tmp_path / "old").mkdir()
-    (tmp_path / "old" / "run.json").write_text("{}")
+    (tmp_path / "old" / "run.json").write_text('{"profile": "smoke", "notebooks": []}')  # a run record
     (tmp_path / "old" / "notes.txt").write_text("mine")
     assert check_output_folder(tmp_path / "old") == (tmp_path / "old").resolve()
 

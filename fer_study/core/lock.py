@@ -22,6 +22,8 @@ import socket
 import time
 from pathlib import Path
 
+from fer_study.core.atomic import OutputError
+
 
 class FolderLocked(RuntimeError):
     """The folder is in use by another run; the message names it."""
@@ -35,8 +37,11 @@ class FolderLock:
         self._fd: int | None = None
 
     def acquire(self) -> FolderLock:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:  # a read-only or unwritable folder: one line naming it (issue 36)
+            raise OutputError(self.path, err) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as err:
@@ -84,7 +89,7 @@ class FolderLock:
         raw = os.pread(fd, 1 << 16, 0)
         try:
             rec = json.loads(raw or b"null")
-        except ValueError:
+        except (ValueError, RecursionError):  # a nesting bomb is as unreadable as bad JSON (issue 36)
             return None
         return rec if isinstance(rec, dict) else None
 
@@ -95,7 +100,7 @@ class FolderLock:
                 rec = json.loads(self.path.read_text() or "null")
                 if isinstance(rec, dict):
                     return rec
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):
                 pass
             time.sleep(0.05)
         return None
@@ -113,7 +118,7 @@ def _stale(holder: dict) -> bool:
         return False
     try:
         os.kill(int(holder["pid"]), 0)
-    except (KeyError, ValueError, TypeError):
+    except (KeyError, ValueError, TypeError, OverflowError):
         return True
     except OSError as err:
         return err.errno == errno.ESRCH

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -42,8 +43,37 @@ class OutputFolderError(ValueError):
     """An output folder the study must not write into; the message names it and why."""
 
 
-# What a results folder holds: any of these marks a folder the study may write into again.
-RESULTS_MARKERS = ("run.json", "summaries", "runs", "tables", "figures", "notebooks", ".fer-study.lock")
+# What a results folder holds. A name alone is not enough (issue 36: a user's folder holding
+# `notebooks/` or `tables/` was taken for one, its run.json overwritten and a `.notes.tmp.md`
+# deleted as debris): one of these must be the study's own, read from its contents.
+RESULTS_MARKERS = ("run.json", "summaries", "runs", ".fer-study.lock")
+_MARKER_BYTES = 50 << 20  # a marker file larger than this is nobody's run record
+
+
+def read_json_object(path: Path) -> dict:
+    """`path` as a JSON object, or {} when it is not one (missing, too large, not JSON, nested too
+    deeply): a marker read here must never raise."""
+    try:
+        if not path.is_file() or path.stat().st_size > _MARKER_BYTES:
+            return {}
+        value = json.loads(path.read_text())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def is_results_folder(path: Path) -> bool:
+    """Whether `path` holds the study's own outputs: its run record, a summary, a stored run or a
+    checkpoint, or its lock file."""
+    if (path / ".fer-study.lock").is_file() or (path / "runs" / ".partial").is_dir():
+        return True
+    if {"profile", "notebooks"} <= set(read_json_object(path / "run.json")):
+        return True
+    summaries = sorted((path / "summaries").glob("*.json"))[:20] if (path / "summaries").is_dir() else []
+    if any({"facts", "profile"} <= set(read_json_object(p)) for p in summaries):
+        return True
+    entries = sorted((path / "runs").glob("*/run.json"))[:20] if (path / "runs").is_dir() else []
+    return any("store_version" in read_json_object(p) for p in entries)
 
 
 def check_output_folder(out: str | os.PathLike) -> Path:
@@ -57,9 +87,29 @@ def check_output_folder(out: str | os.PathLike) -> Path:
         raise OutputFolderError(f"--out {out}: holds the study's source notebooks ({sources}); choose a results folder")
     if path.is_dir() and any(path.glob("[0-9][0-9]_*.ipynb")):
         raise OutputFolderError(f"--out {out}: holds numbered notebooks of its own; choose a results folder")
-    if path.is_dir() and any(path.iterdir()) and not any((path / m).exists() for m in RESULTS_MARKERS):
+    if path.is_dir() and any(path.iterdir()) and not is_results_folder(path):
         raise OutputFolderError(
-            f"--out {out}: a non-empty folder that is not a results folder (none of {', '.join(RESULTS_MARKERS)}); "
-            "choose an empty or new folder"
+            f"--out {out}: a non-empty folder that is not a results folder (no run record, summary, stored run "
+            "or lock of fer-study's); choose an empty or new folder"
         )
     return path
+
+
+class MixedOutputsError(ValueError):
+    """An output folder that already holds another profile's or another dataset's results."""
+
+
+def check_folder_holds(root: Path, profile: str, sha256: str) -> None:
+    """One output folder holds one profile on one dataset: a summary already there from other data
+    or another profile is refused (MixedOutputsError naming it) before anything is written."""
+    for path in sorted((root / "summaries").glob("*.json")):
+        other = read_json_object(path)
+        try:
+            theirs = (other["profile"], other["data"]["sha256"])
+        except (KeyError, TypeError):
+            continue  # an unreadable summary is reported by whoever reads it
+        if theirs != (profile, sha256):
+            raise MixedOutputsError(
+                f"{path}: written by profile '{theirs[0]}' on data {str(theirs[1])[:12]}, but this run is profile "
+                f"'{profile}' on data {sha256[:12]}; use another output folder (--out) or empty this one"
+            )

@@ -9,6 +9,7 @@ run can pass for a full one.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -138,12 +139,22 @@ def resolve(profile: str, overrides: Mapping[str, Any] | None = None) -> setting
     name, description, reductions and the overrides themselves."""
     if profile not in PROFILES:
         raise ProfileError(f"unknown profile '{profile}' (choose from {', '.join(PROFILES)})")
+    if overrides is not None and not isinstance(overrides, Mapping):
+        # A notebook's `overrides` parameter given as a string ended in an AttributeError in a cell.
+        raise ProfileError(
+            f"overrides must map setting names to values (e.g. {{'a_epochs': 5}}), got {type(overrides).__name__} "
+            f"{str(overrides)[:60]!r}"
+        )
     values = settings.defaults()
     values.update({k: v for k, v in PROFILES[profile].items() if k != "description"})
     given = {RENAMED.get(k, k): v for k, v in (overrides or {}).items()}
     for key, value in given.items():
         if key not in values:
-            raise ProfileError(f"unknown setting '{key}' for profile '{profile}' (known: {', '.join(sorted(values))})")
+            close = difflib.get_close_matches(str(key), values, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise ProfileError(
+                f"unknown setting '{key}' for profile '{profile}' ({hint}known: {', '.join(sorted(values))})"
+            )
         values[key] = value
     return dataclasses.replace(
         settings.build(values),
@@ -165,4 +176,6 @@ def parse_assignments(items: list[str]) -> dict[str, Any]:
             out[key] = json.loads(text)
         except ValueError:
             out[key] = text
+        except RecursionError:  # issue 36: a nesting bomb ended in a traceback
+            raise ProfileError(f"--set {key}: the value is nested too deeply to be a setting") from None
     return out

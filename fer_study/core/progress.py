@@ -70,7 +70,7 @@ class Progress:
     def __init__(self, total: int, label: str, every: int = 10, stream=None, enabled: bool = True, cap: bool = False):
         self.total, self.label, self.every = max(int(total), 1), label, max(int(every), 1)
         self.cap = cap
-        self.done, self.note, self.started = 0, "", time.time()
+        self.done, self.note, self.started = 0, "", time.monotonic()
         self.stream = stream or sys.stderr
         self.enabled = enabled
         self.mode = (
@@ -83,7 +83,7 @@ class Progress:
         self._handle = None
 
     def text(self) -> str:
-        elapsed = time.time() - self.started
+        elapsed = time.monotonic() - self.started
         note = f" · {self.note}" if self.note else ""
         if self.cap:
             each = f", {_hms(elapsed / self.done)} each" if self.done else ""

@@ -37,6 +37,7 @@ class BackendMissing(RuntimeError):
 
 
 BACKEND_PACKAGES = {"jax": "jax", "torch": "torch", "tensorflow": "tensorflow", "numpy": "numpy"}
+TRAINING_BACKENDS = ("tensorflow", "jax", "torch")  # numpy has no fit
 
 
 def import_keras():
@@ -70,6 +71,12 @@ def check_backend() -> str:
     package = BACKEND_PACKAGES.get(backend)
     if package is None:
         raise BackendMissing(f"KERAS_BACKEND={backend} is not a Keras backend (one of {', '.join(BACKEND_PACKAGES)})")
+    if backend not in TRAINING_BACKENDS:
+        # Issue 36: accepted, the run wrote its outputs and then failed at the first fit.
+        raise BackendMissing(
+            f"KERAS_BACKEND={backend} cannot train (Keras's {backend} backend runs inference only): use "
+            f"one of {', '.join(TRAINING_BACKENDS)}"
+        )
     if importlib.util.find_spec(package) is None:
         raise BackendMissing(
             f"KERAS_BACKEND={backend}, but {package} is not installed in this environment: install it (for JAX on "

@@ -10,6 +10,7 @@ naming the key (the CLI exits with status 2 and writes nothing).
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import math
 import typing
@@ -23,6 +24,16 @@ from fer_study.core.labels import CLASSES
 # Keras's seeds accept.
 MAX_EPOCHS = 100_000
 SEED_MAX = 2**32 - 1
+# Bounds where a paper gives none, so an absurd value is refused before a run writes anything
+# (issue 36: a_kernel_size=1000 allocated a 1000x1000 kernel until the machine ran out of memory).
+MAX_CONV_BLOCKS = 5  # 48x48 halved by each block's 2x2 pooling: 24, 12, 6, 3, 1; a sixth leaves no pixel
+MAX_KERNEL = 15  # paper A uses 3, paper B's Table 1 tops out at 9
+MAX_UNITS = 65_536  # filters or dense units per layer
+MAX_IMAGES = 10_000_000  # any image count (FER2013 has 35,887)
+MAX_PATIENCE = MAX_EPOCHS
+MAX_LEARNING_RATE = 10.0  # Adam at 10 diverges at once; the papers use 1e-4 to 1e-2
+# The names notebooks 03 and 05 save models under (models/<name>.json), which notebook 08 reads.
+MODEL_NAMES = ("improved-cnn", "basic-cnn", "ga-best")
 
 
 class SettingsError(KeyError):
@@ -60,7 +71,7 @@ class Runtime:
 
 @dataclass(frozen=True)
 class Data:
-    sample_grid_per_class: int = rule(8, min=1)  # faces per class in notebook 01's sample grid
+    sample_grid_per_class: int = rule(8, min=1, max=100)  # faces per class in notebook 01's sample grid
     # Real FER2013 faces are drawn only when asked, so results/ (committed) never carries dataset images.
     show_real_faces: bool = rule(False)
     find_duplicates: bool = rule(True)  # exact and near duplicates (notebook 01; paper B says it removed them)
@@ -77,14 +88,18 @@ class PaperA:
     # readings) compare readings with each other, not with the paper's epochs; 0 = a_epochs.
     a_extra_epochs: int = rule(0, min=0, max=MAX_EPOCHS)
     a_batch_size: int = rule(16, min=1, max=65_536)  # Table 1
-    a_learning_rate: float = rule(0.001, gt=0)  # Table 1 (Adam)
+    a_learning_rate: float = rule(0.001, gt=0, max=MAX_LEARNING_RATE)  # Table 1 (Adam)
     a_seeds: list = rule(
         [0, 1, 2], nonempty=True, unique=True, items={"min": 0, "max": SEED_MAX}
     )  # ours: the paper reports one run
-    a_filters_basic: list = rule([32, 64], nonempty=True, items={"min": 1})  # not in the paper: our choice
-    a_filters_improved: list = rule([32, 64, 128, 256], nonempty=True, items={"min": 1})  # not in the paper: our choice
-    a_kernel_size: int = rule(3, min=1)  # not in the paper: our choice
-    a_dense: int = rule(128, min=1)  # not in the paper: our choice
+    a_filters_basic: list = rule(
+        [32, 64], nonempty=True, max_len=MAX_CONV_BLOCKS, items={"min": 1, "max": MAX_UNITS}
+    )  # not in the paper: our choice
+    a_filters_improved: list = rule(
+        [32, 64, 128, 256], nonempty=True, max_len=MAX_CONV_BLOCKS, items={"min": 1, "max": MAX_UNITS}
+    )  # not in the paper: our choice
+    a_kernel_size: int = rule(3, min=1, max=MAX_KERNEL)  # not in the paper: our choice
+    a_dense: int = rule(128, min=1, max=MAX_UNITS)  # not in the paper: our choice
     a_dropout: float = rule(0.2, min=0, lt=1)  # Table 1, "in this layer" (the dense layer)
     # Fig. 7's reading (nn/architectures.improved_cnn): conv+ReLU then BN (Table 1's order) and BN
     # on the dense layer too; the first reading ("bn_relu", no dense BN) leaves the dense units dead.
@@ -92,7 +107,7 @@ class PaperA:
     a_improved_dense_bn: bool = rule(True)
     a_block_dropout: float = rule(0.0, min=0, lt=1)  # dropout after every conv block; 0 = Table 1's single dropout
     a_val_fraction: float = rule(0.1, min=0.01, max=0.9)  # carved from the training part for the curves (Fig. 8/9)
-    a_eval_per_class: int = rule(50, min=1)  # Table 2's 200 images = 50 per class
+    a_eval_per_class: int = rule(50, min=1, max=MAX_IMAGES)  # Table 2's 200 images = 50 per class
     a_bootstrap: int = rule(2000, min=1, max=1_000_000)  # bootstrap resamples for paper A's intervals
     a_official_split: bool = rule(True)  # the same models on the official split (beyond the paper)
     a_official_seeds: list = rule([0, 1, 2], nonempty=True, unique=True, items={"min": 0, "max": SEED_MAX})
@@ -119,7 +134,7 @@ class Grid:
     # trained once per seed and the grid is ranked by its mean over them: one seed's ranking of points
     # a few points apart is noise (issue 21, A11: the choice decided "with significance across seeds").
     a_grid_seeds: list = rule([], unique=True, items={"min": 0, "max": SEED_MAX})
-    a_grid_train_images: int = rule(0, min=0)  # 0 = the whole selection-train part
+    a_grid_train_images: int = rule(0, min=0, max=MAX_IMAGES)  # 0 = the whole selection-train part
 
 
 @dataclass(frozen=True)
@@ -129,22 +144,24 @@ class PaperB:
     b_generations: int = rule(3, min=0, max=1_000)  # section 3 (0: the initial population only)
     b_cxpb: float = rule(0.2, min=0, max=1)  # section 3
     b_mutpb: float = rule(0.1, min=0, max=1)  # section 3
-    b_elite: int = rule(1, min=0)  # "elitism": how many is not stated (our choice)
-    b_tournament: int = rule(3, min=1)  # selection "higher scores, greater chance": tournament (our choice)
+    b_elite: int = rule(1, min=0, max=10_000)  # "elitism": how many is not stated (our choice)
+    b_tournament: int = rule(3, min=1, max=10_000)  # selection "higher scores, greater chance": tournament (our choice)
     b_gene_mutation_prob: float = rule(0.2, min=0, max=1)  # per-gene redraw inside a mutant (our choice)
     b_filters_max_exp: int = rule(10, min=1, max=10)  # filters 2 .. 2**10 = 1024 (Table 1)
-    b_kernel_max: int = rule(9, min=1)  # Table 1
-    b_lr_range: list = rule([0.001, 0.01], items={"gt": 0}, length=2)  # Table 1
+    b_kernel_max: int = rule(9, min=1, max=MAX_KERNEL)  # Table 1
+    b_lr_range: list = rule([0.001, 0.01], items={"gt": 0, "max": MAX_LEARNING_RATE}, length=2)  # Table 1
     b_epochs: int = rule(30, min=1, max=MAX_EPOCHS)  # per genome during the search; not stated in paper B (our choice)
     b_batch_size: int = rule(64, min=1, max=65_536)  # not stated in paper B (our choice)
-    b_dense: int = rule(256, min=1)  # not stated (our choice)
+    b_dense: int = rule(256, min=1, max=MAX_UNITS)  # not stated (our choice)
     b_dropout_conv: float = rule(0.25, min=0, lt=1)  # not stated (our choice)
     b_dropout_dense: float = rule(0.5, min=0, lt=1)  # not stated (our choice)
-    b_train_images: int = rule(0, min=0)  # per genome during the search; 0 = the protocol's whole training part
+    b_train_images: int = rule(
+        0, min=0, max=MAX_IMAGES
+    )  # per genome during the search; 0 = the protocol's whole training part
     # The final retrains (paper B's Table 2 genome, the GA winner) are what the headline rests on, so
     # they get their own budget: a reduced profile may search cheaply and still retrain in full.
     b_final_epochs: int = rule(30, min=1, max=MAX_EPOCHS)
-    b_final_train_images: int = rule(0, min=0)  # 0 = the protocol's whole training part (paper B's)
+    b_final_train_images: int = rule(0, min=0, max=MAX_IMAGES)  # 0 = the protocol's whole training part (paper B's)
     # Our reading of the missing Fig. 2 (nn/architectures.paper_b_cnn); "plain6" = the sensitivity reading.
     b_template: str = rule("blocks3", choices=("blocks3", "plain6"))
     b_bootstrap: int = rule(2000, min=1, max=1_000_000)  # bootstrap resamples for paper B's intervals
@@ -155,7 +172,9 @@ class PaperB:
     # B3.3): it trains until early stopping on the validation loss of a carve-out of the protocol's
     # training part (never the reported images), with the best epoch's weights restored.
     b_table2_converge: bool = rule(True)
-    b_converge_patience: int = rule(10, min=1)  # epochs without a lower validation loss before stopping
+    b_converge_patience: int = rule(
+        10, min=1, max=MAX_PATIENCE
+    )  # epochs without a lower validation loss before stopping
     b_converge_max_epochs: int = rule(200, min=1, max=MAX_EPOCHS)  # a cap that a converging run should never reach
     b_converge_val_fraction: float = rule(0.1, min=0.01, max=0.9)  # carved from the training part (stratified)
     b_random_search: bool = rule(True)  # an equal-budget random search beside the GA
@@ -171,9 +190,11 @@ class Control:
     # The clean row (schedule on a carve-out of Training, PrivateTest reported once): our budget.
     c_epochs: int = rule(200, min=1, max=MAX_EPOCHS)
     c_batch_size: int = rule(32, min=1, max=65_536)  # their recipe
-    c_learning_rate: float = rule(0.001, gt=0)  # their recipe (Adam's default)
-    c_plateau_patience: int = rule(12, min=0)  # their ReduceLROnPlateau: patience / 4 with patience 50
-    c_early_stop_patience: int = rule(50, min=0)  # their EarlyStopping patience
+    c_learning_rate: float = rule(0.001, gt=0, max=MAX_LEARNING_RATE)  # their recipe (Adam's default)
+    c_plateau_patience: int = rule(
+        12, min=0, max=MAX_PATIENCE
+    )  # their ReduceLROnPlateau: patience / 4 with patience 50
+    c_early_stop_patience: int = rule(50, min=0, max=MAX_PATIENCE)  # their EarlyStopping patience
     c_val_fraction: float = rule(0.2, min=0.01, max=0.9)  # the clean row's validation carve-out of Training
     c_augment: bool = rule(True)  # their ImageDataGenerator: rotation 10, shifts 0.1, zoom 0.1, flips
     c_seeds: list = rule([0], nonempty=True, unique=True, items={"min": 0, "max": SEED_MAX})
@@ -190,8 +211,8 @@ class Control:
     )  # their cap; early stopping ends it (their log: 189 epochs)
     c_authors_input_size: int = rule(64, min=48, max=256)  # their input size (48x48 crops resized)
     c_authors_separable_l2: bool = rule(False)  # what their code built (nn/architectures.mini_xception)
-    c_authors_early_stop_patience: int = rule(50, min=1)  # their EarlyStopping
-    c_authors_plateau_patience: int = rule(12, min=1)  # their ReduceLROnPlateau: int(50 / 4)
+    c_authors_early_stop_patience: int = rule(50, min=1, max=MAX_PATIENCE)  # their EarlyStopping
+    c_authors_plateau_patience: int = rule(12, min=1, max=MAX_PATIENCE)  # their ReduceLROnPlateau: int(50 / 4)
     # Sensitivity to the papers' gaps: one seed each of paper A's first Fig. 7 reading, of dropout
     # after every conv block, and of paper B's Table 2 genome in the plain six-conv template.
     c_sensitivity: bool = rule(True)
@@ -208,24 +229,26 @@ class Verdicts:
 
     # The validation carve-out of paper A (1,585 images) has a binomial standard error of about 1.2
     # points per epoch: a slope needs at least 10 epochs to be told from that noise.
-    v_curve_min_window: int = rule(10, min=3)
+    v_curve_min_window: int = rule(10, min=3, max=MAX_EPOCHS)
     # Half the run: late enough to leave the early climb out, long enough to average the noise.
     v_curve_window_share: float = rule(0.5, gt=0, max=1)
     v_curve_confidence: float = rule(0.95, gt=0.5, lt=1)  # the slope's interval
     # Seeds differ in level by about their standard deviation; twice it covers a lucky seed.
-    v_spread_factor: float = rule(2.0, min=0)
+    v_spread_factor: float = rule(2.0, min=0, max=100)
     # A search whose genomes mostly sit at chance cannot rank them: its claims are inconclusive.
     v_near_chance_share: float = rule(0.5, min=0, max=1)
     # What an inconclusive search claim would cost on a GPU is scaled by training FLOPs at this
     # sustained rate: an assumption (no GPU was lent to measure it), about a fifth of an H100/H200's
     # dense TF32 rate, which small convolutions at 48x48 rarely exceed.
-    v_gpu_tflops: float = rule(20.0, gt=0)
+    v_gpu_tflops: float = rule(20.0, gt=0, max=1e6)
 
 
 @dataclass(frozen=True)
 class Detection:
-    d_models: list = rule(["improved-cnn", "basic-cnn", "ga-best"], unique=True)  # models saved by notebooks 03 and 05
-    d_min_neighbours: int = rule(10, min=1)  # detector strictness
+    d_models: list = rule(
+        list(MODEL_NAMES), unique=True, items={"choices": MODEL_NAMES}
+    )  # models saved by notebooks 03 and 05
+    d_min_neighbours: int = rule(10, min=1, max=100)  # detector strictness
     d_fps_repeats: int = rule(20, min=1, max=10_000)
 
 
@@ -337,7 +360,9 @@ def build(values: Mapping[str, Any]) -> Settings:
     known = fields()
     unknown = sorted(set(values) - set(known))
     if unknown:
-        raise SettingsError(f"unknown setting '{unknown[0]}' (known: {', '.join(sorted(known))})")
+        close = difflib.get_close_matches(unknown[0], known, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise SettingsError(f"unknown setting '{unknown[0]}' ({hint}known: {', '.join(sorted(known))})")
     for key, value in values.items():
         _check(key, value, known[key][2], known[key][1].metadata)
     if values.get("b_elite", 1) >= values.get("b_population", 10):
@@ -384,6 +409,8 @@ def _check(key: str, value: Any, kind: Any, checks: Mapping[str, Any], what: str
         raise SettingsError(f"{name} must not be empty")
     if checks.get("unique") and len({json.dumps(v, sort_keys=True) for v in value}) != len(value):
         raise SettingsError(f"{name} must not repeat a value (each counts once), got {value!r}")
+    if "max_len" in checks and len(value) > checks["max_len"]:
+        raise SettingsError(f"{name} may have at most {checks['max_len']} values, got {len(value)}")
     if "length" in checks and len(value) != checks["length"]:
         raise SettingsError(f"{name} must have {checks['length']} values, got {value!r}")
     if isinstance(value, list) and "items" in checks:
@@ -400,9 +427,13 @@ def _check(key: str, value: Any, kind: Any, checks: Mapping[str, Any], what: str
                 raise SettingsError(f"{name}: '{k}' must be a non-empty list of values, got {v!r}")
             for x in v:
                 bad = (
-                    (k in ("batch_size", "n_conv") and not (_kind_ok(x, int) and x >= 1))
-                    or (k == "learning_rate" and not (_kind_ok(x, float) and 0 < x < math.inf))
+                    (k == "batch_size" and not (_kind_ok(x, int) and 1 <= x <= 65_536))
+                    or (k == "n_conv" and not (_kind_ok(x, int) and 1 <= x <= MAX_CONV_BLOCKS))
+                    or (k == "learning_rate" and not (_kind_ok(x, float) and 0 < x <= MAX_LEARNING_RATE))
                     or (k == "dropout" and not (_kind_ok(x, float) and 0 <= x < 1))
                 )
                 if bad:
                     raise SettingsError(f"{name}: {k} value {x!r} is out of range")
+            # Issue 36: batch_size [16, 16] counted one training as two trials.
+            if len({json.dumps(x) for x in v}) != len(v):
+                raise SettingsError(f"{name}: '{k}' must not repeat a value (each is one trial), got {v!r}")

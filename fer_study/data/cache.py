@@ -18,14 +18,20 @@ CACHE_VERSION = 2
 
 
 def _hash_path(path: Path) -> str:
-    h = hashlib.sha256()
     if path.is_dir():
         # A folder's checksum covers each file's relative path and bytes, in sorted order.
+        h = hashlib.sha256()
         for p in sorted(path.rglob("*")):
             if p.is_file():
                 h.update(p.relative_to(path).as_posix().encode() + b"\0")
-                h.update(hashlib.sha256(p.read_bytes()).digest())
+                h.update(bytes.fromhex(_hash_file(p)))
         return h.hexdigest()
+    return _hash_file(path)
+
+
+def _hash_file(path: Path) -> str:
+    """In blocks: a 2 GiB file in a folder once cost 2 GB of memory to hash (issue 36)."""
+    h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)

@@ -112,7 +112,7 @@ def load(data: str | os.PathLike | None = None, skip_bad: bool = False, verbose:
         source=str(path),
         format=fmt,
         sha256=sha,
-        is_demo=is_demo,
+        is_demo=is_demo or sha == demo.DEMO_SHA256,
         skipped=list(raw.skipped),
     )
     if verbose:

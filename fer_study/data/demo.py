@@ -23,6 +23,10 @@ from fer_study.data.integrity import KNOWN_COUNTS
 DEMO_LABEL = "demo data, not FER2013"
 DEMO_SEED = 2013
 DEMO_SCALE = 25  # one demo image for every 25 FER2013 images, per split and class
+# The sha256 of the zip `write_demo_zip` makes (deterministic; tests/test_run_keys pins the same
+# bytes through every demo run key). The data is known as the demo by its bytes, not its file name:
+# the demo zip copied under another name was labelled "FER2013" (issue 36).
+DEMO_SHA256 = "0a27b19fcda66efbf259e9c5796782860938169d8134253c28a0b3bd85efce19"
 
 # Per class: eye opening, brow raise, brow tilt (inner end down > 0), mouth curve (smile > 0),
 # mouth opening, mouth width, mouth asymmetry. Units are fractions of the face half-height.

@@ -70,7 +70,7 @@ def read_source(path: Path, skip_bad: bool = False) -> RawData:
             entries = [(i.filename, i.is_dir(), _zip_reader(zf, i)) for i in members]
             raw = _read_tree(str(path), entries, skip_bad, fmt)
     else:
-        entries = [(p.relative_to(path).as_posix(), p.is_dir(), p.read_bytes) for p in sorted(path.rglob("*"))]
+        entries = [(p.relative_to(path).as_posix(), p.is_dir(), _file_reader(p)) for p in sorted(path.rglob("*"))]
         raw = _read_tree(str(path), entries, skip_bad, fmt)
     return _canonical_order(raw)
 
@@ -87,9 +87,34 @@ def _zip_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], byte
             raise DataError(
                 "image", f"declares {info.file_size:,} bytes uncompressed, more than any FER2013 image (1 MiB at most)"
             )
-        return zf.read(info)
+        # In blocks, never past the limit: `zf.read` inflates up to 2 GiB at once before it trims to
+        # the declared size, so a member lying about its size cost 2.1 GB (issue 36).
+        with zf.open(info) as fh:
+            return _bounded(fh, "inflates beyond the size it declares")
 
     return read
+
+
+def _file_reader(path: Path) -> Callable[[], bytes]:
+    def read() -> bytes:
+        size = path.stat().st_size
+        if size > MAX_MEMBER_BYTES:  # a 2 GiB (sparse) file was read whole before it was refused
+            raise DataError("image", f"{size:,} bytes, more than any FER2013 image (1 MiB at most)")
+        with open(path, "rb") as fh:
+            return _bounded(fh, "grew past 1 MiB while it was read")
+
+    return read
+
+
+def _bounded(fh, problem: str) -> bytes:
+    """At most MAX_MEMBER_BYTES from `fh`, read in blocks; DataError when there is more."""
+    blocks, size = [], 0
+    while block := fh.read(1 << 16):
+        size += len(block)
+        if size > MAX_MEMBER_BYTES:
+            raise DataError("image", f"{problem} (more than 1 MiB)")
+        blocks.append(block)
+    return b"".join(blocks)
 
 
 def _read_tree(

@@ -204,7 +204,7 @@ def fitness(genes: list, task: Task, data: FERData | None = None) -> dict[str, A
     """Train (or load from the run store) a genome on `task.fit` and score it on `task.select`.
     A top-level function, so process pools and Dask can ship it; `data` is the loaded dataset for
     in-process calls (a worker loads its own). Returns fitness (= accuracy) and timings."""
-    t0 = time.time()
+    t0 = time.monotonic()
     d = _dataset(task, data)
     store = RunStore(task.store_root, log=lambda m: None, progress=False)  # the search shows its own progress
     run = store.run(genome_request(genes, task, d.source), d.images, d.labels)
@@ -217,7 +217,7 @@ def fitness(genes: list, task: Task, data: FERData | None = None) -> dict[str, A
         "train_accuracy": run.history["accuracy"][-1],
         "n_params": int(run.record["n_params"]),
         "train_seconds": round(run.seconds, 2),
-        "wall_seconds": round(time.time() - t0, 2),
+        "wall_seconds": round(time.monotonic() - t0, 2),
         "trained_now": run.trained_now,
         "failed": run.failed,
         "run_key": run.key,
@@ -376,17 +376,17 @@ def search(data: FERData, name: str, st: Settings, folder, store: RunStore, log=
     executor = executors.make(kind, st.runtime.workers, st.runtime.scheduler)
     fit = fitness_of(task, data if kind == "inprocess" else None)
     try:
-        t0 = time.time()
+        t0 = time.monotonic()
         gs = ga.GeneticSearch(space, settings, fit, folder, ctx, executor, log, name=f"ga_{name}")
         state = gs.run()
-        ga_seconds = time.time() - t0
+        ga_seconds = time.monotonic() - t0
         n_trained = len({G.key(h["genome"]) for h in state.history})
-        rand, t1 = [], time.time()
+        rand, t1 = [], time.monotonic()
         if st.paper_b.b_random_search:
             rand = ga.random_search(
                 space, n_trained, st.runtime.seed, fit, folder, ctx, executor, log, name=f"random_{name}"
             )
-        rand_seconds = time.time() - t1
+        rand_seconds = time.monotonic() - t1
     finally:
         executor.close()
     # "Failed to train" for a genome is its fitness (held-out, inference mode) at chance; the flag

@@ -7,6 +7,7 @@ as `<name>.keras` beside its `<name>.json`, and loads the same way."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ from fer_study.core.paths import project_root
 PREPROCESSING = "grey uint8 48x48, face centred (FER2013's crops); scaling to [0, 1] happens inside the model"
 # Where `load` looks for a model name, best budget first.
 PROFILE_ORDER = ("paper", "cpu", "smoke")
+# A run key is 24 hex digits (store.TrainRequest.key); anything else in an index (`../..`, an
+# absolute path) would load a model from outside the store.
+RUN_KEY = re.compile(r"[0-9a-f]{24}")
 
 
 class ModelNotFound(LookupError):
@@ -63,18 +67,49 @@ def available(results_root: str | Path | None = None) -> list[Path]:
     return found
 
 
-def weights_of(index: Path) -> Path:
-    """The .keras file a model index names: its stored run's model in the run store beside
-    models/ (../runs/<key>/model.keras), or the file beside the index."""
-    meta = json.loads(index.read_text())
+def read_index(index: Path) -> dict:
+    """A model index's metadata, checked: a JSON object naming two or more distinct classes, and its
+    weights as a run key of the store beside it or a .keras file beside the index."""
+    try:
+        meta = json.loads(index.read_text())
+    except (OSError, ValueError, RecursionError) as err:
+        raise ModelNotFound(f"{index}: not a readable model index ({type(err).__name__})") from None
+    if not isinstance(meta, dict):
+        raise ModelNotFound(f"{index}: a model index is a JSON object, this is a {type(meta).__name__}")
+    classes = meta.get("classes")
+    if not (
+        isinstance(classes, list)
+        and len(classes) >= 2
+        and all(isinstance(c, str) and c for c in classes)
+        and len(set(classes)) == len(classes)
+    ):
+        raise ModelNotFound(f"{index}: 'classes' must list two or more distinct class names, found {classes!r}")
     if meta.get("weights") == "run store":
-        path = index.parent.parent / "runs" / meta["run_key"] / "model.keras"
-        if not path.exists():
+        key = meta.get("run_key")
+        if not (isinstance(key, str) and RUN_KEY.fullmatch(key)):
+            raise ModelNotFound(f"{index}: run_key {key!r} is not a run key (24 hex digits)")
+    else:
+        name = meta.get("weights", f"{index.stem}.keras")
+        if not (isinstance(name, str) and name.endswith(".keras") and Path(name).name == name):
+            raise ModelNotFound(f"{index}: weights {name!r} must be a .keras file name beside the index")
+    return meta
+
+
+def weights_of(index: Path, meta: Mapping[str, Any] | None = None) -> Path:
+    """The .keras file a model index names: its stored run's model in the run store beside
+    models/ (../runs/<key>/model.keras), checked against that entry's seal, or the file beside
+    the index."""
+    from fer_study.nn.store import RunStore
+
+    meta = read_index(index) if meta is None else meta
+    if meta.get("weights") == "run store":
+        folder = index.parent.parent / "runs" / meta["run_key"]
+        if not (folder / "model.keras").exists():
             raise ModelNotFound(
-                f"{index}: its stored run {meta['run_key']} has no model.keras under {path.parent.parent} "
+                f"{index}: its stored run {meta['run_key']} has no model.keras under {folder.parent} "
                 "(re-run the notebook that trained it, which restores it from the run store or trains it)"
             )
-        return path
+        return RunStore.model_of(folder)
     return index.with_name(meta.get("weights") or f"{index.stem}.keras")
 
 
@@ -100,11 +135,22 @@ def resolve(name_or_file: str, results_root: str | Path | None = None) -> tuple[
 
 
 def load(name_or_file: str, results_root: str | Path | None = None):
-    """(keras model, its metadata) for a name or file; the metadata must name the classes."""
+    """(keras model, its metadata) for a name or file; the model must predict exactly the classes
+    its index names (issue 36: an index listing 2 names for a 4-class model labelled faces wrongly)."""
     from fer_study.core.quiet import import_keras
 
     keras = import_keras()
 
     path, index = resolve(name_or_file, results_root)
-    meta = json.loads(index.read_text())
-    return keras.saving.load_model(path), {**meta, "file": str(path)}
+    meta = read_index(index)
+    try:
+        model = keras.saving.load_model(path)
+    except Exception as err:  # noqa: BLE001 - zip, HDF5, JSON and Keras errors alike mean an unusable file
+        raise ModelNotFound(f"{path}: not a loadable Keras model ({type(err).__name__})") from None
+    outputs = model.output_shape[-1] if isinstance(model.output_shape, tuple) else None
+    if outputs != len(meta["classes"]):
+        raise ModelNotFound(
+            f"{index}: names {len(meta['classes'])} classes ({', '.join(meta['classes'])}) but {path.name} "
+            f"predicts {outputs}"
+        )
+    return model, {"name": index.stem, **meta, "file": str(path)}

@@ -286,10 +286,10 @@ def execute_remote(request: TrainRequest, checkpoint: str | None) -> Payload:
     # A worker has no display of its own: its progress goes only to the run's progress file
     # (core.progress.mirror), which `fer-study run` relays to the terminal.
     label, epochs = f"training {request.purpose or request.key}", request.fit.epochs
-    started = time.time()
+    started = time.monotonic()
 
     def mirror(epoch: int, rec: dict) -> None:
-        elapsed = time.time() - started
+        elapsed = time.monotonic() - started
         mirror_line(
             f"{label}: epoch {epoch}/{epochs} ({elapsed / 60:.0f} min in this process) · "
             f"validation accuracy {rec.get('val_accuracy', float('nan')):.3f}"
@@ -346,16 +346,7 @@ class RunStore:
 
     def read(self, folder: Path) -> StoredRun:
         """An entry, verified: its files and result fields must match the checksums written with them."""
-        try:
-            record = json.loads((folder / "run.json").read_text())
-        except (OSError, ValueError) as err:
-            raise StoreError(
-                folder / "run.json", f"unreadable ({type(err).__name__}: {err}); delete the folder to train it again"
-            ) from None
-        if not isinstance(record, dict):
-            raise StoreError(folder / "run.json", "not a JSON object; delete the folder to train it again")
-        if record.get("store_version") != STORE_VERSION or record.get("key") != folder.name:
-            raise StoreError(folder, "not an entry of this store version; delete the folder to train it again")
+        record = self.record_of(folder)
         self.verify(folder, record)
         try:
             with np.load(folder / "arrays.npz", allow_pickle=False) as z:
@@ -372,6 +363,31 @@ class RunStore:
                     f"holds {len(arrays[f'probs_{part}'])} {part} predictions, run.json says {n.get(part)}",
                 )
         return StoredRun(folder.name, folder, record, **arrays)
+
+    @staticmethod
+    def record_of(folder: Path) -> dict:
+        """An entry's run.json as a dict, its key and version checked (not yet its seal)."""
+        try:
+            record = json.loads((folder / "run.json").read_text())
+        except (OSError, ValueError, RecursionError) as err:
+            raise StoreError(
+                folder / "run.json", f"unreadable ({type(err).__name__}: {err}); delete the folder to train it again"
+            ) from None
+        if not isinstance(record, dict):
+            raise StoreError(folder / "run.json", "not a JSON object; delete the folder to train it again")
+        if record.get("store_version") != STORE_VERSION or record.get("key") != folder.name:
+            raise StoreError(folder, "not an entry of this store version; delete the folder to train it again")
+        return record
+
+    @classmethod
+    def model_of(cls, folder: Path) -> Path:
+        """The entry's model.keras, checked against its seal like its predictions (issue 36: a model
+        copied in from another entry was served)."""
+        record = cls.record_of(folder)
+        cls.verify(folder, record)
+        if not record.get("has_model"):
+            raise StoreError(folder, "this run was stored without its model (keep_model was off)")
+        return folder / "model.keras"
 
     @staticmethod
     def verify(folder: Path, record: dict) -> None:
@@ -612,46 +628,50 @@ class RunStore:
 
     # --- listing and pruning --------------------------------------------------------------------
     def entries(self) -> list[dict]:
-        """One line of facts per stored run (key, purpose, model, epochs, seconds, health)."""
-        out = []
-        for folder in sorted(p for p in self.root.glob("*") if p.is_dir() and not p.name.startswith(".")):
-            try:
-                rec = json.loads((folder / "run.json").read_text())
-            except (OSError, ValueError):
-                out.append(
-                    {
-                        "key": folder.name,
-                        "purpose": "(damaged)",
-                        "arch": "",
-                        "epochs": 0,
-                        "seconds": 0.0,
-                        "trained": False,
-                        "bytes": _size(folder),
-                    }
-                )
-                continue
-            km = rec["key_material"]
-            out.append(
-                {
-                    "key": folder.name,
-                    "purpose": rec.get("purpose", ""),
-                    "arch": km["model"]["arch"],
-                    "epochs": len(rec["history"].get("loss", [])),
-                    "seconds": rec["seconds"],
-                    "trained": rec["health"]["trained"],
-                    "bytes": _size(folder),
-                }
-            )
-        return out
+        """One line of facts per stored run (key, purpose, model, epochs, seconds, health); an entry
+        whose run.json cannot be read as one is listed as damaged, never an error (issue 36: one stray
+        malformed entry broke `runs` and `run`)."""
+        folders = sorted(p for p in self.root.glob("*") if p.is_dir() and not p.name.startswith("."))
+        return [_entry_line(folder) for folder in folders]
 
     def prune(self, keep: Iterable[str], dry_run: bool = False) -> list[str]:
-        """Delete entries whose key is not in `keep`; returns the deleted keys."""
+        """Delete entries whose key is not in `keep`; returns the deleted keys. A symlinked entry loses
+        its link, never the folder it points to (that is another store's)."""
         keep = set(keep)
         gone = [e["key"] for e in self.entries() if e["key"] not in keep]
         if not dry_run:
             for key in gone:
-                shutil.rmtree(self.folder(key))
+                folder = self.folder(key)
+                if folder.is_symlink():
+                    folder.unlink()
+                else:
+                    shutil.rmtree(folder)
         return gone
+
+
+def _entry_line(folder: Path) -> dict:
+    try:
+        rec = json.loads((folder / "run.json").read_text())
+        km = rec["key_material"]
+        return {
+            "key": folder.name,
+            "purpose": str(rec.get("purpose", "")),
+            "arch": str(km["model"]["arch"]),
+            "epochs": len(rec["history"].get("loss", [])),
+            "seconds": float(rec["seconds"]),
+            "trained": bool(rec["health"]["trained"]),
+            "bytes": _size(folder),
+        }
+    except (OSError, ValueError, RecursionError, KeyError, TypeError, AttributeError):
+        return {
+            "key": folder.name,
+            "purpose": "(damaged)",
+            "arch": "",
+            "epochs": 0,
+            "seconds": 0.0,
+            "trained": False,
+            "bytes": _size(folder),
+        }
 
 
 def _remote_job(job: tuple[TrainRequest, str]) -> Payload:
@@ -660,7 +680,10 @@ def _remote_job(job: tuple[TrainRequest, str]) -> Payload:
 
 
 def _size(folder: Path) -> int:
-    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    try:
+        return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    except OSError:  # a dangling link, a file gone meanwhile: the size is a courtesy
+        return 0
 
 
 def referenced_keys(summaries_dir: Path, strict: bool = False) -> set[str]:
@@ -701,7 +724,3 @@ def training_time(results_folder: str | os.PathLike) -> dict:
         "total_seconds": round(sum(v["seconds"] for v in per.values()), 1),
         "per_notebook": per,
     }
-
-
-def elapsed(t0: float) -> float:
-    return round(time.time() - t0, 2)

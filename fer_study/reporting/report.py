@@ -25,8 +25,7 @@ def markdown(df: pd.DataFrame, index: bool = False) -> str:
     return df.to_markdown(index=index, disable_numparse=text or False)
 
 
-class MixedOutputsError(ValueError):
-    """An output folder that already holds another profile's or another dataset's results."""
+MixedOutputsError = paths.MixedOutputsError  # where notebooks and tests have always found it
 
 
 class Outputs:
@@ -53,20 +52,8 @@ class Outputs:
                 raise atomic.OutputError(self.root / sub, err) from None
 
     def _refuse_mixing(self) -> None:
-        """One output folder holds one profile on one dataset: a summary already there from other
-        data or another profile stops this notebook before it writes anything."""
-        for path in sorted((self.root / "summaries").glob("*.json")):
-            try:
-                other = json.loads(path.read_text())
-                theirs = (other["profile"], other["data"]["sha256"])
-            except (ValueError, KeyError, TypeError, OSError):
-                continue  # an unreadable summary is reported by whoever reads it
-            ours = (self.st.profile, self.data["sha256"])
-            if theirs != ours:
-                raise MixedOutputsError(
-                    f"{path}: written by profile '{theirs[0]}' on data {theirs[1][:12]}, but this run is profile "
-                    f"'{ours[0]}' on data {ours[1][:12]}; use another output folder (--out) or empty this one"
-                )
+        """One output folder holds one profile on one dataset (paths.check_folder_holds)."""
+        paths.check_folder_holds(self.root, self.st.profile, self.data["sha256"])
 
     @staticmethod
     def root_for(st: Settings, out_dir: str | os.PathLike | None = None) -> Path:

@@ -10,17 +10,31 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
 
-def _quiet_worker() -> None:
+def _quiet_worker(parent: int | None = None) -> None:
     """A worker ends without a traceback on an interrupt: papermill interrupts the kernel's whole
     process group when a notebook ends, which printed a KeyboardInterrupt traceback from every idle
     worker into the terminal. A Ctrl-C still stops a training at once (its checkpoint is per
-    epoch and written atomically)."""
+    epoch and written atomically). And it dies with the process that started it."""
     signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+    if parent is not None:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
+
+
+def _watch_parent(parent: int, every: float = 0.5) -> None:
+    """End this worker once its parent is gone (issue 36: after kill -9 of a run, an isolated worker
+    went on writing checkpoints into the unlocked folder; on cpu it would have run for hours). A
+    polled parent pid works on every platform, unlike Linux's PR_SET_PDEATHSIG, which also fires
+    when merely the thread that spawned the worker ends."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(137)
 
 
 class InProcess:
@@ -43,7 +57,10 @@ class ProcessPool:
 
     def __init__(self, workers: int = 2):
         self.pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_quiet_worker,
+            initargs=(os.getpid(),),
         )
 
     def run(self, fn, items):
@@ -68,6 +85,7 @@ class Isolated(ProcessPool):
             mp_context=multiprocessing.get_context("spawn"),
             max_tasks_per_child=1,
             initializer=_quiet_worker,
+            initargs=(os.getpid(),),
         )
 
 

@@ -272,7 +272,7 @@ class GeneticSearch:
             self._vary(state)
 
     def _evaluate(self, state: State) -> None:
-        started = time.time() - state.generation_started
+        started = time.monotonic() - state.generation_started
         if len(state.logbook) > state.generation:  # this generation was finished before a restart
             return
         pending = [ind for ind in state.population if not ind.fitness.valid]
@@ -296,7 +296,7 @@ class GeneticSearch:
             )
             bar.update(note=f"last fitness {rec['fitness']:.3f}")
             self._trained += 1
-            state.generation_started = time.time() - started
+            state.generation_started = time.monotonic() - started
             self.log(
                 f"gen {state.generation}: {G.short(todo[i])} -> {rec['fitness']:.4f} ({rec.get('wall_seconds', 0):.0f} s)"
             )
@@ -322,7 +322,7 @@ class GeneticSearch:
             mean=float(fits.mean()),
             std=float(fits.std()),
             min=float(fits.min()),
-            seconds=round(time.time() - started, 1),
+            seconds=round(time.monotonic() - started, 1),
         )
         state.history += [
             {"generation": state.generation, "genome": list(ind), "fitness": ind.fitness.values[0]}
