@@ -333,3 +333,23 @@ def test_the_demo_bytes_are_the_pinned_ones():
     from fer_study.data import cache
 
     assert cache.source_sha256(dataset_mod.demo_path()) == dataset_mod.demo.DEMO_SHA256
+
+
+def test_the_readme_states_the_suites_size():
+    """The README's reliability section gives the number of planted cases; it must be the suite's."""
+    import re
+
+    from fer_study.core.paths import project_root
+
+    root = project_root()
+    files = sorted(str(p) for p in (root / "tests").glob("test_faults*.py"))
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *files],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    ).stdout
+    collected = int(re.search(r"(\d+) tests? collected", out).group(1))
+    said = re.search(r"In all, (\d+) planted cases in the (\w+) fault files", (root / "README.md").read_text())
+    assert said and int(said.group(1)) == collected, (said and said.group(1), collected)
+    assert said.group(2) == {5: "five"}.get(len(files), str(len(files)))
