@@ -135,11 +135,13 @@ def test_a_flat_curve_far_below_the_claim_is_not_reproduced_by_extrapolation():
     rng = np.random.default_rng(2)
     verdicts = []
     for _ in range(200):
-        r = claims.verdict(c, _facts(_measure([0.60, 0.61, 0.59]), _curve(_noisy(rng, 0.0))))
-        verdicts.append(r.verdict)
-    assert verdicts.count(claims.NOT_REPRODUCED) == len(verdicts)
-    assert "extrapolated from a" in r.why and "at the paper's 100 epochs it reaches at most" in r.why
-    assert r.difference == pytest.approx(-0.18)
+        ev = claims.evidence(c, _facts(_measure([0.60, 0.61, 0.59]), _curve(_noisy(rng, 0.0))))
+        verdicts.append((ev.verdict, ev.basis))
+        assert ev.reach < 0.78  # the most the extrapolated curve reaches stays below the claim
+    assert set(verdicts) == {(claims.NOT_REPRODUCED, "curve bound")}
+    assert ev.difference == pytest.approx(-0.18)
+    r = claims.verdict(c, _facts(_measure([0.60, 0.61, 0.59]), _curve(_noisy(rng, 0.0))))
+    assert "at the paper's 100 epochs it reaches at most" in r.why  # the rendered reason says so
 
 
 def test_a_rising_curve_that_can_reach_the_claim_stays_inconclusive_and_names_the_run_and_its_cost():
@@ -148,8 +150,9 @@ def test_a_rising_curve_that_can_reach_the_claim_stays_inconclusive_and_names_th
     for _ in range(100):
         # 60 % at epoch 30, rising 0.3 points per epoch: 81 % at epoch 100 if it kept on.
         curve = _curve(_noisy(rng, 0.003), seconds=[30 * 35.0] * 3)
-        r = claims.verdict(c, _facts(_measure([0.60, 0.61, 0.59]), curve))
-        assert r.verdict == claims.INCONCLUSIVE, r.why
+        ev = claims.evidence(c, _facts(_measure([0.60, 0.61, 0.59]), curve))
+        assert (ev.verdict, ev.basis) == (claims.INCONCLUSIVE, "curve reachable") and ev.reach >= 0.78, ev
+    r = claims.verdict(c, _facts(_measure([0.60, 0.61, 0.59]), curve))
     assert "within reach" in r.why and "the paper's 100 epochs for 3 seed(s)" in r.why
     assert "2.9 h of training on this machine at 35 s per epoch" in r.why
     for seeds, epochs in ((1, 15), (1, 30), (3, 15)):  # too short for "rising" to be certain: still never decided
@@ -163,46 +166,50 @@ def test_the_seed_spread_keeps_a_near_miss_inconclusive():
     c = _claim(0.63)
     flat = [[0.60] * 30, [0.61] * 30, [0.62] * 30]  # level 61 %, spread 1 point: reachable 63 %
     tight = _measure([0.609, 0.61, 0.611])  # the test measure's interval excludes both claims
-    r = claims.verdict(c, _facts(tight, _curve(flat)))
-    assert r.verdict == claims.INCONCLUSIVE and "could reach 63.0 %" in r.why
+    ev = claims.evidence(c, _facts(tight, _curve(flat)))
+    assert (ev.verdict, ev.basis) == (claims.INCONCLUSIVE, "curve reachable") and ev.reach == pytest.approx(0.63)
+    assert ev.curve_state == "flat" and ev.slope == pytest.approx(0.0)
     c2 = _claim(0.64)
-    assert claims.verdict(c2, _facts(tight, _curve(flat))).verdict == (claims.NOT_REPRODUCED)
+    ev2 = claims.evidence(c2, _facts(tight, _curve(flat)))
+    assert (ev2.verdict, ev2.basis) == (claims.NOT_REPRODUCED, "curve bound")
 
 
 def test_a_run_too_short_to_fit_a_slope_is_inconclusive():
     c = _claim(0.8)
-    r = claims.verdict(c, _facts(_measure([0.60, 0.61, 0.59]), _curve([[0.5] * 6] * 3)))
-    assert r.verdict == claims.INCONCLUSIVE and "too few to fit" in r.why
+    ev = claims.evidence(c, _facts(_measure([0.60, 0.61, 0.59]), _curve([[0.5] * 6] * 3)))
+    assert (ev.verdict, ev.basis, ev.slope) == (claims.INCONCLUSIVE, "curve too short", None)
 
 
 def test_at_the_papers_budget_a_gap_is_not_reproduced_whatever_the_curve():
     c = _claim(0.8)
     rising = [[0.3 + 0.003 * e for e in range(100)]] * 3
-    r = claims.verdict(c, _facts(_measure([0.60, 0.61, 0.59]), _curve(rising)))
-    assert r.verdict == claims.NOT_REPRODUCED and "paper's 100 epochs" in r.why
+    ev = claims.evidence(c, _facts(_measure([0.60, 0.61, 0.59]), _curve(rising)))
+    assert (ev.verdict, ev.basis) == (claims.NOT_REPRODUCED, "paper epochs")
 
 
 def test_without_stated_epochs_only_early_stopping_or_a_slope_that_cannot_rise_decides():
     c = _claim(0.76, "B")
     m = _measure([0.47], ci=[0.46, 0.48])
     rising = [[0.40 + 0.003 * e for e in range(15)]]
-    r = claims.verdict(c, _facts(m, _curve(rising, paper_epochs=None, seconds=[15 * 110.0])))
-    assert r.verdict == claims.INCONCLUSIVE and "until early stopping" in r.why and "6.1 h" in r.why
+    ev = claims.evidence(c, _facts(m, _curve(rising, paper_epochs=None, seconds=[15 * 110.0])))
+    assert (ev.verdict, ev.basis) == (claims.INCONCLUSIVE, "curve may rise") and "6.1 h" in ev.why
     stopped = _curve(rising, paper_epochs=None, early_stopping={"patience": 10, "stopped": {"0": True}})
-    r = claims.verdict(c, _facts(m, stopped))
-    # Stopped while still rising: not "trained to convergence" (issue 33); the reason says so and how many
+    ev = claims.evidence(c, _facts(m, stopped))
+    # Stopped while still rising: not "trained to convergence" (issue 33); the record says so and how many
     # more epochs the slope's upper end would need: (0.76 - 0.442) / 0.003 = 106.
-    assert r.verdict == claims.NOT_REPRODUCED and "convergence" not in r.why
-    assert "still rising" in r.why and "about 106 more epochs" in r.why and "outside our interval" in r.why
+    assert (ev.verdict, ev.basis, ev.curve_state) == (claims.NOT_REPRODUCED, "early stopped", "rising")
+    assert ev.epochs_to_reach == pytest.approx(106.0, abs=1) and ev.slope_interval[0] > 0
+    r = claims.verdict(c, _facts(m, stopped))
+    assert "still rising" in r.why and "about 106 more epochs" in r.why and "convergence" not in r.why
     tr = {"state": "rising", "level": 0.442, "slope_interval": [0.0029, 0.003], "spread": 0.0}
     assert metrics.epochs_to_reach(tr, 0.76, 2.0) == pytest.approx(106.0)
     assert metrics.epochs_to_reach({**tr, "slope_interval": [-0.001, 0.0]}, 0.76, 2.0) is None
     assert metrics.epochs_to_reach(tr, 0.44, 2.0) == 0.0
     capped = _curve(rising, paper_epochs=None, early_stopping={"patience": 10, "stopped": {"0": False}})
-    assert claims.verdict(c, _facts(m, capped)).verdict == claims.INCONCLUSIVE
+    assert claims.evidence(c, _facts(m, capped)).basis == "curve may rise"
     falling = [[0.50 - 0.003 * e for e in range(20)]]
-    r = claims.verdict(c, _facts(m, _curve(falling, paper_epochs=None)))
-    assert r.verdict == claims.NOT_REPRODUCED and "at any number of epochs" in r.why
+    ev = claims.evidence(c, _facts(m, _curve(falling, paper_epochs=None)))
+    assert (ev.verdict, ev.basis, ev.curve_state) == (claims.NOT_REPRODUCED, "curve bound", "falling")
 
 
 def test_a_search_at_chance_is_inconclusive_not_failed():
@@ -217,9 +224,9 @@ def test_a_search_at_chance_is_inconclusive_not_failed():
         "can_rank": False,
         "budget": {"epochs": 2, "train_images": 5000, "filters_max": 32},
     }
-    r = claims.verdict(c, {"best": 0.29, "power": schema.decode(schema.SearchPower, power, "power")})
-    assert r.verdict == claims.INCONCLUSIVE and "cannot rank" in r.why
-    assert r.interval is None and "maximum" in r.interval_kind  # no interval around a selected maximum
+    ev = claims.evidence(c, {"best": 0.29, "power": schema.decode(schema.SearchPower, power, "power")})
+    assert (ev.verdict, ev.basis) == (claims.INCONCLUSIVE, "search limited") and "cannot rank" in ev.why
+    assert ev.interval is None and "maximum" in ev.interval_kind  # no interval around a selected maximum
 
 
 def test_interval_kinds_are_never_mixed():
@@ -240,15 +247,23 @@ def test_a10_is_one_sided_in_the_papers_direction():
         return schema.Facts({"03_basic_vs_improved": NS(paper_a_split=split)})
 
     better = {"only_b_correct": 60, "only_a_correct": 30, "p_value": 0.001}
-    assert claims.verdict(c, facts(better)).verdict == claims.REPRODUCED
+    ev = claims.evidence(c, facts(better))
+    assert (ev.verdict, ev.basis, ev.seeds, ev.p_values) == (
+        claims.REPRODUCED,
+        "every seed significant",
+        (0,),
+        (0.001,),
+    )
     worse = {"only_b_correct": 20, "only_a_correct": 30, "p_value": 0.95}
-    assert claims.verdict(c, facts(worse)).verdict == claims.NOT_REPRODUCED
+    ev = claims.evidence(c, facts(worse))
+    assert (ev.verdict, ev.basis, ev.p_values) == (claims.NOT_REPRODUCED, "no seed better", (0.95,))
 
 
 def test_a9_reads_5000_as_a_rounding():
     c = next(c for c in claims.REGISTRY if c.id == "A9")
-    r = claims.verdict(c, schema.Facts({"02_downsampling": NS(per_class_after_downsampling=4953)}))
-    assert r.verdict == claims.REPRODUCED and "rounded" in r.why
+    ev = claims.evidence(c, schema.Facts({"02_downsampling": NS(per_class_after_downsampling=4953)}))
+    assert (ev.verdict, ev.basis, ev.ours, ev.difference) == (claims.REPRODUCED, "exact", 4953, -47)
+    assert "rounded" in ev.why
 
 
 def test_a_claim_with_a_reason_is_never_called_reproduced():
@@ -262,8 +277,8 @@ def test_a_step_the_profile_skips_is_not_measured_and_says_which_setting():
     c = next(c for c in claims.REGISTRY if c.id == "B3.2")
     facts = schema.Facts({"05_ga_search": NS(generations={"paper": [NS(best=0.3)]})})
     st = profiles.resolve("smoke", {"b_generations": 1, "b_protocols": ["paper"]})
-    r = claims.verdict(c, facts, {"05_ga_search": st})
-    assert r.verdict == claims.NOT_MEASURED and "b_generations" in r.why
+    ev = claims.evidence(c, facts, {"05_ga_search": st})
+    assert (ev.verdict, ev.basis) == (claims.NOT_MEASURED, "not measured") and "b_generations" in ev.why
 
 
 def test_a_missing_summary_or_entry_is_an_error_naming_the_file():
@@ -347,8 +362,8 @@ def test_a_model_that_failed_to_train_gives_no_verdict_on_its_numbers():
     c = next(c for c in claims.REGISTRY if c.id == "A3")
     improved = NS(failed_to_train=True, top1=schema.Measure(mean=0.25, std=0.0, n=1, values=[0.25]))
     facts = schema.Facts({"03_basic_vs_improved": NS(paper_a_split=NS(headline={"improved": improved}))})
-    r = claims.verdict(c, facts)
-    assert r.verdict == claims.INCONCLUSIVE and "failed to train" in r.why
+    ev = claims.evidence(c, facts)
+    assert (ev.verdict, ev.basis, ev.ours) == (claims.INCONCLUSIVE, "failed to train", 0.25)
 
 
 _OTHER = {"learning_rate": 0.01, "batch_size": 64, "dropout": 0.5, "n_conv": 3}
@@ -395,12 +410,14 @@ def _grid_facts(matches, grid_seeds=(0,), n_trials=16, runner_up=None, mean_matc
 def test_a11_is_not_reproduced_only_when_the_grid_winner_beats_table1_significantly_in_every_seed():
     c = next(c for c in claims.REGISTRY if c.id == "A11")
     same = {"learning_rate": True, "batch_size": True, "dropout": True, "n_conv": True}
-    assert claims.verdict(c, _grid_facts(same)).verdict == claims.REPRODUCED
+    assert claims.evidence(c, _grid_facts(same)).basis == "same choice"
     differs = {**same, "dropout": False}
     # One seed of three not significant: the grid's preference may be noise; only longer trials could
     # decide it (the rule book ranks on the first seed, so more seeds do not move the choice).
+    ev = claims.evidence(c, _grid_facts(differs))
+    assert (ev.verdict, ev.basis, ev.seeds) == (claims.INCONCLUSIVE, "seeds disagree", (0, 1, 2))
+    assert max(ev.p_values) >= 0.05
     r = claims.verdict(c, _grid_facts(differs))
-    assert r.verdict == claims.INCONCLUSIVE and "not significant in every seed" in r.why
     assert "the grid's choice made on its first seed" in r.why
     assert "at the paper profile's 30 epochs per trial (about 4.4 h on this machine)" in r.why  # 16 x 200 s x 5
     assert r.ours == "first seed's choice: lr 0.001 =, batch 16 =, dropout 0.5 ≠ dropout 0.2, 4 conv ="
@@ -408,8 +425,8 @@ def test_a11_is_not_reproduced_only_when_the_grid_winner_beats_table1_significan
         "seed 0: 62.0 % vs 61.3 %, +0.75 points (60 vs 48 images only one of them gets right, one-sided p = 0.14)"
         in r.why
     )
-    r = claims.verdict(c, _grid_facts(differs, p_value=[0.001, 0.03, 0.02]))
-    assert r.verdict == claims.NOT_REPRODUCED and "significant in every seed" in r.why
+    ev = claims.evidence(c, _grid_facts(differs, p_value=[0.001, 0.03, 0.02]))
+    assert (ev.verdict, ev.basis, ev.p_values) == (claims.NOT_REPRODUCED, "every seed significant", (0.001, 0.03, 0.02))
     # However small its p, one seed is not "across seeds" (issue 21).
     one = dict(
         seeds=[0],
@@ -419,11 +436,11 @@ def test_a11_is_not_reproduced_only_when_the_grid_winner_beats_table1_significan
         only_table1_correct=[28],
         p_value=[0.0001],
     )
-    r = claims.verdict(c, _grid_facts(differs, **one))
-    assert r.verdict == claims.INCONCLUSIVE and "1 seed cannot show significance across seeds" in r.why
-    assert "about 7 min more on this machine" in r.why  # 1 missing seed x 2 settings x 200 s
-    r = claims.verdict(c, _grid_facts(differs, in_grid=False))
-    assert r.verdict == claims.INCONCLUSIVE and "not in our grid" in r.why
+    ev = claims.evidence(c, _grid_facts(differs, **one))
+    assert (ev.verdict, ev.basis, ev.seeds) == (claims.INCONCLUSIVE, "too few seeds", (0,))
+    assert "about 7 min more on this machine" in ev.why  # 1 missing seed x 2 settings x 200 s
+    ev = claims.evidence(c, _grid_facts(differs, in_grid=False))
+    assert (ev.verdict, ev.basis) == (claims.INCONCLUSIVE, "not in grid")
 
 
 def test_a11_is_decided_on_the_first_seed_and_shows_the_mean_ranking_as_a_post_hoc_reading():
@@ -475,6 +492,7 @@ def test_a_search_claim_names_the_deciding_search_and_its_cpu_and_gpu_cost():
         generations={"paper": [NS(best=0.30), NS(best=0.35)]},
         search_power={"paper": schema.decode(schema.SearchPower, power, "p")},
     )
+    assert claims.evidence(c, schema.Facts({"05_ga_search": ga})).basis == "search limited"
     r = claims.verdict(c, schema.Facts({"05_ga_search": ga}))
     assert r.verdict == claims.INCONCLUSIVE
     assert "about 1,938 h on this machine" in r.why and "about 5.5 GPU hours at an assumed 20 TFLOP/s" in r.why
@@ -486,9 +504,18 @@ def test_b33_reads_the_table2_genomes_best_epoch_and_is_decided_by_early_stoppin
         [[0.40 + 0.01 * min(e, 20) for e in range(30)]], None, early_stopping={"patience": 10, "stopped": {"0": True}}
     )
     table2 = NS(best_epoch_on_report=0.61, curve=schema.decode(schema.Curve, curve, "c"), failed_to_train=False)
-    r = claims.verdict(c, schema.Facts({"05_ga_search": NS(final={"paper/table2": table2})}))
-    # A maximum over epochs has no interval, and its reason cites none (issue 33); flat when it stopped.
-    assert r.verdict == claims.NOT_REPRODUCED and "convergence" not in r.why and "outside our interval" not in r.why
+    facts = schema.Facts({"05_ga_search": NS(final={"paper/table2": table2})})
+    ev = claims.evidence(c, facts)
+    assert (ev.verdict, ev.basis, ev.interval, ev.curve_state) == (
+        claims.NOT_REPRODUCED,
+        "early stopped",
+        None,
+        "rising",
+    )
+    assert ev.epochs_to_reach == pytest.approx(29, abs=1)
+    r = claims.verdict(c, facts)
+    # A maximum over epochs has no interval, and its reason cites none (issue 33).
+    assert "convergence" not in r.why and "outside our interval" not in r.why
     assert (
         "a maximum over epochs, no interval" in r.why and "validation curve was still rising when it stopped" in r.why
     )

@@ -96,7 +96,9 @@ def test_summaries_are_checked_against_their_declared_layout(tmp_path):
     with pytest.raises(comparison.SummaryError, match=r"04_grid_search.json: no field 'best_params'"):
         comparison.load_summaries(tmp_path)
     # writing: a notebook must hand over its declared class, not a loose dict
-    out = report.Outputs("04_grid_search", body["settings"], body["data"], tmp_path / "new")
+    from fer_study.core.settings import from_json
+
+    out = report.Outputs("04_grid_search", from_json(body["settings"]), body["data"], tmp_path / "new")
     with pytest.raises(schema.SchemaError, match="must write a Grid summary"):
         out.summary({"grid": {}})
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from typing import Any
 
-from fer_study.core import ledger, schema
+from fer_study.core import ledger, records, schema
 from fer_study.core.papers import PAPER_A, PAPER_A_TABLE1, PAPER_B, STATED, Stated  # noqa: F401  (the claims' sources)
 from fer_study.core.settings import Grid, Settings
 from fer_study.nn.metrics import binomial_interval, top1_from_one_vs_rest
@@ -405,7 +405,21 @@ def _pts(x: float) -> str:
 _CURVE_WORDS = {"val": "validation", "train": "training"}
 
 
-def _early_stopped_why(claim: Claim, c: schema.Curve, tr: schema.Trend, target: float) -> str:
+@dataclass(frozen=True)
+class _Call:
+    """What the budget rule decided for a value outside our interval, and from which numbers."""
+
+    verdict: str
+    basis: str
+    why: str
+    curve_state: str = ""
+    slope: float | None = None
+    slope_interval: tuple[float, float] | None = None
+    reach: float | None = None
+    epochs_to_reach: float | None = None
+
+
+def _early_stopped(claim: Claim, c: schema.Curve, tr: schema.Trend, target: float) -> _Call:
     """The rule book's "budget.early_stopping": the paper gives no epochs, so a run stopped by early
     stopping is the budget; the reason says how the curve stood when it stopped (still rising or not,
     from its fitted slope) and, at the upper end of that slope, how many more epochs the paper's value
@@ -421,7 +435,7 @@ def _early_stopped_why(claim: Claim, c: schema.Curve, tr: schema.Trend, target: 
         f"at a budget the paper does not state, and {outside}"
     )
     if tr.state == "too short" or tr.slope_interval is None:
-        return said
+        return _Call(NOT_REPRODUCED, "early stopped", said, curve_state=tr.state)
     lo, hi = tr.slope_interval
     more = metrics_epochs_to_reach(dataclasses.asdict(tr), target, c.spread_factor)
     state = {"rising": "still rising", "flat": "flat", "falling": "falling"}.get(tr.state, tr.state)
@@ -429,16 +443,25 @@ def _early_stopped_why(claim: Claim, c: schema.Curve, tr: schema.Trend, target: 
         f"the {_CURVE_WORDS.get(claim.curve, claim.curve)} curve was {state} when it stopped: {_pts(tr.slope)} points per epoch over epochs "
         f"{tr.window[0]}-{tr.window[1]} ({100 * tr.confidence:.0f} % interval {_pts(lo)} to {_pts(hi)})"
     )
+    curve = dict(curve_state=tr.state, slope=tr.slope, slope_interval=(lo, hi), epochs_to_reach=more)
     if more is None:
-        return f"{said}; {fit}, so no number of further epochs reaches it at that slope"
-    return (
+        return _Call(
+            NOT_REPRODUCED,
+            "early stopped",
+            f"{said}; {fit}, so no number of further epochs reaches it at that slope",
+            **curve,
+        )
+    return _Call(
+        NOT_REPRODUCED,
+        "early stopped",
         f"{said}; {fit}: at the upper end of that slope (level {100 * tr.level:.1f} % + {c.spread_factor:g} x "
         f"spread {100 * tr.spread:.1f}) it reaches the paper's value only after about {more:,.0f} more epochs "
-        "(linear growth, the optimistic case)"
+        "(linear growth, the optimistic case)",
+        **curve,
     )
 
 
-def _curve_verdict(claim: Claim, c: schema.Curve, target: float) -> tuple[str, str]:
+def _curve_verdict(claim: Claim, c: schema.Curve, target: float) -> _Call:
     """The curve rule (settings v_curve_*, v_spread_factor; metrics.curve_trend and reachable): can
     more of the same training reach the paper's value? NOT_REPRODUCED when the paper's value lies
     above the most the fitted curve could reach at the paper's epochs (or, where the paper states
@@ -450,7 +473,7 @@ def _curve_verdict(claim: Claim, c: schema.Curve, target: float) -> tuple[str, s
     spe, seeds = c.seconds_per_epoch, tr.seeds or 1
     es = c.early_stopping
     if es is not None and es.stopped and all(es.stopped.values()):
-        return NOT_REPRODUCED, _early_stopped_why(claim, c, tr, target)
+        return _early_stopped(claim, c, tr, target)
 
     def cost(more_epochs: int) -> str:
         if not spe:
@@ -465,9 +488,12 @@ def _curve_verdict(claim: Claim, c: schema.Curve, target: float) -> tuple[str, s
             "deciding it needs training until early stopping on a validation carve-out (the paper states no epochs)"
             f"; at most {cap} epochs{cost(cap)}"
         )
-    if tr.state == "too short":
-        return INCONCLUSIVE, (
-            f"only {epochs} epochs: too few to fit the {kind} curve's slope (the rule needs {tr.min_window}); {decide}"
+    if tr.state == "too short" or tr.slope_interval is None:
+        return _Call(
+            INCONCLUSIVE,
+            "curve too short",
+            f"only {epochs} epochs: too few to fit the {kind} curve's slope (the rule needs {tr.min_window}); {decide}",
+            curve_state="too short",
         )
     lo, hi = tr.slope_interval
     fit = (
@@ -475,9 +501,15 @@ def _curve_verdict(claim: Claim, c: schema.Curve, target: float) -> tuple[str, s
         f"level per seed) is {_pts(tr.slope)} points per epoch ({100 * tr.confidence:.0f} % interval "
         f"{_pts(lo)} to {_pts(hi)}: {tr.state})"
     )
+    curve = dict(curve_state=tr.state, slope=tr.slope, slope_interval=(lo, hi))
     more = (paper_epochs - epochs) if paper_epochs else (0 if hi <= 0 else None)
     if more is None:
-        return INCONCLUSIVE, f"{fit}; the paper states no epochs and the curve may still rise; {decide}"
+        return _Call(
+            INCONCLUSIVE,
+            "curve may rise",
+            f"{fit}; the paper states no epochs and the curve may still rise; {decide}",
+            **curve,
+        )
     reach = metrics_reachable(dataclasses.asdict(tr), more, factor)
     how = (
         f"level {100 * tr.level:.1f} % at epoch {epochs}"
@@ -486,79 +518,86 @@ def _curve_verdict(claim: Claim, c: schema.Curve, target: float) -> tuple[str, s
     )
     where = f"at the paper's {paper_epochs} epochs" if paper_epochs else "at any number of epochs"
     if target > reach:
-        return NOT_REPRODUCED, (
+        return _Call(
+            NOT_REPRODUCED,
+            "curve bound",
             f"extrapolated from a {tr.state} curve: {fit}; {where} it reaches at most {100 * reach:.1f} % "
-            f"({how}), below the paper's {100 * target:.1f} %"
+            f"({how}), below the paper's {100 * target:.1f} %",
+            reach=reach,
+            **curve,
         )
-    return INCONCLUSIVE, (
+    return _Call(
+        INCONCLUSIVE,
+        "curve reachable",
         f"the paper's {100 * target:.1f} % is within reach: {fit}; {where} it could reach {100 * reach:.1f} % "
-        f"({how}); {decide}"
+        f"({how}); {decide}",
+        reach=reach,
+        **curve,
     )
 
 
-def _budget_verdict(claim: Claim, facts: Any, settings: Mapping | None, ours: float) -> tuple[str, str]:
-    """NOT_REPRODUCED or INCONCLUSIVE for a value outside our interval, with the reason."""
+def _budget_verdict(claim: Claim, facts: Any, settings: Mapping | None, ours: float) -> _Call:
+    """NOT_REPRODUCED or INCONCLUSIVE for a value outside our interval, with the basis and reason."""
     limited = _search_limited(claim, facts, settings)
     if limited:
-        return INCONCLUSIVE, limited
+        return _Call(INCONCLUSIVE, "search limited", limited)
     if claim.maximum and not claim.curve:
-        return NOT_REPRODUCED, "the search ran at the paper profile's budget and its best stays below the paper's"
+        return _Call(
+            NOT_REPRODUCED,
+            "search at budget",
+            "the search ran at the paper profile's budget and its best stays below the paper's",
+        )
     if ours > claim.value:
-        return NOT_REPRODUCED, "ours is above the paper's value; more training would not lower it"
+        return _Call(NOT_REPRODUCED, "above", "ours is above the paper's value; more training would not lower it")
     c = _read(claim, claim.model, facts).curve if claim.curve else None
     if c is None:
-        return NOT_REPRODUCED, ""
+        return _Call(NOT_REPRODUCED, "no curve", "")
     if c.paper_epochs and c.epochs >= c.paper_epochs:
-        return NOT_REPRODUCED, f"trained for the paper's {c.paper_epochs} epochs"
+        return _Call(NOT_REPRODUCED, "paper epochs", f"trained for the paper's {c.paper_epochs} epochs")
     target = claim.value
     if claim.curve_scale == "one_vs_rest":
         target = top1_from_one_vs_rest(claim.value, 4)
     return _curve_verdict(claim, c, target)
 
 
-def _row(claim: Claim) -> dict[str, Any]:
-    """A claim's row before it is measured: what the paper states, and a verdict only where the
-    paper's own numbers rule it out."""
-    return {
-        "id": claim.id,
-        "paper": claim.paper,
-        "claim": claim.statement,
-        "where": claim.where,
-        "accuracy": claim.accuracy,
-        "paper value": claim.value,
-        "ours": None,
-        "interval": None,
-        "interval kind": "",
-        "difference": None,
-        "verdict": NOT_AS_SPECIFIED if claim.reason else None,
-        "why": claim.reason or claim.caveat,
-    }
+def _stated(claim: Claim) -> records.Evidence:
+    """A claim before it is measured: a verdict only where the paper's own numbers rule it out."""
+    return records.Evidence(
+        claim=claim.id,
+        rule=claim.rule,
+        verdict=NOT_AS_SPECIFIED if claim.reason else None,
+        basis="stated",
+        why=claim.reason or claim.caveat,
+    )
 
 
 def _join(*parts: str) -> str:
     return "; ".join(x for x in parts if x)
 
 
-def _paired(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
+def _paired(claim: Claim, m: Any, ev: records.Evidence, facts: Any, settings: Mapping | None) -> records.Evidence:
     """The paper's direction, one-sided, paired on the same images, in every seed."""
     seeds = sorted(m, key=int)
     ps = {sd: m[sd].p_value for sd in seeds}
     better = [sd for sd in seeds if m[sd].only_b_correct > m[sd].only_a_correct]
-    row["ours"] = "; ".join(
-        f"seed {sd}: improved-only {m[sd].only_b_correct} vs basic-only "
-        f"{m[sd].only_a_correct}, one-sided p = {ps[sd]:.3g}"
-        for sd in seeds
+    ev = dataclasses.replace(
+        ev,
+        ours="; ".join(
+            f"seed {sd}: improved-only {m[sd].only_b_correct} vs basic-only "
+            f"{m[sd].only_a_correct}, one-sided p = {ps[sd]:.3g}"
+            for sd in seeds
+        ),
+        interval_kind="exact one-sided binomial test on discordant pairs, per seed",
+        seeds=tuple(int(sd) for sd in seeds),
+        p_values=tuple(float(ps[sd]) for sd in seeds),
     )
-    row["interval kind"] = "exact one-sided binomial test on discordant pairs, per seed"
     if seeds and all(ps[sd] < 0.05 for sd in seeds):
-        row["verdict"] = REPRODUCED
-    elif seeds and not better:
-        row["verdict"] = NOT_REPRODUCED
-        row["why"] = "the basic CNN is at least as accurate in every seed; " + row["why"]
-    else:
-        row["verdict"] = INCONCLUSIVE
-        row["why"] = "the seeds disagree or the difference is not significant at 5 %; " + row["why"]
-    return row
+        return dataclasses.replace(ev, verdict=REPRODUCED, basis="every seed significant")
+    if seeds and not better:
+        why = "the basic CNN is at least as accurate in every seed; " + ev.why
+        return dataclasses.replace(ev, verdict=NOT_REPRODUCED, basis="no seed better", why=why)
+    why = "the seeds disagree or the difference is not significant at 5 %; " + ev.why
+    return dataclasses.replace(ev, verdict=INCONCLUSIVE, basis="seeds disagree", why=why)
 
 
 def _choice_text(params: Mapping, table1: Mapping) -> str:
@@ -569,7 +608,18 @@ def _choice_text(params: Mapping, table1: Mapping) -> str:
     )
 
 
-def _grid(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
+def _grid_basis(verdict: str, matches: Mapping, t: schema.GridVsTable1) -> str:
+    """Which branch of _grid_verdict decided (its order)."""
+    if all(matches.values()):
+        return "same choice"
+    if not t.in_grid:
+        return "not in grid"
+    if len(t.seeds or []) < GRID_MIN_SEEDS:
+        return "too few seeds"
+    return "every seed significant" if verdict == NOT_REPRODUCED else "seeds disagree"
+
+
+def _grid(claim: Claim, m: Any, ev: records.Evidence, facts: Any, settings: Mapping | None) -> records.Evidence:
     """The grid's choice against Table 1's by the rule book's "grid" rule: the choice is the best point
     on the grid's first seed (fixed before the further seeds trained); the ranking by the mean over
     seeds, adopted after seeds 1-2 of the leading points were stored (ledger: 229db20), is shown beside
@@ -578,85 +628,117 @@ def _grid(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None)
     mean_verdict, mean_why = _grid_verdict(m.best_matches_table1, m.table1_vs_best, m.n_trials, m.seeds, margin)
     if m.first_seed_params is None or m.first_seed_vs_table1 is None:
         raise ClaimDataError(f"summaries/{claim.source}.json: no first-seed choice, which claim A11's rule reads")
-    first = m.first_seed_params
+    first, t = m.first_seed_params, m.first_seed_vs_table1
     matches = {k: first[k] == m.table1[k] for k in first}
-    row["ours"] = f"first seed's choice: {_choice_text(first, m.table1)}"
-    row["verdict"], why = _grid_verdict(matches, m.first_seed_vs_table1, m.n_trials, m.seeds, None, by_mean=False)
-    row["why"] = _join(why, row["why"])
+    verdict, why = _grid_verdict(matches, t, m.n_trials, m.seeds, None, by_mean=False)
+    reading = ""
     if len(m.seeds) > 1:
-        row["post-hoc reading"] = (
+        reading = (
             f"ranked by the mean over {len(m.seeds)} seeds (ledger: 229db20, after the seeds' results): "
             f"{_choice_text(m.best_params, m.table1)}, {mean_verdict}" + (f"; {mean_why}" if mean_why else "")
         )
-    return row
+    return dataclasses.replace(
+        ev,
+        ours=f"first seed's choice: {_choice_text(first, m.table1)}",
+        verdict=verdict,
+        basis=_grid_basis(verdict, matches, t),
+        why=_join(why, ev.why),
+        seeds=tuple(t.seeds or ()),
+        p_values=tuple(t.p_value or ()),
+        post_hoc_reading=reading,
+    )
 
 
-def _rounded(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
+def _rounded(claim: Claim, m: Any, ev: records.Evidence, facts: Any, settings: Mapping | None) -> records.Evidence:
     """A count the paper may state rounded (to hundreds or thousands)."""
-    row.update(ours=m, difference=m - claim.value)
     exact, rounded = m == claim.value, round(m, -2) == claim.value or round(m, -3) == claim.value
-    row["verdict"] = REPRODUCED if exact or rounded else NOT_REPRODUCED
-    if rounded and not exact:
-        row["why"] = f"the paper's {claim.value:,} is our {m:,} rounded; " + row["why"]
-    return row
+    why = f"the paper's {claim.value:,} is our {m:,} rounded; " + ev.why if rounded and not exact else ev.why
+    return dataclasses.replace(
+        ev,
+        ours=m,
+        difference=m - claim.value,
+        verdict=REPRODUCED if exact or rounded else NOT_REPRODUCED,
+        basis="exact" if exact or rounded else "differs",
+        why=why,
+    )
 
 
-def _count(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
+def _count(claim: Claim, m: Any, ev: records.Evidence, facts: Any, settings: Mapping | None) -> records.Evidence:
     """An exact count derived from notebook 01's record ("About ..." claims: to the hundred)."""
     ours = DERIVED[claim.derive](m)
-    row.update(ours=ours, difference=ours - claim.value, **{"interval kind": "exact count"})
     rounded = claim.statement.startswith("About") and round(ours, -2) == round(claim.value, -2)
-    row["verdict"] = row["verdict"] or (REPRODUCED if ours == claim.value or rounded else NOT_REPRODUCED)
-    return row
+    same = ours == claim.value or rounded
+    return dataclasses.replace(
+        ev,
+        ours=ours,
+        difference=ours - claim.value,
+        interval_kind="exact count",
+        verdict=ev.verdict or (REPRODUCED if same else NOT_REPRODUCED),
+        basis=ev.basis if ev.verdict else ("exact" if same else "differs"),
+    )
 
 
-def _trend(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
+def _trend(claim: Claim, m: Any, ev: records.Evidence, facts: Any, settings: Mapping | None) -> records.Evidence:
     """Rising mean fitness over the generations (the best cannot fall under elitism)."""
     means = [g.mean for g in m]
-    row["ours"] = "mean fitness per generation: " + ", ".join(f"{100 * v:.1f} %" for v in means)
-    row["interval kind"] = "none: one search"
+    ev = dataclasses.replace(
+        ev,
+        ours="mean fitness per generation: " + ", ".join(f"{100 * v:.1f} %" for v in means),
+        interval_kind="none: one search",
+    )
     limited = _search_limited(claim, facts, settings)
     if len(means) < 2:
-        row.update(verdict=NOT_MEASURED, why="not measured: one generation (b_generations)")
-    elif limited:  # a search that cannot rank genomes says nothing either way
-        row.update(verdict=INCONCLUSIVE, why=_join(limited, row["why"]))
-    elif all(b > a for a, b in zip(means, means[1:])):
-        row["verdict"] = REPRODUCED
-    else:
-        row.update(verdict=NOT_REPRODUCED, why=_join("the mean fitness falls in some generation", row["why"]))
-    return row
+        return dataclasses.replace(
+            ev, verdict=NOT_MEASURED, basis="one generation", why="not measured: one generation (b_generations)"
+        )
+    if limited:  # a search that cannot rank genomes says nothing either way
+        return dataclasses.replace(ev, verdict=INCONCLUSIVE, basis="search limited", why=_join(limited, ev.why))
+    if all(b > a for a, b in zip(means, means[1:])):
+        return dataclasses.replace(ev, verdict=REPRODUCED, basis="rising")
+    why = _join("the mean fitness falls in some generation", ev.why)
+    return dataclasses.replace(ev, verdict=NOT_REPRODUCED, basis="not rising", why=why)
 
 
-def _times(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
-    row["ours"] = f"Table 3 sums to {m.sum_printed} (as printed), {m.sum_hours_over_10} (hours / 10)"
-    return row
+def _times(claim: Claim, m: Any, ev: records.Evidence, facts: Any, settings: Mapping | None) -> records.Evidence:
+    return dataclasses.replace(
+        ev, ours=f"Table 3 sums to {m.sum_printed} (as printed), {m.sum_hours_over_10} (hours / 10)"
+    )
 
 
-def _duplicates(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
-    row["ours"] = f"{m} images are exact duplicates of another (notebook 01)"
-    return row
+def _duplicates(claim: Claim, m: Any, ev: records.Evidence, facts: Any, settings: Mapping | None) -> records.Evidence:
+    return dataclasses.replace(ev, ours=f"{m} images are exact duplicates of another (notebook 01)")
 
 
-def _compare(claim: Claim, m: Any, row: dict, facts: Any, settings: Mapping | None) -> dict:
+def _compare(claim: Claim, m: Any, ev: records.Evidence, facts: Any, settings: Mapping | None) -> records.Evidence:
     """The paper's value inside our named interval: reproduced; outside it, the budget rules
     (curve, search power) decide between not reproduced and inconclusive."""
     ours = m.mean if isinstance(m, schema.Spread) else m
-    row["ours"] = ours
-    row["interval"], row["interval kind"] = named_interval(m, None, claim.maximum)
+    interval, kind = named_interval(m, None, claim.maximum)
+    ev = dataclasses.replace(ev, ours=ours, interval=tuple(interval) if interval else None, interval_kind=kind)
     if not (isinstance(claim.value, (int, float)) and isinstance(ours, (int, float))):
-        return row
-    row["difference"] = ours - claim.value
-    if row["verdict"] is not None:
-        return row
-    lo, hi = row["interval"] if row["interval"] else (ours, ours)
+        return ev
+    ev = dataclasses.replace(ev, difference=ours - claim.value)
+    if ev.verdict is not None:
+        return ev
+    lo, hi = ev.interval if ev.interval else (ours, ours)
     if lo <= claim.value <= hi or (claim.maximum and ours >= claim.value):
-        row["verdict"] = REPRODUCED
+        ev = dataclasses.replace(ev, verdict=REPRODUCED, basis="inside interval")
     else:
-        row["verdict"], why = _budget_verdict(claim, facts, settings, ours)
-        row["why"] = _join(why, row["why"])
+        call = _budget_verdict(claim, facts, settings, ours)
+        ev = dataclasses.replace(
+            ev,
+            verdict=call.verdict,
+            basis=call.basis,
+            why=_join(call.why, ev.why),
+            curve_state=call.curve_state,
+            slope=call.slope,
+            slope_interval=call.slope_interval,
+            reach=call.reach,
+            epochs_to_reach=call.epochs_to_reach,
+        )
     if claim.unit == "gap":
-        row["why"] = _join(_gap_said(claim, facts, ours), row["why"])
-    return row
+        ev = dataclasses.replace(ev, why=_join(_gap_said(claim, facts, ours), ev.why))
+    return ev
 
 
 def _gap_said(claim: Claim, facts: Any, ours: float) -> str:
@@ -687,42 +769,63 @@ RULES = {
 def verdict(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None = None) -> schema.ClaimRow:
     """Our measurement for `claim` (read from the typed `facts`, core.schema.Facts), its named
     interval, the difference to the paper, and the verdict with its reason, by the claim's rule
-    (RULES). `settings` (per notebook) tells which steps the profile skips."""
-    row = _measured(claim, facts, settings)
+    (RULES): its `evidence`, rendered as the claims table's row. `settings` (per notebook) tells
+    which steps the profile skips."""
+    ev = evidence(claim, facts, settings)
+    row = schema.ClaimRow(
+        id=claim.id,
+        paper=claim.paper,
+        claim=claim.statement,
+        where=claim.where,
+        accuracy=claim.accuracy,
+        paper_value=claim.value,
+        ours=ev.ours,
+        interval=list(ev.interval) if ev.interval is not None else None,
+        interval_kind=ev.interval_kind,
+        difference=ev.difference,
+        verdict=ev.verdict,
+        why=ev.why,
+        post_hoc_reading=ev.post_hoc_reading,
+    )
     change = ledger.post_hoc().get(claim.id)
     if change is not None:
         if claim.earlier is None:
             raise ClaimDataError(
                 f"claim {claim.id} is post hoc in the ledger ({change.date}) but names no earlier rule"
             )
-        row["post_hoc"] = True
-        row["verdict under the earlier rule"] = _measured(claim.earlier, facts, settings)["verdict"]
+        earlier = evidence(claim.earlier, facts, settings).verdict
+        row = dataclasses.replace(row, post_hoc=True, earlier_verdict=earlier)
+    # Through the JSON codec once: the row is checked against its declared schema like a summary's.
     return schema.record(schema.ClaimRow, row, f"claim {claim.id}")
 
 
-def _measured(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None) -> dict[str, Any]:
-    """`verdict`'s row as the rules fill it in (their shared working form, a dict)."""
-    row = _row(claim)
+def evidence(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None = None) -> records.Evidence:
+    """What `claim`'s rule compared and decided, as a record (core.records.Evidence)."""
+    ev = _stated(claim)
     if claim.get is None:
-        return row
+        return ev
     skip = skipped(claim, settings)
     if skip:
-        row["verdict"] = row["verdict"] or NOT_MEASURED
-        row["why"] = _join(f"not measured: {skip}", row["why"])
-        return row
+        return dataclasses.replace(
+            ev,
+            verdict=ev.verdict or NOT_MEASURED,
+            basis="stated" if ev.verdict else "not measured",
+            why=_join(f"not measured: {skip}", ev.why),
+        )
     m = _read(claim, claim.get, facts)
     failed = claim.model is not None and _read(claim, claim.model, facts).failed_to_train
     if failed and not claim.reason:
-        row.update(
+        return dataclasses.replace(
+            ev,
             verdict=INCONCLUSIVE,
+            basis="failed to train",
             ours=m.mean if isinstance(m, schema.Spread) else m,
             why=_join(
                 "every seed of this model failed to train at this budget (notebook 03 says why); its numbers are not a result",
-                row["why"],
+                ev.why,
             ),
         )
-        return row
-    return RULES[claim.rule](claim, m, row, facts, settings)
+    return RULES[claim.rule](claim, m, ev, facts, settings)
 
 
 def drawn(rows: list[schema.ClaimRow]) -> list[schema.ClaimRow]:
