@@ -154,7 +154,36 @@ def _run(args: argparse.Namespace) -> int:
         f"{'demo data, not FER2013' if data['is_demo'] else data['source']}; {rest}); browsable report: {index}"
     )
     print(f"results: {record['out_path']} (what ran: {Path(record['out_path']) / 'run.json'})")
+    if (Path(record["out_path"]) / "summaries" / "07_comparison.json").exists():
+        print(_article_line(Path(record["out_path"])))
     return 0
+
+
+def _article_line(root: Path) -> str:
+    """Write the article and compile it where pdflatex is installed: one line either way."""
+    from fer_study.reporting import article
+
+    try:
+        tex = article.write(root)
+        pdf = article.compile_pdf(root)
+    except article.ArticleError as err:
+        return f"article: {err}"
+    problems = article.check(pdf, root / "article.log")
+    return f"article: {pdf}" + (f" (check: {'; '.join(problems)})" if problems else f" (from {tex.name})")
+
+
+def _article(args: argparse.Namespace) -> int:
+    from fer_study.core.paths import results_dir
+    from fer_study.reporting import article
+
+    root = Path(args.out) if args.out else results_dir(args.profile)
+    tex = article.write(root)
+    pdf = article.compile_pdf(root)
+    problems = article.check(pdf, root / "article.log")
+    print(f"article: {pdf} (from {tex.name}; log {root / 'article.log'})")
+    for problem in problems:
+        print(f"fer-study: article check: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -294,6 +323,13 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="render a results folder into a static HTML site (results/<profile>/site/)")
     rep.add_argument("--profile", default="cpu", choices=profiles.names())
     rep.add_argument("--out", help="a results folder (default results/<profile>/)")
+    art = sub.add_parser(
+        "article",
+        help="write the replication article (article.tex) from a results folder and compile it with pdflatex",
+    )
+    art.add_argument("--profile", default="cpu", choices=profiles.names(), help="default: cpu")
+    art.add_argument("--out", help="a results folder (default results/<profile>/)")
+    art.set_defaults(func=_article)
     rep.set_defaults(func=_report)
 
     det = sub.add_parser(

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
 from fer_study.core import atomic, paths, provenance, schema
@@ -84,11 +85,13 @@ class Outputs:
             p = self.root / "figures" / f"{name}.{ext}"
             # A fixed creation date keeps the PDF bytes stable between identical runs.
             meta = {"CreationDate": None} if ext == "pdf" else {"Software": None}
-            atomic.write_with(
-                p,
-                lambda tmp: fig.savefig(tmp, metadata=meta, format=ext, **fit),
-                suffix=f".{ext}",
-            )
+            # TrueType (42), not Type 3, fonts in the PDF: publishers' checks reject Type 3.
+            with plt.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42}):
+                atomic.write_with(
+                    p,
+                    lambda tmp: fig.savefig(tmp, metadata=meta, format=ext, **fit),
+                    suffix=f".{ext}",
+                )
             written.append(p)
         return written
 
