@@ -60,3 +60,21 @@ def test_every_table_and_figure_is_followed_by_a_sentence_rendered_from_it(path)
         if last_shown >= 0 and src.rfind("Markdown(") < last_shown:
             pending = src
     assert not pending, f"{path.name}: no sentence after the output of the cell\n{pending[:300]}"
+
+
+EXECUTED = NOTEBOOKS + sorted((Path(__file__).resolve().parents[1] / "results" / "cpu" / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_every_figure_a_notebook_draws_is_in_it(path):
+    """Issue 35: a notebook kept only its first figure (matplotlib's rc_context undid the inline
+    backend's set-up). Every cell that saves a figure shows it, unless it printed why it draws none
+    (FER2013 faces are not drawn)."""
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        src = "".join(cell["source"])
+        if cell["cell_type"] != "code" or "out.figure(" not in src:
+            continue
+        kinds = [o.get("output_type") for o in cell.get("outputs", [])]
+        images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+        assert images or "stream" in kinds, f"{path.name}: no figure shown by\n{src[:200]}"

@@ -10,9 +10,10 @@ would shrink them, no title (the caption says it). Every function takes `style=`
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
@@ -79,12 +80,26 @@ def style_for(name: str) -> Style:
         raise ValueError(f"unknown figure style '{name}' (known: {', '.join(STYLES)})") from None
 
 
+@contextlib.contextmanager
+def rc_only(values: Mapping) -> Iterator[None]:
+    """matplotlib defaults `values` for the block, restoring those keys alone afterwards.
+    `plt.rc_context` restores every key, undoing what the notebook's inline backend configured on
+    its first figure: every later figure of the notebook went undisplayed (issue 35: `01_pixels`,
+    `03_confusion`, `04_best_curves`, `08_crops` were missing from every executed notebook)."""
+    old = {k: plt.rcParams[k] for k in values}
+    plt.rcParams.update(values)
+    try:
+        yield
+    finally:
+        plt.rcParams.update(old)
+
+
 def _styled(fn):
     """Build the figure under the style's matplotlib defaults (fonts, line widths)."""
 
     @functools.wraps(fn)
     def build(*args, style: Style = SCREEN, **kwargs):
-        with plt.rc_context(style.rc):
+        with rc_only(style.rc):
             fig = fn(*args, style=style, **kwargs)
             if "xtick.labelsize" in style.rc:
                 # Ticks made later (at draw, after this context) would take the global size: pin it.

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from fer_study.core import atomic, paths, provenance, schema
@@ -86,7 +85,7 @@ class Outputs:
             # A fixed creation date keeps the PDF bytes stable between identical runs.
             meta = {"CreationDate": None} if ext == "pdf" else {"Software": None}
             # TrueType (42), not Type 3, fonts in the PDF: publishers' checks reject Type 3.
-            with plt.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42}):
+            with figs.rc_only({"pdf.fonttype": 42, "ps.fonttype": 42}):
                 atomic.write_with(
                     p,
                     lambda tmp: fig.savefig(tmp, metadata=meta, format=ext, **fit),
