@@ -123,3 +123,26 @@ def test_two_inputs_of_one_file_name_get_two_annotated_images(copy, capsys, tmp_
     assert written == ["face_2_annotated.png", "face_annotated.png"], written
     a, b = (np.asarray(Image.open(out / n)) for n in ("face_annotated.png", "face_2_annotated.png"))
     assert a.mean() < b.mean()  # each input's own picture
+
+
+def test_a_long_video_is_streamed_not_held(copy, tmp_path, capsys):
+    """Item 18: detect held every annotated frame until the end (600 frames of 720p: 3 GB). They
+    now wait on disk, one file each; memory stays flat however long the video."""
+    import resource
+
+    import cv2
+
+    root, _, _ = copy
+    video = tmp_path / "long.avi"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 25, (1280, 720))
+    frame = np.full((720, 1280, 3), 90, np.uint8)
+    for i in range(150):
+        frame[:, :, 0] = i  # every frame differs
+        writer.write(frame)
+    writer.release()
+    out = tmp_path / "out"
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    code = cli.main(["detect", str(video), "--model", str(_index(root)), "--every", "1", "--out", str(out)])
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert code == cli.NO_FACE and len(list(out.glob("*_annotated.png"))) == 150
+    assert grown_mb < 250, grown_mb  # 150 annotated 720p frames held in memory are about 400 MB

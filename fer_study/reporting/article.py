@@ -113,12 +113,24 @@ def _figure(root: Path, name: str) -> str:
 
 
 def _table(root: Path, name: str) -> str:
-    if not (root / "tables" / f"{name}.tex").exists():
+    """Notebook 07's table `name`, its caption and label set as the longtable's own first row, so the
+    caption starts on the page where the table does (a caption set before it stayed behind when the
+    figures before the table filled the page)."""
+    path = root / "tables" / f"{name}.tex"
+    if not path.exists():
         return ""
-    return (
-        f"\\begingroup\\captionof{{table}}{{{tex.escape(TABLES[name])}}}\\label{{tab:{name}}}\\endgroup\n"
-        f"\\input{{tables/{name}.tex}}\n"
+    lines = path.read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("\\begin{longtable}"))
+    header = next(line for line in lines[at + 1 :] if line.rstrip().endswith("\\\\"))
+    columns = header.count(" & ") + 1
+    # longtable's own \caption overflowed these tables' computed column widths: a plain first row.
+    caption = (
+        f"\\multicolumn{{{columns}}}{{@{{}}l@{{}}}}{{\\parbox{{\\linewidth}}{{"
+        f"\\small\\textbf{{Table~\\thetable:}} {tex.escape(TABLES[name])}}}}}\\\\[4pt]"
     )
+    # The label takes the number here; longtable steps the counter again itself, so it is set back.
+    label = f"\\par\\refstepcounter{{table}}\\label{{tab:{name}}}\\addtocounter{{table}}{{-1}}%"
+    return "\n".join([label, *lines[: at + 1], caption, *lines[at + 1 :]]) + "\n"
 
 
 def _store(root: Path) -> tuple[int, float]:
