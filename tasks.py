@@ -108,9 +108,10 @@ def study(args: list[str]) -> int:
 def test(args: list[str]) -> int:
     ensure_environment()
     code = ["fer_study", "tests", "benchmarks", "scripts", "tasks.py"]
-    _say("ruff (lint and format) and the layer contract (import-linter, pyproject.toml)")
+    _say("ruff (lint and format), mypy (types) and the layer contract (import-linter; all set in pyproject.toml)")
     lint = subprocess.run([str(BIN / "ruff"), "check", *code], cwd=ROOT).returncode
     lint |= subprocess.run([str(BIN / "ruff"), "format", "--check", *code], cwd=ROOT).returncode
+    lint |= subprocess.run([str(BIN / "mypy")], cwd=ROOT).returncode
     lint |= subprocess.run([str(BIN / "lint-imports")], cwd=ROOT).returncode
     _say("unit tests (tests/)")
     before = _cpu_seconds()

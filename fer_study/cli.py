@@ -9,6 +9,7 @@ import re
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from fer_study.core import profiles
 
@@ -22,7 +23,7 @@ def _data_info(args: argparse.Namespace) -> int:
 
     d = load(args.data, skip_bad=args.skip_bad, verbose=False)
     dup = duplicates(d.images, d.splits)
-    info = {
+    info: dict[str, Any] = {
         "source": d.source,
         "format": d.format,
         "sha256": d.sha256,
@@ -110,9 +111,9 @@ def _runs(args: argparse.Namespace) -> int:
                 )
                 return 2
             gone = store.prune(used, dry_run=args.dry_run)
-        purpose = {e["key"]: e["purpose"] for e in entries}
+        purposes = {e["key"]: e["purpose"] for e in entries}
         for key in gone:
-            print(f"  {'would delete' if args.dry_run else 'deleted'} {key} ({purpose.get(str(key), '?')})")
+            print(f"  {'would delete' if args.dry_run else 'deleted'} {key} ({purposes.get(str(key), '?')})")
         print(f"{'would delete' if args.dry_run else 'deleted'} {len(gone)} entries no current summary uses")
     return 0
 

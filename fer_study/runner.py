@@ -401,10 +401,10 @@ def _describe_failure(nb: Path, target: Path, err: Exception) -> str:
     if name == "DeadKernelError" or "Kernel died" in str(err):
         return f"{nb.name}: the notebook's kernel died (killed, or out of memory); partly executed notebook at {target}"
     cell = getattr(err, "cell_index", None)
-    if cell is None and getattr(err, "exec_count", None) is not None:
-        cell = err.exec_count
+    if cell is None:
+        cell = getattr(err, "exec_count", None)
     ename = getattr(err, "ename", name)
-    evalue = str(getattr(err, "evalue", err)).strip().splitlines()
-    evalue = evalue[-1] if evalue else ""
+    lines = str(getattr(err, "evalue", err)).strip().splitlines()
+    evalue = lines[-1] if lines else ""
     where = f"cell {cell}" if cell is not None else "outside its cells"
     return f"{nb.name} failed in {where}: {ename}: {evalue} (partly executed notebook kept at {target})"

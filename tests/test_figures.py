@@ -211,7 +211,7 @@ def _every_figure(demo, style) -> dict:
 
 def test_every_figure_has_a_paper_layout_one_column_wide_with_no_text_under_7_pt_and_nothing_cut_off(demo):
     built = _every_figure(demo, figures.PAPER)
-    public = {n for n in dir(figures) if callable(getattr(figures, n)) and hasattr(getattr(figures, n), "__wrapped__")}
+    public = {n for n in dir(figures) if getattr(getattr(figures, n), "is_figure", False)}
     assert public == set(built), "a figure function without a paper layout in this test"
     for name, fig in built.items():
         assert fig.get_figwidth() == pytest.approx(figures.PAPER.width), name

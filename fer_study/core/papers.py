@@ -72,7 +72,7 @@ PAPER_A = PaperA(
 )
 
 # Paper A's Table 1, the hyperparameters of its improved model (grid search picked them).
-PAPER_A_TABLE1 = {
+PAPER_A_TABLE1: dict[str, Any] = {
     "n_conv": 4,
     "dense_layers": 1,
     "dropout": 0.2,
@@ -168,7 +168,7 @@ def _pct(percent: float) -> float:
 # checkpoint; paper B cites it. Their own training log measured the checkpoint their demos load on those
 # images at 65.51 % (`checkpoint_log`), the 66 % rounded. Both are references of the control's rule
 # (core/rulebook.py, "control").
-MINI_XCEPTION = {
+MINI_XCEPTION: dict[str, Any] = {
     "model": "Mini-Xception",
     "ref": "[45] Arriaga et al. 2017",
     "accuracy": _pct(dict(((r, m), a) for r, m, a in PAPER_B.table4)[("[45]", "Mini-Xception")]),

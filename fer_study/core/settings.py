@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import json
 import math
 import typing
@@ -47,7 +48,7 @@ def rule(default: Any, **checks: Any):
     """A field with its default and its range checks (min, max, gt, lt, choices, nonempty, unique,
     items)."""
     if isinstance(default, (list, dict)):
-        return field(default_factory=lambda d=default: typing.cast(Any, _copy(d)), metadata=checks)
+        return field(default_factory=functools.partial(_copy, default), metadata=checks)
     return field(default=default, metadata=checks)
 
 
@@ -373,7 +374,7 @@ def build(values: Mapping[str, Any]) -> Settings:
     lo, hi = values.get("b_lr_range", [0.001, 0.01])
     if lo > hi:
         raise SettingsError(f"setting 'b_lr_range' must be [low, high] with low <= high, got {[lo, hi]}")
-    per_stage = {stage: {} for stage in STAGES}
+    per_stage: dict[str, dict[str, Any]] = {stage: {} for stage in STAGES}
     for key, value in values.items():
         per_stage[known[key][0]][key] = value
     return Settings(**{stage: STAGES[stage](**per_stage[stage]) for stage in STAGES})

@@ -123,12 +123,12 @@ def _read_tree(
     skip_bad: bool,
     fmt: str,
 ) -> RawData:
-    entries = [
+    kept = [
         (PurePosixPath(name), is_dir, read)
         for name, is_dir, read in entries
         if not (set(PurePosixPath(name).parts) & _IGNORED_PARTS)
     ]
-    root = _find_root(source, [p for p, _, _ in entries])
+    root = _find_root(source, [p for p, _, _ in kept])
     images, labels, splits, names, skipped = [], [], [], [], []
     files_per_class: dict[tuple[str, str], int] = {}
 
@@ -137,7 +137,7 @@ def _read_tree(
             raise DataError(where, problem)
         skipped.append((where, problem))
 
-    for rel, is_dir, read in entries:
+    for rel, is_dir, read in kept:
         if rel.parts[: len(root)] != root:
             continue
         parts = rel.parts[len(root) :]

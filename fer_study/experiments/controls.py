@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sklearn.model_selection import train_test_split
@@ -221,7 +222,7 @@ def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str
             ]
         runs.append(row)
     ok = [r for r in runs if not r["failed"]]
-    summary = {
+    summary: dict[str, Any] = {
         "published": MINI_XCEPTION,
         "runs": [{k: v for k, v in r.items() if k != "history"} for r in runs],
         "n_failed": len(runs) - len(ok),
@@ -243,7 +244,7 @@ def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str
 
 # Paper A's Fig. 7 readings: our chosen one (the profile's), the first one (the dense units die),
 # and dropout after every conv block (one of Fig. 7's other possible readings).
-A_READINGS = {
+A_READINGS: dict[str, tuple[str, dict[str, Any]]] = {
     "chosen": ("conv+ReLU -> BN per block, BN on the dense layer (the study's reading)", {}),
     "first reading": (
         "conv -> BN -> ReLU per block, no BN on the dense layer (the first round's)",

@@ -74,7 +74,7 @@ def summary(data: FERData, dup_report: dict, pixels: pd.DataFrame) -> schema.Exp
     member lists) and near-constant images."""
     return schema.Exploration(
         counts=schema.record(dict[str, dict[str, int]], data.counts(), "01 counts"),
-        count_differences=data.count_differences(),
+        count_differences=schema.record(list[schema.CountDifference], data.count_differences(), "01 count differences"),
         duplicates=schema.record(
             dict[str, schema.DuplicateCount],
             {k: {kk: vv for kk, vv in v.items() if kk != "members"} for k, v in dup_report.items()},
@@ -88,7 +88,7 @@ def downsampling_summary(data: FERData, classes, split_a, split_o, split_files) 
     """Notebook 02's summary: the pooled counts, the smallest class (what downsampling keeps per
     class) against paper A's figure, and the two splits notebooks 03 and 04 check against."""
     before = pooled_counts(data, classes)
-    smallest = min(before, key=before.get)
+    smallest = min(before, key=lambda c: before[c])
     return schema.Downsampling(
         pooled_counts=before,
         smallest_class=smallest,

@@ -53,7 +53,7 @@ def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = 
     runs = [r for r in result.of(model) if not r.failed] or result.of(model)
     y, k = result.y_test, len(result.classes)
     stated = PAPER_A.table2_improved.stated
-    ovr, prf, val, trn = (
+    labelled = [
         (f"{100 * v:g} % {what}", v)
         for v, what in (
             (stated["accuracy"], "'accuracy' (Table 2)"),
@@ -61,9 +61,9 @@ def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = 
             (PAPER_A.val_accuracy_improved.value, "validation (Fig. 9)"),
             (PAPER_A.train_accuracy_improved.value, "training (Fig. 9)"),
         )
-    )
-    paper = dict((ovr, prf, val, trn))
-    ovr, prf, val, trn = ovr[0], prf[0], val[0], trn[0]  # the labels the rows compare against
+    ]
+    paper = dict(labelled)
+    ovr, prf, val, trn = (label for label, _ in labelled)  # the labels the rows compare against
     copy = identical_copies(data, result.test_index, train)
     preds = [r.probs.argmax(1) for r in runs]
     reports = [metrics.report(metrics.confusion(y, p, k)) for p in preds]
@@ -98,7 +98,7 @@ def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = 
         ),
         _row(
             "evaluated on training images",
-            [r.stored.record.get("train_accuracy_inference", float("nan")) for r in runs],
+            [r.stored.record.get("train_accuracy_inference", float("nan")) if r.stored else float("nan") for r in runs],
             paper,
             "inference mode, images the model trained on",
             prf,

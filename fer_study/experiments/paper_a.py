@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -183,7 +184,7 @@ def run(
     result = _per_seed(data, split, st, models, store, log, seeds, fit_part, eval_part, executor, epochs=epochs)
     if model_dir is not None:
         for r in result.runs:
-            if r.seed == result.runs[0].seed:
+            if r.seed == result.runs[0].seed and r.stored is not None:  # trained or loaded now: its entry is known
                 saved_models.save(
                     r.stored.model_file,
                     f"{r.model}-cnn",
@@ -220,7 +221,7 @@ def save_predictions(result: Predictions, path: Path) -> Path:
     # and each run's health flags (dead ReLU layers), which the per-run table shows
     arrays["flags"] = np.asarray([f"{r.name}={r.flags}" for r in result.runs], dtype=str)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic.write_with(path, lambda tmp: np.savez_compressed(tmp, **arrays), suffix=".npz")
+    atomic.write_with(path, lambda tmp: np.savez_compressed(tmp, **cast(dict[str, Any], arrays)), suffix=".npz")
     return path
 
 
@@ -322,7 +323,7 @@ def _model_headline(model: str, g: pd.DataFrame, result: Predictions, p_first, s
     g = g if all_failed else g[g["trained"]]
     first = int(g["seed"].iloc[0])  # the first seed that trained
     p = p_first(first)
-    h = {col: metrics.mean_std(g[col]) for col in _HEADLINE_COLUMNS}
+    h: dict[str, Any] = {col: metrics.mean_std(g[col]) for col in _HEADLINE_COLUMNS}
     for col, ci in _bootstrap_intervals(y, p, sample, k, st).items():
         h[col]["ci95"], h[col]["ci_seed"] = [float(c) for c in ci], first
     runs = [r for r in result.of(model) if r.history and (all_failed or not r.failed)]
@@ -503,6 +504,7 @@ def grid_vs_table1(
     tests, acc_best, acc_table1 = [], [], []
     for run_best, run_table1 in zip(runs[::2], runs[1::2]):
         y = run_best.y_val
+        assert y is not None  # read with the data: its validation labels are set
         pred_best, pred_table1 = run_best.probs_val.argmax(1), run_table1.probs_val.argmax(1)
         tests.append(metrics.one_sided_paired(y, pred_table1, pred_best))
         acc_best.append(float(np.mean(pred_best == y)))
@@ -511,7 +513,7 @@ def grid_vs_table1(
         in_grid=True,
         table1=table1,
         same=same,
-        n_val=int(len(runs[0].y_val)),
+        n_val=len(runs[0].probs_val),
         epochs=st.grid.a_grid_epochs,
         seconds_per_trial=round(float(np.mean([r.seconds for r in runs])), 1),
         seconds_beyond_grid=round(float(sum(r.seconds for r in runs if r.key not in own)), 1),

@@ -358,7 +358,9 @@ def summary(
         time_arithmetic=schema.record(schema.TimeArithmetic, time_arithmetic(), "05 time_arithmetic"),
         forensics=slips,
         train_seconds={name: s.train_seconds() for name, s in searches.items()},
-        generation_train_seconds={name: s.generation_train_seconds() for name, s in searches.items()},
+        generation_train_seconds={
+            name: {str(g): t for g, t in s.generation_train_seconds().items()} for name, s in searches.items()
+        },
         wall_seconds_retrains=sum(x.seconds for r in retrains for x in r.runs),
         run_keys=sorted(evaluated | {x.key for r in retrains for x in r.runs}),
     )
@@ -515,7 +517,7 @@ def search_power(search: SearchRun, data: FERData, st: Settings, cpu_rate: float
 def save_predictions(results: list[Predictions], path) -> None:
     """Every reported prediction of the final retrains, so the summary can be recomputed. The labels
     are FER2013's and never stored: only their sha256, to check them against the data."""
-    arrays = {}
+    arrays: dict[str, Any] = {}
     for res in results:
         arrays[f"{res.split}__test_index"] = res.test_index  # labels come from the data, not this file
         arrays[f"{res.split}__labels_sha256"] = np.asarray(

@@ -7,11 +7,15 @@ after, all of them JSON values, so (name, settings) is a complete, hashable mode
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from fer_study.core.labels import IMAGE_SIZE
 from fer_study.core.quiet import import_keras
 
-keras = import_keras()  # with TensorFlow's native start-up lines silenced (see core/quiet.py)
+if TYPE_CHECKING:  # the type checker reads Keras's own types; at run time it is imported quietly
+    import keras
+else:
+    keras = import_keras()  # with TensorFlow's native start-up lines silenced (see core/quiet.py)
 layers, regularizers = keras.layers, keras.regularizers
 
 # Fig. 7 of paper A can be read two ways; see improved_cnn.

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fer_study.core.quiet import import_keras
 
-keras = import_keras()
+if TYPE_CHECKING:  # the type checker reads Keras's own types; at run time it is imported quietly
+    import keras
+else:
+    keras = import_keras()
 
 # A training is healthy when its accuracy beats chance (the majority class share) by this many
 # points or by three binomial standard errors, whichever is larger.
@@ -148,6 +152,6 @@ def assess(history: dict, y_train: np.ndarray, dead: dict[str, float]) -> Health
             f"(+{need:.3f} required)"
         )
         if dead:
-            worst = max(dead, key=dead.get)
+            worst = max(dead, key=lambda layer: dead[layer])
             reason += f"; {dead[worst]:.0%} of the units of '{worst}' are dead"
     return Health(dead, round(chance, 4), round(best, 4), reason == "", reason)

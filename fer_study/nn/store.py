@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -39,7 +39,10 @@ from fer_study.data import load
 from fer_study.nn import architectures, health
 from fer_study.nn.fit import TRAINING_VERSION, FitSettings, fit, predict
 
-keras = import_keras()
+if TYPE_CHECKING:  # the type checker reads Keras's own types; at run time it is imported quietly
+    import keras
+else:
+    keras = import_keras()
 
 STORE_VERSION = 1
 
@@ -512,7 +515,10 @@ class RunStore:
                     on_done(requests[i], results[i])
         for i, req in enumerate(requests):  # duplicates inside one batch share the training
             if i not in results:
-                results[i] = self.get(req, labels)
+                shared = self.get(req, labels)
+                if shared is None:
+                    raise StoreError(self.folder(req.key), "a duplicate's training was not stored")
+                results[i] = shared
         return [results[i] for i in range(len(requests))]
 
     def train_each(

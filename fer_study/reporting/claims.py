@@ -256,6 +256,13 @@ def _read(claim: Claim, accessor: Callable[[Any], Any], facts: Any) -> Any:
         ) from None
 
 
+def _model(claim: Claim, facts: Any) -> Any:
+    """The record of the model `claim` reads (its curve, its accuracies)."""
+    if claim.model is None:
+        raise ClaimDataError(f"claim {claim.id}: its rule reads a model's record, and it names no model")
+    return _read(claim, claim.model, facts)
+
+
 def skipped(claim: Claim, settings: Mapping[str, Settings] | None) -> str:
     """Why the profile does not measure `claim` ('' when it does). Only a declared setting can
     skip a claim; anything else missing from a summary is an error."""
@@ -419,45 +426,97 @@ class _Call:
     epochs_to_reach: float | None = None
 
 
+@dataclass(frozen=True)
+class _Fit:
+    """A trend whose slope was fitted (state other than "too short"): every number set."""
+
+    state: str
+    slope: float
+    lo: float
+    hi: float
+    confidence: float
+    level: float
+    spread: float
+    spread_kind: str
+    first: int
+    last: int
+    seeds: int
+
+    @classmethod
+    def of(cls, tr: schema.Trend) -> "_Fit | None":
+        if tr.state == "too short" or None in (
+            tr.slope,
+            tr.slope_interval,
+            tr.confidence,
+            tr.level,
+            tr.spread,
+            tr.window,
+        ):
+            return None
+        assert tr.slope is not None and tr.slope_interval is not None and tr.window is not None  # for the type checker
+        assert tr.confidence is not None and tr.level is not None and tr.spread is not None
+        lo, hi = tr.slope_interval
+        return cls(
+            tr.state,
+            tr.slope,
+            lo,
+            hi,
+            tr.confidence,
+            tr.level,
+            tr.spread,
+            tr.spread_kind,
+            tr.window[0],
+            tr.window[1],
+            tr.seeds,
+        )
+
+    def text(self) -> str:
+        return f"{_pts(self.slope)} points per epoch over epochs {self.first}-{self.last}"
+
+    def interval(self) -> str:
+        return f"{100 * self.confidence:.0f} % interval {_pts(self.lo)} to {_pts(self.hi)}"
+
+
 def _early_stopped(claim: Claim, c: schema.Curve, tr: schema.Trend, target: float) -> _Call:
     """The rule book's "budget.early_stopping": the paper gives no epochs, so a run stopped by early
     stopping is the budget; the reason says how the curve stood when it stopped (still rising or not,
     from its fitted slope) and, at the upper end of that slope, how many more epochs the paper's value
     would take."""
-    es = c.early_stopping
+    patience = c.early_stopping.patience if c.early_stopping is not None else "?"
     outside = (
         f"ours (a maximum over epochs, no interval) stays below the paper's {100 * target:.2f} %"
         if claim.maximum
         else f"the paper's {100 * target:.2f} % lies outside our interval"
     )
     said = (
-        f"early stopping on validation loss (patience {es.patience}, best weights restored) stopped every seed "
+        f"early stopping on validation loss (patience {patience}, best weights restored) stopped every seed "
         f"at a budget the paper does not state, and {outside}"
     )
-    if tr.state == "too short" or tr.slope_interval is None:
+    fitted = _Fit.of(tr)
+    if fitted is None:
         return _Call(NOT_REPRODUCED, "early stopped", said, curve_state=tr.state)
-    lo, hi = tr.slope_interval
     more = metrics_epochs_to_reach(dataclasses.asdict(tr), target, c.spread_factor)
     state = {"rising": "still rising", "flat": "flat", "falling": "falling"}.get(tr.state, tr.state)
     fit = (
-        f"the {_CURVE_WORDS.get(claim.curve, claim.curve)} curve was {state} when it stopped: {_pts(tr.slope)} points per epoch over epochs "
-        f"{tr.window[0]}-{tr.window[1]} ({100 * tr.confidence:.0f} % interval {_pts(lo)} to {_pts(hi)})"
+        f"the {_CURVE_WORDS.get(claim.curve, claim.curve)} curve was {state} when it stopped: {fitted.text()} "
+        f"({fitted.interval()})"
     )
-    curve = dict(curve_state=tr.state, slope=tr.slope, slope_interval=(lo, hi), epochs_to_reach=more)
     if more is None:
-        return _Call(
-            NOT_REPRODUCED,
-            "early stopped",
-            f"{said}; {fit}, so no number of further epochs reaches it at that slope",
-            **curve,
+        why = f"{said}; {fit}, so no number of further epochs reaches it at that slope"
+    else:
+        why = (
+            f"{said}; {fit}: at the upper end of that slope (level {100 * fitted.level:.1f} % + {c.spread_factor:g} x "
+            f"spread {100 * fitted.spread:.1f}) it reaches the paper's value only after about {more:,.0f} more epochs "
+            "(linear growth, the optimistic case)"
         )
     return _Call(
         NOT_REPRODUCED,
         "early stopped",
-        f"{said}; {fit}: at the upper end of that slope (level {100 * tr.level:.1f} % + {c.spread_factor:g} x "
-        f"spread {100 * tr.spread:.1f}) it reaches the paper's value only after about {more:,.0f} more epochs "
-        "(linear growth, the optimistic case)",
-        **curve,
+        why,
+        curve_state=tr.state,
+        slope=fitted.slope,
+        slope_interval=(fitted.lo, fitted.hi),
+        epochs_to_reach=more,
     )
 
 
@@ -488,51 +547,56 @@ def _curve_verdict(claim: Claim, c: schema.Curve, target: float) -> _Call:
             "deciding it needs training until early stopping on a validation carve-out (the paper states no epochs)"
             f"; at most {cap} epochs{cost(cap)}"
         )
-    if tr.state == "too short" or tr.slope_interval is None:
+    fitted = _Fit.of(tr)
+    if fitted is None:
         return _Call(
             INCONCLUSIVE,
             "curve too short",
             f"only {epochs} epochs: too few to fit the {kind} curve's slope (the rule needs {tr.min_window}); {decide}",
             curve_state="too short",
         )
-    lo, hi = tr.slope_interval
     fit = (
-        f"the {kind} curve's slope over epochs {tr.window[0]}-{tr.window[1]} ({tr.seeds} seed(s), a "
-        f"level per seed) is {_pts(tr.slope)} points per epoch ({100 * tr.confidence:.0f} % interval "
-        f"{_pts(lo)} to {_pts(hi)}: {tr.state})"
+        f"the {kind} curve's slope over epochs {fitted.first}-{fitted.last} ({fitted.seeds} seed(s), a "
+        f"level per seed) is {_pts(fitted.slope)} points per epoch ({fitted.interval()}: {fitted.state})"
     )
-    curve = dict(curve_state=tr.state, slope=tr.slope, slope_interval=(lo, hi))
-    more = (paper_epochs - epochs) if paper_epochs else (0 if hi <= 0 else None)
+    more = (paper_epochs - epochs) if paper_epochs else (0 if fitted.hi <= 0 else None)
     if more is None:
         return _Call(
             INCONCLUSIVE,
             "curve may rise",
             f"{fit}; the paper states no epochs and the curve may still rise; {decide}",
-            **curve,
+            fitted.state,
+            fitted.slope,
+            (fitted.lo, fitted.hi),
         )
     reach = metrics_reachable(dataclasses.asdict(tr), more, factor)
+    assert reach is not None  # a fitted trend always has a reach
     how = (
-        f"level {100 * tr.level:.1f} % at epoch {epochs}"
-        + (f" + {_pts(max(0.0, hi))} x {more} more epochs" if more else "")
-        + f" + {factor:g} x spread {100 * tr.spread:.1f} ({tr.spread_kind})"
+        f"level {100 * fitted.level:.1f} % at epoch {epochs}"
+        + (f" + {_pts(max(0.0, fitted.hi))} x {more} more epochs" if more else "")
+        + f" + {factor:g} x spread {100 * fitted.spread:.1f} ({fitted.spread_kind})"
     )
     where = f"at the paper's {paper_epochs} epochs" if paper_epochs else "at any number of epochs"
     if target > reach:
         return _Call(
             NOT_REPRODUCED,
             "curve bound",
-            f"extrapolated from a {tr.state} curve: {fit}; {where} it reaches at most {100 * reach:.1f} % "
+            f"extrapolated from a {fitted.state} curve: {fit}; {where} it reaches at most {100 * reach:.1f} % "
             f"({how}), below the paper's {100 * target:.1f} %",
-            reach=reach,
-            **curve,
+            fitted.state,
+            fitted.slope,
+            (fitted.lo, fitted.hi),
+            reach,
         )
     return _Call(
         INCONCLUSIVE,
         "curve reachable",
         f"the paper's {100 * target:.1f} % is within reach: {fit}; {where} it could reach {100 * reach:.1f} % "
         f"({how}); {decide}",
-        reach=reach,
-        **curve,
+        fitted.state,
+        fitted.slope,
+        (fitted.lo, fitted.hi),
+        reach,
     )
 
 
@@ -549,7 +613,7 @@ def _budget_verdict(claim: Claim, facts: Any, settings: Mapping | None, ours: fl
         )
     if ours > claim.value:
         return _Call(NOT_REPRODUCED, "above", "ours is above the paper's value; more training would not lower it")
-    c = _read(claim, claim.model, facts).curve if claim.curve else None
+    c = _model(claim, facts).curve if claim.curve else None
     if c is None:
         return _Call(NOT_REPRODUCED, "no curve", "")
     if c.paper_epochs and c.epochs >= c.paper_epochs:
@@ -745,7 +809,7 @@ def _gap_said(claim: Claim, facts: Any, ours: float) -> str:
     """A train-validation gap claim (A19, A20) by what it shows: both accuracies and the gap in
     points, and whether the model overfits more or less than the paper says (the verdict is about the
     gap's size; this says what the direction of the finding is)."""
-    m = _read(claim, claim.model, facts)
+    m = _model(claim, facts)
     train, val = m.final_train_accuracy.mean, m.final_val_accuracy.mean
     more = "more" if ours > claim.value else "less"
     return (
@@ -772,6 +836,8 @@ def verdict(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None = 
     (RULES): its `evidence`, rendered as the claims table's row. `settings` (per notebook) tells
     which steps the profile skips."""
     ev = evidence(claim, facts, settings)
+    if ev.verdict is None:
+        raise ClaimDataError(f"claim {claim.id}: rule '{claim.rule}' decided no verdict")
     row = schema.ClaimRow(
         id=claim.id,
         paper=claim.paper,
@@ -794,7 +860,7 @@ def verdict(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None = 
                 f"claim {claim.id} is post hoc in the ledger ({change.date}) but names no earlier rule"
             )
         earlier = evidence(claim.earlier, facts, settings).verdict
-        row = dataclasses.replace(row, post_hoc=True, earlier_verdict=earlier)
+        row = dataclasses.replace(row, post_hoc=True, earlier_verdict=earlier or "")
     # Through the JSON codec once: the row is checked against its declared schema like a summary's.
     return schema.record(schema.ClaimRow, row, f"claim {claim.id}")
 

@@ -168,11 +168,12 @@ def table4(s: Summaries) -> pd.DataFrame:
 
     def ours(model: str, v: schema.Measure) -> dict:
         iv, kind = claims.named_interval(v)
+        interval = f"; 95 % {kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f}" if iv is not None else ""
         return {
             "ref": "this study",
             "model": model,
             "test accuracy %": round(100 * v.mean, 2),
-            "source": f"profile {s.profile}, mean of {v.n} seed(s); 95 % {kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f}",
+            "source": f"profile {s.profile}, mean of {v.n} seed(s){interval}",
         }
 
     label = {"ga_best": "our GA winner", "table2": "paper B's Table 2 genome"}
@@ -522,7 +523,7 @@ def claims_figure_text(rows: list[schema.ClaimRow]) -> str:
     drawn = claims.drawn(rows)
     if not drawn:
         return "No accuracy claim has a number of ours in this run."
-    gaps = sorted(100 * (r.paper_value - r.ours) for r in drawn)
+    gaps = sorted(100 * (float(r.paper_value) - float(r.ours or 0.0)) for r in drawn)  # drawn: both numbers
     above = sum(g > 0 for g in gaps)
     return (
         f"Of the {len(drawn)} accuracy claims drawn, the paper's value lies above ours in {above}; the gaps run "

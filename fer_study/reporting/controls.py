@@ -240,7 +240,7 @@ def control_table_text(rows: pd.DataFrame) -> str:
     for protocol, g in rows.groupby("protocol", sort=False):
         gap = float(g["ours %"].mean() - g["published %"].iloc[0])
         stopped = int(g["stopped early"].astype(bool).sum())
-        logged = g["their log %"][g["their log %"] != ""] if "their log %" in g else []
+        logged = g["their log %"][g["their log %"] != ""] if "their log %" in g else pd.Series([], dtype=float)
         to_log = ""
         if len(logged):
             d = float(g["ours %"].mean() - logged.iloc[0])

@@ -125,7 +125,7 @@ def pixels_figure_text(distances: dict, profile: dict | None = None) -> str:
 def downsampling_figure_text(before: dict, after: dict) -> str:
     """After notebook 02's before/after bars."""
     dropped = {c: before[c] - after[c] for c in before}
-    most = max(dropped, key=dropped.get)
+    most = max(dropped, key=lambda c: dropped[c])
     total_before, total_after = sum(before.values()), sum(after.values())
     whole = [c for c in before if dropped[c] == 0]
     return (

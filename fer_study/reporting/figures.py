@@ -15,11 +15,13 @@ import functools
 import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.container import BarContainer
 
 from fer_study.core.labels import CLASSES, SPLITS
 from fer_study.core.schema import ClaimRow
@@ -43,6 +45,13 @@ class Style:
     @property
     def paper(self) -> bool:
         return self.width is not None
+
+    @property
+    def inches(self) -> float:
+        """The paper layout's width (only read in paper branches, where it is set)."""
+        if self.width is None:
+            raise ValueError(f"figure style '{self.name}' has no fixed width")
+        return self.width
 
     def font(self, size: float) -> float:
         """`size`, raised to this style's smallest font."""
@@ -108,6 +117,7 @@ def _styled(fn):
                     ax.tick_params(axis="y", labelsize=style.rc["ytick.labelsize"])
             return fig
 
+    setattr(build, "is_figure", True)  # noqa: B010 - how the figure tests find every figure function
     return build
 
 
@@ -121,7 +131,7 @@ def counts_bar(counts: pd.DataFrame, title: str, style: Style = SCREEN):
     """Grouped bars of a class-by-split count table (the 'total' row and column are left out); the
     paper layout leaves out the counts over the bars (the table has them) and slants the classes."""
     df = counts.drop(index="total", errors="ignore").drop(columns="total", errors="ignore")
-    fig, ax = plt.subplots(figsize=(style.width, 2.4) if style.paper else (8, 3.6))
+    fig, ax = plt.subplots(figsize=(style.inches, 2.4) if style.paper else (8, 3.6))
     df.plot.bar(ax=ax, width=0.8)
     ax.set_ylabel("images")
     ax.set_xlabel("")
@@ -133,7 +143,7 @@ def counts_bar(counts: pd.DataFrame, title: str, style: Style = SCREEN):
         ax.legend(ncol=3, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     else:
         for container in ax.containers:
-            ax.bar_label(container, fontsize=6, padding=1)
+            ax.bar_label(cast(BarContainer, container), fontsize=6, padding=1)
         ax.tick_params(axis="x", rotation=0)
     fig.tight_layout()
     return fig
@@ -144,14 +154,14 @@ def sample_grid(data: FERData, per_class: int, seed: int, style: Style = SCREEN)
     """A random sample of `per_class` images for each class, one row per class."""
     rng = np.random.default_rng(seed)
     if style.paper:
-        cell = style.width / (per_class + 1.6)  # room on the left for the class names
-        size = (style.width, len(CLASSES) * cell * 1.05)
+        cell = style.inches / (per_class + 1.6)  # room on the left for the class names
+        size = (style.inches, len(CLASSES) * cell * 1.05)
     else:
         size = (per_class * 0.9, len(CLASSES) * 0.95)
     fig, axes = plt.subplots(len(CLASSES), per_class, figsize=size, squeeze=False)
     for i, c in enumerate(CLASSES):
         idx = np.flatnonzero(data.labels == i)
-        pick = rng.choice(idx, size=min(per_class, len(idx)), replace=False) if len(idx) else []
+        pick = rng.choice(idx, size=min(per_class, len(idx)), replace=False) if len(idx) else np.array([], int)
         for j in range(per_class):
             ax = axes[i, j]
             ax.axis("off")
@@ -174,7 +184,7 @@ def pixel_summary(data: FERData, title: str = "Mean face per class, and grey val
     each split in its own colour and line style, so overlapping curves stay apart)."""
     from matplotlib.lines import Line2D
 
-    fig = plt.figure(figsize=(style.width, 2.9) if style.paper else (10, 4.6))
+    fig = plt.figure(figsize=(style.inches, 2.9) if style.paper else (10, 4.6))
     grid = fig.add_gridspec(2, len(CLASSES), height_ratios=[1, 1.35] if not style.paper else [1, 2.2])
     for i, c in enumerate(CLASSES):
         m = data.labels == i
@@ -201,9 +211,12 @@ def pixel_summary(data: FERData, title: str = "Mean face per class, and grey val
     ax.set_xlabel("grey value (0 black, 255 white)")
     ax.set_ylabel("share of pixels (density)" if not style.paper else "density")
     # Lines in the legend (a step histogram's default handle is a box): colour and style both show.
-    handles = [Line2D([], [], color=p.get_edgecolor(), ls=styles[p.get_label()], lw=1.4) for p in ax.patches]
+    handles = [Line2D([], [], color=p.get_edgecolor(), ls=styles[str(p.get_label())], lw=1.4) for p in ax.patches]
     ax.legend(
-        handles, [p.get_label() for p in ax.patches], fontsize=style.font(8) if not style.paper else 7, frameon=False
+        handles,
+        [str(p.get_label()) for p in ax.patches],
+        fontsize=style.font(8) if not style.paper else 7,
+        frameon=False,
     )
     _title(fig, style, title)
     fig.tight_layout(pad=0.3 if style.paper else 1.08)
@@ -213,7 +226,7 @@ def pixel_summary(data: FERData, title: str = "Mean face per class, and grey val
 @_styled
 def before_after_bar(before: dict[str, int], after: dict[str, int], title: str, style: Style = SCREEN):
     """Paper A's Fig. 4 and 5 side by side: class sizes before and after downsampling."""
-    fig, axes = plt.subplots(1, 2, figsize=(style.width, 2.3) if style.paper else (8, 3.2), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(style.inches, 2.3) if style.paper else (8, 3.2), sharey=True)
     for ax, counts, label in ((axes[0], before, "before downsampling"), (axes[1], after, "after downsampling")):
         bars = ax.bar(
             list(counts), list(counts.values()), color="tab:blue" if label.startswith("before") else "tab:green"
@@ -248,7 +261,7 @@ def training_curves(
     from matplotlib.ticker import MaxNLocator
 
     if style.paper:
-        fig, axes = plt.subplots(2, 1, figsize=(style.width, 4.6), sharex=True)
+        fig, axes = plt.subplots(2, 1, figsize=(style.inches, 4.6), sharex=True)
     else:
         fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     palette = ["tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange"]
@@ -327,11 +340,11 @@ def confusion_matrices(matrices: dict[str, list], classes: list[str], title: str
     of images. `title` should name the split and seed. The paper layout stacks the panels."""
     n = len(matrices)
     if style.paper:
-        fig, axes = plt.subplots(n, 1, figsize=(style.width, 2.5 * n), squeeze=False)
+        fig, axes = plt.subplots(n, 1, figsize=(style.inches, 2.5 * n), squeeze=False)
     else:
         fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.6), squeeze=False)
-    for ax, (name, cm) in zip(axes.ravel(), matrices.items()):
-        cm = np.asarray(cm)
+    for ax, (name, counts) in zip(axes.ravel(), matrices.items()):
+        cm = np.asarray(counts)
         share = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
         notes = np.array([[f"{n:,}\n{100 * p:.0f} %" for n, p in zip(row, prow)] for row, prow in zip(cm, share)])
         sns.heatmap(
@@ -376,7 +389,7 @@ def grid_heatmap(
         return joiner.join(words.get(k, k + " {}").format(v) for k, v in zip(keys, values))
 
     if style.paper:
-        size = (style.width, 0.42 * len(table.index) + 1.5)
+        size = (style.inches, 0.42 * len(table.index) + 1.5)
     else:
         size = (1.5 * len(table.columns) + 3, 0.55 * len(table.index) + 2.2)
     fig, ax = plt.subplots(figsize=size)
@@ -392,7 +405,9 @@ def grid_heatmap(
         annot_kws={"fontsize": 7} if style.paper else None,
     )
     best = np.unravel_index(np.nanargmax(table.to_numpy()), table.shape)
-    ax.add_patch(Rectangle((best[1], best[0]), 1, 1, fill=False, ec="tab:red", lw=3, label="best on validation"))
+    ax.add_patch(
+        Rectangle((float(best[1]), float(best[0])), 1, 1, fill=False, ec="tab:red", lw=3, label="best on validation")
+    )
     want_r = tuple(PAPER_A_TABLE1.get(k) for k in rows)
     want_c = tuple(PAPER_A_TABLE1.get(k) for k in cols)
     index = [r if isinstance(r, tuple) else (r,) for r in table.index]
@@ -413,7 +428,10 @@ def grid_heatmap(
     if style.titles:
         ax.set_title(title)
     # The colour bar's label lies outside what tight_layout measures: keep room for it.
-    fig.tight_layout(**({"pad": 0.3, "rect": (0, 0, 0.96, 1)} if style.paper else {}))
+    if style.paper:
+        fig.tight_layout(pad=0.3, rect=(0, 0, 0.96, 1))
+    else:
+        fig.tight_layout()
     return fig
 
 
@@ -432,7 +450,7 @@ def ga_progress(
     The paper layout stacks the protocols."""
     n = len(searches)
     if style.paper:
-        fig, axes = plt.subplots(n, 1, figsize=(style.width, 2.0 * n + 0.8), squeeze=False, sharex=True, sharey=True)
+        fig, axes = plt.subplots(n, 1, figsize=(style.inches, 2.0 * n + 0.8), squeeze=False, sharex=True, sharey=True)
         panels = axes[:, 0]
     else:
         fig, axes = plt.subplots(1, n, figsize=(5.5 * n, 4), squeeze=False, sharey=True)
@@ -452,7 +470,7 @@ def ga_progress(
         book = pd.DataFrame(list(s.state.logbook))
         ax.plot(book["gen"], 100 * book["best"], "o-", color="tab:blue", label="best")
         ax.plot(book["gen"], 100 * book["mean"], "s--", color="tab:green", label="mean")
-        if s.random:
+        if s.random and s.random_best is not None:
             best_random = 100 * s.random_best
             label = (
                 f"random search, best of {len(s.random)}"
@@ -517,7 +535,7 @@ def claims_forest(
     if style.paper:
         labels = [r.id for r in numeric]
         heights = [0.12] * len(labels)
-        fig, ax = plt.subplots(figsize=(style.width, sum(heights) + 0.1 * len(labels) + 2.6))
+        fig, ax = plt.subplots(figsize=(style.inches, sum(heights) + 0.1 * len(labels) + 2.6))
         gap = 0.1
     else:
         # Short labels (the claim table has the full statements): the plot keeps most of the width.
@@ -532,7 +550,9 @@ def claims_forest(
         if r.interval:
             ax.plot([100 * r.interval[0], 100 * r.interval[1]], [yi, yi], color=c, lw=3, alpha=0.6)
         ax.plot(100 * r.paper_value, yi, "kx", ms=6 if style.paper else 8, mew=1.5, zorder=2)
-        ax.plot(100 * r.ours, yi, "o", color=c, mec="white", ms=5 if style.paper else 7, zorder=3)  # on top
+        ax.plot(
+            100 * float(r.ours or 0.0), yi, "o", color=c, mec="white", ms=5 if style.paper else 7, zorder=3
+        )  # on top
     by_value: dict[float, list[str]] = {}
     for name, value in (chance or {}).items():  # one line and one label per distinct chance level
         by_value.setdefault(round(100 * value, 1), []).append(name)
@@ -593,7 +613,7 @@ def claims_forest(
 def detections(panels: list[tuple[str, object]], title: str, style: Style = SCREEN):
     """Annotated photos side by side (PIL images or arrays)."""
     n = len(panels)
-    size = (style.width, style.width / n + 0.3) if style.paper else (5.5 * n, 5)
+    size = (style.inches, style.inches / n + 0.3) if style.paper else (5.5 * n, 5)
     fig, axes = plt.subplots(1, n, figsize=size, squeeze=False)
     for ax, (name, im) in zip(axes[0], panels):
         ax.imshow(np.asarray(im), cmap="gray")
@@ -620,9 +640,9 @@ def crops_with_predictions(
     lines = len(row_names)
     if style.paper:
         names_w = 0.62  # inches for the model names
-        cell = (style.width - names_w) / cols
+        cell = (style.inches - names_w) / cols
         image = min(cell, 0.8)
-        size = (style.width, (image + 0.14 * lines + 0.12) * rows)
+        size = (style.inches, (image + 0.14 * lines + 0.12) * rows)
     else:
         size = (1.9 * cols, (1.6 + 0.22 * lines) * rows + 0.5)
     fig, axes = plt.subplots(rows, cols, figsize=size, squeeze=False)
@@ -639,7 +659,7 @@ def crops_with_predictions(
     if style.paper:
         height = size[1]
         fig.subplots_adjust(
-            left=names_w / style.width,
+            left=names_w / style.inches,
             right=0.995,
             top=0.995,
             bottom=(0.14 * lines + 0.08) / height,

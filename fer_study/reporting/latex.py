@@ -157,10 +157,10 @@ def table(df: pd.DataFrame, index: bool = False, stamp: str = "", wrap_over: int
         if wide[i]:
             continue
         lines.append(r"\setlength{\fertabcol}{0pt}%")
-        for text in dict.fromkeys([heads[i], *(row[i] for row in cells)]):
+        for cell_text in dict.fromkeys([heads[i], *(row[i] for row in cells)]):
             lines.append(
                 r"\settowidth{\fertabcell}{"
-                + text
+                + cell_text
                 + r"}\ifdim\fertabcell>\fertabcol\setlength{\fertabcol}{\fertabcell}\fi"
             )
         lines.append(r"\addtolength{\fertabnarrow}{\fertabcol}\edef" + names[i] + r"{\the\fertabcol}%")

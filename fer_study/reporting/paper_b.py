@@ -158,7 +158,7 @@ def final_table(final: Mapping[str, schema.Retrain]) -> pd.DataFrame:
                 "mean %": 100 * v.mean,
                 "std %": 100 * v.std,
                 "seeds": v.n,
-                "CI95 % (bootstrap, first seed)": "%.2f-%.2f" % tuple(100 * c for c in v.ci95),
+                "CI95 % (bootstrap, first seed)": "%.2f-%.2f" % tuple(100 * c for c in v.ci95 or (float("nan"),) * 2),
                 "test images": v.n_test,
                 "paper B %": PAPER_B.headline_accuracy.value,
             }

@@ -18,7 +18,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from random import Random
+from typing import Any, cast
 
 import numpy as np
 from deap import base, tools
@@ -279,7 +280,8 @@ class GeneticSearch:
         if state.pending_at_start is None:
             state.pending_at_start = len(pending)
             self._save(state)
-        hits, todo = 0, []
+        hits = 0
+        todo: list[Any] = []
         for ind in pending:
             rec = self.cached(ind)
             if rec is not None:
@@ -350,7 +352,8 @@ class GeneticSearch:
                     del a.fitness.values, b.fitness.values
             for kid in kids:
                 if random.random() < s.mutpb:
-                    self.space.mutate(kid, random, s.gene_prob)
+                    # the module's functions are its global Random's methods: the same draws as before
+                    self.space.mutate(kid, cast(Random, random), s.gene_prob)
                     del kid.fitness.values
         state.population = elites + kids
         state.rng_state = rng.getstate()

@@ -107,7 +107,7 @@ def from_layers(
     return genes + [optimizer, float(learning_rate)]
 
 
-def layers(genes: Sequence) -> dict[str, list]:
+def layers(genes: Sequence) -> dict[str, Any]:
     g = as_dict(genes)
     return {
         "filters": [g[f"filters{i}"] for i in range(1, N_CONV + 1)],
