@@ -158,14 +158,24 @@ def _cpu_seconds() -> float:
 
 
 def lab(args: list[str]) -> int:
-    """JupyterLab from the project's environment, opened on notebooks/ with the fer-study kernel."""
+    """JupyterLab from the project's environment with the fer-study kernel: rooted at the checkout, so
+    the executed real-data notebooks under results/<profile>/notebooks/ are in reach, and opened on
+    notebooks/."""
     ensure_environment()
     extra = []
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
         # Jupyter refuses to start as root without it (containers and CI machines run as root).
         _say("running as root: passing --allow-root to JupyterLab")
         extra.append("--allow-root")
-    cmd = [str(BIN / "jupyter"), "lab", "--notebook-dir", str(ROOT / "notebooks"), *extra, *args]
+    cmd = [
+        str(BIN / "jupyter"),
+        "lab",
+        "--notebook-dir",
+        str(ROOT),
+        "--LabApp.default_url=/lab/tree/notebooks",
+        *extra,
+        *args,
+    ]
     return subprocess.run(cmd, cwd=ROOT).returncode
 
 

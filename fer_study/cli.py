@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from fer_study.core import profiles
+from fer_study.core import profiles, settings
 
 # Each command imports what it uses inside its function: `fer-study --help`, `profiles` and
 # `data info` answer in a second instead of loading TensorFlow first.
@@ -84,15 +84,16 @@ def _runs(args: argparse.Namespace) -> int:
         return 0
     entries = sorted(store.entries(), key=lambda e: (e["purpose"], e["key"]))  # by notebook and purpose
     used = referenced_keys(root / "summaries")
-    print(f"{'purpose':<58} {'model':<14} {'epochs':>6} {'minutes':>8} {'MiB':>6}  {'state':<15} key")
+    # The purpose last and whole: cut to a column, six grid rows read alike (issue 35).
+    print(f"{'key':<24}  {'model':<14} {'epochs':>6} {'minutes':>8} {'MiB':>6}  {'health':<15} purpose")
     for e in entries:
         mark = "" if e["key"] in used else "  (not used by any summary)"
-        state = "ok" if e["trained"] else "FAILED TO TRAIN"
+        health = "ok" if e["trained"] else "FAILED TO TRAIN"
         # Grid purposes hold their settings as a dict: shown as key=value words.
         purpose = re.sub(r"[{}']", "", e["purpose"]).replace(": ", "=")
         print(
-            f"{purpose[:58]:<58} {e['arch']:<14} {e['epochs']:>6} {e['seconds'] / 60:8.1f} "
-            f"{e['bytes'] / 2**20:6.2f}  {state:<15} {e['key']}{mark}"
+            f"{e['key']:<24}  {e['arch']:<14} {e['epochs']:>6} {e['seconds'] / 60:8.1f} "
+            f"{e['bytes'] / 2**20:6.2f}  {health:<15} {purpose}{mark}"
         )
     total = sum(e["seconds"] for e in entries)
     print(
@@ -298,11 +299,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     prof = sub.add_parser("profiles", help="print a profile's settings")
     prof.add_argument("--profile", default="smoke", choices=profiles.names())
-    prof.add_argument("--set", action="append", metavar="KEY=VALUE")
+    prof.add_argument("--set", action="append", metavar="KEY=VALUE", help="a setting to show changed (as `run --set`)")
     prof.set_defaults(func=_profiles)
 
     runs = sub.add_parser("runs", help="list the stored trainings of a results folder, or prune unused ones")
-    runs.add_argument("--profile", default="cpu", choices=profiles.names())
+    runs.add_argument("--profile", default="cpu", choices=profiles.names(), help="default: cpu")
     runs.add_argument("--out", help="a results folder (default results/<profile>/)")
     runs.add_argument("--prune", action="store_true", help="delete stored runs that no summary of the folder uses")
     runs.add_argument("--dry-run", action="store_true", help="with --prune: say what would go, delete nothing")
@@ -318,11 +319,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--data", help="FER2013 zip, folder or CSV, or 'demo'")
     run.add_argument("--out", help="output folder (default results/<profile>)")
     run.add_argument("--only", nargs="+", metavar="NN", help="run only these notebook numbers")
-    run.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a profile setting")
+    run.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override a profile setting (value as JSON where it parses; `fer-study profiles --profile P` shows "
+        "each value and its range); the keys: " + ", ".join(sorted(settings.fields())),
+    )
     run.set_defaults(func=_run)
 
     rep = sub.add_parser("report", help="render a results folder into a static HTML site (results/<profile>/site/)")
-    rep.add_argument("--profile", default="cpu", choices=profiles.names())
+    rep.add_argument("--profile", default="cpu", choices=profiles.names(), help="default: cpu")
     rep.add_argument("--out", help="a results folder (default results/<profile>/)")
     art = sub.add_parser(
         "article",

@@ -55,3 +55,47 @@ def test_real_fer2013_info_matches_the_published_counts():
     assert info["counts"] == KNOWN_COUNTS
     assert info["sha256"] == FER2013_SHA256
     assert info["count_differences"] == []
+
+
+def test_lab_is_rooted_at_the_checkout_and_opens_on_notebooks(monkeypatch):
+    """Issue 35: `tasks.py lab` was rooted at notebooks/, so results/<profile>/notebooks/ were out of reach."""
+    import importlib.util
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("tasks_under_test", root / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    ran = []
+    monkeypatch.setattr(tasks, "ensure_environment", lambda: None)
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: ran.append(cmd) or subprocess.CompletedProcess(cmd, 0))
+    assert tasks.lab([]) == 0
+    cmd = ran[0]
+    assert cmd[cmd.index("--notebook-dir") + 1] == str(root)
+    assert "--LabApp.default_url=/lab/tree/notebooks" in cmd
+
+
+def test_runs_prints_each_purpose_whole_with_a_health_column(tmp_path, capsys):
+    """Issue 35: `runs` cut the purpose at 58 characters (six grid rows read alike) and had no
+    health column."""
+    import json
+
+    from fer_study import cli
+
+    purpose = "04 paper_a grid {'learning_rate': 0.001, 'batch_size': 16, 'dropout': 0.5, 'n_conv': 4} seed 2"
+    entry = tmp_path / "cpu" / "runs" / ("a" * 24)
+    entry.mkdir(parents=True)
+    record = {
+        "purpose": purpose,
+        "key_material": {"model": {"arch": "improved_cnn"}},
+        "history": {"loss": [1.0, 0.9]},
+        "seconds": 120.0,
+        "health": {"trained": False},
+    }
+    (entry / "run.json").write_text(json.dumps(record))
+    assert cli.main(["runs", "--out", str(tmp_path / "cpu")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[-2:] == ["health", "purpose"]
+    assert "learning_rate=0.001, batch_size=16, dropout=0.5, n_conv=4 seed 2" in out[1]
+    assert "FAILED TO TRAIN" in out[1]

@@ -1,6 +1,10 @@
 """The papermill runner on the smoke profile, and how it fails."""
 
 import json
+import os
+import re
+import subprocess
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -219,3 +223,31 @@ def test_printed_text_is_stored_the_same_however_the_kernel_chunked_it():
     shown = [two[0], {"output_type": "display_data", "data": {"text/plain": "x"}, "metadata": {}}, two[1]]
     assert len(runner.merge_streams(shown)) == 3
     assert two[0]["text"] == ["a: loaded\n"]  # the input is not changed in place
+
+
+def _readme_papermill_commands() -> list[str]:
+    """Every papermill line the README prints (continuations joined), with the `mkdir` before it."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text().replace("\\\n", " ")
+    return [
+        m.group(0).strip("`") for m in re.finditer(r"(?:mkdir -p \S+(?: &&|\n))?\s*\.venv/bin/papermill [^`\n]+", text)
+    ]
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=["scratch-folder", "gpu-section"])
+def test_the_readmes_papermill_commands_work_as_printed(tmp_path, index):
+    """Issue 35: the plain papermill example failed on a new folder (papermill writes its output
+    notebook there first, and the notebook refused the folder), the GPU section's on a fresh clone
+    (papermill creates no folder). Each runs here as printed, on the demo data with the smoke profile
+    and notebook 01 (the GPU line's notebook 03 would train for hours), in a scratch folder."""
+    commands = _readme_papermill_commands()
+    assert len(commands) == 2, commands
+    root = Path(__file__).resolve().parents[1]
+    cmd = commands[index]
+    cmd = re.sub(r"-p profile \w+", "-p profile smoke", cmd).replace("/path/to/fer2013.zip", "demo")
+    cmd = cmd.replace("/tmp/scratch", str(tmp_path / "scratch")).replace("$PWD/results/paper", str(tmp_path / "paper"))
+    cmd = cmd.replace("results/paper", str(tmp_path / "paper")).replace("03_basic_vs_improved", "01_data_exploration")
+    env = {k: v for k, v in os.environ.items() if k != "FER2013_PATH"}
+    done = subprocess.run(cmd, shell=True, cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, (cmd, done.stderr[-2000:])
+    out = tmp_path / ("scratch" if index == 0 else "paper")
+    assert (out / "summaries" / "01_data_exploration.json").exists()

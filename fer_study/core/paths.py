@@ -73,7 +73,20 @@ def is_results_folder(path: Path) -> bool:
     if any({"facts", "profile"} <= set(read_json_object(p)) for p in summaries):
         return True
     entries = sorted((path / "runs").glob("*/run.json"))[:20] if (path / "runs").is_dir() else []
-    return any("store_version" in read_json_object(p) for p in entries)
+    if any("store_version" in read_json_object(p) for p in entries):
+        return True
+    # Plain papermill writes the executed notebook before the notebook writes anything (the README's
+    # papermill lines): a copy of one of the study's notebooks, in the folder or its notebooks/.
+    ours = {p.name for p in notebooks_dir().glob("[0-9][0-9]_*.ipynb")}
+    executed = [*sorted(path.glob("*.ipynb"))[:20], *sorted((path / "notebooks").glob("*.ipynb"))[:20]]
+    return any(_papermill_input(p) in ours for p in executed)
+
+
+def _papermill_input(notebook: Path) -> str:
+    """The file name of the notebook papermill executed into `notebook` ('' when it is not one)."""
+    meta = read_json_object(notebook).get("metadata")
+    pm = meta.get("papermill") if isinstance(meta, dict) else None
+    return Path(str(pm.get("input_path", ""))).name if isinstance(pm, dict) else ""
 
 
 def check_output_folder(out: str | os.PathLike) -> Path:
