@@ -19,6 +19,7 @@ print("trained")
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("arch,settings", [("mini_xception", {}), ("improved_cnn", {}), ("basic_cnn", {})])
 def test_trains_through_a_partial_last_batch(arch, settings):
     code = PARTIAL_BATCH.format(arch=arch, settings=settings)

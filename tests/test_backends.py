@@ -8,6 +8,9 @@ import sys
 
 import pytest
 
+# Spawns processes that train: left out of the fast tier (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="JAX is not installed")
 def test_tiny_training_under_jax(tmp_path):
@@ -34,6 +37,7 @@ import keras, numpy as np
 from fer_study.nn import architectures
 from fer_study.nn.fit import FitSettings, fit
 from fer_study.nn.store import RunStore, TrainRequest
+
 assert keras.backend.backend() == "jax"
 mode, folder = sys.argv[1], sys.argv[2]
 rng = np.random.default_rng(0)

@@ -25,6 +25,7 @@ def tiny(tmp_path_factory):
     return data, folder
 
 
+@pytest.mark.slow
 def test_the_control_trains_once_per_seed_says_one_line_each_and_loads_the_second_time(tiny):
     data, folder = tiny
     st = profiles.resolve("smoke", {"c_seeds": [0], "c_authors_input_size": 48, "b_bootstrap": 20})
@@ -56,6 +57,7 @@ def test_the_control_trains_once_per_seed_says_one_line_each_and_loads_the_secon
     assert controls.summary(again, None).run_keys == [r.key for r in summary.seeds]
 
 
+@pytest.mark.slow
 def test_paper_b_retrains_every_seed_until_early_stopping_and_names_the_model_by_its_run(tiny):
     data, folder = tiny
     st = profiles.resolve("smoke", {"b_seeds": [0, 1], "b_final_train_images": 0, "b_bootstrap": 20})

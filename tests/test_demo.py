@@ -9,6 +9,9 @@ from sklearn.linear_model import LogisticRegression
 from fer_study.data import load
 from fer_study.data.demo import DEMO_LABEL, demo_counts, write_demo_zip
 
+# Trains models, runs notebooks or spawns processes: left out of the fast tier (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
+
 
 def test_same_seed_same_bytes(tmp_path):
     a = write_demo_zip(tmp_path / "a.zip", seed=5, scale=200)

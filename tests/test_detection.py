@@ -12,6 +12,9 @@ from fer_study.nn import architectures as models
 from fer_study.nn import saved_models
 from fer_study.nn.store import STORE_VERSION, seal
 
+# Trains models, runs notebooks or spawns processes: left out of the fast tier (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def model_file(tmp_path_factory):

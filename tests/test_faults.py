@@ -26,6 +26,9 @@ from fer_study.core.lock import FolderLock, FolderLocked
 from fer_study.data import cache, load
 from fer_study.search.trial_log import TrialLog
 
+# Trains models, runs notebooks or spawns processes: left out of the fast tier (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
+
 
 def zip_with_labels(path: Path, items, swap: tuple[int, int] | None = None) -> Path:
     """Write a Kaggle-layout zip (stored, not compressed); `swap` exchanges two images' class

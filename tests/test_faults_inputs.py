@@ -14,6 +14,7 @@ from fer_study.data import DataError, load
 from fer_study.data import demo as demo_mod
 
 
+@pytest.mark.slow
 def test_a_zip_bomb_member_is_refused_by_its_declared_size_before_it_is_inflated(tmp_path):
     path = write_zip(tmp_path / "fer2013.zip", make_images())
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
@@ -139,6 +140,7 @@ def test_a_cache_copied_under_another_sources_checksum_is_rebuilt(tmp_path, caps
     assert not __import__("numpy").array_equal(b.images, a.images)
 
 
+@pytest.mark.slow
 def test_a_tampered_checkpoint_is_refused_not_resumed(tmp_path):
     import json
 

@@ -15,6 +15,9 @@ from fer_study.nn import saved_models
 from fer_study.nn.fit import FitSettings
 from fer_study.nn.store import RunStore, StoreError
 
+# Trains models, runs notebooks or spawns processes: left out of the fast tier (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
+
 SEVEN = ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"]
 
 

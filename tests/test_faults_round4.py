@@ -44,6 +44,7 @@ def test_a_repeated_grid_value_is_refused():
 
 
 # Item 6: the demo zip under another file name was labelled "FER2013".
+@pytest.mark.slow
 def test_the_demo_data_is_known_by_its_bytes_not_its_name(tmp_path):
     renamed = tmp_path / "fer2013.zip"
     renamed.write_bytes(dataset_mod.demo_path().read_bytes())
@@ -53,6 +54,7 @@ def test_the_demo_data_is_known_by_its_bytes_not_its_name(tmp_path):
 
 
 # Item 7: the clock set back during a run stored a negative training time.
+@pytest.mark.slow
 def test_a_clock_set_back_during_training_stores_no_negative_time(tmp_path, monkeypatch):
     images, labels = arrays()
     backwards = itertools.count(2e9, -3600.0)  # every reading an hour earlier than the last
@@ -104,6 +106,7 @@ def _smoke_folder(tmp_path, monkeypatch, **summary):
     ],
     ids=["other-profile", "older-schema", "d_models-typo", "absurd-kernel", "misspelt-key"],
 )
+@pytest.mark.slow
 def test_a_refused_run_writes_nothing(tmp_path, monkeypatch, capsys, args, problem):
     out = _smoke_folder(tmp_path, monkeypatch, schema_version=1)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -114,6 +117,7 @@ def test_a_refused_run_writes_nothing(tmp_path, monkeypatch, capsys, args, probl
 
 
 # Item 12: Ctrl-C printed 48 lines and left run.json saying "running".
+@pytest.mark.slow
 def test_ctrl_c_is_one_line_and_the_record_says_interrupted(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(runner, "notebooks_dir", lambda: _trivial_notebooks(tmp_path / "nbs"))
 
@@ -222,6 +226,7 @@ WORKER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_a_worker_dies_with_its_parent(tmp_path):
     script = tmp_path / "parent.py"
     script.write_text(WORKER)
@@ -263,6 +268,7 @@ def _declare_size(path, name: str, size: int) -> None:
     path.write_bytes(bytes(raw))
 
 
+@pytest.mark.slow
 def test_a_zip_member_that_lies_about_its_size_is_never_inflated_whole(tmp_path):
     path = write_zip(tmp_path / "fer2013.zip", make_images())
     name = "train/angry/Training_77777777.png"
@@ -277,6 +283,7 @@ def test_a_zip_member_that_lies_about_its_size_is_never_inflated_whole(tmp_path)
     assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024 < 100
 
 
+@pytest.mark.slow
 def test_a_huge_sparse_file_in_a_folder_is_refused_by_its_size(tmp_path):
     root = write_folder(tmp_path / "fer", make_images())
     sparse = root / "train" / "angry" / "Training_66666666.png"
@@ -289,6 +296,7 @@ def test_a_huge_sparse_file_in_a_folder_is_refused_by_its_size(tmp_path):
 
 
 # Item 19: accepted, then failing after writing.
+@pytest.mark.slow
 def test_the_numpy_backend_is_refused_before_anything_is_written(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("KERAS_BACKEND", "numpy")
     out = tmp_path / "out"
@@ -315,6 +323,7 @@ def test_settings_have_bounds_and_choices(key, value):
 
 
 # Item 20: debris in runs/.partial: half-written checkpoints and those of stored entries.
+@pytest.mark.slow
 def test_checkpoint_debris_is_removed_by_the_next_run(tmp_path, monkeypatch):
     out = tmp_path / "out"
     partial = out / "runs" / ".partial"
@@ -329,12 +338,14 @@ def test_checkpoint_debris_is_removed_by_the_next_run(tmp_path, monkeypatch):
     assert sorted(p.name for p in partial.iterdir()) == [f"{'c' * 24}.npz"]
 
 
+@pytest.mark.slow
 def test_the_demo_bytes_are_the_pinned_ones():
     from fer_study.data import cache
 
     assert cache.source_sha256(dataset_mod.demo_path()) == dataset_mod.demo.DEMO_SHA256
 
 
+@pytest.mark.slow
 def test_the_readme_states_the_suites_size():
     """The README's reliability section gives the number of planted cases; it must be the suite's."""
     import re

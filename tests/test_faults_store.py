@@ -13,6 +13,9 @@ from fer_study import cli
 from fer_study.nn.fit import FitSettings
 from fer_study.nn.store import RunStore, StoreError
 
+# Trains models, runs notebooks or spawns processes: left out of the fast tier (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def stored(tmp_path):

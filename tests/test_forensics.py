@@ -20,6 +20,7 @@ def test_identical_copies_finds_pixel_identical_images_only():
     assert mask.tolist() == [i == 105 for i in test]
 
 
+@pytest.mark.slow
 def test_paper_a_slips_from_real_runs(tmp_path):
     data = load("demo", verbose=False)
     st = profiles.resolve("smoke", {"a_epochs": 2})

@@ -26,6 +26,7 @@ def test_model_shapes_and_layers():
     assert [type(l).__name__ for l in first.layers].count("BatchNormalization") == 4
 
 
+@pytest.mark.slow
 def test_same_seed_same_numbers():
     rng = np.random.default_rng(0)
     x = rng.integers(0, 255, (64, 48, 48), dtype=np.uint8)
@@ -43,6 +44,7 @@ def test_same_seed_same_numbers():
     assert a.history != c.history
 
 
+@pytest.mark.slow
 def test_summary_recomputes_from_saved_predictions(tmp_path):
     data = load("demo", verbose=False)
     st = profiles.resolve("smoke", {"a_epochs": 1})

@@ -50,6 +50,7 @@ def test_time_arithmetic_shows_the_inconsistency():
     assert a["stated_total"] == "37:57:55" and not a["equal_as_printed"] and not a["equal_hours_over_10"]
 
 
+@pytest.mark.slow
 def test_fitness_is_deterministic_in_process_and_in_a_process_pool(tmp_path):
     data = load("demo", verbose=False)
     st = profiles.resolve("smoke", {"b_train_images": 200})

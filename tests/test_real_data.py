@@ -12,7 +12,8 @@ from fer_study.core.labels import CLASS_TO_CSV_CODE, CLASSES, SPLITS
 from fer_study.data import load
 from fer_study.data.integrity import KNOWN_COUNTS
 
-pytestmark = needs_fer2013
+# Reads the whole FER2013 copy: left out of the fast tier (pytest -m 'not slow').
+pytestmark = [pytest.mark.slow, needs_fer2013]
 
 
 @pytest.fixture(scope="module")

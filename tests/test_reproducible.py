@@ -11,11 +11,15 @@ This test pins what holds on one machine: the epoch count does not enter the tra
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from fer_study.core import profiles
 from fer_study.experiments import paper_a
 from fer_study.nn import architectures
 from fer_study.nn.fit import FitSettings, fit
+
+# Trains models, runs notebooks or spawns processes: left out of the fast tier (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
 
 
 def _weights_after_epoch_one(tmp_path, epochs: int) -> list[np.ndarray]:

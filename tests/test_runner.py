@@ -11,6 +11,9 @@ import pytest
 
 from fer_study import runner
 
+# Trains models, runs notebooks or spawns processes: left out of the fast tier (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def smoke_01_02(tmp_path_factory):

@@ -9,6 +9,9 @@ from fer_study.search import executors, ga
 from fer_study.search import genome as G
 from fer_study.search.trial_log import SearchStateError
 
+# Trains models, runs notebooks or spawns processes: left out of the fast tier (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
+
 SPACE = G.Space(filters_max_exp=6, kernel_max=5)
 SETTINGS = ga.GASettings(population=6, generations=3, cxpb=0.5, mutpb=0.3, elite=1, seed=7)
 

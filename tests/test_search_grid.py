@@ -75,6 +75,7 @@ def test_the_best_point_is_the_best_mean_over_seeds_and_one_seed_ranks_as_before
     assert grid.best(trials, list(GRID)) == {"learning_rate": 0.001, "batch_size": 64, "dropout": 0.5}
 
 
+@pytest.mark.slow
 def test_a_grid_over_seeds_trains_each_point_per_seed_and_its_first_seed_keeps_its_keys(tmp_path):
     """`a_grid_seeds`: every point once per seed; the first seed's trials are the one-seed grid's
     (the same keys, loaded); the check against Table 1 then trains nothing beyond the grid."""
@@ -102,6 +103,7 @@ def test_a_grid_over_seeds_trains_each_point_per_seed_and_its_first_seed_keeps_i
     assert check.trained == [] and t.seeds == [0, 1] and t.seconds_beyond_grid == 0
 
 
+@pytest.mark.slow
 def test_grid_trials_are_stored_runs_and_a_rerun_trains_nothing(tmp_path):
     data = load("demo", verbose=False)
     st = profiles.resolve("smoke", {"a_grid_train_images": 120})
@@ -117,6 +119,7 @@ def test_grid_trials_are_stored_runs_and_a_rerun_trains_nothing(tmp_path):
     assert np.all(b["n_train"] == 120)
 
 
+@pytest.mark.slow
 def test_the_grid_winner_meets_table1_on_every_seed_through_the_store(tmp_path):
     """A11's evidence: both settings trained with each of paper A's seeds at the grid's budget, the
     first seed's pair being the grid's own trials (loaded, not retrained); one paired test per seed

@@ -17,6 +17,9 @@ from fer_study.nn import health, store
 from fer_study.nn.fit import FitSettings
 from fer_study.nn.store import RunStore, StoreError, TrainRequest
 
+# Trains models, runs notebooks or spawns processes: left out of the fast tier (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
+
 N = 96
 ARCH = ("improved_cnn", {"filters": [4, 8], "kernel_size": 3, "dense": 8, "dropout": 0.2})
 
