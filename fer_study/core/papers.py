@@ -85,6 +85,16 @@ PAPER_A_TABLE1: dict[str, Any] = {
 }
 
 
+# Paper A's protocol around Table 1: the 80/20 split (section 2.3) and the 200 evaluation images of
+# Tables 2-3 over its four classes (section 2.2).
+PAPER_A_PROTOCOL: dict[str, Any] = {"test_fraction": 0.2, "eval_images": 200, "classes": 4}
+
+# Paper B's search space as we read its Table 1 (which swaps two labels: see search/genome.py), and
+# its GA settings (sections 2.2 and 3).
+PAPER_B_TABLE1: dict[str, Any] = {"filters_max": 1024, "kernel_max": 9, "learning_rate_range": [0.001, 0.01]}
+PAPER_B_GA: dict[str, Any] = {"population": 10, "generations": 3, "cxpb": 0.2, "mutpb": 0.1}
+
+
 @dataclass(frozen=True)
 class Table3Row:
     """A row of paper B's Table 3: best accuracy per phase (%) and compute time as printed."""
@@ -122,7 +132,7 @@ PAPER_B = PaperB(
     text_increments=Figure({"1": 12.97, "2": 1.08, "3": 3.33}, "section 3 text, increases in points"),
     total_time_stated=Figure("37:57:55", "abstract and conclusion (37 h 57 min 55 s)"),
     generation3_time_text=Figure("16:45:04", "abstract (16 h 45 min 4 s)"),
-    ga_settings=Figure({"population": 10, "generations": 3, "cxpb": 0.2, "mutpb": 0.1}, "sections 2.2 and 3"),
+    ga_settings=Figure(PAPER_B_GA, "sections 2.2 and 3"),
     n_images=Figure(35887, "section 2 (80/20 split of 35,887 images)"),
     table4=[
         ("[21]", "Tang's network structure", 71.2),

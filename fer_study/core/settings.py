@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fer_study.core.labels import CLASSES
+from fer_study.core.papers import PAPER_A_PROTOCOL, PAPER_A_TABLE1, PAPER_B_GA, PAPER_B_TABLE1
 
 # Upper bounds that catch a typo before hours are spent (a_epochs=1e9), and the range numpy's and
 # Keras's seeds accept.
@@ -83,13 +84,17 @@ class PaperA:
     a_classes: list = rule(
         ["angry", "happy", "neutral", "sad"], nonempty=True, unique=True, items={"choices": CLASSES}
     )  # section 2.2
-    a_test_fraction: float = rule(0.2, min=0.01, max=0.9)  # the 80/20 split of section 2.3
-    a_epochs: int = rule(100, min=1, max=MAX_EPOCHS)  # Table 1: the headline runs (notebook 03, paper A's 80/20 split)
+    a_test_fraction: float = rule(
+        PAPER_A_PROTOCOL["test_fraction"], min=0.01, max=0.9
+    )  # the 80/20 split of section 2.3
+    a_epochs: int = rule(
+        PAPER_A_TABLE1["epochs"], min=1, max=MAX_EPOCHS
+    )  # Table 1: the headline runs (notebook 03, paper A's 80/20 split)
     # Paper A's runs beyond its headline (the official split, the grid's retrain, the sensitivity
     # readings) compare readings with each other, not with the paper's epochs; 0 = a_epochs.
     a_extra_epochs: int = rule(0, min=0, max=MAX_EPOCHS)
-    a_batch_size: int = rule(16, min=1, max=65_536)  # Table 1
-    a_learning_rate: float = rule(0.001, gt=0, max=MAX_LEARNING_RATE)  # Table 1 (Adam)
+    a_batch_size: int = rule(PAPER_A_TABLE1["batch_size"], min=1, max=65_536)  # Table 1
+    a_learning_rate: float = rule(PAPER_A_TABLE1["learning_rate"], gt=0, max=MAX_LEARNING_RATE)  # Table 1 (Adam)
     a_seeds: list = rule(
         [0, 1, 2], nonempty=True, unique=True, items={"min": 0, "max": SEED_MAX}
     )  # ours: the paper reports one run
@@ -101,14 +106,16 @@ class PaperA:
     )  # not in the paper: our choice
     a_kernel_size: int = rule(3, min=1, max=MAX_KERNEL)  # not in the paper: our choice
     a_dense: int = rule(128, min=1, max=MAX_UNITS)  # not in the paper: our choice
-    a_dropout: float = rule(0.2, min=0, lt=1)  # Table 1, "in this layer" (the dense layer)
+    a_dropout: float = rule(PAPER_A_TABLE1["dropout"], min=0, lt=1)  # Table 1, "in this layer" (the dense layer)
     # Fig. 7's reading (nn/architectures.improved_cnn): conv+ReLU then BN (Table 1's order) and BN
     # on the dense layer too; the first reading ("bn_relu", no dense BN) leaves the dense units dead.
     a_improved_order: str = rule("relu_bn", choices=("relu_bn", "bn_relu"))
     a_improved_dense_bn: bool = rule(True)
     a_block_dropout: float = rule(0.0, min=0, lt=1)  # dropout after every conv block; 0 = Table 1's single dropout
     a_val_fraction: float = rule(0.1, min=0.01, max=0.9)  # carved from the training part for the curves (Fig. 8/9)
-    a_eval_per_class: int = rule(50, min=1, max=MAX_IMAGES)  # Table 2's 200 images = 50 per class
+    a_eval_per_class: int = rule(
+        PAPER_A_PROTOCOL["eval_images"] // PAPER_A_PROTOCOL["classes"], min=1, max=MAX_IMAGES
+    )  # Table 2's 200 images = 50 per class
     a_bootstrap: int = rule(2000, min=1, max=1_000_000)  # bootstrap resamples for paper A's intervals
     a_official_split: bool = rule(True)  # the same models on the official split (beyond the paper)
     a_official_seeds: list = rule([0, 1, 2], nonempty=True, unique=True, items={"min": 0, "max": SEED_MAX})
@@ -141,16 +148,20 @@ class Grid:
 @dataclass(frozen=True)
 class PaperB:
     b_protocols: list = rule(["paper", "clean"], nonempty=True, unique=True, items={"choices": ("paper", "clean")})
-    b_population: int = rule(10, min=2, max=10_000)  # section 3
-    b_generations: int = rule(3, min=0, max=1_000)  # section 3 (0: the initial population only)
-    b_cxpb: float = rule(0.2, min=0, max=1)  # section 3
-    b_mutpb: float = rule(0.1, min=0, max=1)  # section 3
+    b_population: int = rule(PAPER_B_GA["population"], min=2, max=10_000)  # section 3
+    b_generations: int = rule(PAPER_B_GA["generations"], min=0, max=1_000)  # section 3 (0: the initial population only)
+    b_cxpb: float = rule(PAPER_B_GA["cxpb"], min=0, max=1)  # section 3
+    b_mutpb: float = rule(PAPER_B_GA["mutpb"], min=0, max=1)  # section 3
     b_elite: int = rule(1, min=0, max=10_000)  # "elitism": how many is not stated (our choice)
     b_tournament: int = rule(3, min=1, max=10_000)  # selection "higher scores, greater chance": tournament (our choice)
     b_gene_mutation_prob: float = rule(0.2, min=0, max=1)  # per-gene redraw inside a mutant (our choice)
-    b_filters_max_exp: int = rule(10, min=1, max=10)  # filters 2 .. 2**10 = 1024 (Table 1)
-    b_kernel_max: int = rule(9, min=1, max=MAX_KERNEL)  # Table 1
-    b_lr_range: list = rule([0.001, 0.01], items={"gt": 0, "max": MAX_LEARNING_RATE}, length=2)  # Table 1
+    b_filters_max_exp: int = rule(
+        PAPER_B_TABLE1["filters_max"].bit_length() - 1, min=1, max=10
+    )  # filters 2 .. 2**10 = 1024 (Table 1)
+    b_kernel_max: int = rule(PAPER_B_TABLE1["kernel_max"], min=1, max=MAX_KERNEL)  # Table 1
+    b_lr_range: list = rule(
+        PAPER_B_TABLE1["learning_rate_range"], items={"gt": 0, "max": MAX_LEARNING_RATE}, length=2
+    )  # Table 1
     b_epochs: int = rule(30, min=1, max=MAX_EPOCHS)  # per genome during the search; not stated in paper B (our choice)
     b_batch_size: int = rule(64, min=1, max=65_536)  # not stated in paper B (our choice)
     b_dense: int = rule(256, min=1, max=MAX_UNITS)  # not stated (our choice)
