@@ -12,6 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from fer_study.core import profiles, schema
@@ -274,3 +275,22 @@ def test_a_markdown_table_prints_text_columns_as_written():
     md = report.markdown(df)
     assert "1e-04" in md and "0.0001" not in md and "63.42" in md
     assert "| 1e-04 " in report.markdown(df.set_index("ours %"), index=True)
+
+
+def test_the_reports_first_screen_separates_findings_from_dataset_counts():
+    """Issue 35: "8 reproduced" for paper A read as a success when five were counts of FER2013."""
+    from fer_study.reporting import site
+
+    claims = pd.DataFrame(
+        {
+            "id": ["A6", "A12", "A9", "A1"],
+            "claim": ["training accuracy", "35,887 images", "per class", "accuracy"],
+            "paper": ["0.99", "35887", "5000", "0.89"],
+            "ours": ["0.99", "35887", "4953", "0.81"],
+            "verdict": ["reproduced", "reproduced", "reproduced", "not reproduced"],
+        }
+    )
+    text = site.bottom_line(claims, {"profile": "cpu"})
+    assert "Reproduced: A6 (findings), and A12, A9 (counts of the dataset)." in text
+    none = claims.assign(verdict="not reproduced")
+    assert "Nothing reproduced." in site.bottom_line(none, {"profile": "cpu"})

@@ -24,7 +24,7 @@ import pandas as pd
 
 from fer_study.core import atomic
 from fer_study.core.papers import MINI_XCEPTION
-from fer_study.reporting.claims import VERDICTS
+from fer_study.reporting.claims import REGISTRY, REPRODUCED, VERDICTS
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 76rem; margin: 2rem auto; padding: 0 1rem; color: #222;
@@ -99,7 +99,12 @@ def bottom_line(claims: pd.DataFrame | None, rec: dict) -> str:
                 heads.append(
                     f"{cid} ({html.escape(str(r['claim']))}): paper {r['paper']}, ours {r['ours']}, <b>{r['verdict']}</b>"
                 )
-        parts.append(f"<b>Paper {paper}</b>: {len(rows)} claims, {html.escape(said)}. " + "; ".join(heads) + ".")
+        parts.append(
+            f"<b>Paper {paper}</b>: {len(rows)} claims, {html.escape(said)}. "
+            + _reproduced(rows)
+            + "; ".join(heads)
+            + "."
+        )
     settings = rec.get("settings") or {}
     reductions = settings.get("reductions") or {}
     budget = (
@@ -116,6 +121,25 @@ def bottom_line(claims: pd.DataFrame | None, rec: dict) -> str:
         else ""
     )
     return "<div class='bottom'><p>" + "</p><p>".join(parts) + f"</p><p>{budget}{demo}</p></div>"
+
+
+# Claims that are counts of the dataset (its images, splits and classes), not results of a model.
+_DATASET_RULES = ("count", "rounded")
+
+
+def _reproduced(rows: pd.DataFrame) -> str:
+    """Which claims reproduced, the papers' findings apart from the dataset's counts (issue 35: "8
+    reproduced" for paper A read as a success when five of them were counts of FER2013's images)."""
+    rule = {c.id: c.rule for c in REGISTRY}
+    ids = [str(i) for i in rows[rows["verdict"] == REPRODUCED]["id"]]
+    if not ids:
+        return "Nothing reproduced. "
+    counts = [i for i in ids if rule.get(i) in _DATASET_RULES]
+    findings = [i for i in ids if i not in counts]
+    said = f"Reproduced: {', '.join(findings) or 'no finding'}"
+    if counts:
+        said += f" (findings), and {', '.join(counts)} (counts of the dataset)"
+    return html.escape(said) + ". "
 
 
 def _counts(claims: pd.DataFrame | None) -> str:
