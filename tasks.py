@@ -94,7 +94,10 @@ def _pip_with_progress(cmd: list[str]) -> None:
                 if line.startswith("Collecting "):
                     print(f"[tasks]   {n:>3}. {line.split()[1]}", flush=True)
             elif line.startswith("Installing collected packages"):
-                print("[tasks]   installing them (2-5 minutes on a fresh machine, silently: pip prints nothing meanwhile)", flush=True)
+                print(
+                    "[tasks]   installing them (2-5 minutes on a fresh machine, silently: pip prints nothing meanwhile)",
+                    flush=True,
+                )
     if proc.returncode:
         sys.stderr.write("".join(lines[-60:]))
         raise subprocess.CalledProcessError(proc.returncode, cmd)
