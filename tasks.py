@@ -5,6 +5,8 @@
     python3 tasks.py test  [pytest options]          # set everything up, then run the tests
     python3 tasks.py lab   [jupyter lab options]     # set everything up, then open JupyterLab
     python3 tasks.py setup                           # only set everything up
+    python3 tasks.py setup --gpu                     # ... and the CUDA build of the backend (JAX)
+    python3 tasks.py gpu-lock                        # re-resolve requirements-gpu.lock (no GPU needed)
 
 Setting up means: a virtual environment in .venv, the pinned dependencies of requirements.lock,
 this package in editable mode, and a Jupyter kernel named "fer-study" inside .venv (so each clone's
@@ -27,6 +29,10 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".fer-study-setup"
+GPU_LOCK = ROOT / "requirements-gpu.lock"
+GPU_STAMP = VENV / ".fer-study-gpu"
+# Which backend the GPU layer serves: Keras on JAX (the paper profile's GPU runs use it).
+GPU_BACKEND = "jax"
 
 
 def _say(msg: str) -> None:
@@ -79,6 +85,68 @@ def ensure_environment() -> None:
     kernel["argv"] += [a for a in ("--IPKernelApp.log_level=ERROR",) if a not in kernel["argv"]]
     spec.write_text(json.dumps(kernel, indent=1) + "\n")
     STAMP.write_text(key + "\n")
+
+
+def _pinned(name: str, lock: Path) -> str:
+    """The version `lock` pins for `name` ('' if none)."""
+    for line in lock.read_text().splitlines():
+        if line.split("==")[0].strip().lower().replace("_", "-") == name and "==" in line:
+            return line.split("==")[1].strip()
+    return ""
+
+
+def gpu_requirement() -> str:
+    """What the GPU layer resolves: the CUDA 12 extra of requirements.lock's own jax."""
+    version = _pinned("jax", ROOT / "requirements.lock")
+    if not version:
+        sys.exit("requirements.lock pins no jax: the GPU layer (jax[cuda12]) has nothing to match")
+    return f"jax[cuda12]=={version}"
+
+
+def gpu_lock(args: list[str]) -> int:
+    """Rewrite requirements-gpu.lock: every package the CUDA extra adds to requirements.lock, each
+    pinned as pip resolves it on this machine (metadata only: no GPU, no CUDA download)."""
+    ensure_environment()
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        subprocess.run(
+            [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "--dry-run", "--ignore-installed", "-q"]
+            + ["--report", str(report), gpu_requirement(), "-c", str(ROOT / "requirements.lock")],
+            check=True,
+        )
+        installs = json.loads(report.read_text())["install"]
+    base = {
+        line.split("==")[0].strip().lower().replace("_", "-")
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if "==" in line
+    }
+    pins = sorted(
+        f"{i['metadata']['name']}=={i['metadata']['version']}"
+        for i in installs
+        if i["metadata"]["name"].lower().replace("_", "-") not in base
+    )
+    header = [line for line in GPU_LOCK.read_text().splitlines() if line.startswith("#")] if GPU_LOCK.exists() else []
+    GPU_LOCK.write_text("\n".join(header + pins) + "\n")
+    _say(f"wrote {GPU_LOCK.name}: {len(pins)} packages over requirements.lock")
+    return 0
+
+
+def ensure_gpu() -> None:
+    """The GPU layer over the base environment: requirements-gpu.lock, installed once per lock."""
+    key = hashlib.sha256(GPU_LOCK.read_bytes() + (ROOT / "requirements.lock").read_bytes()).hexdigest()
+    if GPU_STAMP.exists() and GPU_STAMP.read_text().strip() == key:
+        _say("the GPU layer is installed")
+    else:
+        _say(f"installing the GPU layer ({GPU_LOCK.name}: CUDA 12 builds for Keras on JAX, about 3 GB)")
+        _pip_with_progress(
+            [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off"]
+            + ["-r", str(GPU_LOCK), "-c", str(ROOT / "requirements.lock")]
+        )
+        GPU_STAMP.write_text(key + "\n")
+    _say(
+        f"on a CUDA machine run the study with: KERAS_BACKEND={GPU_BACKEND} python3 tasks.py study --profile paper "
+        f"(check the GPU is seen: KERAS_BACKEND={GPU_BACKEND} .venv/bin/python -c 'import jax; print(jax.devices())')"
+    )
 
 
 def _pip_with_progress(cmd: list[str]) -> None:
@@ -183,12 +251,18 @@ def lab(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    commands = {"study": study, "test": test, "lab": lab}
+    commands = {"study": study, "test": test, "lab": lab, "gpu-lock": gpu_lock}
     if not argv or argv[0] not in (*commands, "setup"):
         print(__doc__)
         return 2
     if argv[0] == "setup":
+        unknown = [a for a in argv[1:] if a != "--gpu"]
+        if unknown:
+            print(f"tasks.py setup: unknown option(s) {' '.join(unknown)} (known: --gpu)", file=sys.stderr)
+            return 2
         ensure_environment()
+        if "--gpu" in argv[1:]:
+            ensure_gpu()
         return 0
     return commands[argv[0]](argv[1:])
 

@@ -420,7 +420,7 @@ def test_a11_is_not_reproduced_only_when_the_grid_winner_beats_table1_significan
     r = claims.verdict(c, _grid_facts(differs))
     assert "the grid's choice made on its first seed" in r.why
     assert "at the paper profile's 30 epochs per trial (about 4.4 h on this machine)" in r.why  # 16 x 200 s x 5
-    assert r.ours == "first seed's choice: lr 0.001 =, batch 16 =, dropout 0.5 ≠ dropout 0.2, 4 conv ="
+    assert r.ours == "first seed's choice: lr 0.001, batch 16, dropout 0.5, 4 conv (Table 1: dropout 0.2)"
     assert (
         "seed 0: 62.0 % vs 61.3 %, +0.75 points (60 vs 48 images only one of them gets right, one-sided p = 0.14)"
         in r.why

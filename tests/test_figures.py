@@ -98,6 +98,29 @@ def test_the_grid_heatmap_labels_in_words_and_marks_the_best_and_table_1():
     assert legend == ["best on validation", "paper A's Table 1"]
 
 
+def test_the_grid_heatmap_prints_percent_and_marks_a_tie_as_printed():
+    """Issue 35: 61.70 and 61.68 printed as two 0.62 cells, one outlined, no tie shown."""
+    trials = pd.DataFrame(
+        [
+            {"n_conv": n, "dropout": d, "learning_rate": 0.001, "batch_size": 16, "val_accuracy": v}
+            for (n, d), v in {(3, 0.2): 0.55, (3, 0.5): 0.56, (4, 0.2): 0.61704, (4, 0.5): 0.61702}.items()
+        ]
+    )
+    fig = figures.grid_heatmap(trials, ["n_conv", "dropout"], ["learning_rate", "batch_size"], "val_accuracy", "G")
+    cells = [t.get_text() for t in fig.axes[0].texts]
+    assert "61.70" in cells and "55.00" in cells
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "ties with the best as printed" in legend
+    fig = figures.grid_heatmap(
+        trials.assign(val_accuracy=[0.55, 0.56, 0.62, 0.61]),
+        ["n_conv", "dropout"],
+        ["learning_rate", "batch_size"],
+        "val_accuracy",
+        "G",
+    )
+    assert "ties with the best as printed" not in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+
+
 def test_the_claims_figure_draws_every_numeric_accuracy_claim_with_its_paper_value():
     s = {p.stem: json.loads(p.read_text()) for p in sorted(FIXTURE.glob("*.json"))}
     rows = comparison.claim_rows(comparison.from_bodies(s))
@@ -105,7 +128,38 @@ def test_the_claims_figure_draws_every_numeric_accuracy_claim_with_its_paper_val
     text = _texts(fig)
     drawn = [r for r in rows if r.id + ":" in text]
     assert drawn and all(isinstance(r.paper_value, float) for r in drawn)
-    assert any("paper" in t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "paper" in legend
+    # Issue 35: whole statements (no "…"), and the verdict told by shape as well as colour.
+    assert "…" not in text and all(" ".join(r.claim.split())[-12:] in " ".join(text.split()) for r in drawn)
+    shapes = {h.get_marker() for h in fig.legends[0].legend_handles if h.get_label().startswith("ours: ")}
+    verdicts = {r.verdict for r in drawn}
+    assert len(shapes) == len(verdicts), (shapes, verdicts)
+
+
+def test_the_claims_figure_rules_off_paper_a_from_paper_b_and_the_generation_rows():
+    from fer_study.core.schema import ClaimRow
+
+    def row(cid, verdict="not reproduced"):
+        return ClaimRow(
+            id=cid,
+            paper=cid[0],
+            claim=f"claim {cid}",
+            where="",
+            accuracy=True,
+            paper_value=0.7,
+            ours=0.5,
+            interval=None,
+            interval_kind="",
+            difference=-0.2,
+            verdict=verdict,
+            why="",
+        )
+
+    rows = [row("A1"), row("A2"), row("B1"), row("B3.0"), row("B3.1"), row("B3.3")]
+    fig = figures.claims_forest(rows, "Claims")
+    rules = [ln for ln in fig.axes[0].get_lines() if list(ln.get_xdata()) == [0, 1] and ln.get_color() == "0.6"]
+    assert len(rules) == 3  # A | B1 | B3.0-B3.1 | B3.3
 
 
 def test_confusion_matrices_show_counts_and_shares():
@@ -252,3 +306,38 @@ def test_screen_figures_keep_their_titles_and_the_paper_style_is_chosen_by_setti
             assert stamped
     with pytest.raises(Exception, match="fig_style"):
         profiles.resolve("smoke", {"fig_style": "poster"})
+
+
+def test_training_curves_show_percent_tick_the_last_epoch_and_keep_references_off_the_curves():
+    """Issue 35: fractions where every other figure shows %; ticks stopping at 90 of 100 epochs; three
+    reference lines within 3 points drawn over the validation curve; one model's single seed unsaid."""
+    rng = np.random.default_rng(0)
+    curve = {k: list(0.5 + 0.1 * rng.random(100)) for k in ("accuracy", "val_accuracy", "loss", "val_loss")}
+    runs = [History("authors", 0, curve), History("authors", 1, curve), History("clean", 0, curve)]
+    refs = [(0.66, "published"), (0.655, "their log"), (0.626, "ours")]
+    fig = figures.training_curves(runs, "Control", references=refs)
+    acc = fig.axes[0]
+    assert acc.get_ylabel() == "accuracy (%)" and min(acc.get_lines()[0].get_ydata()) > 40
+    fig.canvas.draw()
+    assert 100 in [round(t) for t in acc.get_xticks()] and acc.get_xlim()[1] >= 100
+    marks = [ln for ln in acc.get_lines() if ln.get_label() in ("published", "their log", "ours")]
+    assert len(marks) == 3 and len({ln.get_marker() for ln in marks}) == 3
+    assert all(ln.get_xdata()[0] > 1 for ln in marks)  # outside the axes (x in axes fractions), off the curves
+    assert len({ln.get_xdata()[0] for ln in marks}) == 3  # side by side, so equal values stay apart
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "authors (2 seeds), training" in legend and "clean (1 seed), validation" in legend
+
+
+def test_a_figure_of_photos_says_they_are_not_the_dataset(tmp_path):
+    """Issue 35: notebook 08's photos carried the 'FER2013' stamp as if they came from it."""
+    from fer_study.core import profiles
+    from fer_study.reporting.report import Outputs
+
+    out = Outputs("08_detection", profiles.resolve("smoke"), {"data_label": "FER2013", "sha256": "ab" * 32}, tmp_path)
+    fig, ax = plt.subplots()
+    out.figure(fig, "photos", photos="astronaut, LFW mosaic")
+    stamp = [t.get_text() for t in fig.texts][-1]
+    assert stamp.startswith("photos: astronaut, LFW mosaic (not from the dataset) · models trained on FER2013")
+    fig, ax = plt.subplots()
+    out.figure(fig, "plain")
+    assert [t.get_text() for t in fig.texts][-1].startswith("FER2013 · profile smoke")

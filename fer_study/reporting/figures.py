@@ -253,11 +253,13 @@ def training_curves(
     references: list[tuple[float, str]] | None = None,
     style: Style = SCREEN,
 ):
-    """Train and validation accuracy and loss per epoch (paper A's Fig. 8/9): the mean over seeds as
-    a line and the range over seeds as a band, per model (said once, in the title); integer
-    epochs; the legend below the axes. `names` relabels models (a grid's "gridbest" as its
-    setting); `references` are horizontal lines on the accuracy panel (value, label), such as a
-    published accuracy. The paper layout stacks accuracy over loss."""
+    """Train and validation accuracy (%) and loss per epoch (paper A's Fig. 8/9): the mean over seeds
+    as a line and the range over seeds as a band, per model (the seeds said in the title, or per
+    model in the legend where they differ); integer epochs, ticked to the last; the legend below the
+    axes. `names` relabels models (a grid's "gridbest" as its setting); `references` (value as a
+    fraction, label), such as a published accuracy, are markers on the accuracy panel's right edge,
+    each its own shape, so that values a point apart stay apart and no line hides a curve. The paper
+    layout stacks accuracy over loss."""
     from matplotlib.ticker import MaxNLocator
 
     if style.paper:
@@ -266,15 +268,22 @@ def training_curves(
         fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     palette = ["tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange"]
     models = list(dict.fromkeys(r.model for r in runs))
-    seeds = max((sum(r.model == m for r in runs) for m in models), default=1)
+    per_model = {m: sum(r.model == m for r in runs) for m in models}
+    seeds = max(per_model.values(), default=1)
+    uneven = len(set(per_model.values())) > 1  # then each legend entry says its own seeds
+    last = 1
     for m_i, model in enumerate(models):
         mine = [r for r in runs if r.model == model]
         colour = palette[m_i % len(palette)]
         shown = (names or {}).get(model, model)
-        for ax, key, ylabel in ((axes[0], "accuracy", "accuracy"), (axes[1], "loss", "cross-entropy loss")):
+        if uneven:
+            shown += f" ({per_model[model]} seed{'s' if per_model[model] > 1 else ''})"
+        for ax, key, ylabel in ((axes[0], "accuracy", "accuracy (%)"), (axes[1], "loss", "cross-entropy loss")):
+            scale = 100.0 if key == "accuracy" else 1.0  # accuracies in %, as every other figure
             for part, ls in ((key, "-"), (f"val_{key}", "--")):
                 n = min(len(r.history[part]) for r in mine)
-                values = np.array([r.history[part][:n] for r in mine])
+                last = max(last, n)
+                values = scale * np.array([r.history[part][:n] for r in mine])
                 epochs = np.arange(1, n + 1)
                 label = f"{shown}, {'validation' if part.startswith('val_') else 'training'}"
                 marker = "o" if n <= 3 else None  # a run of one to three epochs shows as points
@@ -283,19 +292,38 @@ def training_curves(
                 if len(mine) > 1:
                     ax.fill_between(epochs, values.min(0), values.max(0), color=colour, alpha=0.15, lw=0)
             ax.set_ylabel(ylabel)
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(alpha=0.3)
+    for ax in axes:
+        # Ticks on round numbers up to the last epoch itself (a 100-epoch run ends on a tick).
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
+        ax.set_xlim(0, last + 1 if last > 3 else last + 0.5)
     axes[-1].set_xlabel("epoch")
     if not style.paper:
         axes[0].set_xlabel("epoch")
-    # Each reference line its own style: they can sit within a point or two of each other (the
-    # control's printed, logged and reproduced accuracies), where one style would hide which is which.
-    styles = [("0.1", ":"), ("0.45", "--"), ("tab:purple", "-."), ("tab:green", ":")]
+    # References as markers just right of the axes, each its own shape: the control's printed,
+    # logged and reproduced accuracies sit within 3.5 points, where lines would merge and cover the
+    # validation curve.
+    marks = [("k", "<"), ("0.45", "D"), ("tab:purple", "*"), ("tab:green", "s")]
+    edge = axes[0].get_yaxis_transform()  # x in axes fractions, y in data
     for i, (value, label) in enumerate(references or []):
-        color, ls = styles[i % len(styles)]
-        axes[0].axhline(value, color=color, ls=ls, lw=1.2, label=label)
+        color, marker = marks[i % len(marks)]
+        axes[0].plot(  # side by side in their own column, so equal values do not hide each other
+            [1.025 + 0.035 * i],
+            [100 * value],
+            marker=marker,
+            color=color,
+            ms=6 if style.paper else 8,
+            ls="",
+            transform=edge,
+            clip_on=False,
+            label=label,
+            zorder=4,
+        )
     handles, labels = axes[0].get_legend_handles_labels()
-    band = f"lines: mean of {seeds} seeds; bands: their range" if seeds > 1 else ""
+    if uneven:
+        band = "lines: mean over seeds; bands: their range"
+    else:
+        band = f"lines: mean of {seeds} seeds; bands: their range" if seeds > 1 else ""
     if style.paper:
         if band:  # the caption carries the title; the figure still says what lines and bands are
             axes[0].text(0.01, 1.02, band, transform=axes[0].transAxes, fontsize=7, color="0.3", va="bottom")
@@ -381,7 +409,9 @@ def grid_heatmap(
     from fer_study.core.papers import PAPER_A_TABLE1
 
     words = {"n_conv": "{} conv", "dropout": "dropout {}", "learning_rate": "lr {}", "batch_size": "batch {}"}
-    table = trials.pivot_table(index=rows, columns=cols, values=metric, aggfunc="mean")
+    # Accuracies in %, as every other figure.
+    table = 100 * trials.pivot_table(index=rows, columns=cols, values=metric, aggfunc="mean")
+    decimals = 1 if style.paper else 2
     joiner = "\n" if style.paper else ", "  # the paper layout writes each parameter on its own line
 
     def label(keys, values) -> str:
@@ -396,18 +426,38 @@ def grid_heatmap(
     sns.heatmap(
         table,
         annot=True,
-        fmt=".2f" if style.paper else ".3f",
+        fmt=f".{decimals}f",
         cmap="viridis",
-        cbar_kws={"label": metric.replace("_", " "), **({"pad": 0.03} if style.paper else {})},
+        cbar_kws={
+            "label": metric.replace("_", " ").replace("val ", "validation ") + " (%)",
+            **({"pad": 0.03} if style.paper else {}),
+        },
         ax=ax,
         xticklabels=[label(cols, c) for c in table.columns],
         yticklabels=[label(rows, r) for r in table.index],
         annot_kws={"fontsize": 7} if style.paper else None,
     )
-    best = np.unravel_index(np.nanargmax(table.to_numpy()), table.shape)
+    values = table.to_numpy()
+    best = np.unravel_index(np.nanargmax(values), table.shape)
     ax.add_patch(
         Rectangle((float(best[1]), float(best[0])), 1, 1, fill=False, ec="tab:red", lw=3, label="best on validation")
     )
+    # Cells that print as the best's value are a tie to the reader: say so rather than show two
+    # equal numbers with one outlined.
+    tied = np.argwhere(np.round(values, decimals) == np.round(values[best], decimals))
+    for k, (i, j) in enumerate(t for t in map(tuple, tied) if t != tuple(best)):
+        ax.add_patch(
+            Rectangle(
+                (j + 0.03, i + 0.03),
+                0.94,
+                0.94,
+                fill=False,
+                ec="tab:red",
+                lw=1.5,
+                ls=":",
+                label=None if k else "ties with the best as printed",
+            )
+        )
     want_r = tuple(PAPER_A_TABLE1.get(k) for k in rows)
     want_c = tuple(PAPER_A_TABLE1.get(k) for k in cols)
     index = [r if isinstance(r, tuple) else (r,) for r in table.index]
@@ -424,7 +474,10 @@ def grid_heatmap(
     ax.tick_params(axis="x", rotation=0, labelsize=7 if style.paper else 8)
     ax.tick_params(axis="y", rotation=0, labelsize=7 if style.paper else 8)
     below = -0.22 if style.paper else -0.12
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, below), ncol=2, fontsize=7 if style.paper else 8, frameon=False)
+    ncol = 2 if style.paper else 3
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, below), ncol=ncol, fontsize=7 if style.paper else 8, frameon=False
+    )
     if style.titles:
         ax.set_title(title)
     # The colour bar's label lies outside what tight_layout measures: keep room for it.
@@ -445,9 +498,10 @@ def ga_progress(
 ):
     """Fitness per generation (paper B's Fig. 4) at our own scale: every genome evaluated (dots,
     spread a little sideways), the best and the mean per protocol, random search's best at equal
-    budget, and the majority-class share of the selection images (chance). Paper B's Table 3 best
-    values are printed in each panel rather than drawn, so their 58-76 % does not squash ours.
-    The paper layout stacks the protocols."""
+    budget, the majority-class share of the selection images (chance), and paper B's Table 3 best
+    per generation (black x) on the same axis, so the gap between them is what the reader sees.
+    `title` should state the budget (reporting.paper_b.ga_title). The paper layout stacks the
+    protocols."""
     n = len(searches)
     if style.paper:
         fig, axes = plt.subplots(n, 1, figsize=(style.inches, 2.0 * n + 0.8), squeeze=False, sharex=True, sharey=True)
@@ -481,20 +535,21 @@ def ga_progress(
         if chance and name in chance:
             label = "chance (majority)" if style.paper else "chance (majority class)"
             ax.axhline(100 * chance[name], color="0.2", ls=":", lw=1.2, label=label)
-        ax.text(
-            0.02,
-            0.98,
-            "paper B's Table 3, best per generation:\n" + ", ".join(f"{v:.1f} %" for v in paper_best),
-            transform=ax.transAxes,
-            fontsize=7,
-            va="top",
-            color="0.25",
+        ax.plot(
+            range(len(paper_best)),
+            paper_best,
+            "x",
+            color="k",
+            ms=6 if style.paper else 8,
+            mew=1.5,
+            label="paper B's Table 3, best",
+            zorder=4,
         )
         if not style.paper:
             ax.set_xlabel("generation (0 = initial population)")
         ax.set_title(f"protocol: {name}")
         ax.set_xticks(range(max(len(paper_best), len(book))))
-        ax.margins(y=0.25)
+        ax.margins(y=0.08)
         if style.paper:
             ax.set_ylabel("fitness (%)")
     if style.paper:
@@ -507,6 +562,15 @@ def ga_progress(
     return fig
 
 
+def _claim_group(claim_id: str) -> str:
+    """The forest's groups: paper A; paper B's headline (B1, B2 and their variants); the search's
+    best per generation (B3.0-B3.2, a maximum over genomes); B3.3, which is the Table 2 genome
+    retrained, a different measurement though the paper lists it as generation 3."""
+    if claim_id.startswith("B3."):
+        return "B3.3" if claim_id == "B3.3" else "B3"
+    return claim_id[0]
+
+
 @_styled
 def claims_forest(
     rows: list[ClaimRow],
@@ -515,22 +579,26 @@ def claims_forest(
     best_published: float | None = None,
     style: Style = SCREEN,
 ):
-    """Each numeric accuracy claim: the paper's value (black x) against ours (dot) with its named
-    95 % interval (bar; none for a search's maximum), coloured by verdict. Chance levels and the
-    best published FER2013 accuracy are reference lines; claims left out are named below. The
-    paper layout labels each row by its claim id only (the claims table has the statements)."""
+    """Each numeric accuracy claim: the paper's value (black x) against ours with its named 95 %
+    interval (bar; none for a search's maximum), the verdict told by marker shape and colour both
+    (readable in greyscale and by colour-blind readers). Claims are grouped (paper A; paper B's
+    headline; the search's best per generation; the Table 2 genome's generation-3 value), with a rule
+    between groups. Chance levels and the best published FER2013 accuracy are reference lines;
+    claims left out are named below. On screen each row carries its whole statement; the paper
+    layout labels each row by its claim id only (the claims table has the statements)."""
     from matplotlib.lines import Line2D
 
     from fer_study.reporting.claims import drawn
 
     numeric = drawn(rows)
     left_out = [r.id for r in rows if r not in numeric]
-    colours = {
-        "reproduced": "tab:green",
-        "not reproduced": "tab:red",
-        "inconclusive at this budget": "tab:orange",
-        "not reproducible as specified": "tab:gray",
-        "not measured": "0.7",
+    # Colour and shape both carry the verdict (Okabe-Ito-like hues, distinct shapes).
+    marks = {
+        "reproduced": ("#009E73", "o"),
+        "not reproduced": ("#D55E00", "s"),
+        "inconclusive at this budget": ("#E69F00", "D"),
+        "not reproducible as specified": ("0.45", "^"),
+        "not measured": ("0.7", "v"),
     }
     if style.paper:
         labels = [r.id for r in numeric]
@@ -538,21 +606,26 @@ def claims_forest(
         fig, ax = plt.subplots(figsize=(style.inches, sum(heights) + 0.1 * len(labels) + 2.6))
         gap = 0.1
     else:
-        # Short labels (the claim table has the full statements): the plot keeps most of the width.
-        labels = [textwrap.fill(textwrap.shorten(f"{r.id}: {r.claim}", 72, placeholder=" …"), 40) for r in numeric]
+        # The whole statement, wrapped: a cut label ("…") leaves the reader guessing which claim it is.
+        labels = [textwrap.fill(f"{r.id}: {r.claim}", 46) for r in numeric]
         heights = [0.22 + 0.16 * lab.count("\n") for lab in labels]
-        fig, ax = plt.subplots(figsize=(9, sum(heights) + 2.2))
-        gap = 0.35
+        gap = 0.3
+        extent = sum(heights) + gap * len(heights)  # in the axis's own units, about 0.55 in each
+        fig, ax = plt.subplots(figsize=(10, 0.55 * extent + 2.0))
     y = np.cumsum([0] + [h + gap for h in heights[:-1]])
     small = style.font(6)
     for yi, r in zip(y, numeric):
-        c = colours.get(r.verdict, "tab:gray")
+        c, shape = marks.get(r.verdict, ("0.45", "^"))
         if r.interval:
             ax.plot([100 * r.interval[0], 100 * r.interval[1]], [yi, yi], color=c, lw=3, alpha=0.6)
         ax.plot(100 * r.paper_value, yi, "kx", ms=6 if style.paper else 8, mew=1.5, zorder=2)
         ax.plot(
-            100 * float(r.ours or 0.0), yi, "o", color=c, mec="white", ms=5 if style.paper else 7, zorder=3
+            100 * float(r.ours or 0.0), yi, shape, color=c, mec="black", mew=0.6, ms=5 if style.paper else 7, zorder=3
         )  # on top
+    groups = [_claim_group(r.id) for r in numeric]
+    for k in range(1, len(numeric)):
+        if groups[k] != groups[k - 1]:  # a rule between groups, halfway between their rows
+            ax.axhline((y[k - 1] + heights[k - 1] / 2 + y[k] - heights[k] / 2) / 2, color="0.6", lw=0.8)
     by_value: dict[float, list[str]] = {}
     for name, value in (chance or {}).items():  # one line and one label per distinct chance level
         by_value.setdefault(round(100 * value, 1), []).append(name)
@@ -579,12 +652,16 @@ def claims_forest(
     ax.set_xlabel("accuracy (%)")
     ax.grid(axis="x", alpha=0.3)
     handles = [Line2D([], [], color="k", marker="x", ls="", label="paper")] + [
-        Line2D([], [], color=c, marker="o", lw=3, alpha=0.8, label=f"ours: {v}")
-        for v, c in colours.items()
+        Line2D([], [], color=c, marker=shape, mec="black", mew=0.6, lw=3, alpha=0.8, label=f"ours: {v}")
+        for v, (c, shape) in marks.items()
         if any(r.verdict == v for r in numeric)
     ]
     note = "Bars: our 95 % interval (its kind is named in the claim table; a search's maximum has none). " + (
-        f"Not drawn (not accuracies, or no number of ours): {', '.join(left_out)}." if left_out else ""
+        f"Not drawn ({len(left_out)} of {len(rows)} claims: counts, rankings, times and inconsistencies, which "
+        f"are not accuracies, or claims with no number of ours; the claims table has them): "
+        f"{', '.join(left_out)}."
+        if left_out
+        else ""
     )
     if style.paper:  # legend and note stacked under the axes, each given the height it needs (inches)
         note = textwrap.fill(note, 62)
@@ -602,10 +679,17 @@ def claims_forest(
         )
         fig.tight_layout(rect=(0, (0.12 + note_h + legend_h) / height, 1, 1), pad=0.3)
         return fig
-    ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
-    fig.text(0.01, 0.01, textwrap.fill(note, 150), fontsize=6, color="0.3", va="bottom")
+    # Note, then legend, then the axes, each given the height it needs (inches).
+    note = textwrap.fill(note, 170)
+    height = fig.get_figheight()
+    note_h = 0.12 * (note.count("\n") + 1) + 0.12
+    legend_h = 0.17 * -(-len(handles) // 3) + 0.1
+    fig.text(0.01, 0.04 / height, note, fontsize=6, color="0.3", va="bottom")
+    fig.legend(
+        handles=handles, fontsize=7, loc="lower center", bbox_to_anchor=(0.5, note_h / height), ncol=3, frameon=False
+    )
     ax.set_title(title)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.tight_layout(rect=(0, (note_h + legend_h + 0.05) / height, 1, 1))
     return fig
 
 

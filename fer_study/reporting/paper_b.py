@@ -3,6 +3,7 @@ experiments compute (experiments/paper_b.py)."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import pandas as pd
@@ -11,6 +12,21 @@ from fer_study.core import schema
 from fer_study.core.papers import PAPER_B, hms
 from fer_study.search import genome as G
 from fer_study.search.runs import SearchRun
+
+
+def ga_title(st, data_label: str) -> str:
+    """The fitness figure's title: the search's budget, and what the profile reduced against paper B."""
+    b = st.paper_b
+    budget = (
+        f"population {b.b_population}, {b.b_generations} generation{'s' if b.b_generations != 1 else ''}, "
+        f"{b.b_epochs} epoch{'s' if b.b_epochs != 1 else ''} per genome"
+    )
+    keys = ("b_population", "b_generations", "b_epochs", "b_train_images", "b_filters_max_exp", "b_kernel_max")
+    reduced = [st.reductions[k].split(" (")[0] for k in keys if k in st.reductions]
+    line = f"Fitness per generation ({data_label}): {budget}"
+    if not reduced:
+        return line
+    return line + "\n" + textwrap.fill(f"reduced (profile {st.profile}): " + "; ".join(reduced), 110)
 
 
 def generations_table(state, train_seconds: Mapping[int, float] | None = None) -> pd.DataFrame:

@@ -70,13 +70,17 @@ class Outputs:
         """The layout of this profile's figures (setting `fig_style`): pass it to every figure."""
         return figs.style_for(self.st.figures.fig_style)
 
-    def figure(self, fig, name: str) -> list[Path]:
+    def figure(self, fig, name: str, photos: str = "") -> list[Path]:
         """Save `fig` as figures/<name>.png and .pdf: on screen with the data/profile stamp in its
         corner, cropped to its content; in the paper style at exactly the width it was laid out
-        for (a column), unstamped, the PNG at print resolution."""
+        for (a column), unstamped, the PNG at print resolution. `photos` names images that are not
+        the dataset (notebook 08's): the stamp then says so and that the dataset trained the models."""
         style = self.fig_style
         if style.stamp:
-            fig.text(0.995, 0.005, self.stamp, ha="right", va="bottom", fontsize=6, color="0.35")
+            stamp = (
+                f"photos: {photos} (not from the dataset) · models trained on {self.stamp}" if photos else self.stamp
+            )
+            fig.text(0.995, 0.005, stamp, ha="right", va="bottom", fontsize=6, color="0.35")
         # Cropping would change a paper figure's width, and so the size its fonts print at.
         fit = {"dpi": 300} if style.paper else {"dpi": 150, "bbox_inches": "tight"}
         written = []
