@@ -23,8 +23,8 @@ def results(tmp_path):
     shutil.copytree(FIXTURE, root / "summaries")
     s = comparison.load_summaries(root)
     out = report.Outputs("07_comparison", s.settings["05_ga_search"], s.data, root)
-    cols = ["id", "claim", "paper", "ours", "95% interval", "verdict", "post hoc"]
-    out.table(comparison.claim_table(s), "07_claims", index=False, latex=True, latex_columns=cols)
+    table = comparison.claim_table(s)
+    out.table(table, "07_claims", index=False, latex=True, latex_frame=comparison.claims_for_print(table))
     fig, ax = plt.subplots(figsize=(4, 3))
     ax.plot([0, 1], [0.2, 0.8], label="ours")
     ax.set_xlabel("claims")

@@ -64,18 +64,16 @@ def test_a_summary_missing_a_field_fails_naming_field_and_file(summaries):
 def test_every_latex_table_of_notebook_07_compiles_and_fits(summaries, tmp_path, pdflatex):
     summaries = comparison.from_bodies(summaries)
     tables = {
-        "claims": comparison.claim_table(summaries)[
-            ["id", "claim", "paper", "ours", "95% interval", "verdict", "post hoc"]
-        ],
+        "claims": comparison.claims_for_print(comparison.claim_table(summaries)),
         "table4": comparison.table4(summaries),
-        "audit": comparison.audit_table(summaries).round(4),
+        "audit": comparison.audit_table(summaries).round(2),
         "compute": comparison.compute_table(summaries),
         "inconsistencies": comparison.inconsistencies(summaries),
     }
     sens = comparison.sensitivity_table(comparison.readings(summaries))
     if sens is not None:
         tables["sensitivity"] = sens[
-            ["paper", "reading", "test top-1", "final val accuracy", "most dead ReLU layer", "trained"]
+            ["paper", "reading", "test top-1 %", "final val accuracy %", "most dead ReLU layer %", "trained"]
         ]
     for name, df in tables.items():
         overfull = pdflatex(tmp_path, latex.table(df, stamp="fixture"))
@@ -131,9 +129,12 @@ def test_a_reading_whose_interval_reaches_the_paper_changes_the_verdict():
     ]
     table = comparison.sensitivity_verdicts(rows)
     by = table.set_index(["paper", "reading"])
-    assert by.loc[("A", "chosen"), "claim"] == "A3" and by.loc[("A", "chosen"), "paper figure"] == 0.78
-    assert by.loc[("B", "chosen"), "claim"] == "B2" and by.loc[("B", "chosen"), "paper figure"] == 0.7611
-    assert by.loc[("A", "chosen"), "95% interval (Wilson)"] == "0.578-0.621"
+    # In % (issue 35: one unit wherever a reader compares).
+    assert by.loc[("A", "chosen"), "claim"] == "A3" and by.loc[("A", "chosen"), "paper figure %"] == pytest.approx(78)
+    assert by.loc[("B", "chosen"), "claim"] == "B2" and by.loc[("B", "chosen"), "paper figure %"] == pytest.approx(
+        76.11
+    )
+    assert by.loc[("A", "chosen"), "95% interval (Wilson) %"] == "57.8-62.1"
     assert list(table["reaches the figure"]) == [False, True, False, False, False]
     text = comparison.sensitivity_verdict_text(table).splitlines()
     assert "The verdict depends on the reading**: block dropout would change it" in text[0]
@@ -294,3 +295,44 @@ def test_the_reports_first_screen_separates_findings_from_dataset_counts():
     assert "Reproduced: A6 (findings), and A12, A9 (counts of the dataset)." in text
     none = claims.assign(verdict="not reproduced")
     assert "Nothing reproduced." in site.bottom_line(none, {"profile": "cpu"})
+
+
+def test_the_report_has_contents_claim_anchors_captions_and_readable_cells(summaries, tmp_path):
+    """Issue 35: no table of contents or anchors; captions were file names; booleans printed True; one
+    column printed 1e-08 beside 0.0001; claims out of paper order."""
+    from fer_study.reporting import site
+
+    root = tmp_path / "results"
+    (root / "summaries").mkdir(parents=True)
+    (root / "tables").mkdir()
+    (root / "figures").mkdir()
+    comparison.claim_table(comparison.from_bodies(summaries)).to_csv(root / "tables" / "07_claims.csv", index=False)
+    pd.DataFrame(
+        {"slip": ["a", "b"], "p": [1e-08, 0.0001], "ours %": [61.46, 80.73], "can produce it": [False, True]}
+    ).to_csv(root / "tables" / "07_forensics.csv", index=False)
+    (root / "figures" / "07_claims.png").write_bytes(b"\x89PNG")
+    page = site.build(root).read_text()
+    anchors = set(re.findall(r"id='([^']+)'", page)) | set(re.findall(r'id="([^"]+)"', page))
+    targets = set(re.findall(r"href='#([^']+)'", page))
+    assert {"claims", "forensics", "figures"} <= targets and targets <= anchors, targets - anchors
+    assert [f"claim-{c.id}" for c in claims.REGISTRY] == re.findall(r'<tr id="(claim-[^"]+)"', page)
+    ids = [c.id for c in claims.REGISTRY]
+    assert ids.index("A20") < ids.index("B1") and ids.index("B6") < ids.index("B7")  # paper order
+    assert "Every accuracy claim: the paper" in page  # a caption, not just the file name
+    forensics = page[page.index("id='forensics'") :]
+    assert "<td>yes</td>" in forensics and "True" not in forensics.split("</table>")[0]
+    assert "<td>1.0e-08</td>" in forensics and "<td>1.0e-04</td>" in forensics
+
+
+def test_paper_bs_times_stand_only_beside_the_protocol_it_ran_and_audits_print_percent(summaries):
+    """Issue 35: 07_compute printed paper B's generation times in clean-protocol rows the paper never
+    ran; the metric audit printed fractions beside the claims' %."""
+    s = comparison.from_bodies(summaries)
+    compute = comparison.compute_table(s)
+    clean = compute[compute["stage"].str.contains("clean protocol")]
+    assert len(clean) and (clean["paper"] == "not run in the paper").all()
+    paper = compute[compute["stage"].str.contains(r"generation \d \(paper protocol\)")]
+    assert paper["paper"].str.endswith("(printed)").all()
+    audit = comparison.audit_table(s)
+    assert audit.loc[0, "top-1 %"] == pytest.approx(78.0)  # Table 2: 156 of 200
+    assert "reads as 89.0 % one-vs-rest" in comparison.audit_table_text(audit)

@@ -79,10 +79,10 @@ def test_the_vs_random_and_forensic_sentences():
     slips = pd.DataFrame(
         {
             "slip": ["none", "one-vs-rest"],
-            "ours": [0.6, 0.88],
+            "ours %": [60.0, 88.0],
             "paper figure": ["78 % (Table 2)", "89 % (Table 2)"],
-            "paper value": [0.78, 0.89],
-            "difference": [-0.18, -0.01],
+            "paper value %": [78.0, 89.0],
+            "difference (points)": [-18.0, -1.0],
             "can produce it": [False, True],
         }
     )

@@ -22,6 +22,7 @@ from pathlib import Path
 from fer_study.core import atomic, rulebook, schema
 from fer_study.core.papers import STATED
 from fer_study.reporting import comparison
+from fer_study.reporting import figures as figs
 from fer_study.reporting import latex as tex
 from fer_study.reporting.claims import REPRODUCED, VERDICTS
 
@@ -37,23 +38,17 @@ PAPERS = {
 }
 # The claim whose verdict decides a paper's [Re] / [¬Re]: its headline accuracy.
 HEADLINE = {"A": "A1", "B": "B1"}
-# What each figure shows (the caption's first sentence); the article draws those that exist.
-FIGURES = {
-    "01_counts": "Images per class and split in the data used, against FER2013's official counts.",
-    "02_downsampling": "Paper A's four classes before and after downsampling to the smallest class.",
-    "03_curves": "Training and validation accuracy per epoch of paper A's basic and improved CNN, every seed.",
-    "03_confusion": "Confusion matrices of paper A's models on the 200-image evaluation set.",
-    "04_grid_heatmap": "The grid search over Table 1's hyperparameters: mean validation accuracy over seeds.",
-    "04_best_curves": "Validation curves of the grid's best points.",
-    "05_fitness_per_generation": "Paper B's genetic search: fitness per generation under each protocol.",
-    "06_control_curves": "The positive control (Mini-Xception) per epoch, with its published references.",
-    "07_claims": "Every accuracy claim: the paper's value against ours with its named 95 % interval.",
-}
+# What each figure shows (the caption's first sentence): reporting.figures.CAPTIONS; the article
+# draws these, in this order, where they exist.
+FIGURES = {name: figs.CAPTIONS[name] for name in figs.ARTICLE_FIGURES}
 TABLES = {
     "07_claims": "Every claim of both papers: the paper's value, ours with its 95 % interval, the verdict.",
     "07_table4": "Paper B's Table 4 with our rows.",
     "07_inconsistencies": "Inconsistencies the papers' own numbers show, with their arithmetic.",
     "07_compute": "Compute: what the trainings of this study took, beside paper B's reported times.",
+    "07_sensitivity": "Sensitivity: each reading of what a paper leaves out, trained once (test top-1 in %).",
+    "07_forensics": "Forensics: what each way of mis-measuring would report from our runs, against the paper "
+    "figure it could explain (in %; 'can produce it': within 2 points).",
 }
 PREAMBLE = r"""\documentclass[10pt]{article}
 \usepackage[margin=2.2cm]{geometry}
@@ -140,6 +135,40 @@ def _store(root: Path) -> tuple[int, float]:
     return len(runs), size
 
 
+def _sensitivity(root: Path, s: comparison.Summaries) -> list[str]:
+    """Would another reading of what the papers leave out change a verdict (notebook 06's readings)?"""
+    readings = comparison.readings(s)
+    if not readings:
+        return []
+    verdicts = comparison.sensitivity_verdicts(readings)
+    st = s.settings.get("06_controls")
+    lines = comparison.sensitivity_verdict_text(verdicts, st).splitlines()
+    text = "\n".join(line[2:] if line.startswith("* ") else line for line in lines)  # Markdown bullets off
+    lead = (
+        "Table~\\ref{tab:07_sensitivity} lists the readings. "
+        if (root / "tables" / "07_sensitivity.tex").exists()
+        else ""
+    )
+    return [
+        "\\subsection{Sensitivity to the readings the study chose}\n",
+        lead + _t(text).replace("\n", "\n\n") + "\n",
+        _table(root, "07_sensitivity"),
+    ]
+
+
+def _forensics(root: Path, s: comparison.Summaries) -> list[str]:
+    """What each protocol slip would have reported (notebooks 03 and 05)."""
+    forensic = comparison.forensic_table(s)
+    if forensic is None:
+        return []
+    lead = "Table~\\ref{tab:07_forensics} has each of them. " if (root / "tables" / "07_forensics.tex").exists() else ""
+    return [
+        "\\subsection{Forensics: how a paper's figure could have been measured}\n",
+        lead + _t(comparison.forensic_text(forensic)) + "\n",
+        _table(root, "07_forensics"),
+    ]
+
+
 def body(root: Path) -> str:
     """The article's LaTeX source for the results folder `root`."""
     try:
@@ -223,6 +252,8 @@ def body(root: Path) -> str:
         "\\subsection{Paper B's search}\n",
         _figure(root, "05_fitness_per_generation"),
         _table(root, "07_table4"),
+        *_sensitivity(root, s),
+        *_forensics(root, s),
         "\\section{Discussion}\n",
         f"{len(undecided)} claim(s) could not be decided at this budget; each row says what would decide it and what "
         "it costs: "

@@ -160,6 +160,23 @@ def claim_table(s: Summaries, rows: list[schema.ClaimRow] | None = None) -> pd.D
     return pd.DataFrame(out)
 
 
+def claims_for_print(table: pd.DataFrame) -> pd.DataFrame:
+    """The claims table at a page's width (its LaTeX): each interval with its kind in one cell, and
+    the ledger's post-hoc mark with the verdict, so the kind is named wherever an interval is printed."""
+    iv, kind = table["95% interval"].astype(str), table["interval kind"].astype(str)
+    verdict, mark = table["verdict"].astype(str), table["post hoc"].astype(str)
+    return pd.DataFrame(
+        {
+            "id": table["id"],
+            "claim": table["claim"],
+            "paper": table["paper"],
+            "ours": table["ours"],
+            "95% interval (kind)": [f"{i} ({k})" if i and k else i for i, k in zip(iv, kind)],
+            "verdict": [f"{v} ({m})" if m else v for v, m in zip(verdict, mark)],
+        }
+    )
+
+
 def table4(s: Summaries) -> pd.DataFrame:
     """Paper B's Table 4 (earlier FER2013 results) with our rows added."""
     rows = [
@@ -231,7 +248,10 @@ def audit_table(s: Summaries) -> pd.DataFrame:
                     "macro F1": None if macro is None else macro.mean,
                 }
             )
-    return pd.DataFrame(rows)
+    from fer_study.reporting.paper_a import in_percent
+
+    metrics_ = ("top-1", "mean one-vs-rest accuracy", "micro F1", "macro F1")
+    return in_percent(pd.DataFrame(rows), {m: f"{m} %" for m in metrics_})
 
 
 def compute_table(s: Summaries) -> pd.DataFrame:
@@ -280,21 +300,26 @@ def compute_table(s: Summaries) -> pd.DataFrame:
                 {
                     "stage": f"05 GA generation {rec.gen} ({proto} protocol), training time when it ran",
                     "ours": hms(spent.get(str(rec.gen), 0.0)),
-                    "paper": table3.get(rec.gen, "") + (" (printed)" if proto == "paper" and rec.gen in table3 else ""),
+                    # Paper B ran one protocol (its own): its times stand beside that protocol's rows only.
+                    "paper": (table3.get(rec.gen, "") + (" (printed)" if rec.gen in table3 else ""))
+                    if proto == "paper"
+                    else "not run in the paper",
                 }
             )
         rows.append(
             {
                 "stage": f"05 GA + random search, training time when it ran ({proto} protocol)",
                 "ours": hms(b.train_seconds[proto]),
-                "paper": claims.PAPER_B.total_time_stated.value + " (GA, stated)" if proto == "paper" else "",
+                "paper": claims.PAPER_B.total_time_stated.value + " (GA, stated)"
+                if proto == "paper"
+                else "not run in the paper",
             }
         )
     rows.append(
         {
             "stage": "05 final retrains (all protocols, genomes, seeds)",
             "ours": hms(b.wall_seconds_retrains),
-            "paper": "",
+            "paper": "not stated",
         }
     )
     return pd.DataFrame(rows)
@@ -380,10 +405,16 @@ def sensitivity_table(rows: list[schema.Reading] | None) -> pd.DataFrame | None:
     """Notebook 06's readings table, for citing beside the claims."""
     if not rows:
         return None
+    from fer_study.reporting.paper_a import in_percent
+
     df = pd.DataFrame([schema.encode(r) for r in rows])
-    return df[
-        ["paper", "reading", "what", "test top-1", "final val accuracy", "most dead ReLU layer", "trained"]
-    ].round(4)
+    df = df[["paper", "reading", "what", "test top-1", "final val accuracy", "most dead ReLU layer", "trained"]]
+    percent = {
+        "test top-1": "test top-1 %",
+        "final val accuracy": "final val accuracy %",
+        "most dead ReLU layer": "most dead ReLU layer %",
+    }
+    return in_percent(df, percent).round(2)
 
 
 # The headline claim each paper's readings bear on: the top-1 figure a different reading could move.
@@ -407,9 +438,9 @@ def sensitivity_verdicts(rows: list[schema.Reading] | None) -> pd.DataFrame | No
                 "paper": r.paper,
                 "reading": r.reading,
                 "claim": claim.id,
-                "paper figure": claim.value,
-                "test top-1": r.test_top1,
-                "95% interval (Wilson)": f"{lo:.3f}-{hi:.3f}",
+                "paper figure %": 100 * claim.value,
+                "test top-1 %": 100 * r.test_top1,
+                "95% interval (Wilson) %": f"{100 * lo:.1f}-{100 * hi:.1f}",
                 "test images": r.n_test,
                 "reaches the figure": r.trained and hi >= claim.value,
                 "trained": r.trained,
@@ -436,18 +467,18 @@ def sensitivity_verdict_text(table: pd.DataFrame | None, st: Settings | None = N
         differ = others[others["reaches the figure"] != c["reaches the figure"]]
         failed = others[~others["trained"]]
         each = "; ".join(
-            f"{r['reading']} {100 * r['test top-1']:.1f} % ({'failed to train' if not r['trained'] else side(r['reaches the figure'])})"
+            f"{r['reading']} {r['test top-1 %']:.1f} % ({'failed to train' if not r['trained'] else side(r['reaches the figure'])})"
             for _, r in others.iterrows()
         )
-        lo, hi = (100 * float(x) for x in c["95% interval (Wilson)"].split("-"))
+        lo, hi = (float(x) for x in c["95% interval (Wilson) %"].split("-"))
         state = f"{side(c['reaches the figure'])} the paper's figure" if c["trained"] else "failed to train"
         budget = ""
         if st is not None:
             epochs = st.paper_a.extra_epochs if paper == "A" else st.paper_b.b_final_epochs
             budget = f", {epochs} epochs, the readings' budget, not the claim row's run"
         head = (
-            f"* Claim {c['claim']} (paper {paper}, {100 * c['paper figure']:.2f} %): the chosen reading's "
-            f"{100 * c['test top-1']:.1f} % (Wilson 95 % {lo:.1f}-{hi:.1f} %, {c['test images']:,} test images, one seed{budget}) "
+            f"* Claim {c['claim']} (paper {paper}, {c['paper figure %']:.2f} %): the chosen reading's "
+            f"{c['test top-1 %']:.1f} % (Wilson 95 % {lo:.1f}-{hi:.1f} %, {c['test images']:,} test images, one seed{budget}) "
             f"{state}; the other readings: {each}."
         )
         if differ.empty:
@@ -477,13 +508,15 @@ def reference_lines(s: Summaries) -> dict:
 def forensic_table(s: Summaries) -> pd.DataFrame | None:
     """Notebooks 03 and 05's protocol slips side by side: what each would report from our runs,
     the paper's figure it could explain, and whether it lands within 2 points of it."""
+    from fer_study.reporting.paper_a import SLIP_PERCENT, in_percent
+
     rows = [
         {"paper": paper, **schema.encode(slip)}
         for name, paper in (("03_basic_vs_improved", "A"), ("05_ga_search", "B"))
         if s.has(name)
         for slip in s.of(name).forensics
     ]
-    return pd.DataFrame(rows) if rows else None
+    return in_percent(pd.DataFrame(rows), SLIP_PERCENT) if rows else None
 
 
 def summary(
@@ -541,10 +574,10 @@ def table4_text(t4: pd.DataFrame) -> str:
 def audit_table_text(audit: pd.DataFrame) -> str:
     """After the metric audit: how far 'mean one-vs-rest accuracy' sits above top-1 in each row."""
     parts = [
-        f"{r['source']}: top-1 {100 * float(r['top-1']):.1f} % reads as {100 * float(r['mean one-vs-rest accuracy']):.1f} % "
+        f"{r['source']}: top-1 {float(r['top-1 %']):.1f} % reads as {float(r['mean one-vs-rest accuracy %']):.1f} % "
         "one-vs-rest"
         for _, r in audit.iterrows()
-        if pd.notna(r["top-1"]) and pd.notna(r["mean one-vs-rest accuracy"])
+        if pd.notna(r["top-1 %"]) and pd.notna(r["mean one-vs-rest accuracy %"])
     ]
     return (
         "; ".join(parts) + ". With four classes one-vs-rest accuracy is 1 - (1 - top-1)/2, so it always reads higher."
@@ -575,7 +608,7 @@ def sensitivity_table_text(sensitivity: pd.DataFrame | None) -> str:
         return "No sensitivity readings in this run (`c_sensitivity`)."
     parts = []
     for paper, g in sensitivity.groupby("paper", sort=True):
-        top1 = 100 * pd.to_numeric(g["test top-1"], errors="coerce")
+        top1 = pd.to_numeric(g["test top-1 %"], errors="coerce")
         parts.append(f"paper {paper}'s {len(g)} readings span {top1.min():.1f}-{top1.max():.1f} % test top-1")
     return "; ".join(parts) + " (one seed each; whether that moves a verdict is in notebook 06)."
 

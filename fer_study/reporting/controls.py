@@ -208,8 +208,17 @@ def control_text(summary: schema.Control, st: Settings) -> str:
 
 
 def readings_table(readings: list[schema.Reading]) -> pd.DataFrame:
-    """Notebook 06's sensitivity table: one row per reading, the summary's columns."""
-    return pd.DataFrame([schema.encode(r) for r in readings])
+    """Notebook 06's sensitivity table: one row per reading, the summary's columns, accuracies and
+    dead-unit shares in %."""
+    from fer_study.reporting.paper_a import in_percent
+
+    percent = {
+        "test top-1": "test top-1 %",
+        "final train accuracy": "final train accuracy %",
+        "final val accuracy": "final val accuracy %",
+        "most dead ReLU layer": "most dead ReLU layer %",
+    }
+    return in_percent(pd.DataFrame([schema.encode(r) for r in readings]), percent)
 
 
 def sensitivity_text(readings: list[schema.Reading]) -> str:

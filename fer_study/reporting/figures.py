@@ -81,6 +81,42 @@ PAPER = Style(
 STYLES = {s.name: s for s in (SCREEN, PAPER)}
 
 
+# What each figure shows, one sentence each: the report's and the article's captions.
+CAPTIONS = {
+    "01_counts": "Images per class and split in the data used, against FER2013's official counts.",
+    "01_pixels": "The mean face of each class, and the grey-value distribution of each split.",
+    "02_downsampling": "Paper A's four classes before and after downsampling to the smallest class.",
+    "03_curves": "Training and validation accuracy (%) and loss per epoch of paper A's basic and improved CNN: "
+    "the mean over seeds as a line, their range as a band.",
+    "03_confusion": "Confusion matrices of paper A's models on the 200-image evaluation set (counts and each "
+    "true class's share).",
+    "04_grid_heatmap": "The grid search over Table 1's hyperparameters: mean validation accuracy (%) over seeds; "
+    "red: the best; dashed: Table 1's setting; dotted: cells that tie with the best as printed.",
+    "04_best_curves": "Training and validation curves of the grid's best setting retrained.",
+    "05_fitness_per_generation": "Paper B's genetic search: every genome's fitness, the best and the mean per "
+    "generation under each protocol, against paper B's Table 3 (x); the title states the search's budget.",
+    "06_control_curves": "The positive control (Mini-Xception) per epoch; beside the axes, the published "
+    "accuracy, the authors' logged checkpoint and ours.",
+    "07_claims": "Every accuracy claim: the paper's value (x) against ours with its named 95 % interval; the "
+    "marker's shape and colour give the verdict.",
+    "08_annotated": "Faces found in two photos that are not FER2013, with the first model's prediction "
+    "(behaviour, not accuracy: no ground truth).",
+    "08_crops": "The 48x48 crops the models see, with every model's prediction.",
+}
+# The figures the article draws, in its order.
+ARTICLE_FIGURES = (
+    "01_counts",
+    "02_downsampling",
+    "03_curves",
+    "03_confusion",
+    "04_grid_heatmap",
+    "04_best_curves",
+    "05_fitness_per_generation",
+    "06_control_curves",
+    "07_claims",
+)
+
+
 def style_for(name: str) -> Style:
     """The `Style` of setting `fig_style` (screen or paper)."""
     try:

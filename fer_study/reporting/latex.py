@@ -117,9 +117,13 @@ def _cell(v, digits: int) -> str:
     return escape(v)
 
 
+FONT = r"\scriptsize"
+
+
 def table(df: pd.DataFrame, index: bool = False, stamp: str = "", wrap_over: int = 16, font: str = "") -> str:
     """`df` as a standalone longtable block (see the module's docstring). Columns whose longest cell
-    exceeds `wrap_over` characters wrap; `font` (e.g. "\\scriptsize") defaults by column count."""
+    exceeds `wrap_over` characters wrap; `font` (e.g. "\\scriptsize") defaults to FONT, one size for
+    every table."""
     if index:
         df = df.reset_index()
     cols = list(df.columns)
@@ -140,7 +144,8 @@ def table(df: pd.DataFrame, index: bool = False, stamp: str = "", wrap_over: int
     weights = [max(1.0, min(mean[i], 80.0)) if wide[i] else 0 for i in range(len(cols))]
     total = sum(weights) or 1
     share = [int(1000 * w / total) for w in weights]  # rounded down: the columns never exceed the line
-    font = font or (r"\scriptsize" if len(cols) > 5 else r"\small" if len(cols) > 3 else "")
+    # One size for every table (issue 35: sizes differed between tables), small enough for the widest.
+    font = font or FONT
     lines = [f"% packages: {', '.join(PACKAGES)}"]
     if stamp:
         lines.append(f"% {stamp}")

@@ -27,9 +27,22 @@ def _pct(m: schema.Measure) -> str:
     return f"{100 * m.mean:.1f} %" + (f" ({m.interval_kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f} %)" if iv else "")
 
 
+# Accuracies a reader compares are printed in % (issue 35): the slips' fractions, renamed.
+SLIP_PERCENT = {"ours": "ours %", "paper value": "paper value %", "difference": "difference (points)"}
+
+
+def in_percent(df: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    """`df` with each fraction column of `columns` times 100, renamed (old name -> new name)."""
+    out = df.copy()
+    for old in columns:
+        if old in out:
+            out[old] = 100 * pd.to_numeric(out[old], errors="coerce")
+    return out.rename(columns=dict(columns))
+
+
 def slips_table(slips: list[schema.Slip]) -> pd.DataFrame:
-    """The protocol slips (experiments.forensics) as a table, the summary's columns."""
-    return pd.DataFrame([schema.encode(s) for s in slips])
+    """The protocol slips (experiments.forensics) as a table: the summary's columns, accuracies in %."""
+    return in_percent(pd.DataFrame([schema.encode(s) for s in slips]), SLIP_PERCENT)
 
 
 def tables_audit() -> pd.DataFrame:
@@ -273,13 +286,13 @@ def forensics_text(slips: pd.DataFrame) -> str:
     if slips is None or not len(slips):
         return "No slip could be measured in this run."
     can = slips[slips["can produce it"].astype(bool)]
-    best = slips.iloc[int(slips["difference"].abs().argmin())]
+    best = slips.iloc[int(slips["difference (points)"].abs().argmin())]
     head = (
         f"{len(can)} of {len(slips)} ways of measuring land within 2 points of the paper figure they could explain"
         + (f" ({'; '.join(can['slip'])})" if len(can) else "")
         + "."
     )
-    return head + f" The closest: '{best['slip']}', {100 * best['ours']:.1f} % against {best['paper figure']}."
+    return head + f" The closest: '{best['slip']}', {best['ours %']:.1f} % against {best['paper figure']}."
 
 
 def trials_text(points: pd.DataFrame, n_val: int) -> str:

@@ -106,9 +106,10 @@ class Outputs:
         latex: bool = False,
         latex_columns: list[str] | None = None,
         note: str = "",
+        latex_frame: pd.DataFrame | None = None,
     ) -> list[Path]:
         """Save `df` as tables/<name>.csv (full precision) and .md (and .tex if asked: only
-        `latex_columns` when given, so a wide table still fits a page); Markdown and LaTeX note
+        `latex_columns` when given, or `latex_frame`, so a wide table still fits a page); Markdown and LaTeX note
         data and profile, and `note` after them (the claims table: the rule book's hash)."""
         csv = self.root / "tables" / f"{name}.csv"
         md = self.root / "tables" / f"{name}.md"
@@ -118,7 +119,8 @@ class Outputs:
         written = [csv, md]
         if latex:
             path = self.root / "tables" / f"{name}.tex"
-            body = df[latex_columns] if latex_columns else df
+            # What the page prints: `latex_frame` (a narrower layout of the same rows), else the columns.
+            body = latex_frame if latex_frame is not None else df[latex_columns] if latex_columns else df
             atomic.write_text(path, self.relative(tex.table(body, index=index, stamp=stamp)))
             written.append(path)
         return written

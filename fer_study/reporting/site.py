@@ -25,6 +25,7 @@ import pandas as pd
 from fer_study.core import atomic
 from fer_study.core.papers import MINI_XCEPTION
 from fer_study.reporting.claims import REGISTRY, REPRODUCED, VERDICTS
+from fer_study.reporting.figures import CAPTIONS
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 76rem; margin: 2rem auto; padding: 0 1rem; color: #222;
@@ -42,7 +43,15 @@ dl.verdicts dt { font-weight: 600; margin-top: 0.4rem; } dl.verdicts dd { margin
 .v-reproduced { background: #e3f4e3; } .v-not-reproduced { background: #fbe3e3; }
 .v-inconclusive-at-this-budget { background: #fdf0dc; } .v-not-reproducible-as-specified { background: #ececf6; }
 .v-not-measured { background: #eeeeee; }
+nav.toc { background: #fafafa; border: 1px solid #e4e4e4; padding: 0.4rem 1rem; font-size: 0.92rem; }
+nav.toc ol { margin: 0.2rem 0; padding-left: 1.2rem; columns: 2; }
+td a.anchor { color: inherit; text-decoration: none; font-weight: 600; }
 """
+# Wide tables in the notebook pages scroll sideways instead of running off the page's right edge.
+NOTEBOOK_STYLE = (
+    "<style>.jp-RenderedHTMLCommon table, .jp-OutputArea-output table "
+    "{ display: block; max-width: 100%; overflow-x: auto; }</style>"
+)
 
 # The claims that carry each paper's headline, in the order the bottom line names them.
 HEADLINES = {"A": ("A1", "A3"), "B": ("B1", "B2")}
@@ -76,7 +85,7 @@ def _stamp(rec: dict) -> str:
 
 def _claims_frame(root: Path) -> pd.DataFrame | None:
     path = root / "tables" / "07_claims.csv"
-    return pd.read_csv(path).fillna("") if path.exists() else None
+    return pd.read_csv(path).astype(object).fillna("") if path.exists() else None  # object: "" fills any column
 
 
 def bottom_line(claims: pd.DataFrame | None, rec: dict) -> str:
@@ -183,13 +192,56 @@ def _claims_table(claims: pd.DataFrame | None) -> str:
     ]
     rows = []
     for _, r in claims[cols].iterrows():
+        cells = [
+            f"<td><a class='anchor' href='#{_anchor(str(r[c]))}'>{html.escape(str(r[c]))}</a></td>"
+            if c == "id"
+            else f"<td>{html.escape(str(r[c]))}</td>"
+            for c in cols
+        ]
         rows.append(
-            f'<tr class="{_css(r.get("verdict", ""))}">'
-            + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in cols)
-            + "</tr>"
+            f'<tr id="{_anchor(str(r["id"]))}" class="{_css(r.get("verdict", ""))}">' + "".join(cells) + "</tr>"
         )
     head = "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in cols) + "</tr>"
     return f"<table>{head}{''.join(rows)}</table>"
+
+
+def _h2(anchor: str, title: str) -> str:
+    return f"<h2 id='{anchor}'>{html.escape(title)}</h2>"
+
+
+def _toc(parts: list[str]) -> str:
+    """A table of contents of the page's sections (its h2 anchors), and of the claims by id."""
+    sections = re.findall(r"<h2 id='([^']+)'>([^<]+)</h2>", "".join(p for p in parts if p != "@TOC@"))
+    items = "".join(f"<li><a href='#{a}'>{t}</a></li>" for a, t in sections)
+    claims = " ".join(f"<a href='#{_anchor(c.id)}'>{html.escape(c.id)}</a>" for c in REGISTRY)
+    return f"<nav class='toc'><b>Contents</b><ol>{items}</ol><b>Claims:</b> {claims}</nav>"
+
+
+def _anchor(claim_id: str) -> str:
+    """The link target of a claim's row: 'claim-B3.1' (ids hold letters, digits and dots)."""
+    return "claim-" + re.sub(r"[^A-Za-z0-9.]", "-", claim_id)
+
+
+def _column_format(values: pd.Series):
+    """One number format per column: plain decimals, or scientific for every value of a column that
+    holds a value under 0.001 (a p-value column read 1e-08 beside 0.0001)."""
+    finite = values.dropna().abs()
+    if len(finite) and ((finite > 0) & (finite < 1e-3)).any():
+        return lambda v: f"{v:.1e}"
+    return lambda v: f"{v:.4g}"
+
+
+def _readable(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as a reader sees it: yes/no for booleans, one number format per column."""
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if pd.api.types.is_bool_dtype(col) or set(col.dropna().unique()) <= {True, False} and len(col.dropna()):
+            out[c] = col.map({True: "yes", False: "no"})
+        elif pd.api.types.is_float_dtype(col):
+            fmt = _column_format(col)
+            out[c] = col.map(lambda v: "–" if pd.isna(v) else fmt(v))
+    return out
 
 
 def _table_html(csv: Path) -> str:
@@ -197,7 +249,7 @@ def _table_html(csv: Path) -> str:
         df = pd.read_csv(csv)
     except (OSError, ValueError, pd.errors.EmptyDataError):
         return f"<p>({html.escape(csv.name)} could not be read)</p>"
-    return df.to_html(index=False, na_rep="–", escape=True, border=0, float_format=lambda v: f"{v:.4g}")
+    return _readable(df).to_html(index=False, na_rep="–", escape=True, border=0)
 
 
 def _reductions(rec: dict) -> str:
@@ -230,6 +282,7 @@ def _notebooks(root: Path, site: Path) -> list[tuple[str, str]]:
         body, _ = exporter.from_filename(str(nb))
         body = _REMOTE.sub("", body)
         body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + back, body, count=1)
+        body = body.replace("</head>", NOTEBOOK_STYLE + "</head>", 1)
         target = site / "notebooks" / f"{nb.stem}.html"
         atomic.write_text(target, body)
         out.append((nb.stem, f"notebooks/{nb.stem}.html"))
@@ -270,9 +323,10 @@ def build(root: str | Path) -> Path:
         bottom_line(claims, rec),
         _counts(claims),
         _reductions(rec),
-        "<h2>The verdicts</h2>",
+        "@TOC@",
+        _h2("verdicts", "The verdicts"),
         _definitions(),
-        "<h2>Claim by claim</h2>",
+        _h2("claims", "Claim by claim"),
     ]
     if (site / "figures" / "07_claims.png").exists():
         parts.append(
@@ -280,29 +334,36 @@ def build(root: str | Path) -> Path:
             "alt='paper against ours, claim by claim' style='max-width:100%'></a></p>"
         )
     parts.append(_claims_table(claims))
-    for stem, title in (
-        ("06_control", f"The positive control (Mini-Xception, published {100 * MINI_XCEPTION['accuracy']:.2f} %)"),
-        ("06_sensitivity_verdicts", "Would another reading of the papers change a verdict?"),
-        ("07_forensics", "What each way of mis-measuring would have reported"),
+    for stem, anchor, title in (
+        (
+            "06_control",
+            "control",
+            f"The positive control (Mini-Xception, published {100 * MINI_XCEPTION['accuracy']:.2f} %)",
+        ),
+        ("06_sensitivity_verdicts", "sensitivity", "Would another reading of the papers change a verdict?"),
+        ("07_forensics", "forensics", "What each way of mis-measuring would have reported"),
     ):
         if stem in by_stem:
-            parts += [f"<h2>{html.escape(title)}</h2>", _table_html(by_stem[stem])]
-    parts.append("<h2>Figures</h2><div class='figs'>")
+            parts += [_h2(anchor, title), _table_html(by_stem[stem])]
+    parts.append(_h2("figures", "Figures") + "<div class='figs'>")
     for png in figures:
         pdf = png.with_suffix(".pdf")
         link = f"figures/{pdf.name}" if pdf.exists() else f"figures/{png.name}"
+        caption = CAPTIONS.get(png.stem, "")
         parts.append(
-            f"<figure><a href='{link}'><img src='figures/{png.name}' alt='{html.escape(png.stem)}'></a>"
-            f"<figcaption>{html.escape(png.stem)}</figcaption></figure>"
+            f"<figure id='fig-{png.stem}'><a href='{link}'><img src='figures/{png.name}' "
+            f"alt='{html.escape(caption or png.stem)}'></a>"
+            f"<figcaption><b>{html.escape(png.stem)}</b>. {html.escape(caption)}</figcaption></figure>"
         )
-    parts.append("</div><h2>Every table</h2>")
+    parts.append("</div>" + _h2("tables", "Every table"))
     for csv in tables:
         others = [csv.with_suffix(s) for s in (".md", ".tex") if csv.with_suffix(s).exists()]
         links_ = " · ".join(f"<a href='tables/{p.name}'>{p.suffix[1:]}</a>" for p in [csv, *others])
         parts.append(f"<details><summary>{html.escape(csv.stem)} ({links_})</summary>{_table_html(csv)}</details>")
-    parts.append("<h2>Notebooks (executed)</h2><ul>")
+    parts.append(_h2("notebooks", "Notebooks (executed)") + "<ul>")
     parts += [f"<li><a href='{href}'>{html.escape(name)}</a></li>" for name, href in notebooks]
     parts.append("</ul></body></html>\n")
+    parts[parts.index("@TOC@")] = _toc(parts)
     index = site / "index.html"
     atomic.write_text(index, "\n".join(parts))
     return index
