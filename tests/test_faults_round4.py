@@ -347,7 +347,7 @@ def test_the_demo_bytes_are_the_pinned_ones():
 
 @pytest.mark.slow
 def test_the_readme_states_the_suites_size():
-    """The README's reliability section gives the number of planted cases; it must be the suite's."""
+    """The fault-suite paragraph (docs/running.md) gives the number of planted cases; it must be the suite's."""
     import re
 
     from fer_study.core.paths import project_root
@@ -361,6 +361,8 @@ def test_the_readme_states_the_suites_size():
         cwd=root,
     ).stdout
     collected = int(re.search(r"(\d+) tests? collected", out).group(1))
-    said = re.search(r"In all, (\d+) planted cases in the (\w+) fault files", (root / "README.md").read_text())
+    said = re.search(
+        r"In all, (\d+) planted cases in the (\w+) fault files", (root / "docs" / "running.md").read_text()
+    )
     assert said and int(said.group(1)) == collected, (said and said.group(1), collected)
     assert said.group(2) == {5: "five"}.get(len(files), str(len(files)))

@@ -228,9 +228,15 @@ def test_printed_text_is_stored_the_same_however_the_kernel_chunked_it():
     assert two[0]["text"] == ["a: loaded\n"]  # the input is not changed in place
 
 
+def _docs_text() -> str:
+    """The README and every page of docs/, in that order: where documented commands are printed."""
+    root = Path(__file__).resolve().parents[1]
+    return "\n".join(p.read_text() for p in [root / "README.md", *sorted((root / "docs").glob("*.md"))])
+
+
 def _readme_papermill_commands() -> list[str]:
-    """Every papermill line the README prints (continuations joined), with the `mkdir` before it."""
-    text = (Path(__file__).resolve().parents[1] / "README.md").read_text().replace("\\\n", " ")
+    """Every papermill line the README and docs/ print (continuations joined), with the `mkdir` before it."""
+    text = _docs_text().replace("\\\n", " ")
     return [
         m.group(0).strip("`") for m in re.finditer(r"(?:mkdir -p \S+(?: &&|\n))?\s*\.venv/bin/papermill [^`\n]+", text)
     ]
@@ -254,3 +260,20 @@ def test_the_readmes_papermill_commands_work_as_printed(tmp_path, index):
     assert done.returncode == 0, (cmd, done.stderr[-2000:])
     out = tmp_path / ("scratch" if index == 0 else "paper")
     assert (out / "summaries" / "01_data_exploration.json").exists()
+
+
+def test_the_gpu_sections_run_line_works_as_printed_on_the_jax_backend(tmp_path):
+    """Issue 35: the GPU section's `KERAS_BACKEND=jax ... fer-study run --profile paper` line, as
+    printed, on the demo data and notebook 01 only (the rest trains for days), into a scratch folder:
+    the JAX backend that `setup --gpu` serves runs the study's code unchanged (here on the CPU)."""
+    pytest.importorskip("jax")
+    text = _docs_text()
+    lines = [ln.split("#")[0].strip() for ln in text.splitlines() if "fer-study run --profile paper" in ln]
+    line = next(ln for ln in lines if ln.startswith("KERAS_BACKEND=jax "))
+    cmd = line.replace("/path/to/fer2013.zip", "demo") + f" --only 01 --out {tmp_path / 'paper'}"
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("FER2013_PATH", "KERAS_BACKEND")}
+    done = subprocess.run(cmd, shell=True, cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, (cmd, done.stderr[-2000:])
+    record = json.loads((tmp_path / "paper" / "run.json").read_text())
+    assert record["profile"] == "paper" and '"keras_backend": "jax"' in json.dumps(record)
