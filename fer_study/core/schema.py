@@ -540,35 +540,9 @@ def decode(kind: Any, value: Any, where: str) -> Any:
     if kind is Any:
         return value
     if origin in (Union, types.UnionType):
-        options = typing.get_args(kind)
-        if value is None and type(None) in options:
-            return None
-        errors = []
-        for option in (o for o in options if o is not type(None)):
-            try:
-                return decode(option, value, where)
-            except SchemaError as err:
-                errors.append(str(err))
-        raise SchemaError(errors[0] if errors else f"{where}: null where a value is declared")
+        return _decode_union(kind, value, where)
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        if isinstance(value, kind):
-            return value
-        if not isinstance(value, dict):
-            raise SchemaError(f"{where}: a {type(value).__name__} where a {kind.__name__} record is declared")
-        hints = typing.get_type_hints(kind)
-        fields = {_key(f): f for f in dataclasses.fields(kind)}  # by JSON key
-        unknown = sorted(set(value) - set(fields))
-        if unknown:
-            raise SchemaError(
-                f"{where}: unknown field '{unknown[0]}' (not in fer_study.core.schema.{kind.__name__}; renamed?)"
-            )
-        out = {}
-        for key, f in fields.items():
-            if key in value:
-                out[f.name] = decode(hints[f.name], value[key], f"{where}.{key}")
-            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise SchemaError(f"{where}: no field '{key}' (declared in fer_study.core.schema.{kind.__name__})")
-        return kind(**out)
+        return _decode_record(kind, value, where)
     if origin is dict:
         if not isinstance(value, dict):
             raise SchemaError(f"{where}: a {type(value).__name__} where a mapping is declared")
@@ -579,23 +553,66 @@ def decode(kind: Any, value: Any, where: str) -> Any:
             raise SchemaError(f"{where}: a {type(value).__name__} where a list is declared")
         item = typing.get_args(kind)[0]
         return [decode(item, v, f"{where}.{i}") for i, v in enumerate(value)]
+    return _decode_leaf(kind, value, where)
+
+
+def _decode_union(kind: Any, value: Any, where: str) -> Any:
+    """`X | Y | None`: None where allowed, else the first option that decodes."""
+    options = typing.get_args(kind)
+    if value is None and type(None) in options:
+        return None
+    errors = []
+    for option in (o for o in options if o is not type(None)):
+        try:
+            return decode(option, value, where)
+        except SchemaError as err:
+            errors.append(str(err))
+    raise SchemaError(errors[0] if errors else f"{where}: null where a value is declared")
+
+
+def _decode_record(kind: Any, value: Any, where: str) -> Any:
+    """A declared record: every field without a default present, no field it does not declare."""
+    if isinstance(value, kind):
+        return value
+    if not isinstance(value, dict):
+        raise SchemaError(f"{where}: a {type(value).__name__} where a {kind.__name__} record is declared")
+    hints = typing.get_type_hints(kind)
+    fields = {_key(f): f for f in dataclasses.fields(kind)}  # by JSON key
+    unknown = sorted(set(value) - set(fields))
+    if unknown:
+        raise SchemaError(
+            f"{where}: unknown field '{unknown[0]}' (not in fer_study.core.schema.{kind.__name__}; renamed?)"
+        )
+    out = {}
+    for key, f in fields.items():
+        if key in value:
+            out[f.name] = decode(hints[f.name], value[key], f"{where}.{key}")
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise SchemaError(f"{where}: no field '{key}' (declared in fer_study.core.schema.{kind.__name__})")
+    return kind(**out)
+
+
+# A plain value's check: the Python types it accepts and how a mismatch is said.
+_LEAVES: dict[Any, tuple[Any, str]] = {
+    float: ((int, float), "a number"),
+    int: (int, "a whole number"),
+    str: (str, "a str"),
+    bool: (bool, "a bool"),
+}
+
+
+def _decode_leaf(kind: Any, value: Any, where: str) -> Any:
+    """A plain `list`/`dict`, a number, a string or a bool, as it is (a bool is not a number)."""
     if kind in (list, dict):
         if not isinstance(value, kind):
             raise SchemaError(f"{where}: a {type(value).__name__} where a {kind.__name__} is declared")
         return value
-    if kind is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise SchemaError(f"{where}: {value!r} where a number is declared")
-        return value
-    if kind is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise SchemaError(f"{where}: {value!r} where a whole number is declared")
-        return value
-    if kind in (str, bool):
-        if not isinstance(value, kind):
-            raise SchemaError(f"{where}: {value!r} where a {kind.__name__} is declared")
-        return value
-    raise SchemaError(f"{where}: fer_study.core.schema cannot check a {kind!r}")
+    if kind not in _LEAVES:
+        raise SchemaError(f"{where}: fer_study.core.schema cannot check a {kind!r}")
+    accepted, said = _LEAVES[kind]
+    if not isinstance(value, accepted) or (kind in (int, float) and isinstance(value, bool)):
+        raise SchemaError(f"{where}: {value!r} where {said} is declared")
+    return value
 
 
 def record(kind: Any, value: Any, where: str) -> Any:

@@ -15,7 +15,7 @@ import functools
 import json
 import math
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -401,30 +401,28 @@ def _kind_ok(value: Any, kind: Any) -> bool:
     return isinstance(value, kind)
 
 
+# The bounds a check may carry: (operator name, test, how the message says it).
+_BOUNDS = (
+    ("min", lambda v, b: v >= b, ">="),
+    ("max", lambda v, b: v <= b, "<="),
+    ("gt", lambda v, b: v > b, ">"),
+    ("lt", lambda v, b: v < b, "<"),
+)
+# A grid parameter's values: its type and range (the grid's `keys` check).
+_GRID_VALUE_OK = {
+    "batch_size": lambda x: _kind_ok(x, int) and 1 <= x <= 65_536,
+    "n_conv": lambda x: _kind_ok(x, int) and 1 <= x <= MAX_CONV_BLOCKS,
+    "learning_rate": lambda x: _kind_ok(x, float) and 0 < x <= MAX_LEARNING_RATE,
+    "dropout": lambda x: _kind_ok(x, float) and 0 <= x < 1,
+}
+
+
 def _check(key: str, value: Any, kind: Any, checks: Mapping[str, Any], what: str = "setting") -> None:
+    """`value` of setting `key` against its type and its rule's `checks`; SettingsError naming the
+    key and the broken check."""
     name = f"{what} '{key}'"
-    if not _kind_ok(value, kind):
-        raise SettingsError(f"{name} expects {kind.__name__}, got {value!r}")
-    if kind is float and not math.isfinite(value):
-        raise SettingsError(f"{name} must be a finite number, got {value!r}")
-    if "choices" in checks and value not in checks["choices"]:
-        raise SettingsError(f"{name} must be one of {', '.join(map(str, checks['choices']))}, got {value!r}")
-    for op, test, text in (
-        ("min", lambda v, b: v >= b, ">="),
-        ("max", lambda v, b: v <= b, "<="),
-        ("gt", lambda v, b: v > b, ">"),
-        ("lt", lambda v, b: v < b, "<"),
-    ):
-        if op in checks and not test(value, checks[op]):
-            raise SettingsError(f"{name} must be {text} {checks[op]}, got {value!r}")
-    if checks.get("nonempty") and not value:
-        raise SettingsError(f"{name} must not be empty")
-    if checks.get("unique") and len({json.dumps(v, sort_keys=True) for v in value}) != len(value):
-        raise SettingsError(f"{name} must not repeat a value (each counts once), got {value!r}")
-    if "max_len" in checks and len(value) > checks["max_len"]:
-        raise SettingsError(f"{name} may have at most {checks['max_len']} values, got {len(value)}")
-    if "length" in checks and len(value) != checks["length"]:
-        raise SettingsError(f"{name} must have {checks['length']} values, got {value!r}")
+    _check_scalar(name, value, kind, checks)
+    _check_collection(name, value, checks)
     if isinstance(value, list) and "items" in checks:
         item_kind = (
             float if any(k in checks["items"] for k in ("gt",)) else (str if "choices" in checks["items"] else int)
@@ -433,19 +431,44 @@ def _check(key: str, value: Any, kind: Any, checks: Mapping[str, Any], what: str
             _check(key, v, item_kind, checks["items"], what="each value of setting")
     if isinstance(value, dict) and "keys" in checks:
         for k, v in value.items():
-            if k not in checks["keys"]:
-                raise SettingsError(f"{name} has an unknown parameter '{k}' (known: {', '.join(checks['keys'])})")
-            if not isinstance(v, list) or not v:
-                raise SettingsError(f"{name}: '{k}' must be a non-empty list of values, got {v!r}")
-            for x in v:
-                bad = (
-                    (k == "batch_size" and not (_kind_ok(x, int) and 1 <= x <= 65_536))
-                    or (k == "n_conv" and not (_kind_ok(x, int) and 1 <= x <= MAX_CONV_BLOCKS))
-                    or (k == "learning_rate" and not (_kind_ok(x, float) and 0 < x <= MAX_LEARNING_RATE))
-                    or (k == "dropout" and not (_kind_ok(x, float) and 0 <= x < 1))
-                )
-                if bad:
-                    raise SettingsError(f"{name}: {k} value {x!r} is out of range")
-            # Issue 36: batch_size [16, 16] counted one training as two trials.
-            if len({json.dumps(x) for x in v}) != len(v):
-                raise SettingsError(f"{name}: '{k}' must not repeat a value (each is one trial), got {v!r}")
+            _check_grid_values(name, k, v, checks["keys"])
+
+
+def _check_scalar(name: str, value: Any, kind: Any, checks: Mapping[str, Any]) -> None:
+    """Type, finiteness, choices and bounds."""
+    if not _kind_ok(value, kind):
+        raise SettingsError(f"{name} expects {kind.__name__}, got {value!r}")
+    if kind is float and not math.isfinite(value):
+        raise SettingsError(f"{name} must be a finite number, got {value!r}")
+    if "choices" in checks and value not in checks["choices"]:
+        raise SettingsError(f"{name} must be one of {', '.join(map(str, checks['choices']))}, got {value!r}")
+    for op, test, text in _BOUNDS:
+        if op in checks and not test(value, checks[op]):
+            raise SettingsError(f"{name} must be {text} {checks[op]}, got {value!r}")
+
+
+def _check_collection(name: str, value: Any, checks: Mapping[str, Any]) -> None:
+    """A list's emptiness, repeats and length."""
+    if checks.get("nonempty") and not value:
+        raise SettingsError(f"{name} must not be empty")
+    if checks.get("unique") and len({json.dumps(v, sort_keys=True) for v in value}) != len(value):
+        raise SettingsError(f"{name} must not repeat a value (each counts once), got {value!r}")
+    if "max_len" in checks and len(value) > checks["max_len"]:
+        raise SettingsError(f"{name} may have at most {checks['max_len']} values, got {len(value)}")
+    if "length" in checks and len(value) != checks["length"]:
+        raise SettingsError(f"{name} must have {checks['length']} values, got {value!r}")
+
+
+def _check_grid_values(name: str, k: str, v: Any, known: Sequence[str]) -> None:
+    """One parameter of a grid: known, a non-empty list, each value in range, none repeated."""
+    if k not in known:
+        raise SettingsError(f"{name} has an unknown parameter '{k}' (known: {', '.join(known)})")
+    if not isinstance(v, list) or not v:
+        raise SettingsError(f"{name}: '{k}' must be a non-empty list of values, got {v!r}")
+    ok = _GRID_VALUE_OK.get(k, lambda x: True)
+    for x in v:
+        if not ok(x):
+            raise SettingsError(f"{name}: {k} value {x!r} is out of range")
+    # Issue 36: batch_size [16, 16] counted one training as two trials.
+    if len({json.dumps(x) for x in v}) != len(v):
+        raise SettingsError(f"{name}: '{k}' must not repeat a value (each is one trial), got {v!r}")

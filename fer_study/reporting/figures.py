@@ -296,54 +296,90 @@ def training_curves(
     fraction, label), such as a published accuracy, are markers on the accuracy panel's right edge,
     each its own shape, so that values a point apart stay apart and no line hides a curve. The paper
     layout stacks accuracy over loss."""
-    from matplotlib.ticker import MaxNLocator
-
     if style.paper:
         fig, axes = plt.subplots(2, 1, figsize=(style.inches, 4.6), sharex=True)
     else:
         fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-    palette = ["tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange"]
     models = list(dict.fromkeys(r.model for r in runs))
     per_model = {m: sum(r.model == m for r in runs) for m in models}
     seeds = max(per_model.values(), default=1)
     uneven = len(set(per_model.values())) > 1  # then each legend entry says its own seeds
     last = 1
     for m_i, model in enumerate(models):
-        mine = [r for r in runs if r.model == model]
-        colour = palette[m_i % len(palette)]
         shown = (names or {}).get(model, model)
         if uneven:
             shown += f" ({per_model[model]} seed{'s' if per_model[model] > 1 else ''})"
-        for ax, key, ylabel in ((axes[0], "accuracy", "accuracy (%)"), (axes[1], "loss", "cross-entropy loss")):
-            scale = 100.0 if key == "accuracy" else 1.0  # accuracies in %, as every other figure
-            for part, ls in ((key, "-"), (f"val_{key}", "--")):
-                n = min(len(r.history[part]) for r in mine)
-                last = max(last, n)
-                values = scale * np.array([r.history[part][:n] for r in mine])
-                epochs = np.arange(1, n + 1)
-                label = f"{shown}, {'validation' if part.startswith('val_') else 'training'}"
-                marker = "o" if n <= 3 else None  # a run of one to three epochs shows as points
-                lw = 1.0 if style.paper else 1.4
-                ax.plot(epochs, values.mean(0), ls=ls, color=colour, lw=lw, marker=marker, ms=4, label=label)
-                if len(mine) > 1:
-                    ax.fill_between(epochs, values.min(0), values.max(0), color=colour, alpha=0.15, lw=0)
-            ax.set_ylabel(ylabel)
-            ax.grid(alpha=0.3)
+        mine = [r for r in runs if r.model == model]
+        last = max(last, _model_curves(axes, mine, shown, _PALETTE[m_i % len(_PALETTE)], style))
+    _epoch_axes(axes, last, style)
+    _reference_marks(axes[0], references or [], style)
+    if uneven:
+        band = "lines: mean over seeds; bands: their range"
+    else:
+        band = f"lines: mean of {seeds} seeds; bands: their range" if seeds > 1 else ""
+    _curves_legend(fig, axes, title, band, style)
+    return fig
+
+
+def _curves_legend(fig, axes, title: str, band: str, style: Style) -> None:
+    """The legend below the axes; what lines and bands are in the title (in the paper layout, whose
+    caption carries the title, above the accuracy panel)."""
+    handles, labels = axes[0].get_legend_handles_labels()
+    if style.paper:
+        if band:
+            axes[0].text(0.01, 1.02, band, transform=axes[0].transAxes, fontsize=7, color="0.3", va="bottom")
+        _legend_below(fig, handles, labels, ncol=2, style=style)
+    else:
+        fig.suptitle(title + (f"\n({band})" if band else ""))
+        _legend_below(fig, handles, labels, ncol=2, style=style, row_height=0.045)
+
+
+_PALETTE = ["tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange"]
+
+
+def _model_curves(axes, mine: Sequence[History], shown: str, colour: str, style: Style) -> int:
+    """One model's training and validation curves on the accuracy (%) and loss panels: the mean
+    over its seeds, their range as a band; returns its most epochs."""
+    last = 1
+    for ax, key, ylabel in ((axes[0], "accuracy", "accuracy (%)"), (axes[1], "loss", "cross-entropy loss")):
+        scale = 100.0 if key == "accuracy" else 1.0  # accuracies in %, as every other figure
+        for part, ls in ((key, "-"), (f"val_{key}", "--")):
+            n = min(len(r.history[part]) for r in mine)
+            last = max(last, n)
+            values = scale * np.array([r.history[part][:n] for r in mine])
+            epochs = np.arange(1, n + 1)
+            label = f"{shown}, {'validation' if part.startswith('val_') else 'training'}"
+            marker = "o" if n <= 3 else None  # a run of one to three epochs shows as points
+            lw = 1.0 if style.paper else 1.4
+            ax.plot(epochs, values.mean(0), ls=ls, color=colour, lw=lw, marker=marker, ms=4, label=label)
+            if len(mine) > 1:
+                ax.fill_between(epochs, values.min(0), values.max(0), color=colour, alpha=0.15, lw=0)
+        ax.set_ylabel(ylabel)
+        ax.grid(alpha=0.3)
+    return last
+
+
+def _epoch_axes(axes, last: int, style: Style) -> None:
+    """Ticks on round numbers up to the last epoch itself (a 100-epoch run ends on a tick)."""
+    from matplotlib.ticker import MaxNLocator
+
     for ax in axes:
-        # Ticks on round numbers up to the last epoch itself (a 100-epoch run ends on a tick).
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
         ax.set_xlim(0, last + 1 if last > 3 else last + 0.5)
     axes[-1].set_xlabel("epoch")
     if not style.paper:
         axes[0].set_xlabel("epoch")
-    # References as markers just right of the axes, each its own shape: the control's printed,
-    # logged and reproduced accuracies sit within 3.5 points, where lines would merge and cover the
-    # validation curve.
+
+
+def _reference_marks(ax, references: list[tuple[float, str]], style: Style) -> None:
+    """References as markers just right of the axes, each its own shape: the control's printed,
+    logged and reproduced accuracies sit within 3.5 points, where lines would merge and cover the
+    validation curve."""
     marks = [("k", "<"), ("0.45", "D"), ("tab:purple", "*"), ("tab:green", "s")]
-    edge = axes[0].get_yaxis_transform()  # x in axes fractions, y in data
-    for i, (value, label) in enumerate(references or []):
+    edge = ax.get_yaxis_transform()  # x in axes fractions, y in data
+    for i, (value, label) in enumerate(references):
         color, marker = marks[i % len(marks)]
-        axes[0].plot(  # side by side in their own column, so equal values do not hide each other
+        ax.plot(  # side by side in their own column, so equal values do not hide each other
             [1.025 + 0.035 * i],
             [100 * value],
             marker=marker,
@@ -355,19 +391,6 @@ def training_curves(
             label=label,
             zorder=4,
         )
-    handles, labels = axes[0].get_legend_handles_labels()
-    if uneven:
-        band = "lines: mean over seeds; bands: their range"
-    else:
-        band = f"lines: mean of {seeds} seeds; bands: their range" if seeds > 1 else ""
-    if style.paper:
-        if band:  # the caption carries the title; the figure still says what lines and bands are
-            axes[0].text(0.01, 1.02, band, transform=axes[0].transAxes, fontsize=7, color="0.3", va="bottom")
-        _legend_below(fig, handles, labels, ncol=2, style=style)
-    else:
-        fig.suptitle(title + (f"\n({band})" if band else ""))
-        _legend_below(fig, handles, labels, ncol=2, style=style, row_height=0.045)
-    return fig
 
 
 def _legend_below(fig, handles, labels, ncol: int, style: Style = SCREEN, row_height: float = 0.045) -> None:
@@ -440,20 +463,10 @@ def grid_heatmap(
 ):
     """The grid search as a heatmap: `metric` for every combination, `rows` x `cols` parameters,
     labelled in words; the best cell outlined in red and Table 1's setting dashed in black."""
-    from matplotlib.patches import Rectangle
-
-    from fer_study.core.papers import PAPER_A_TABLE1
-
-    words = {"n_conv": "{} conv", "dropout": "dropout {}", "learning_rate": "lr {}", "batch_size": "batch {}"}
     # Accuracies in %, as every other figure.
     table = 100 * trials.pivot_table(index=rows, columns=cols, values=metric, aggfunc="mean")
     decimals = 1 if style.paper else 2
     joiner = "\n" if style.paper else ", "  # the paper layout writes each parameter on its own line
-
-    def label(keys, values) -> str:
-        values = values if isinstance(values, tuple) else (values,)
-        return joiner.join(words.get(k, k + " {}").format(v) for k, v in zip(keys, values))
-
     if style.paper:
         size = (style.inches, 0.42 * len(table.index) + 1.5)
     else:
@@ -469,42 +482,12 @@ def grid_heatmap(
             **({"pad": 0.03} if style.paper else {}),
         },
         ax=ax,
-        xticklabels=[label(cols, c) for c in table.columns],
-        yticklabels=[label(rows, r) for r in table.index],
+        xticklabels=[_grid_label(cols, c, joiner) for c in table.columns],
+        yticklabels=[_grid_label(rows, r, joiner) for r in table.index],
         annot_kws={"fontsize": 7} if style.paper else None,
     )
-    values = table.to_numpy()
-    best = np.unravel_index(np.nanargmax(values), table.shape)
-    ax.add_patch(
-        Rectangle((float(best[1]), float(best[0])), 1, 1, fill=False, ec="tab:red", lw=3, label="best on validation")
-    )
-    # Cells that print as the best's value are a tie to the reader: say so rather than show two
-    # equal numbers with one outlined.
-    tied = np.argwhere(np.round(values, decimals) == np.round(values[best], decimals))
-    for k, (i, j) in enumerate(t for t in map(tuple, tied) if t != tuple(best)):
-        ax.add_patch(
-            Rectangle(
-                (j + 0.03, i + 0.03),
-                0.94,
-                0.94,
-                fill=False,
-                ec="tab:red",
-                lw=1.5,
-                ls=":",
-                label=None if k else "ties with the best as printed",
-            )
-        )
-    want_r = tuple(PAPER_A_TABLE1.get(k) for k in rows)
-    want_c = tuple(PAPER_A_TABLE1.get(k) for k in cols)
-    index = [r if isinstance(r, tuple) else (r,) for r in table.index]
-    columns = [c if isinstance(c, tuple) else (c,) for c in table.columns]
-    if want_r in index and want_c in columns:
-        i, j = index.index(want_r), columns.index(want_c)
-        ax.add_patch(
-            Rectangle(
-                (j + 0.06, i + 0.06), 0.88, 0.88, fill=False, ec="black", lw=1.5, ls="--", label="paper A's Table 1"
-            )
-        )
+    _outline_best(ax, table.to_numpy(), decimals)
+    _outline_table1(ax, table, rows, cols)
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="x", rotation=0, labelsize=7 if style.paper else 8)
@@ -522,6 +505,59 @@ def grid_heatmap(
     else:
         fig.tight_layout()
     return fig
+
+
+_GRID_WORDS = {"n_conv": "{} conv", "dropout": "dropout {}", "learning_rate": "lr {}", "batch_size": "batch {}"}
+
+
+def _grid_label(keys, values, joiner: str) -> str:
+    """A grid point's parameters in words ('lr 0.001, batch 16')."""
+    values = values if isinstance(values, tuple) else (values,)
+    return joiner.join(_GRID_WORDS.get(k, k + " {}").format(v) for k, v in zip(keys, values))
+
+
+def _outline_best(ax, values: np.ndarray, decimals: int) -> None:
+    """The best cell in red; cells that print as the best's value, a tie to the reader, dotted (said
+    rather than shown as two equal numbers with one outlined)."""
+    from matplotlib.patches import Rectangle
+
+    best = np.unravel_index(np.nanargmax(values), values.shape)
+    ax.add_patch(
+        Rectangle((float(best[1]), float(best[0])), 1, 1, fill=False, ec="tab:red", lw=3, label="best on validation")
+    )
+    tied = np.argwhere(np.round(values, decimals) == np.round(values[best], decimals))
+    for k, (i, j) in enumerate(t for t in map(tuple, tied) if t != tuple(best)):
+        ax.add_patch(
+            Rectangle(
+                (j + 0.03, i + 0.03),
+                0.94,
+                0.94,
+                fill=False,
+                ec="tab:red",
+                lw=1.5,
+                ls=":",
+                label=None if k else "ties with the best as printed",
+            )
+        )
+
+
+def _outline_table1(ax, table: pd.DataFrame, rows: list[str], cols: list[str]) -> None:
+    """Paper A's Table 1 setting dashed in black, where the grid holds it."""
+    from matplotlib.patches import Rectangle
+
+    from fer_study.core.papers import PAPER_A_TABLE1
+
+    want_r = tuple(PAPER_A_TABLE1.get(k) for k in rows)
+    want_c = tuple(PAPER_A_TABLE1.get(k) for k in cols)
+    index = [r if isinstance(r, tuple) else (r,) for r in table.index]
+    columns = [c if isinstance(c, tuple) else (c,) for c in table.columns]
+    if want_r in index and want_c in columns:
+        i, j = index.index(want_r), columns.index(want_c)
+        ax.add_patch(
+            Rectangle(
+                (j + 0.06, i + 0.06), 0.88, 0.88, fill=False, ec="black", lw=1.5, ls="--", label="paper A's Table 1"
+            )
+        )
 
 
 @_styled
@@ -622,20 +658,10 @@ def claims_forest(
     between groups. Chance levels and the best published FER2013 accuracy are reference lines;
     claims left out are named below. On screen each row carries its whole statement; the paper
     layout labels each row by its claim id only (the claims table has the statements)."""
-    from matplotlib.lines import Line2D
-
     from fer_study.reporting.claims import drawn
 
     numeric = drawn(rows)
     left_out = [r.id for r in rows if r not in numeric]
-    # Colour and shape both carry the verdict (Okabe-Ito-like hues, distinct shapes).
-    marks = {
-        "reproduced": ("#009E73", "o"),
-        "not reproduced": ("#D55E00", "s"),
-        "inconclusive at this budget": ("#E69F00", "D"),
-        "not reproducible as specified": ("0.45", "^"),
-        "not measured": ("0.7", "v"),
-    }
     if style.paper:
         labels = [r.id for r in numeric]
         heights = [0.12] * len(labels)
@@ -649,9 +675,42 @@ def claims_forest(
         extent = sum(heights) + gap * len(heights)  # in the axis's own units, about 0.55 in each
         fig, ax = plt.subplots(figsize=(10, 0.55 * extent + 2.0))
     y = np.cumsum([0] + [h + gap for h in heights[:-1]])
-    small = style.font(6)
+    _forest_rows(ax, numeric, y, heights, style)
+    _forest_references(ax, chance or {}, best_published, y, style)
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.set_ylim((y[-1] if len(y) else 0) + (0.8 if not style.paper else 0.45), -1.0 if not style.paper else -0.45)
+    ax.set_xlabel("accuracy (%)")
+    ax.grid(axis="x", alpha=0.3)
+    handles = _forest_handles(numeric)
+    note = "Bars: our 95 % interval (its kind is named in the claim table; a search's maximum has none). " + (
+        f"Not drawn ({len(left_out)} of {len(rows)} claims: counts, rankings, times and inconsistencies, which "
+        f"are not accuracies, or claims with no number of ours; the claims table has them): "
+        f"{', '.join(left_out)}."
+        if left_out
+        else ""
+    )
+    if style.paper:
+        _forest_foot_paper(fig, handles, note)
+    else:
+        ax.set_title(title)
+        _forest_foot_screen(fig, handles, note)
+    return fig
+
+
+# Colour and shape both carry the verdict (Okabe-Ito-like hues, distinct shapes).
+_VERDICT_MARKS = {
+    "reproduced": ("#009E73", "o"),
+    "not reproduced": ("#D55E00", "s"),
+    "inconclusive at this budget": ("#E69F00", "D"),
+    "not reproducible as specified": ("0.45", "^"),
+    "not measured": ("0.7", "v"),
+}
+
+
+def _forest_rows(ax, numeric: list[ClaimRow], y, heights: list[float], style: Style) -> None:
+    """Each claim's paper value (x), ours (the verdict's marker) and interval (bar); a rule between groups."""
     for yi, r in zip(y, numeric):
-        c, shape = marks.get(r.verdict, ("0.45", "^"))
+        c, shape = _VERDICT_MARKS.get(r.verdict, ("0.45", "^"))
         if r.interval:
             ax.plot([100 * r.interval[0], 100 * r.interval[1]], [yi, yi], color=c, lw=3, alpha=0.6)
         ax.plot(100 * r.paper_value, yi, "kx", ms=6 if style.paper else 8, mew=1.5, zorder=2)
@@ -662,8 +721,14 @@ def claims_forest(
     for k in range(1, len(numeric)):
         if groups[k] != groups[k - 1]:  # a rule between groups, halfway between their rows
             ax.axhline((y[k - 1] + heights[k - 1] / 2 + y[k] - heights[k] / 2) / 2, color="0.6", lw=0.8)
+
+
+def _forest_references(ax, chance: Mapping, best_published: float | None, y, style: Style) -> None:
+    """Chance levels (one line and label per distinct level, at the top) and the best published
+    FER2013 accuracy (at the foot of its line)."""
+    small = style.font(6)
     by_value: dict[float, list[str]] = {}
-    for name, value in (chance or {}).items():  # one line and one label per distinct chance level
+    for name, value in chance.items():
         by_value.setdefault(round(100 * value, 1), []).append(name)
     top = -0.6 if not style.paper else -0.25
     for value, names in by_value.items():
@@ -672,50 +737,50 @@ def claims_forest(
             names = [n.split(" (")[0] for n in names]
         # beside its line, not across it
         ax.text(value + 0.6, top, "chance: " + "; ".join(names), fontsize=small, color="0.4", ha="left", va="bottom")
-    if best_published is not None:
-        ax.axvline(100 * best_published, color="tab:purple", ls="--", lw=1)
-        ax.text(  # at the foot of its line: the chance labels take the top
-            100 * best_published - 0.6,
-            (y[-1] + (0.7 if not style.paper else 0.3)) if len(y) else 0.5,
-            "best published (paper B's Table 4)" if style.paper else "best published in paper B's Table 4",
-            fontsize=small,
-            color="tab:purple",
-            ha="right",
-            va="center",
-        )
-    ax.set_yticks(y, labels, fontsize=7)
-    ax.set_ylim((y[-1] if len(y) else 0) + (0.8 if not style.paper else 0.45), -1.0 if not style.paper else -0.45)
-    ax.set_xlabel("accuracy (%)")
-    ax.grid(axis="x", alpha=0.3)
-    handles = [Line2D([], [], color="k", marker="x", ls="", label="paper")] + [
+    if best_published is None:
+        return
+    ax.axvline(100 * best_published, color="tab:purple", ls="--", lw=1)
+    ax.text(
+        100 * best_published - 0.6,
+        (y[-1] + (0.7 if not style.paper else 0.3)) if len(y) else 0.5,
+        "best published (paper B's Table 4)" if style.paper else "best published in paper B's Table 4",
+        fontsize=small,
+        color="tab:purple",
+        ha="right",
+        va="center",
+    )
+
+
+def _forest_handles(numeric: list[ClaimRow]) -> list:
+    from matplotlib.lines import Line2D
+
+    return [Line2D([], [], color="k", marker="x", ls="", label="paper")] + [
         Line2D([], [], color=c, marker=shape, mec="black", mew=0.6, lw=3, alpha=0.8, label=f"ours: {v}")
-        for v, (c, shape) in marks.items()
+        for v, (c, shape) in _VERDICT_MARKS.items()
         if any(r.verdict == v for r in numeric)
     ]
-    note = "Bars: our 95 % interval (its kind is named in the claim table; a search's maximum has none). " + (
-        f"Not drawn ({len(left_out)} of {len(rows)} claims: counts, rankings, times and inconsistencies, which "
-        f"are not accuracies, or claims with no number of ours; the claims table has them): "
-        f"{', '.join(left_out)}."
-        if left_out
-        else ""
+
+
+def _forest_foot_paper(fig, handles: list, note: str) -> None:
+    """Legend and note stacked under the axes, each given the height it needs (inches)."""
+    note = textwrap.fill(note, 62)
+    note_h, legend_h = 0.13 * (note.count("\n") + 1), 0.15 * len(handles)
+    height = fig.get_figheight()
+    fig.text(0.02, 0.02, note, fontsize=7, color="0.3", va="bottom")
+    fig.legend(
+        handles=handles,
+        fontsize=7,
+        loc="lower left",
+        bbox_to_anchor=(0.0, (0.06 + note_h) / height),
+        ncol=1,
+        frameon=False,
+        handlelength=1.6,
     )
-    if style.paper:  # legend and note stacked under the axes, each given the height it needs (inches)
-        note = textwrap.fill(note, 62)
-        note_h, legend_h = 0.13 * (note.count("\n") + 1), 0.15 * len(handles)
-        height = fig.get_figheight()
-        fig.text(0.02, 0.02, note, fontsize=7, color="0.3", va="bottom")
-        fig.legend(
-            handles=handles,
-            fontsize=7,
-            loc="lower left",
-            bbox_to_anchor=(0.0, (0.06 + note_h) / height),
-            ncol=1,
-            frameon=False,
-            handlelength=1.6,
-        )
-        fig.tight_layout(rect=(0, (0.12 + note_h + legend_h) / height, 1, 1), pad=0.3)
-        return fig
-    # Note, then legend, then the axes, each given the height it needs (inches).
+    fig.tight_layout(rect=(0, (0.12 + note_h + legend_h) / height, 1, 1), pad=0.3)
+
+
+def _forest_foot_screen(fig, handles: list, note: str) -> None:
+    """Note, then legend, then the axes, each given the height it needs (inches)."""
     note = textwrap.fill(note, 170)
     height = fig.get_figheight()
     note_h = 0.12 * (note.count("\n") + 1) + 0.12
@@ -724,9 +789,7 @@ def claims_forest(
     fig.legend(
         handles=handles, fontsize=7, loc="lower center", bbox_to_anchor=(0.5, note_h / height), ncol=3, frameon=False
     )
-    ax.set_title(title)
     fig.tight_layout(rect=(0, (note_h + legend_h + 0.05) / height, 1, 1))
-    return fig
 
 
 @_styled

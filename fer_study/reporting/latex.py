@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -120,86 +121,102 @@ def _cell(v, digits: int) -> str:
 FONT = r"\scriptsize"
 
 
-def table(df: pd.DataFrame, index: bool = False, stamp: str = "", wrap_over: int = 16, font: str = "") -> str:
-    """`df` as a standalone longtable block (see the module's docstring). Columns whose longest cell
-    exceeds `wrap_over` characters wrap; `font` (e.g. "\\scriptsize") defaults to FONT, one size for
-    every table."""
-    if index:
-        df = df.reset_index()
+@dataclass(frozen=True)
+class _Layout:
+    """A table's columns as the LaTeX measures them: which are numbers, which wrap, each wrapping
+    column's share of the spare width (thousandths), the escaped header and cells."""
+
+    cols: list
+    numeric: dict
+    wide: list[bool]
+    share: list[int]
+    heads: list[str]
+    cells: list[list[str]]
+    names: list[str]  # the TeX macro holding each column's width
+
+
+def _wrapping(df: pd.DataFrame, cols: list, numeric: dict, wrap_over: int) -> list[bool]:
+    """Columns whose longest cell exceeds `wrap_over` characters wrap; with none, the last text
+    column takes the leftover width, so the table spans the line."""
+    longest = [max([len(str(v)) for v in df[c].tolist()] + [0]) for c in cols]
+    wide = [not numeric[c] and longest[i] > wrap_over for i, c in enumerate(cols)]
+    if not any(wide):
+        text = [i for i, c in enumerate(cols) if not numeric[c]]
+        if text:
+            wide[text[-1]] = True
+    return wide
+
+
+def _shares(df: pd.DataFrame, cols: list, wide: list[bool]) -> list[int]:
+    """Wide columns share the width the others leave (beyond their longest word) in proportion to
+    their mean cell length: a column long in every row gets more than one with a single long cell.
+    Integer thousandths (\\dimexpr multiplies by integers), rounded down: never beyond the line."""
+    mean = [sum(len(str(v)) for v in df[c].tolist()) / max(1, len(df)) for c in cols]
+    weights = [max(1.0, min(mean[i], 80.0)) if wide[i] else 0 for i in range(len(cols))]
+    total = sum(weights) or 1
+    return [int(1000 * w / total) for w in weights]
+
+
+def _layout(df: pd.DataFrame, wrap_over: int) -> _Layout:
     cols = list(df.columns)
     numeric = {c: pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in cols}
     digits = {c: _digits(df[c].tolist()) if numeric[c] else 2 for c in cols}
     cells = [[_cell(v, digits[c]) for c, v in zip(cols, row)] for row in df.itertuples(index=False, name=None)]
-    heads = [escape(str(c)) for c in cols]
-    longest = [max([len(str(v)) for v in df[c].tolist()] + [0]) for c in cols]
-    wide = [not numeric[c] and longest[i] > wrap_over for i, c in enumerate(cols)]
-    if not any(wide):  # the last text column takes the leftover width, so the table spans the line
-        text = [i for i, c in enumerate(cols) if not numeric[c]]
-        if text:
-            wide[text[-1]] = True
-    # Wide columns share the width the others leave (beyond their longest word, below) in
-    # proportion to their mean cell length: a column long in every row gets more than one with a
-    # single long cell. Integer thousandths: \dimexpr multiplies by integers.
-    mean = [sum(len(str(v)) for v in df[c].tolist()) / max(1, len(df)) for c in cols]
-    weights = [max(1.0, min(mean[i], 80.0)) if wide[i] else 0 for i in range(len(cols))]
-    total = sum(weights) or 1
-    share = [int(1000 * w / total) for w in weights]  # rounded down: the columns never exceed the line
-    # One size for every table (issue 35: sizes differed between tables), small enough for the widest.
-    font = font or FONT
-    lines = [f"% packages: {', '.join(PACKAGES)}"]
-    if stamp:
-        lines.append(f"% {stamp}")
-    lines += [
-        r"\begingroup" + font + r"\setlength{\tabcolsep}{3pt}%",
-        r"\ifdefined\fertabsum\else\newlength\fertabnarrow\newlength\fertabsum\newlength\fertabcol\newlength\fertabcell\fi",
-        r"\setlength{\fertabnarrow}{0pt}%",
-    ]
-    # LaTeX measures the widest cell of each column that keeps its natural width, and every column
-    # gets a fixed width: longtable then sets each page alike in one pass (no "column widths have
-    # changed, rerun").
+    wide = _wrapping(df, cols, numeric, wrap_over)
     names = [r"\fertabw" + "abcdefghijklmnopqrstuvwxyz"[i % 26] * (1 + i // 26) for i in range(len(cols))]
-    for i in range(len(cols)):
-        if wide[i]:
-            continue
-        lines.append(r"\setlength{\fertabcol}{0pt}%")
-        for cell_text in dict.fromkeys([heads[i], *(row[i] for row in cells)]):
-            lines.append(
-                r"\settowidth{\fertabcell}{"
-                + cell_text
-                + r"}\ifdim\fertabcell>\fertabcol\setlength{\fertabcol}{\fertabcell}\fi"
-            )
-        lines.append(r"\addtolength{\fertabnarrow}{\fertabcol}\edef" + names[i] + r"{\the\fertabcol}%")
-    # A wrapping column gets its longest word (a word cannot wrap) plus its share of what is left
-    # once every column has that: the columns add up to the line exactly.
+    return _Layout(cols, numeric, wide, _shares(df, cols, wide), [escape(str(c)) for c in cols], cells, names)
+
+
+def _widest(texts, into: str, name: str) -> list[str]:
+    """TeX that sets macro `name` to the widest of `texts` and adds it to length `into`."""
+    lines = [r"\setlength{\fertabcol}{0pt}%"]
+    for t in texts:
+        lines.append(
+            r"\settowidth{\fertabcell}{" + t + r"}\ifdim\fertabcell>\fertabcol\setlength{\fertabcol}{\fertabcell}\fi"
+        )
+    lines.append(r"\addtolength{" + into + r"}{\fertabcol}\edef" + name + r"{\the\fertabcol}%")
+    return lines
+
+
+def _measure(t: _Layout) -> list[str]:
+    """LaTeX measures the widest cell of each column that keeps its natural width, and every column
+    gets a fixed width: longtable then sets each page alike in one pass (no "column widths have
+    changed, rerun"). A wrapping column gets its longest word (a word cannot wrap)."""
+    lines = []
+    for i in range(len(t.cols)):
+        if not t.wide[i]:
+            lines += _widest(dict.fromkeys([t.heads[i], *(row[i] for row in t.cells)]), r"\fertabnarrow", t.names[i])
     lines.append(r"\setlength{\fertabsum}{0pt}%")
-    for i in range(len(cols)):
-        if not wide[i]:
-            continue
-        texts = [heads[i], *(row[i] for row in cells)]
-        # Ties broken by the word itself: the file's bytes must not depend on set order.
-        longest_words = sorted({w for t in texts for w in t.split()}, key=lambda w: (-len(w), w))[:3]
-        lines.append(r"\setlength{\fertabcol}{0pt}%")
-        for word in longest_words:
-            lines.append(
-                r"\settowidth{\fertabcell}{"
-                + word
-                + r"}\ifdim\fertabcell>\fertabcol\setlength{\fertabcol}{\fertabcell}\fi"
-            )
-        lines.append(r"\addtolength{\fertabsum}{\fertabcol}\edef" + names[i] + r"{\the\fertabcol}%")
-    spare = rf"(\linewidth-\fertabnarrow-\fertabsum-{2 * 3 * len(cols)}pt)"
-    spec = []
-    for i, c in enumerate(cols):
-        name = names[i]
-        if not wide[i]:
-            align = r"\raggedleft" if numeric[c] else r"\raggedright"
+    for i in range(len(t.cols)):
+        if t.wide[i]:
+            texts = [t.heads[i], *(row[i] for row in t.cells)]
+            # Ties broken by the word itself: the file's bytes must not depend on set order.
+            longest_words = sorted({w for x in texts for w in x.split()}, key=lambda w: (-len(w), w))[:3]
+            lines += _widest(longest_words, r"\fertabsum", t.names[i])
+    return lines
+
+
+def _spec(t: _Layout) -> tuple[list[str], list[str]]:
+    """Each column's longtable spec, and the TeX giving each wrapping column its longest word plus
+    its share of what is left once every column has that: the columns add up to the line exactly."""
+    spare = rf"(\linewidth-\fertabnarrow-\fertabsum-{2 * 3 * len(t.cols)}pt)"
+    lines, spec = [], []
+    for i, c in enumerate(t.cols):
+        name = t.names[i]
+        if not t.wide[i]:
+            align = r"\raggedleft" if t.numeric[c] else r"\raggedright"
             spec.append(rf">{{{align}\arraybackslash}}p{{{name}}}")
             continue
         lines.append(
-            rf"\setlength{{\fertabcell}}{{\dimexpr{name}+{spare}*{share[i]}/1000\relax}}\edef{name}{{\the\fertabcell}}%"
+            rf"\setlength{{\fertabcell}}{{\dimexpr{name}+{spare}*{t.share[i]}/1000\relax}}\edef{name}{{\the\fertabcell}}%"
         )
         spec.append(rf">{{\raggedright\arraybackslash}}p{{{name}}}")
-    head = " & ".join(heads) + r" \\"
-    lines += [
+    return lines, spec
+
+
+def _longtable(t: _Layout, spec: list[str]) -> list[str]:
+    head = " & ".join(t.heads) + r" \\"
+    return [
         r"\setlength{\LTleft}{0pt}\setlength{\LTright}{0pt}\setlength{\LTpre}{0pt}%",
         r"\begin{longtable}{" + "".join(spec) + "}",
         r"\toprule",
@@ -211,11 +228,29 @@ def table(df: pd.DataFrame, index: bool = False, stamp: str = "", wrap_over: int
         r"\midrule",
         r"\endhead",
         r"\midrule",
-        r"\multicolumn{" + str(len(cols)) + r"}{r}{\emph{continued on the next page}} \\",
+        r"\multicolumn{" + str(len(t.cols)) + r"}{r}{\emph{continued on the next page}} \\",
         r"\endfoot",
         r"\bottomrule",
         r"\endlastfoot",
+        *[" & ".join(r) + r" \\" for r in t.cells],
+        r"\end{longtable}",
+        r"\endgroup",
+        "",
     ]
-    lines += [" & ".join(r) + r" \\" for r in cells]
-    lines += [r"\end{longtable}", r"\endgroup", ""]
-    return "\n".join(lines)
+
+
+def table(df: pd.DataFrame, index: bool = False, stamp: str = "", wrap_over: int = 16, font: str = "") -> str:
+    """`df` as a standalone longtable block (see the module's docstring). Columns whose longest cell
+    exceeds `wrap_over` characters wrap; `font` (e.g. "\\scriptsize") defaults to FONT, one size for
+    every table."""
+    t = _layout(df.reset_index() if index else df, wrap_over)
+    # One size for every table (issue 35: sizes differed between tables), small enough for the widest.
+    lines = [f"% packages: {', '.join(PACKAGES)}", *([f"% {stamp}"] if stamp else [])]
+    lines += [
+        r"\begingroup" + (font or FONT) + r"\setlength{\tabcolsep}{3pt}%",
+        r"\ifdefined\fertabsum\else\newlength\fertabnarrow\newlength\fertabsum\newlength\fertabcol\newlength\fertabcell\fi",
+        r"\setlength{\fertabnarrow}{0pt}%",
+    ]
+    lines += _measure(t)
+    sized, spec = _spec(t)
+    return "\n".join(lines + sized + _longtable(t, spec))
