@@ -78,29 +78,40 @@ def remove_debris(out: Path) -> list[Path]:
     """Temporary files a killed run left behind: notebooks in progress (`.NN_*.tmp.ipynb`, about
     1-3 MB each), half-written store entries (`runs/.KEY.*`, a few MB) and other atomic writes'
     temporaries. Called under the folder's lock, so no live run owns them. Returns what it removed."""
-    import shutil
-
-    gone = []
     partial = out / "runs" / ".partial"
-    patterns = [out / "notebooks", out / "runs", partial, out / "summaries", out / "tables", out / "figures", out]
-    # A checkpoint whose training is already stored (a kill between storing and deleting it) is
-    # debris too: nothing resumes from it (issue 36; 14 MB each for a smoke basic CNN).
+    gone = _stored_checkpoints(out, partial)
+    for folder in [out / "notebooks", out / "runs", partial, out / "summaries", out / "tables", out / "figures", out]:
+        if folder.is_dir():
+            gone += _temporaries(folder)
+    return gone
+
+
+def _stored_checkpoints(out: Path, partial: Path) -> list[Path]:
+    """A checkpoint whose training is already stored (a kill between storing and deleting it) is
+    debris too: nothing resumes from it (issue 36; 14 MB each for a smoke basic CNN). Removes them."""
+    gone = []
     for p in sorted(partial.glob("*.npz")) if partial.is_dir() else []:
         if not p.name.startswith(".") and (out / "runs" / p.stem / "run.json").is_file():
             p.unlink(missing_ok=True)
             gone.append(p)
-    for folder in patterns:
-        if not folder.is_dir():
-            continue
-        for p in folder.iterdir():
-            temp_file = p.is_file() and p.name.startswith(".") and ".tmp" in p.name
-            temp_entry = folder.name == "runs" and p.is_dir() and p.name.startswith(".") and p.name != ".partial"
-            if temp_entry:
-                shutil.rmtree(p, ignore_errors=True)
-            elif temp_file:
-                p.unlink(missing_ok=True)
-            if temp_file or temp_entry:
-                gone.append(p)
+    return gone
+
+
+def _temporaries(folder: Path) -> list[Path]:
+    """Removes the atomic writes' temporaries in `folder` (`.*.tmp*` files; under runs/, the
+    half-written `.KEY.*` entries) and returns them."""
+    import shutil
+
+    gone = []
+    for p in folder.iterdir():
+        temp_file = p.is_file() and p.name.startswith(".") and ".tmp" in p.name
+        temp_entry = folder.name == "runs" and p.is_dir() and p.name.startswith(".") and p.name != ".partial"
+        if temp_entry:
+            shutil.rmtree(p, ignore_errors=True)
+        elif temp_file:
+            p.unlink(missing_ok=True)
+        if temp_file or temp_entry:
+            gone.append(p)
     return gone
 
 
@@ -347,30 +358,44 @@ def scrub_notebook(path: Path, parameters: dict) -> None:
     times, durations and paths go (run.json keeps the times), the injected-parameters cell gets a
     fixed id, and this machine's folders are written relative (the results folder as
     `results/<profile>`, the checkout as `.`, the data by its file name)."""
-    from fer_study.core.paths import project_root
-
     body = json.loads(path.read_text())
     pm = body.get("metadata", {}).get("papermill", {})
     body.setdefault("metadata", {})["papermill"] = {k: pm[k] for k in ("parameters", "version", "exception") if k in pm}
     for cell in body.get("cells", []):
-        meta = cell.get("metadata", {})
-        meta.pop("execution", None)
-        if "papermill" in meta:
-            meta["papermill"] = {k: v for k, v in meta["papermill"].items() if k in ("exception", "status")}
-        if "injected-parameters" in meta.get("tags", []):
-            cell["id"] = "injected-parameters"
-        if "timing" in meta.get("tags", []) and cell.get("outputs"):
-            # Measured on this machine under its load (frames per second): kept in run.json.
-            cell["outputs"] = [
-                {
-                    "name": "stdout",
-                    "output_type": "stream",
-                    "text": ['(machine-dependent timing: see run.json, "timings")\n'],
-                }
-            ]
-        if cell.get("outputs"):
-            cell["outputs"] = merge_streams(cell["outputs"])
+        _scrub_cell(cell)
     text = json.dumps(body, indent=1, ensure_ascii=False) + "\n"
+    for absolute, shown in _relative_paths(parameters):
+        text = text.replace(absolute, shown)
+    path.write_text(text)
+
+
+def _scrub_cell(cell: dict) -> None:
+    """One cell without papermill's times and paths; the injected parameters under a fixed id; a
+    timing cell's output pointing at run.json; its streams merged."""
+    meta = cell.get("metadata", {})
+    meta.pop("execution", None)
+    if "papermill" in meta:
+        meta["papermill"] = {k: v for k, v in meta["papermill"].items() if k in ("exception", "status")}
+    if "injected-parameters" in meta.get("tags", []):
+        cell["id"] = "injected-parameters"
+    if "timing" in meta.get("tags", []) and cell.get("outputs"):
+        # Measured on this machine under its load (frames per second): kept in run.json.
+        cell["outputs"] = [
+            {
+                "name": "stdout",
+                "output_type": "stream",
+                "text": ['(machine-dependent timing: see run.json, "timings")\n'],
+            }
+        ]
+    if cell.get("outputs"):
+        cell["outputs"] = merge_streams(cell["outputs"])
+
+
+def _relative_paths(parameters: dict) -> list[tuple[str, str]]:
+    """(this machine's path, what the notebook shows instead): the data by its file name, the
+    results folder relative to the checkout, the checkout as `.`."""
+    from fer_study.core.paths import project_root
+
     out = Path(parameters.get("out_dir", "")).resolve() if parameters.get("out_dir") else None
     home = project_root().resolve()
     swaps = []
@@ -380,9 +405,7 @@ def scrub_notebook(path: Path, parameters: dict) -> None:
     if out is not None:
         swaps.append((str(out), out.relative_to(home).as_posix() if out.is_relative_to(home) else out.name))
     swaps.append((str(home), "."))
-    for absolute, shown in swaps:
-        text = text.replace(absolute, shown)
-    path.write_text(text)
+    return swaps
 
 
 def _is_notebook(path: Path) -> bool:

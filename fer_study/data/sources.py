@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
@@ -138,60 +139,80 @@ def _read_tree(
         skipped.append((where, problem))
 
     for rel, is_dir, read in kept:
-        if rel.parts[: len(root)] != root:
+        if rel.parts[: len(root)] != root or not rel.parts[len(root) :]:
             continue
         parts = rel.parts[len(root) :]
         where = f"{source}:{rel.as_posix()}" if fmt == "zip" else str(Path(source) / rel)
-        if not parts:
+        problem, image = _classify(parts, is_dir, files_per_class)
+        if problem is None and image is not None:
+            pixels, problem = _decoded(read)
+        if problem is not None:
+            bad(where, problem)
             continue
-        folder = parts[0].lower()
-        if folder not in SPLIT_FOLDERS:
-            bad(where, f"unexpected entry beside train/ and test/ (found '{parts[0]}')")
-            continue
-        if is_dir:
-            if len(parts) == 2:
-                files_per_class.setdefault((folder, parts[1]), 0)
-                if parts[1].lower() not in CLASS_INDEX:
-                    bad(where, f"unknown class folder '{parts[1]}' (expected one of {', '.join(CLASS_INDEX)})")
-            continue
-        if len(parts) != 3:
-            bad(where, "unexpected location: images must sit in train/<class>/ or test/<class>/")
-            continue
-        cls = parts[1].lower()
-        if cls not in CLASS_INDEX:
-            bad(where, f"unknown class folder '{parts[1]}' (expected one of {', '.join(CLASS_INDEX)})")
-            continue
-        files_per_class[(folder, parts[1])] = files_per_class.get((folder, parts[1]), 0) + 1
-        fname = parts[2]
-        if not fname.lower().endswith(IMAGE_SUFFIXES):
-            bad(where, "stray non-image file in a class folder")
-            continue
-        m = _PREFIX.match(fname)
-        if not m:
-            bad(where, "file name has no Training_/PublicTest_/PrivateTest_ prefix, so its official split is unknown")
-            continue
-        split = _CANONICAL_SPLIT[m.group(1).lower()]
-        if split not in SPLIT_FOLDERS[folder]:
-            bad(where, f"a {split} image inside {parts[0]}/ (official split and folder disagree)")
-            continue
-        try:
-            pixels = decode_image(read())
-        except (DataError, zipfile.BadZipFile, zlib.error, EOFError) as err:
-            if not isinstance(err, DataError):
-                err = DataError("image", f"damaged zip member ({type(err).__name__}: {err})")
-            bad(where, err.problem)
+        if image is None:
             continue
         images.append(pixels)
-        labels.append(CLASS_INDEX[cls])
-        splits.append(SPLIT_INDEX[split])
+        labels.append(CLASS_INDEX[image[0]])
+        splits.append(SPLIT_INDEX[image[1]])
         names.append(rel.as_posix())
 
-    for (folder, cls), n in sorted(files_per_class.items()):
-        if n == 0 and cls.lower() in CLASS_INDEX:
-            bad(f"{source}:{'/'.join(root + (folder, cls))}/", "empty class folder")
+    for folder, cls in _empty_class_folders(files_per_class):
+        bad(f"{source}:{'/'.join(root + (folder, cls))}/", "empty class folder")
     if not images:
         raise DataError(source, "no images found under train/<class>/ or test/<class>/")
     return _pack(images, labels, splits, names, fmt, skipped)
+
+
+def _empty_class_folders(files_per_class: dict[tuple[str, str], int]) -> list[tuple[str, str]]:
+    return [(f, c) for (f, c), n in sorted(files_per_class.items()) if n == 0 and c.lower() in CLASS_INDEX]
+
+
+def _classify(
+    parts: tuple[str, ...], is_dir: bool, files_per_class: dict[tuple[str, str], int]
+) -> tuple[str | None, tuple[str, str] | None]:
+    """An entry under the layout's root: (problem, None) where it breaks the layout, (None, None)
+    where it holds no image (a folder), (None, (class, split)) for an image to decode. Counts the
+    files of each class folder in `files_per_class` (an empty one is a problem of its own)."""
+    folder = parts[0].lower()
+    if folder not in SPLIT_FOLDERS:
+        return f"unexpected entry beside train/ and test/ (found '{parts[0]}')", None
+    if is_dir:
+        if len(parts) == 2:
+            files_per_class.setdefault((folder, parts[1]), 0)
+            if parts[1].lower() not in CLASS_INDEX:
+                return f"unknown class folder '{parts[1]}' (expected one of {', '.join(CLASS_INDEX)})", None
+        return None, None
+    if len(parts) != 3:
+        return "unexpected location: images must sit in train/<class>/ or test/<class>/", None
+    cls = parts[1].lower()
+    if cls not in CLASS_INDEX:
+        return f"unknown class folder '{parts[1]}' (expected one of {', '.join(CLASS_INDEX)})", None
+    files_per_class[(folder, parts[1])] = files_per_class.get((folder, parts[1]), 0) + 1
+    return _classify_file(folder, parts, cls)
+
+
+def _classify_file(folder: str, parts: tuple[str, ...], cls: str) -> tuple[str | None, tuple[str, str] | None]:
+    """A file in a class folder: an image whose name says its official split, in the folder of that split."""
+    fname = parts[2]
+    if not fname.lower().endswith(IMAGE_SUFFIXES):
+        return "stray non-image file in a class folder", None
+    m = _PREFIX.match(fname)
+    if not m:
+        return "file name has no Training_/PublicTest_/PrivateTest_ prefix, so its official split is unknown", None
+    split = _CANONICAL_SPLIT[m.group(1).lower()]
+    if split not in SPLIT_FOLDERS[folder]:
+        return f"a {split} image inside {parts[0]}/ (official split and folder disagree)", None
+    return None, (cls, split)
+
+
+def _decoded(read: Callable[[], bytes]) -> tuple[Any, str | None]:
+    """The image's pixels, or the problem that stops them (a damaged zip member named as such)."""
+    try:
+        return decode_image(read()), None
+    except (DataError, zipfile.BadZipFile, zlib.error, EOFError) as err:
+        if not isinstance(err, DataError):
+            err = DataError("image", f"damaged zip member ({type(err).__name__}: {err})")
+        return None, err.problem
 
 
 def _find_root(source: str, paths: list[PurePosixPath]) -> tuple[str, ...]:

@@ -175,6 +175,38 @@ def run_authors(
     return out, [History("authors", r["seed"], r["history"]) for r in rows]
 
 
+def _clean_row(data: FERData, st: Settings, seed: int, req, run) -> dict[str, Any]:
+    """One seed of the clean row: how its training went, PublicTest and PrivateTest accuracy, and
+    for the first seed the bootstrap 95 % CI over PrivateTest."""
+    n_pub = len(control_split(data, st, seed)["public"])  # the test part is PublicTest, then PrivateTest
+    pred = run.probs_test.argmax(1)
+    y = data.labels[req.test_index]
+    row = {
+        "protocol": "clean",
+        "seed": seed,
+        "key": run.key,
+        "failed": run.failed,
+        "failure": run.health.reason,
+        "health_flags": run.health.flags,
+        "epochs_run": len(run.history["loss"]),
+        "stopped_early": len(run.history["loss"]) < req.fit.epochs,
+        "seconds": run.seconds,
+        "final_learning_rate": run.history["learning_rate"][-1],
+        "best_val_accuracy": max(run.history["val_accuracy"]),
+        "final_val_accuracy": run.history["val_accuracy"][-1],
+        "final_train_accuracy": run.history["accuracy"][-1],
+        "public_accuracy": float(np.mean(pred[:n_pub] == y[:n_pub])),
+        "private_accuracy": float(np.mean(pred[n_pub:] == y[n_pub:])),
+        "n_public": n_pub,
+        "n_private": int(len(y) - n_pub),
+        "history": run.history,
+    }
+    if seed == st.control.c_seeds[0]:
+        ci = metrics.bootstrap_ci(y[n_pub:], pred[n_pub:], n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed)
+        row["private_ci95"] = [float(c) for c in ci]
+    return row
+
+
 def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str], None] = print) -> ControlResult:
     """The control trained (or loaded) once per seed in `c_seeds`; accuracy on PublicTest and
     PrivateTest with a bootstrap 95 % CI (first seed) and the training's own record; then, with
@@ -190,37 +222,7 @@ def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str
     for seed, req, run in zip(
         st.control.c_seeds, reqs, store.train_each(reqs, data.images, data.labels, log=log, result=scored)
     ):
-        n_pub = len(control_split(data, st, seed)["public"])  # the test part is PublicTest, then PrivateTest
-        pred = run.probs_test.argmax(1)
-        y = data.labels[req.test_index]
-        row = {
-            "protocol": "clean",
-            "seed": seed,
-            "key": run.key,
-            "failed": run.failed,
-            "failure": run.health.reason,
-            "health_flags": run.health.flags,
-            "epochs_run": len(run.history["loss"]),
-            "stopped_early": len(run.history["loss"]) < req.fit.epochs,
-            "seconds": run.seconds,
-            "final_learning_rate": run.history["learning_rate"][-1],
-            "best_val_accuracy": max(run.history["val_accuracy"]),
-            "final_val_accuracy": run.history["val_accuracy"][-1],
-            "final_train_accuracy": run.history["accuracy"][-1],
-            "public_accuracy": float(np.mean(pred[:n_pub] == y[:n_pub])),
-            "private_accuracy": float(np.mean(pred[n_pub:] == y[n_pub:])),
-            "n_public": n_pub,
-            "n_private": int(len(y) - n_pub),
-            "history": run.history,
-        }
-        if seed == st.control.c_seeds[0]:
-            row["private_ci95"] = [
-                float(c)
-                for c in metrics.bootstrap_ci(
-                    y[n_pub:], pred[n_pub:], n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed
-                )
-            ]
-        runs.append(row)
+        runs.append(_clean_row(data, st, seed, req, run))
     ok = [r for r in runs if not r["failed"]]
     summary: dict[str, Any] = {
         "published": MINI_XCEPTION,

@@ -47,11 +47,9 @@ def _row(slip: str, values: list[float], paper: dict[str, float], what: str, tar
     return schema.record(schema.Slip, row, f"slip '{slip}'")
 
 
-def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = "improved") -> list[schema.Slip]:
-    """Paper A's improved CNN (the seeds that trained) under each slip, beside its Table 2 and Fig. 9
-    numbers. `train` is the split's training part (for the identical-copy check)."""
-    runs = [r for r in result.of(model) if not r.failed] or result.of(model)
-    y, k = result.y_test, len(result.classes)
+def _paper_a_figures() -> tuple[dict[str, float], tuple[str, ...]]:
+    """Paper A's figures a slip could explain, by label ('89 % 'accuracy' (Table 2)'), and the
+    labels in the order one-vs-rest, precision/recall/F1, validation, training."""
     stated = PAPER_A.table2_improved.stated
     labelled = [
         (f"{100 * v:g} % {what}", v)
@@ -62,8 +60,20 @@ def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = 
             (PAPER_A.train_accuracy_improved.value, "training (Fig. 9)"),
         )
     ]
-    paper = dict(labelled)
-    ovr, prf, val, trn = (label for label, _ in labelled)  # the labels the rows compare against
+    return dict(labelled), tuple(label for label, _ in labelled)
+
+
+def _on_training_images(run: ModelRun) -> float:
+    """The run's accuracy on the images it trained on, in inference mode (as stored)."""
+    return run.stored.record.get("train_accuracy_inference", float("nan")) if run.stored else float("nan")
+
+
+def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = "improved") -> list[schema.Slip]:
+    """Paper A's improved CNN (the seeds that trained) under each slip, beside its Table 2 and Fig. 9
+    numbers. `train` is the split's training part (for the identical-copy check)."""
+    runs = [r for r in result.of(model) if not r.failed] or result.of(model)
+    y, k = result.y_test, len(result.classes)
+    paper, (ovr, prf, val, trn) = _paper_a_figures()
     copy = identical_copies(data, result.test_index, train)
     preds = [r.probs.argmax(1) for r in runs]
     reports = [metrics.report(metrics.confusion(y, p, k)) for p in preds]
@@ -98,7 +108,7 @@ def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = 
         ),
         _row(
             "evaluated on training images",
-            [r.stored.record.get("train_accuracy_inference", float("nan")) if r.stored else float("nan") for r in runs],
+            [_on_training_images(r) for r in runs],
             paper,
             "inference mode, images the model trained on",
             prf,
@@ -117,6 +127,14 @@ def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = 
             "the maximum over epochs of test top-1",
             prf,
         ),
+        *_copy_rows(preds, y, copy, paper, prf),
+    ]
+    return rows
+
+
+def _copy_rows(preds: list, y: np.ndarray, copy: np.ndarray, paper: dict, prf: str) -> list[schema.Slip]:
+    """Top-1 on the test images with an identical copy in training, and without them."""
+    return [
         _row(
             f"only the {int(copy.sum())} test images with an identical copy in training",
             [float(np.mean(p[copy] == y[copy])) if copy.any() else float("nan") for p in preds],
@@ -132,7 +150,6 @@ def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = 
             prf,
         ),
     ]
-    return rows
 
 
 def paper_b(search: SearchRun, retrained: schema.Retrain, history_runs: list[ModelRun]) -> list[schema.Slip]:

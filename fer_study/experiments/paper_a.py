@@ -501,6 +501,34 @@ def grid_vs_table1(
     reqs = [grid_request(data, split, st, params, seed) for seed in seeds for params in (best, table1)]
     runs = store.train_each(reqs, data.images, data.labels, executor, log)
     own = {grid_request(data, split, st, p, seed).key for p in (best, table1) for seed in grid_seeds(st)}
+    tests, acc_best, acc_table1 = _paired_tests(runs)
+    return schema.GridVsTable1(
+        in_grid=True,
+        table1=table1,
+        same=same,
+        n_val=len(runs[0].probs_val),
+        epochs=st.grid.a_grid_epochs,
+        **_check_seconds(runs, own),
+        seeds=seeds,
+        best_accuracy=acc_best,
+        table1_accuracy=acc_table1,
+        only_best_correct=[t["only_b_correct"] for t in tests],
+        only_table1_correct=[t["only_a_correct"] for t in tests],
+        p_value=[t["p_value"] for t in tests],
+    )
+
+
+def _check_seconds(runs: list, own: set[str]) -> dict[str, float]:
+    """What the check's trainings took: per trial, and beyond the grid's own trials."""
+    return {
+        "seconds_per_trial": round(float(np.mean([r.seconds for r in runs])), 1),
+        "seconds_beyond_grid": round(float(sum(r.seconds for r in runs if r.key not in own)), 1),
+    }
+
+
+def _paired_tests(runs: list) -> tuple[list[dict], list[float], list[float]]:
+    """Per seed (runs in pairs: the winner, Table 1's setting): the one-sided paired test on the same
+    validation images, and each side's accuracy."""
     tests, acc_best, acc_table1 = [], [], []
     for run_best, run_table1 in zip(runs[::2], runs[1::2]):
         y = run_best.y_val
@@ -509,21 +537,7 @@ def grid_vs_table1(
         tests.append(metrics.one_sided_paired(y, pred_table1, pred_best))
         acc_best.append(float(np.mean(pred_best == y)))
         acc_table1.append(float(np.mean(pred_table1 == y)))
-    return schema.GridVsTable1(
-        in_grid=True,
-        table1=table1,
-        same=same,
-        n_val=len(runs[0].probs_val),
-        epochs=st.grid.a_grid_epochs,
-        seconds_per_trial=round(float(np.mean([r.seconds for r in runs])), 1),
-        seconds_beyond_grid=round(float(sum(r.seconds for r in runs if r.key not in own)), 1),
-        seeds=seeds,
-        best_accuracy=acc_best,
-        table1_accuracy=acc_table1,
-        only_best_correct=[t["only_b_correct"] for t in tests],
-        only_table1_correct=[t["only_a_correct"] for t in tests],
-        p_value=[t["p_value"] for t in tests],
-    )
+    return tests, acc_best, acc_table1
 
 
 def retrain(

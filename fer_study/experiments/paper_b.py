@@ -336,34 +336,42 @@ def summary(
     rows, the time spent and every stored run it rests on."""
     evaluated = {r["run_key"] for s in searches.values() for r in s.scored if r.get("run_key")}
     return schema.GeneticSearch(
-        protocols={
-            name: schema.ProtocolSizes(
-                n_fit=len(p.fit),
-                n_select=len(p.select),
-                n_report=len(p.report),
-                selects_on_report=bool(p.selects_on_report),
-                description=PROTOCOLS[name],
-            )
-            for name, p in protocols.items()
-        },
-        generations=schema.record(
-            dict[str, list[schema.Generation]], {name: list(s.state.logbook) for name, s in searches.items()}, "05"
-        ),
+        protocols={name: _sizes(name, p) for name, p in protocols.items()},
         best_genome={name: G.as_dict(g) for name, g in best.items()},
-        best_fitness={name: s.best_fitness for name, s in searches.items()},
-        random_search_best={name: s.random_best for name, s in searches.items()},
-        n_trainings={name: s.n_trained for name, s in searches.items()},
         search_power=schema.record(dict[str, schema.SearchPower], dict(power), "05 search_power"),
         final=schema.record(dict[str, schema.Retrain], dict(final), "05 final"),
         time_arithmetic=schema.record(schema.TimeArithmetic, time_arithmetic(), "05 time_arithmetic"),
         forensics=slips,
-        train_seconds={name: s.train_seconds() for name, s in searches.items()},
-        generation_train_seconds={
-            name: {str(g): t for g, t in s.generation_train_seconds().items()} for name, s in searches.items()
-        },
         wall_seconds_retrains=sum(x.seconds for r in retrains for x in r.runs),
         run_keys=sorted(evaluated | {x.key for r in retrains for x in r.runs}),
+        **_per_search(searches),
     )
+
+
+def _sizes(name: str, p: Protocol) -> schema.ProtocolSizes:
+    return schema.ProtocolSizes(
+        n_fit=len(p.fit),
+        n_select=len(p.select),
+        n_report=len(p.report),
+        selects_on_report=bool(p.selects_on_report),
+        description=PROTOCOLS[name],
+    )
+
+
+def _per_search(searches: Mapping[str, SearchRun]) -> dict[str, Any]:
+    """The summary's fields that hold one value per protocol's search."""
+    return {
+        "generations": schema.record(
+            dict[str, list[schema.Generation]], {name: list(s.state.logbook) for name, s in searches.items()}, "05"
+        ),
+        "best_fitness": {name: s.best_fitness for name, s in searches.items()},
+        "random_search_best": {name: s.random_best for name, s in searches.items()},
+        "n_trainings": {name: s.n_trained for name, s in searches.items()},
+        "train_seconds": {name: s.train_seconds() for name, s in searches.items()},
+        "generation_train_seconds": {
+            name: {str(g): t for g, t in s.generation_train_seconds().items()} for name, s in searches.items()
+        },
+    }
 
 
 def search(data: FERData, name: str, st: Settings, folder, store: RunStore, log=print) -> SearchRun:
@@ -409,27 +417,14 @@ def summarize_runs(result: Predictions, st: Settings) -> schema.Retrain:
     ok = [r for r in result.runs if not r.failed] or result.runs
     first = ok[0]
     out = metrics.mean_std([r.accuracy(y) for r in ok])
-    out["per_seed"] = {r.seed: r.accuracy(y) for r in result.runs}
-    out["failed_seeds"] = [r.seed for r in result.runs if r.failed]
-    out["health_flags"] = {str(r.seed): r.flags for r in result.runs if r.flags}
-    out["failed_to_train"] = len(out["failed_seeds"]) == len(result.runs)  # the claims read this flag
-    out["ci95"] = [
-        float(c)
-        for c in metrics.bootstrap_ci(y, first.probs.argmax(1), n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed)
-    ]
+    out.update(_seeds(result))
+    ci = metrics.bootstrap_ci(y, first.probs.argmax(1), n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed)
+    out["ci95"] = [float(c) for c in ci]
     out["ci_seed"] = first.seed
     out["n_test"] = int(len(y))
     out = metrics.with_interval(out)
-    stopping = None
-    if all(r.stopped_early is not None for r in ok):  # trained until early stopping (converge_request)
-        stopping = {
-            "patience": st.paper_b.b_converge_patience,
-            "max_epochs": st.paper_b.b_converge_max_epochs,
-            "stopped": {str(r.seed): r.stopped_early for r in ok},
-            "best_epoch": {str(r.seed): r.best_epoch for r in ok},
-        }
     out["curve"] = metrics.curve_record(  # paper B states no epochs
-        [r.history for r in ok], st.verdicts, None, [r.seconds for r in ok], stopping
+        [r.history for r in ok], st.verdicts, None, [r.seconds for r in ok], _stopping(ok, st)
     )
     # The most favourable number paper B's protocol could print: the best epoch on the reported
     # images (watched every epoch, never steering); for the paper protocol, what its fitness reads.
@@ -437,6 +432,30 @@ def summarize_runs(result: Predictions, st: Settings) -> schema.Retrain:
     if watched:
         out["best_epoch_on_report"] = metrics.mean_std(watched)
     return schema.record(schema.Retrain, out, f"05 {result.split}/{result.runs[0].model}")
+
+
+def _seeds(result: Predictions) -> dict[str, Any]:
+    """Each seed's accuracy, the seeds that failed (listed, never averaged) and their health flags."""
+    y = result.y_test
+    failed = [r.seed for r in result.runs if r.failed]
+    return {
+        "per_seed": {r.seed: r.accuracy(y) for r in result.runs},
+        "failed_seeds": failed,
+        "health_flags": {str(r.seed): r.flags for r in result.runs if r.flags},
+        "failed_to_train": len(failed) == len(result.runs),  # the claims read this flag
+    }
+
+
+def _stopping(ok: list, st: Settings) -> dict | None:
+    """How the seeds' trainings ended, where every one trained until early stopping (converge_request)."""
+    if not all(r.stopped_early is not None for r in ok):
+        return None
+    return {
+        "patience": st.paper_b.b_converge_patience,
+        "max_epochs": st.paper_b.b_converge_max_epochs,
+        "stopped": {str(r.seed): r.stopped_early for r in ok},
+        "best_epoch": {str(r.seed): r.best_epoch for r in ok},
+    }
 
 
 def _flops_and_seconds(search: SearchRun, st: Settings) -> tuple[float, float]:

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -45,7 +45,7 @@ TRAINING_VERSION = 2
 # the key: a refactor must not retrain hours of stored runs.
 # Last moved by type annotations for mypy (issue 34; the monotonic clock before it, issue 36): what a
 # training computes is unchanged.
-TRAINING_SOURCE_PIN = "bfe766c68624cf888000b8b6407e78b9a965bfb91f51c720b962671b69383d0c"
+TRAINING_SOURCE_PIN = "f11d0aa7662e907a0c35e7e8b0facf50d18546c4b32ed371e66dbb480e428efd"
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,66 @@ def fit(
     steers training or selection: it exists for the forensic table, which shows what a paper would
     report had it picked the best epoch on its test part."""
     s = settings
+    model, opt = _compiled(build, s)
+    state, best_weights = TrainState(), None
+    if checkpoint is not None and Path(checkpoint).exists():
+        state, best_weights = _restore(Path(checkpoint), model, opt, s)
+    resumed = state.epoch
+    val = (x_val[..., None], np.asarray(y_val)) if x_val is not None and len(x_val) else None
+    xs, ys = x[..., None], np.asarray(y)
+    for epoch in range(state.epoch, s.epochs):
+        if state.stopped_early:
+            break
+        t0 = time.monotonic()
+        rec = _one_epoch(model, opt, xs, ys, val, s, epoch, callbacks, monitor)
+        state.add(rec, time.monotonic() - t0)
+        state.epoch = epoch + 1
+        improved = _schedule(state, opt, s, rec)
+        if s.restore_best and improved:
+            state.best_epoch = epoch + 1
+            best_weights = [keras.ops.convert_to_numpy(v) for v in model.weights]
+        if checkpoint is not None:
+            _save(Path(checkpoint), model, opt, s, state, best_weights)
+        if on_epoch is not None:
+            on_epoch(epoch + 1, rec)
+    notes = []
+    if s.restore_best and best_weights is not None:
+        model.set_weights(best_weights)
+        notes.append(f"weights of epoch {state.best_epoch} restored (lowest validation loss)")
+    return FitResult(
+        model,
+        state.history,
+        state.seconds,
+        resumed,
+        state.stopped_early,
+        notes,
+        state.best_epoch if s.restore_best else 0,
+    )
+
+
+@dataclass
+class TrainState:
+    """Where a training stands after an epoch: what a checkpoint carries to resume it exactly (its
+    JSON keys are the field names)."""
+
+    epoch: int = 0
+    history: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    best_val_loss: float = math.inf
+    plateau_wait: int = 0
+    stop_wait: int = 0
+    stopped_early: bool = False
+    best_epoch: int = 0  # 1-based epoch of the lowest validation loss (restore_best)
+
+    def add(self, rec: dict, seconds: float) -> None:
+        """One epoch's metrics appended to the history, its time to the total."""
+        for k, v in rec.items():
+            self.history.setdefault(k, []).append(v)
+        self.seconds += seconds
+
+
+def _compiled(build: Callable[[], keras.Model], s: FitSettings):
+    """The model built and compiled under the seed and precision of `s`, with its optimizer built."""
     keras.utils.set_random_seed(s.seed)
     # A fresh graph per model keeps memory flat over a search of many models.
     keras.backend.clear_session(free_memory=True)
@@ -143,86 +203,46 @@ def fit(
         steps_per_execution=s.steps_per_execution,
     )
     opt.build(model.trainable_variables)
+    return model, opt
 
-    state: dict[str, Any] = {
-        "epoch": 0,
-        "history": {},
-        "seconds": 0.0,
-        "best_val_loss": math.inf,
-        "plateau_wait": 0,
-        "stop_wait": 0,
-        "stopped_early": False,
-        "best_epoch": 0,  # 1-based epoch of the lowest validation loss (restore_best)
-    }
-    best_weights: list | None = None
-    resumed = 0
-    if checkpoint is not None and Path(checkpoint).exists():
-        state, best_weights = _restore(Path(checkpoint), model, opt, s)
-        resumed = state["epoch"]
-    val = (x_val[..., None], np.asarray(y_val)) if x_val is not None and len(x_val) else None
-    xs, ys = x[..., None], np.asarray(y)
-    for epoch in range(state["epoch"], s.epochs):
-        if state["stopped_early"]:
-            break
-        t0 = time.monotonic()
-        order = np.random.default_rng([s.seed, epoch]).permutation(len(xs))
-        h = model.fit(
-            xs[order],
-            ys[order],
-            validation_data=val,
-            epochs=1,
-            batch_size=s.batch_size,
-            validation_batch_size=256,
-            shuffle=False,
-            verbose=0,
-            callbacks=list(callbacks),
-        )
-        rec = {k: float(v[-1]) for k, v in h.history.items()}
-        rec["learning_rate"] = float(keras.ops.convert_to_numpy(opt.learning_rate))
-        if monitor is not None and len(monitor[0]):
-            rec["test_accuracy"] = float(np.mean(predict(model, monitor[0]).argmax(1) == monitor[1]))
-        for k, v in rec.items():
-            state["history"].setdefault(k, []).append(v)
-        state["seconds"] += time.monotonic() - t0
-        state["epoch"] = epoch + 1
-        improved = _schedule(state, opt, s, rec)
-        if s.restore_best and improved:
-            state["best_epoch"] = epoch + 1
-            best_weights = [keras.ops.convert_to_numpy(v) for v in model.weights]
-        if checkpoint is not None:
-            _save(Path(checkpoint), model, opt, s, state, best_weights)
-        if on_epoch is not None:
-            on_epoch(epoch + 1, rec)
-    notes = []
-    if s.restore_best and best_weights is not None:
-        model.set_weights(best_weights)
-        notes.append(f"weights of epoch {state['best_epoch']} restored (lowest validation loss)")
-    return FitResult(
-        model,
-        state["history"],
-        state["seconds"],
-        resumed,
-        state["stopped_early"],
-        notes,
-        state["best_epoch"] if s.restore_best else 0,
+
+def _one_epoch(model, opt, xs, ys, val, s: FitSettings, epoch: int, callbacks, monitor) -> dict:
+    """One epoch in the seeded order of (seed, epoch); its metrics, the learning rate and, with
+    `monitor`, the test accuracy."""
+    order = np.random.default_rng([s.seed, epoch]).permutation(len(xs))
+    h = model.fit(
+        xs[order],
+        ys[order],
+        validation_data=val,
+        epochs=1,
+        batch_size=s.batch_size,
+        validation_batch_size=256,
+        shuffle=False,
+        verbose=0,
+        callbacks=list(callbacks),
     )
+    rec = {k: float(v[-1]) for k, v in h.history.items()}
+    rec["learning_rate"] = float(keras.ops.convert_to_numpy(opt.learning_rate))
+    if monitor is not None and len(monitor[0]):
+        rec["test_accuracy"] = float(np.mean(predict(model, monitor[0]).argmax(1) == monitor[1]))
+    return rec
 
 
-def _schedule(state: dict, opt, s: FitSettings, rec: dict) -> bool:
+def _schedule(state: TrainState, opt, s: FitSettings, rec: dict) -> bool:
     """Reduce the learning rate on a validation-loss plateau; stop early after a longer one.
     Returns whether this epoch's validation loss is the lowest so far."""
     if not (s.plateau_patience or s.early_stop_patience or s.restore_best) or "val_loss" not in rec:
         return False
-    if rec["val_loss"] < state["best_val_loss"]:
-        state["best_val_loss"], state["plateau_wait"], state["stop_wait"] = rec["val_loss"], 0, 0
+    if rec["val_loss"] < state.best_val_loss:
+        state.best_val_loss, state.plateau_wait, state.stop_wait = rec["val_loss"], 0, 0
         return True
-    state["plateau_wait"] += 1
-    state["stop_wait"] += 1
-    if s.plateau_patience and state["plateau_wait"] >= s.plateau_patience:
+    state.plateau_wait += 1
+    state.stop_wait += 1
+    if s.plateau_patience and state.plateau_wait >= s.plateau_patience:
         opt.learning_rate.assign(float(keras.ops.convert_to_numpy(opt.learning_rate)) * s.plateau_factor)
-        state["plateau_wait"] = 0
-    if s.early_stop_patience and state["stop_wait"] >= s.early_stop_patience:
-        state["stopped_early"] = True
+        state.plateau_wait = 0
+    if s.early_stop_patience and state.stop_wait >= s.early_stop_patience:
+        state.stopped_early = True
     return False
 
 
@@ -230,7 +250,7 @@ def _variables(model, opt) -> list:
     return list(model.variables) + list(opt.variables)
 
 
-def _save(path: Path, model, opt, s: FitSettings, state: dict, best_weights: list | None = None) -> None:
+def _save(path: Path, model, opt, s: FitSettings, state: TrainState, best_weights: list | None = None) -> None:
     variables = _variables(model, opt)
     arrays = {f"v{i}": keras.ops.convert_to_numpy(v) for i, v in enumerate(variables)}
     for i, w in enumerate(best_weights or []):  # the best epoch's weights, for restore_best after a resume
@@ -238,7 +258,7 @@ def _save(path: Path, model, opt, s: FitSettings, state: dict, best_weights: lis
     meta = {
         "training_version": TRAINING_VERSION,
         "settings": s.key(),
-        "state": state,
+        "state": asdict(state),
         "paths": [v.path for v in variables],
         "n_best": len(best_weights or []),
     }
@@ -256,43 +276,58 @@ def _arrays_sha256(arrays: dict) -> str:
     return h.hexdigest()
 
 
-def _restore(path: Path, model, opt, s: FitSettings) -> tuple[dict, list | None]:
+def _restore(path: Path, model, opt, s: FitSettings) -> tuple[TrainState, list | None]:
     """Load a checkpoint into `model` and `opt`; returns the training state and the best epoch's
     weights (restore_best) if it holds them. npz with allow_pickle=False runs no code."""
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"]))
-            stored = {name: z[name] for name in z.files if name != "meta"}
-        arrays = [stored[f"v{i}"] for i in range(len(meta["paths"]))]
-        best = [stored[f"b{i}"] for i in range(meta.get("n_best", 0))] or None
-    except Exception as err:  # noqa: BLE001 - any unreadable file means the same to the user
-        raise CheckpointError(
-            path,
-            f"not a readable training checkpoint ({type(err).__name__}: {err}); "
-            "delete it to train this model from the start",
-        ) from None
-    # Checkpoints written before they carried a checksum have none; every later one is verified.
-    if "sha256" in meta and meta["sha256"] != _arrays_sha256(stored):
-        raise CheckpointError(
-            path,
-            "its arrays differ from the checksum written with them (changed or damaged); delete it to train from the start",
-        )
+    meta, stored = _read_checkpoint(path)
+    arrays = [stored[f"v{i}"] for i in range(len(meta["paths"]))]
+    best = [stored[f"b{i}"] for i in range(meta.get("n_best", 0))] or None
+    _check_checkpoint(path, meta, stored, s)
     variables = _variables(model, opt)
-    if meta.get("training_version") != TRAINING_VERSION or meta.get("settings") != s.key():
-        raise CheckpointError(
-            path,
-            "written by another training (settings or training version differ); "
-            "delete it to train this model from the start",
-        )
     if meta["paths"] != [v.path for v in variables] or any(
         a.shape != tuple(v.shape) for a, v in zip(arrays, variables)
     ):
         raise CheckpointError(path, "its variables do not match this model; delete it to train from the start")
     for a, v in zip(arrays, variables):
         v.assign(a)
-    state = meta["state"]
-    state.setdefault("best_epoch", 0)  # checkpoints written before restore_best existed
-    return state, best
+    # Checkpoints written before restore_best existed carry no best_epoch: the field's default (0).
+    return TrainState(**meta["state"]), best
+
+
+def _read_checkpoint(path: Path) -> tuple[dict, dict]:
+    """A checkpoint's metadata and arrays, every name present; CheckpointError for any unreadable file."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            stored = {name: z[name] for name in z.files if name != "meta"}
+        names = [f"v{i}" for i in range(len(meta["paths"]))] + [f"b{i}" for i in range(meta.get("n_best", 0))]
+        missing = [n for n in names if n not in stored]
+        if missing:
+            raise KeyError(f"no array '{missing[0]}'")
+        TrainState(**meta["state"])  # a state this training can resume
+        return meta, stored
+    except Exception as err:  # noqa: BLE001 - any unreadable file means the same to the user
+        raise CheckpointError(
+            path,
+            f"not a readable training checkpoint ({type(err).__name__}: {err}); "
+            "delete it to train this model from the start",
+        ) from None
+
+
+def _check_checkpoint(path: Path, meta: dict, stored: dict, s: FitSettings) -> None:
+    """The arrays match their checksum (checkpoints written before they carried one have none), and
+    the checkpoint was written by this training (its settings and training version)."""
+    if "sha256" in meta and meta["sha256"] != _arrays_sha256(stored):
+        raise CheckpointError(
+            path,
+            "its arrays differ from the checksum written with them (changed or damaged); delete it to train from the start",
+        )
+    if meta.get("training_version") != TRAINING_VERSION or meta.get("settings") != s.key():
+        raise CheckpointError(
+            path,
+            "written by another training (settings or training version differ); "
+            "delete it to train this model from the start",
+        )
 
 
 def predict(model: keras.Model, x: np.ndarray, batch_size: int = 256) -> np.ndarray:

@@ -170,8 +170,6 @@ def curve_trend(curves: list, min_window: int, window_share: float, confidence: 
     deviation, the epoch-to-epoch noise that a single curve shows). The state is "rising" when the
     whole interval lies above zero, "falling" when it lies below, else "flat"; "too short" when
     fewer than `min_window` epochs ran. Values are fractions; slopes per epoch."""
-    from scipy import stats
-
     series = [np.asarray(c, float) for c in curves if len(c)]
     epochs = min((len(c) for c in series), default=0)
     base = {"epochs": epochs, "seeds": len(series), "best": mean_std([c.max() for c in series]) if series else None}
@@ -180,13 +178,7 @@ def curve_trend(curves: list, min_window: int, window_share: float, confidence: 
     w = min(epochs, max(min_window, int(np.ceil(window_share * epochs))))
     x = np.arange(epochs - w + 1, epochs + 1, dtype=float)  # epochs counted from 1
     ys = [c[epochs - w : epochs] for c in series]
-    xd = x - x.mean()
-    sxx = len(ys) * float(xd @ xd)
-    slope = sum(float(xd @ (y - y.mean())) for y in ys) / sxx
-    resid = np.concatenate([y - y.mean() - slope * xd for y in ys])
-    dof = len(resid) - len(ys) - 1
-    sd = float(np.sqrt(resid @ resid / dof)) if dof > 0 else 0.0
-    half = float(stats.t.ppf(0.5 + confidence / 2, dof)) * sd / np.sqrt(sxx) if dof > 0 else float("inf")
+    slope, sd, half = _pooled_slope(x, ys, confidence)
     levels = [float(y.mean() + slope * (epochs - x.mean())) for y in ys]
     spread = float(np.std(levels, ddof=1)) if len(levels) > 1 else sd
     lo, hi = slope - half, slope + half
@@ -203,6 +195,22 @@ def curve_trend(curves: list, min_window: int, window_share: float, confidence: 
         "residual_sd": sd,
         "state": "rising" if lo > 0 else "falling" if hi < 0 else "flat",
     }
+
+
+def _pooled_slope(x: np.ndarray, ys: list[np.ndarray], confidence: float) -> tuple[float, float, float]:
+    """One least-squares slope over `x` for every series in `ys`, each with its own intercept: the
+    slope, the residual standard deviation and the half-width of its Student-t `confidence` interval
+    (infinite when no degree of freedom is left)."""
+    from scipy import stats
+
+    xd = x - x.mean()
+    sxx = len(ys) * float(xd @ xd)
+    slope = sum(float(xd @ (y - y.mean())) for y in ys) / sxx
+    resid = np.concatenate([y - y.mean() - slope * xd for y in ys])
+    dof = len(resid) - len(ys) - 1
+    sd = float(np.sqrt(resid @ resid / dof)) if dof > 0 else 0.0
+    half = float(stats.t.ppf(0.5 + confidence / 2, dof)) * sd / np.sqrt(sxx) if dof > 0 else float("inf")
+    return slope, sd, half
 
 
 def reachable(trend: dict, more_epochs: int, spread_factor: float) -> float | None:

@@ -177,20 +177,23 @@ def body(root: Path) -> str:
         raise ArticleError(f"{root}: {err}") from None
     rec = json.loads((root / "run.json").read_text()) if (root / "run.json").exists() else {}
     rows = comparison.claim_rows(s)
-    by_id = {r.id: r for r in rows}
-    st = s.settings["05_ga_search"]
-    data = s.data
-    demo = " (demo data, not FER2013: nothing here describes the papers' models)" if data.get("is_demo") else ""
-    reductions = dict(st.reductions)
-    n_runs, size = _store(root)
-    hours = (rec.get("training") or {}).get("total_seconds", 0) / 3600
-    packages = (rec.get("provenance") or {}).get("packages") or {}
-    counts = {p: _counts(rows, p) for p in ("A", "B")}
-    post_hoc = [r for r in rows if r.post_hoc]
-    undecided = [r for r in rows if r.verdict == "inconclusive at this budget"]
     title = f"{_mark(rows, 'A')} {tex.escape(PAPERS['A'][1])} and {_mark(rows, 'B')} {tex.escape(PAPERS['B'][1])}"
     out = [PREAMBLE, f"\\title{{{title}}}\n"]
-    out += [
+    out += _abstract(s, rows)
+    out += _introduction_and_methods(root, s)
+    out += _results(root, s)
+    out += _discussion(root, rows)
+    out += _reproducibility(root, rec)
+    return "".join(out)
+
+
+def _abstract(s: comparison.Summaries, rows: list[schema.ClaimRow]) -> list[str]:
+    by_id = {r.id: r for r in rows}
+    data = s.data
+    demo = " (demo data, not FER2013: nothing here describes the papers' models)" if data.get("is_demo") else ""
+    counts = {p: _counts(rows, p) for p in ("A", "B")}
+    post_hoc = [r for r in rows if r.post_hoc]
+    out = [
         "\\author{fer-study contributors}\n\\date{}\n\\begin{document}\n\\maketitle\n",
         "\\begin{abstract}\n",
         f"We re-implemented two papers on facial-expression recognition on FER2013 from their text and ran them on "
@@ -207,7 +210,13 @@ def body(root: Path) -> str:
         f"{len(post_hoc)} row(s) whose rule changed after their results existed are marked post hoc, with the "
         "earlier rule's verdict beside them.\n\\end{abstract}\n"
     )
-    out += [
+    return out
+
+
+def _introduction_and_methods(root: Path, s: comparison.Summaries) -> list[str]:
+    data = s.data
+    reductions = dict(s.settings["05_ga_search"].reductions)
+    return [
         "\\section{Introduction}\n",
         "Paper A \\cite{paperA} trains a basic and an improved CNN on four FER2013 classes after downsampling and "
         f"reports {_pct(STATED['A1'].value)} ``accuracy'' from a 200-image confusion matrix; paper B \\cite{{paperB}} "
@@ -234,6 +243,12 @@ def body(root: Path) -> str:
             if reductions
             else "The verdicts rest on the papers' own budgets.\n"
         ),
+    ]
+
+
+def _results(root: Path, s: comparison.Summaries) -> list[str]:
+    st = s.settings["05_ga_search"]
+    out = [
         "\\section{Results}\n",
         "Table~\\ref{tab:07_claims} lists every claim"
         + ("; Fig.~\\ref{fig:07_claims} draws the accuracies" if (root / "figures" / "07_claims.pdf").exists() else "")
@@ -254,6 +269,13 @@ def body(root: Path) -> str:
         _table(root, "07_table4"),
         *_sensitivity(root, s),
         *_forensics(root, s),
+    ]
+    return out
+
+
+def _discussion(root: Path, rows: list[schema.ClaimRow]) -> list[str]:
+    undecided = [r for r in rows if r.verdict == "inconclusive at this budget"]
+    return [
         "\\section{Discussion}\n",
         f"{len(undecided)} claim(s) could not be decided at this budget; each row says what would decide it and what "
         "it costs: "
@@ -263,6 +285,14 @@ def body(root: Path) -> str:
         if (root / "tables" / "07_inconsistencies.tex").exists()
         else "",
         _table(root, "07_inconsistencies"),
+    ]
+
+
+def _reproducibility(root: Path, rec: dict) -> list[str]:
+    n_runs, size = _store(root)
+    hours = (rec.get("training") or {}).get("total_seconds", 0) / 3600
+    packages = (rec.get("provenance") or {}).get("packages") or {}
+    return [
         "\\section{Reproducibility}\n",
         "Two commands re-run the study on a fresh machine: \\texttt{python3 tasks.py study} (set-up and the study) and "
         "\\texttt{python3 tasks.py test}; \\texttt{fer-study article} writes this report. "
@@ -276,7 +306,6 @@ def body(root: Path) -> str:
         f"\\bibitem{{paperB}} {tex.escape(PAPERS['B'][0])}. \\emph{{{tex.escape(PAPERS['B'][1])}}}.\n",
         "\\end{thebibliography}\n\\end{document}\n",
     ]
-    return "".join(out)
 
 
 def write(root: str | Path) -> Path:

@@ -361,9 +361,17 @@ def _grid_verdict(
         )
     if max(p) < 0.05:
         return NOT_REPRODUCED, f"{said}: significant in every seed"
-    # What could still decide it (issue 21, item 7): the grid itself chosen by its mean over the same
-    # seeds, i.e. every other trial trained with the seeds after the grid's own; once the grid is
-    # ranked over them, longer trials (the paper profile's budget per trial), every trial again.
+    return INCONCLUSIVE, _grid_undecided(said, t, n_trials, grid_seeds, by_mean)
+
+
+def _grid_undecided(
+    said: str, t: schema.GridVsTable1, n_trials: int, grid_seeds: list[int] | None, by_mean: bool
+) -> str:
+    """Why A11 stays inconclusive when the seeds disagree, and what could still decide it (issue 21,
+    item 7): the grid itself chosen by its mean over the same seeds, i.e. every other trial trained
+    with the seeds after the grid's own; once the grid is ranked over them, longer trials (the paper
+    profile's budget per trial), every trial again."""
+    seeds = t.seeds or []
     if set(seeds) <= set(grid_seeds or []) or not by_mean:
         longer = Grid().a_grid_epochs
         cost = n_trials * (t.seconds_per_trial or 0) * longer / max(t.epochs or 1, 1)
@@ -372,14 +380,14 @@ def _grid_verdict(
             if by_mean
             else "with the grid's choice made on its first seed"
         )
-        return INCONCLUSIVE, (
+        return (
             f"{said}: not significant in every seed, {ranked}, so its preference may be noise at {t.epochs} "
             "epochs per trial; what could "
             f"decide it: the whole grid with the same seeds at the paper profile's {longer} epochs per trial "
             f"({_about(cost)} on this machine)"
         )
     cost = max(n_trials - 2, 0) * (len(seeds) - 1) * (t.seconds_per_trial or 0)
-    return INCONCLUSIVE, (
+    return (
         f"{said}: not significant in every seed, so the grid's preference may be noise; what could decide it: "
         f"the whole grid trained with the same {len(seeds)} seeds and ranked by its mean ({_about(cost)} more "
         "on this machine)"

@@ -460,37 +460,44 @@ def sensitivity_verdict_text(table: pd.DataFrame | None, st: Settings | None = N
     for paper, g in table.groupby("paper", sort=True):
         chosen = g[g["reading"] == "chosen"]
         others = g[g["reading"] != "chosen"]
-        if chosen.empty or others.empty:
-            continue
-        c = chosen.iloc[0]
-        side = lambda reaches: "reaches" if reaches else "stays below"  # noqa: E731
-        differ = others[others["reaches the figure"] != c["reaches the figure"]]
-        failed = others[~others["trained"]]
-        each = "; ".join(
-            f"{r['reading']} {r['test top-1 %']:.1f} % ({'failed to train' if not r['trained'] else side(r['reaches the figure'])})"
-            for _, r in others.iterrows()
-        )
-        lo, hi = (float(x) for x in c["95% interval (Wilson) %"].split("-"))
-        state = f"{side(c['reaches the figure'])} the paper's figure" if c["trained"] else "failed to train"
-        budget = ""
-        if st is not None:
-            epochs = st.paper_a.extra_epochs if paper == "A" else st.paper_b.b_final_epochs
-            budget = f", {epochs} epochs, the readings' budget, not the claim row's run"
-        head = (
-            f"* Claim {c['claim']} (paper {paper}, {c['paper figure %']:.2f} %): the chosen reading's "
-            f"{c['test top-1 %']:.1f} % (Wilson 95 % {lo:.1f}-{hi:.1f} %, {c['test images']:,} test images, one seed{budget}) "
-            f"{state}; the other readings: {each}."
-        )
-        if differ.empty:
-            tail = " **No reading changes this verdict.**"
-        else:
-            tail = f" **The verdict depends on the reading**: {', '.join(differ['reading'])} would change it."
-        if not failed.empty:
-            tail += f" {', '.join(failed['reading'])} failed to train, so it decides nothing."
-        if not c["trained"]:
-            tail += " The chosen reading failed to train, so this comparison rests on no trained run of it."
-        lines.append(head + tail)
+        if not (chosen.empty or others.empty):
+            lines.append(_readings_line(str(paper), chosen.iloc[0], others, st))
     return "\n".join(lines) or "No other reading was trained in this profile."
+
+
+def _side(reaches: bool) -> str:
+    return "reaches" if reaches else "stays below"
+
+
+def _readings_line(paper: str, c: pd.Series, others: pd.DataFrame, st: Settings | None) -> str:
+    """One paper's line: the chosen reading against the paper's figure, each other reading, and
+    whether any of them would change the verdict."""
+    each = "; ".join(
+        f"{r['reading']} {r['test top-1 %']:.1f} % ({'failed to train' if not r['trained'] else _side(r['reaches the figure'])})"
+        for _, r in others.iterrows()
+    )
+    lo, hi = (float(x) for x in c["95% interval (Wilson) %"].split("-"))
+    state = f"{_side(c['reaches the figure'])} the paper's figure" if c["trained"] else "failed to train"
+    budget = ""
+    if st is not None:
+        epochs = st.paper_a.extra_epochs if paper == "A" else st.paper_b.b_final_epochs
+        budget = f", {epochs} epochs, the readings' budget, not the claim row's run"
+    head = (
+        f"* Claim {c['claim']} (paper {paper}, {c['paper figure %']:.2f} %): the chosen reading's "
+        f"{c['test top-1 %']:.1f} % (Wilson 95 % {lo:.1f}-{hi:.1f} %, {c['test images']:,} test images, one seed{budget}) "
+        f"{state}; the other readings: {each}."
+    )
+    differ = others[others["reaches the figure"] != c["reaches the figure"]]
+    failed = others[~others["trained"]]
+    if differ.empty:
+        tail = " **No reading changes this verdict.**"
+    else:
+        tail = f" **The verdict depends on the reading**: {', '.join(differ['reading'])} would change it."
+    if not failed.empty:
+        tail += f" {', '.join(failed['reading'])} failed to train, so it decides nothing."
+    if not c["trained"]:
+        tail += " The chosen reading failed to train, so this comparison rests on no trained run of it."
+    return head + tail
 
 
 def reference_lines(s: Summaries) -> dict:

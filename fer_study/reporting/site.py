@@ -314,7 +314,6 @@ def build(root: str | Path) -> Path:
     notebooks = _notebooks(root, site)
     rec = _record(root)
     claims = _claims_frame(root)
-    by_stem = {p.stem: p for p in tables}
     parts = [
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>fer-study: {html.escape(root.name)}"
         f"</title><style>{STYLE}</style></head><body>",
@@ -334,6 +333,22 @@ def build(root: str | Path) -> Path:
             "alt='paper against ours, claim by claim' style='max-width:100%'></a></p>"
         )
     parts.append(_claims_table(claims))
+    parts += _key_tables({p.stem: p for p in tables})
+    parts += _figures_html(figures)
+    parts.append(_h2("tables", "Every table"))
+    parts += [_table_details(csv) for csv in tables]
+    parts.append(_h2("notebooks", "Notebooks (executed)") + "<ul>")
+    parts += [f"<li><a href='{href}'>{html.escape(name)}</a></li>" for name, href in notebooks]
+    parts.append("</ul></body></html>\n")
+    parts[parts.index("@TOC@")] = _toc(parts)
+    index = site / "index.html"
+    atomic.write_text(index, "\n".join(parts))
+    return index
+
+
+def _key_tables(by_stem: dict[str, Path]) -> list[str]:
+    """The control, the sensitivity of the verdicts and the forensic slips, each under its heading."""
+    parts = []
     for stem, anchor, title in (
         (
             "06_control",
@@ -345,7 +360,12 @@ def build(root: str | Path) -> Path:
     ):
         if stem in by_stem:
             parts += [_h2(anchor, title), _table_html(by_stem[stem])]
-    parts.append(_h2("figures", "Figures") + "<div class='figs'>")
+    return parts
+
+
+def _figures_html(figures: list[Path]) -> list[str]:
+    """Every figure inline, linking to its PDF, with its caption."""
+    parts = [_h2("figures", "Figures") + "<div class='figs'>"]
     for png in figures:
         pdf = png.with_suffix(".pdf")
         link = f"figures/{pdf.name}" if pdf.exists() else f"figures/{png.name}"
@@ -355,18 +375,14 @@ def build(root: str | Path) -> Path:
             f"alt='{html.escape(caption or png.stem)}'></a>"
             f"<figcaption><b>{html.escape(png.stem)}</b>. {html.escape(caption)}</figcaption></figure>"
         )
-    parts.append("</div>" + _h2("tables", "Every table"))
-    for csv in tables:
-        others = [csv.with_suffix(s) for s in (".md", ".tex") if csv.with_suffix(s).exists()]
-        links_ = " · ".join(f"<a href='tables/{p.name}'>{p.suffix[1:]}</a>" for p in [csv, *others])
-        parts.append(f"<details><summary>{html.escape(csv.stem)} ({links_})</summary>{_table_html(csv)}</details>")
-    parts.append(_h2("notebooks", "Notebooks (executed)") + "<ul>")
-    parts += [f"<li><a href='{href}'>{html.escape(name)}</a></li>" for name, href in notebooks]
-    parts.append("</ul></body></html>\n")
-    parts[parts.index("@TOC@")] = _toc(parts)
-    index = site / "index.html"
-    atomic.write_text(index, "\n".join(parts))
-    return index
+    return parts + ["</div>"]
+
+
+def _table_details(csv: Path) -> str:
+    """A table folded under its name, with links to its CSV, Markdown and LaTeX."""
+    others = [csv.with_suffix(s) for s in (".md", ".tex") if csv.with_suffix(s).exists()]
+    links_ = " · ".join(f"<a href='tables/{p.name}'>{p.suffix[1:]}</a>" for p in [csv, *others])
+    return f"<details><summary>{html.escape(csv.stem)} ({links_})</summary>{_table_html(csv)}</details>"
 
 
 def links(index: Path) -> list[str]:
