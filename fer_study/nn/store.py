@@ -501,18 +501,13 @@ class RunStore:
                 results[i] = found
             elif all(requests[j].key != req.key for j in todo):
                 todo.append(i)
+        done = on_done or (lambda req, run: None)
         if executor is None or getattr(executor, "name", "") == "inprocess":
             for i in todo:
                 results[i] = self.run(requests[i], images, labels)
-                if on_done:
-                    on_done(requests[i], results[i])
+                done(requests[i], results[i])
         else:
-            jobs = [(requests[i], str(self.checkpoint_path(requests[i].key))) for i in todo]
-            for n, payload in executor.run(partial(_remote_job), jobs):
-                i = todo[n]
-                results[i] = self.put(requests[i], payload, labels)
-                if on_done:
-                    on_done(requests[i], results[i])
+            self._run_remote(requests, todo, labels, executor, results, done)
         for i, req in enumerate(requests):  # duplicates inside one batch share the training
             if i not in results:
                 shared = self.get(req, labels)
@@ -520,6 +515,15 @@ class RunStore:
                     raise StoreError(self.folder(req.key), "a duplicate's training was not stored")
                 results[i] = shared
         return [results[i] for i in range(len(requests))]
+
+    def _run_remote(self, requests, todo: list[int], labels: np.ndarray, executor, results: dict, done) -> None:
+        """The requests `todo` trained through `executor` (each job resumes from its checkpoint),
+        stored here as each finishes, into `results`."""
+        jobs = [(requests[i], str(self.checkpoint_path(requests[i].key))) for i in todo]
+        for n, payload in executor.run(partial(_remote_job), jobs):
+            i = todo[n]
+            results[i] = self.put(requests[i], payload, labels)
+            done(requests[i], results[i])
 
     def train_each(
         self,

@@ -280,15 +280,7 @@ class GeneticSearch:
         if state.pending_at_start is None:
             state.pending_at_start = len(pending)
             self._save(state)
-        hits = 0
-        todo: list[Any] = []
-        for ind in pending:
-            rec = self.cached(ind)
-            if rec is not None:
-                ind.fitness.values = (rec["fitness"],)
-                hits += 1
-            elif all(G.key(ind) != G.key(t) for t in todo):
-                todo.append(ind)
+        todo = self._uncached(pending)
         bar = Progress(
             len(todo), f"{self.name} generation {state.generation}: genomes trained", every=1, enabled=bool(todo)
         )
@@ -307,6 +299,21 @@ class GeneticSearch:
                     ind.fitness.values = (rec["fitness"],)
             self._save(state)
             self.evaluation_hook(self._trained)
+        self._close_generation(state, started)
+
+    def _uncached(self, pending: list) -> list:
+        """The genomes to train: those without a cached fitness (which the cache fills in), once each."""
+        todo: list[Any] = []
+        for ind in pending:
+            rec = self.cached(ind)
+            if rec is not None:
+                ind.fitness.values = (rec["fitness"],)
+            elif all(G.key(ind) != G.key(t) for t in todo):
+                todo.append(ind)
+        return todo
+
+    def _close_generation(self, state: State, started: float) -> None:
+        """The generation's logbook row, hall of fame and history; the state saved for the next."""
         # Counted from the log, so a generation resumed after a kill reports the same number.
         trained = sum(
             r.get("generation") == state.generation and r["key"] in self._context_keys(state)
