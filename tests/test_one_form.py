@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from fer_study.core import papers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,3 +160,41 @@ def test_experiments_hand_on_typed_results_not_dicts():
     found = [f"{name} -> {ret}" for name, ret in loose.items() if name not in allowed]
     assert not found, f"experiments returning loose dicts: {found}"
     assert not allowed - set(loose), f"stale exceptions (no longer return a dict): {allowed - set(loose)}"
+
+
+@pytest.mark.slow
+def test_a_misspelt_field_in_a_claims_accessor_is_stopped_by_the_type_checker(tmp_path):
+    """Issue 34: `Facts.of(str) -> Any` let a typo such as `top1_2000` for `top1_200` through to a
+    wrong table. The registry's accessors read typed properties (`facts.paper_a`, ...) and typed
+    measures, so mypy (run in CI) names the field; the same lines spelt right pass."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("mypy") is None and not (ROOT / ".venv" / "bin" / "mypy").exists():
+        pytest.skip("mypy is not installed")
+    lines = [
+        "from fer_study.core.papers import STATED",
+        "from fer_study.reporting import claims",
+        'a = claims._paper_a("A2", "improved", lambda h: h.{top1})',
+        'b = claims.Claim("A9", "A", STATED["A9"], "02", lambda f: f.downsampling.{per_class})',
+        'c = claims.Claim("B5", "B", STATED["B5"], "05", lambda f: f.genetic_search.{times})',
+    ]
+    right = {"top1": "top1_200", "per_class": "per_class_after_downsampling", "times": "time_arithmetic"}
+    wrong = {"top1": "top1_2000", "per_class": "per_class_after_downsamplin", "times": "time_arithmetc"}
+
+    def mypy(fields: dict) -> str:
+        path = tmp_path / "accessors.py"
+        path.write_text("\n".join(line.format(**fields) for line in lines) + "\n")
+        done = subprocess.run(
+            [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"), str(path)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        return done.stdout
+
+    assert "Success" in mypy(right), mypy(right)
+    out = mypy(wrong)
+    assert 'has no attribute "top1_2000"; maybe "top1_200"?' in out
+    assert 'has no attribute "per_class_after_downsamplin"' in out and 'has no attribute "time_arithmetc"' in out

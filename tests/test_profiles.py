@@ -154,3 +154,22 @@ def test_every_setting_belongs_to_one_stage_and_every_profile_validates():
     for name in profiles.names():
         typed = profiles.resolve(name)
         assert typed.paper_b.b_population >= 2 and typed.runtime.steps_per_execution >= 1
+
+
+def test_one_table_gives_every_override_its_reason_and_derives_the_reductions():
+    """Issue 34: profiles and their reductions were two dicts kept in step by hand. One table now:
+    every override has a reason beside it, names a known setting, and the reductions a result lists
+    are exactly the overrides marked as reducing the papers' budget."""
+    from fer_study.core import settings
+
+    known = settings.defaults()
+    for name, prof in profiles.PROFILES.items():
+        assert prof.description
+        for key, o in prof.overrides.items():
+            assert key in known, (name, key)
+            assert len(o.why) > 10, (name, key, o.why)
+        st = profiles.resolve(name)
+        assert st.reductions == {k: o.why for k, o in prof.overrides.items() if o.reduces}
+        assert all(st.flat()[k] == o.value for k, o in prof.overrides.items())
+    assert profiles.resolve("paper").reductions == {}  # the papers' own settings reduce nothing
+    assert "a_epochs" in profiles.resolve("smoke").reductions

@@ -640,14 +640,50 @@ class MissingSummary(KeyError):
 
 @dataclass(frozen=True)
 class Facts:
-    """Every notebook's facts, typed (`typed`): what the claims read, by attribute."""
+    """Every notebook's facts, typed (`typed`): what the claims read. One typed property per
+    notebook summary (`facts.paper_a.paper_a_split.headline["improved"].top1_200`), so a type
+    checker stops a misspelt field of any record a claim reads; a notebook that has not run is a
+    MissingSummary naming its file."""
 
     notebooks: dict[str, Any]
 
     def of(self, notebook: str) -> Any:
+        """A notebook's facts by its name (untyped: code that knows which notebook uses the property)."""
         if notebook not in self.notebooks:
             raise MissingSummary(f"summaries/{notebook}.json: missing (run notebook {notebook[:2]} first)")
         return self.notebooks[notebook]
+
+    @property
+    def exploration(self) -> Exploration:
+        return self.of("01_data_exploration")
+
+    @property
+    def downsampling(self) -> Downsampling:
+        return self.of("02_downsampling")
+
+    @property
+    def paper_a(self) -> PaperA:
+        return self.of("03_basic_vs_improved")
+
+    @property
+    def grid(self) -> Grid:
+        return self.of("04_grid_search")
+
+    @property
+    def genetic_search(self) -> GeneticSearch:
+        return self.of("05_ga_search")
+
+    @property
+    def controls(self) -> Controls:
+        return self.of("06_controls")
+
+    @property
+    def comparison(self) -> Comparison:
+        return self.of("07_comparison")
+
+    @property
+    def detection(self) -> Detection:
+        return self.of("08_detection")
 
 
 def check_fields(notebook: str, facts: dict, path) -> None:

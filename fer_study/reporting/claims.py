@@ -53,11 +53,12 @@ class Claim:
     stated: Stated  # what the paper states: statement, value, unit, where (core/papers.STATED)
     source: str = ""  # the notebook whose summary answers it ("" when only a stated reason does)
     # Typed accessors into the summaries' facts (core.schema.Facts), checked by the schema's types:
-    get: Callable[[Any], Any] | None = None  # facts -> the measured value (a record, a number, a mapping)
-    model: Callable[[Any], Any] | None = None  # facts -> the trained model's record (.curve, .failed_to_train)
+    get: Callable[[schema.Facts], Any] | None = None  # facts -> the measured value (a record, a number, a mapping)
+    # facts -> the trained model's record (.curve, .failed_to_train)
+    model: Callable[[schema.Facts], schema.ModelHeadline | schema.Retrain] | None = None
     curve: str = ""  # "val" | "train": which of the model's curves the budget rule reads
     curve_scale: str = "top1"  # "one_vs_rest": the claim is in mean one-vs-rest terms (4 classes)
-    power: Callable[[Any], Any] | None = None  # facts -> the search's SearchPower: can it rank genomes?
+    power: Callable[[schema.Facts], schema.SearchPower] | None = None  # facts -> can the search rank genomes?
     protocol: str = ""  # paper B's protocol it reads: not measured when the profile leaves it out
     generation: int | None = None  # the GA generation it reads: not measured beyond b_generations
     beyond_paper: bool = False
@@ -126,25 +127,29 @@ _A1, _A2, _A3, _A4, _B5 = (
 )
 
 
-def _headline(model: str) -> Callable[[Any], Any]:
-    """facts -> paper A's `model` on its 80/20 split (schema.ModelHeadline)."""
-    return lambda f: f.of(_A3).paper_a_split.headline[model]
+def _headline(model: str) -> Callable[[schema.Facts], schema.ModelHeadline]:
+    """facts -> paper A's `model` on its 80/20 split."""
+    return lambda f: f.paper_a.paper_a_split.headline[model]
 
 
-def _on_headline(model: str, measure: str) -> Callable[[Any], Any]:
-    return lambda f: getattr(_headline(model)(f), measure)
+# A measure of a ModelHeadline, by attribute (a typed accessor: a misspelt field fails mypy).
+Measure = Callable[[schema.ModelHeadline], Any]
 
 
-def _final(key: str) -> Callable[[Any], Any]:
-    """facts -> a genome retrained on a protocol, "protocol/genome" (schema.Retrain)."""
-    return lambda f: f.of(_B5).final[key]
+def _on_headline(model: str, measure: Measure) -> Callable[[schema.Facts], Any]:
+    return lambda f: measure(_headline(model)(f))
 
 
-def _power(protocol: str) -> Callable[[Any], Any]:
-    return lambda f: f.of(_B5).search_power[protocol]
+def _final(key: str) -> Callable[[schema.Facts], schema.Retrain]:
+    """facts -> a genome retrained on a protocol, "protocol/genome"."""
+    return lambda f: f.genetic_search.final[key]
 
 
-def _paper_a(cid: str, model: str, measure: str, curve: str = "val", **kw) -> Claim:
+def _power(protocol: str) -> Callable[[schema.Facts], schema.SearchPower]:
+    return lambda f: f.genetic_search.search_power[protocol]
+
+
+def _paper_a(cid: str, model: str, measure: Measure, curve: str = "val", **kw) -> Claim:
     """A claim on paper A's `model` at its 80/20 split, judged with that model's curves."""
     return Claim(cid, "A", STATED[cid], _A3, _on_headline(model, measure), model=_headline(model), curve=curve, **kw)
 
@@ -156,27 +161,27 @@ def _retrain(cid: str, key: str, **kw) -> Claim:
     )
 
 
-def _generation_best(g: int) -> Callable[[Any], Any]:
-    return lambda f: f.of(_B5).generations["paper"][g].best
+def _generation_best(g: int) -> Callable[[schema.Facts], float]:
+    return lambda f: f.genetic_search.generations["paper"][g].best
 
 
-def _counts(f) -> Any:
-    return f.of(_A1).counts
+def _counts(f: schema.Facts) -> dict[str, dict[str, int]]:
+    return f.exploration.counts
 
 
 # In paper order (A1-A20, then B1-B10), the order every claims table and figure shows.
 REGISTRY: list[Claim] = [
-    _paper_a("A1", "improved", "mean_one_vs_rest_accuracy_200", curve_scale="one_vs_rest"),
-    _paper_a("A2", "improved", "top1_200"),
-    _paper_a("A3", "improved", "top1"),
-    _paper_a("A4", "basic", "mean_one_vs_rest_accuracy_200", curve_scale="one_vs_rest"),
-    Claim("A5", "A", STATED["A5"], _A3, _on_headline("basic", "top1_200"), model=_headline("basic")),
-    _paper_a("A6", "improved", "final_train_accuracy", curve="train"),
-    _paper_a("A7", "improved", "final_val_accuracy"),
-    _paper_a("A8", "basic", "final_val_accuracy"),
-    Claim("A9", "A", STATED["A9"], _A2, lambda f: f.of(_A2).per_class_after_downsampling, rule="rounded"),
-    Claim("A10", "A", STATED["A10"], _A3, lambda f: f.of(_A3).paper_a_split.improved_beats_basic, rule="paired"),
-    Claim("A11", "A", STATED["A11"], _A4, lambda f: f.of(_A4), rule="grid"),
+    _paper_a("A1", "improved", lambda h: h.mean_one_vs_rest_accuracy_200, curve_scale="one_vs_rest"),
+    _paper_a("A2", "improved", lambda h: h.top1_200),
+    _paper_a("A3", "improved", lambda h: h.top1),
+    _paper_a("A4", "basic", lambda h: h.mean_one_vs_rest_accuracy_200, curve_scale="one_vs_rest"),
+    Claim("A5", "A", STATED["A5"], _A3, _on_headline("basic", lambda h: h.top1_200), model=_headline("basic")),
+    _paper_a("A6", "improved", lambda h: h.final_train_accuracy, curve="train"),
+    _paper_a("A7", "improved", lambda h: h.final_val_accuracy),
+    _paper_a("A8", "basic", lambda h: h.final_val_accuracy),
+    Claim("A9", "A", STATED["A9"], _A2, lambda f: f.downsampling.per_class_after_downsampling, rule="rounded"),
+    Claim("A10", "A", STATED["A10"], _A3, lambda f: f.paper_a.paper_a_split.improved_beats_basic, rule="paired"),
+    Claim("A11", "A", STATED["A11"], _A4, lambda f: f.grid, rule="grid"),
     Claim("A12", "A", STATED["A12"], _A1, _counts, derive="all_images", rule="count"),
     Claim("A13", "A", STATED["A13"], _A1, _counts, derive="training_images", rule="count"),
     Claim("A14", "A", STATED["A14"], _A1, _counts, derive="test_images", rule="count"),
@@ -184,8 +189,8 @@ REGISTRY: list[Claim] = [
     Claim("A16", "A", STATED["A16"]),
     Claim("A17", "A", STATED["A17"]),
     Claim("A18", "A", STATED["A18"]),
-    _paper_a("A19", "basic", "train_val_gap", curve="train", accuracy=False),
-    _paper_a("A20", "improved", "train_val_gap", curve="train", accuracy=False),
+    _paper_a("A19", "basic", lambda h: h.train_val_gap, curve="train", accuracy=False),
+    _paper_a("A20", "improved", lambda h: h.train_val_gap, curve="train", accuracy=False),
     _retrain("B1", "paper/table2", earlier=_retrain("B1", "paper/ga_best", power=_power("paper"))),
     _retrain("B1s", "paper/ga_best", power=_power("paper")),
     _retrain("B1c", "clean/ga_best", beyond_paper=True, power=_power("clean")),
@@ -217,21 +222,21 @@ REGISTRY: list[Claim] = [
         protocol="paper",
     ),
     Claim("B4", "B", STATED["B4"]),
-    Claim("B5", "B", STATED["B5"], _B5, lambda f: f.of(_B5).time_arithmetic, rule="times"),
-    Claim("B6", "B", STATED["B6"], _A1, lambda f: f.of(_A1).duplicates["exact"].images, rule="duplicates"),
+    Claim("B5", "B", STATED["B5"], _B5, lambda f: f.genetic_search.time_arithmetic, rule="times"),
+    Claim("B6", "B", STATED["B6"], _A1, lambda f: f.exploration.duplicates["exact"].images, rule="duplicates"),
     Claim("B7", "B", STATED["B7"]),
     Claim(
         "B8",
         "B",
         STATED["B8"],
         _B5,
-        lambda f: f.of(_B5).generations["paper"],
+        lambda f: f.genetic_search.generations["paper"],
         rule="trend",
         power=_power("paper"),
         protocol="paper",
     ),
     Claim("B9", "B", STATED["B9"]),
-    Claim("B10", "B", STATED["B10"], _B5, lambda f: f.of(_B5).time_arithmetic, rule="times"),
+    Claim("B10", "B", STATED["B10"], _B5, lambda f: f.genetic_search.time_arithmetic, rule="times"),
 ]
 
 

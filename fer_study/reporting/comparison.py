@@ -194,10 +194,10 @@ def table4(s: Summaries) -> pd.DataFrame:
         }
 
     label = {"ga_best": "our GA winner", "table2": "paper B's Table 2 genome"}
-    for key, v in s.of("05_ga_search").final.items():
+    for key, v in s.facts.genetic_search.final.items():
         proto, model = key.split("/")
         rows.append(ours(f"{label[model]}, {proto} protocol", v))
-    control = s.of("06_controls").control if s.has("06_controls") else None
+    control = s.facts.controls.control if s.has("06_controls") else None
     if control is not None and control.private_accuracy is not None:
         v = schema.record(schema.Measure, metrics.with_interval(schema.encode(control.private_accuracy)), "control")
         rows.append(ours("Mini-Xception [45], positive control, PrivateTest", v))
@@ -230,7 +230,7 @@ def audit_table(s: Summaries) -> pd.DataFrame:
                 "macro F1": None,
             }
         )
-    headline = s.of("03_basic_vs_improved").paper_a_split.headline
+    headline = s.facts.paper_a.paper_a_split.headline
     for model in ("improved", "basic"):
         h = headline[model]
         # On single-label images micro F1 equals top-1; macro F1 is kept for the full test part only.
@@ -256,7 +256,7 @@ def audit_table(s: Summaries) -> pd.DataFrame:
 
 def compute_table(s: Summaries) -> pd.DataFrame:
     """Wall time per stage of our run beside the times the papers state."""
-    a, grid, b = s.of("03_basic_vs_improved"), s.of("04_grid_search"), s.of("05_ga_search")
+    a, grid, b = s.facts.paper_a, s.facts.grid, s.facts.genetic_search
     rows = [
         {
             "stage": "03 training, paper A split (both models, all seeds)",
@@ -374,7 +374,7 @@ def inconsistencies(s: Summaries) -> pd.DataFrame:
             "paper": "B",
             "where": "section 2 vs 2.2",
             "what": f"duplicates removed, yet all {claims.PAPER_B.n_images.value:,} images split 80/20",
-            "arithmetic": f"{s.of('01_data_exploration').duplicates['exact'].images} images are exact duplicates "
+            "arithmetic": f"{s.facts.exploration.duplicates['exact'].images} images are exact duplicates "
             f"in this data ({s.data_label})",
         },
     ]
@@ -382,7 +382,7 @@ def inconsistencies(s: Summaries) -> pd.DataFrame:
 
 
 def _controls(s: Summaries) -> schema.Controls | None:
-    return s.of("06_controls") if s.has("06_controls") else None
+    return s.facts.controls if s.has("06_controls") else None
 
 
 def controls_text(s: Summaries, st: Settings) -> str:
@@ -505,7 +505,7 @@ def reference_lines(s: Summaries) -> dict:
     4 classes; paper B's 7 classes, always answering the majority class of its selection images
     where notebook 05 measured it) and the best earlier result in paper B's Table 4."""
     chance = {"paper A (4 balanced classes)": 0.25}
-    power = s.of("05_ga_search").search_power if s.has("05_ga_search") else {}
+    power = s.facts.genetic_search.search_power if s.has("05_ga_search") else {}
     if "paper" in power:
         chance["paper B (majority class)"] = power["paper"].chance
     earlier = [a for ref, _, a in claims.PAPER_B.table4 if ref != "paper B"]
