@@ -1,5 +1,6 @@
 """The claims registry: every claim answered by a measurement or a stated reason; verdict rules."""
 
+import dataclasses
 import json
 from types import SimpleNamespace as NS
 
@@ -37,6 +38,8 @@ _RULE = Verdicts(v_curve_min_window=10, v_curve_window_share=0.5, v_curve_confid
 def _curve(values_per_seed, paper_epochs=100, seconds=None, early_stopping=None):
     from fer_study.nn import metrics
 
+    if isinstance(early_stopping, dict):  # the record the experiments build (schema.EarlyStopping)
+        early_stopping = schema.EarlyStopping(**early_stopping)
     return metrics.curve_record(
         [{"val_accuracy": list(v), "accuracy": list(v)} for v in values_per_seed],
         _RULE,
@@ -49,10 +52,7 @@ def _curve(values_per_seed, paper_epochs=100, seconds=None, early_stopping=None)
 def _measure(values, ci=None):
     from fer_study.nn import metrics
 
-    m = metrics.mean_std(values)
-    if ci:
-        m["ci95"], m["ci_seed"] = ci, 0
-    return metrics.with_interval(m)
+    return metrics.with_interval(metrics.mean_std(values), ci, 0 if ci else None)
 
 
 def _claim(value, paper="A", cid="X"):
@@ -98,14 +98,14 @@ def test_the_slope_is_pooled_over_seeds_with_a_level_per_seed():
     # Three seeds on parallel lines 0.5 points per epoch apart in level: one common slope, exactly.
     curves = [[0.50 + 0.1 * s + 0.002 * e for e in range(30)] for s in range(3)]
     tr = metrics.curve_trend(curves, 10, 0.5)
-    assert tr["window"] == [16, 30]  # max(10, ceil(30 / 2)) = 15 epochs
-    assert tr["slope"] == pytest.approx(0.002) and tr["slope_interval"][0] == pytest.approx(0.002)
-    assert tr["level"] == pytest.approx(0.60 + 0.002 * 29) and tr["spread"] == pytest.approx(0.1)
-    assert tr["state"] == "rising"
-    assert metrics.curve_trend(curves, 10, 0.5)["seeds"] == 3
-    assert metrics.curve_trend([c[:9] for c in curves], 10, 0.5)["state"] == "too short"
+    assert tr.window == [16, 30]  # max(10, ceil(30 / 2)) = 15 epochs
+    assert tr.slope == pytest.approx(0.002) and tr.slope_interval[0] == pytest.approx(0.002)
+    assert tr.level == pytest.approx(0.60 + 0.002 * 29) and tr.spread == pytest.approx(0.1)
+    assert tr.state == "rising"
+    assert metrics.curve_trend(curves, 10, 0.5).seeds == 3
+    assert metrics.curve_trend([c[:9] for c in curves], 10, 0.5).state == "too short"
     # 100 epochs: the window is the last 50.
-    assert metrics.curve_trend([[0.5] * 100], 10, 0.5)["window"] == [51, 100]
+    assert metrics.curve_trend([[0.5] * 100], 10, 0.5).window == [51, 100]
 
 
 def test_a_flat_curve_with_this_studys_noise_is_called_rising_at_most_5_percent_of_the_time():
@@ -113,7 +113,7 @@ def test_a_flat_curve_with_this_studys_noise_is_called_rising_at_most_5_percent_
 
     rng = np.random.default_rng(0)
     for epochs in (30, 100):
-        states = [metrics.curve_trend(_noisy(rng, 0.0, epochs), 10, 0.5)["state"] for _ in range(1000)]
+        states = [metrics.curve_trend(_noisy(rng, 0.0, epochs), 10, 0.5).state for _ in range(1000)]
         assert states.count("rising") / len(states) <= 0.05, epochs
 
 
@@ -126,7 +126,7 @@ def test_a_curve_rising_a_third_of_a_point_per_epoch_is_never_called_flat():
     # extrapolates with the slope's upper end, so such a curve stays inconclusive (next tests).
     rng = np.random.default_rng(1)
     for seeds, epochs in ((3, 30), (3, 100), (1, 60), (1, 100)):
-        states = {metrics.curve_trend(_noisy(rng, 0.003, epochs, seeds), 10, 0.5)["state"] for _ in range(300)}
+        states = {metrics.curve_trend(_noisy(rng, 0.003, epochs, seeds), 10, 0.5).state for _ in range(300)}
         assert states == {"rising"}, (seeds, epochs, states)
 
 
@@ -201,9 +201,9 @@ def test_without_stated_epochs_only_early_stopping_or_a_slope_that_cannot_rise_d
     assert ev.epochs_to_reach == pytest.approx(106.0, abs=1) and ev.slope_interval[0] > 0
     r = claims.verdict(c, _facts(m, stopped))
     assert "still rising" in r.why and "about 106 more epochs" in r.why and "convergence" not in r.why
-    tr = {"state": "rising", "level": 0.442, "slope_interval": [0.0029, 0.003], "spread": 0.0}
+    tr = schema.Trend(30, 1, None, "rising", [16, 30], 10, level=0.442, slope_interval=[0.0029, 0.003], spread=0.0)
     assert metrics.epochs_to_reach(tr, 0.76, 2.0) == pytest.approx(106.0)
-    assert metrics.epochs_to_reach({**tr, "slope_interval": [-0.001, 0.0]}, 0.76, 2.0) is None
+    assert metrics.epochs_to_reach(dataclasses.replace(tr, slope_interval=[-0.001, 0.0]), 0.76, 2.0) is None
     assert metrics.epochs_to_reach(tr, 0.44, 2.0) == 0.0
     capped = _curve(rising, paper_epochs=None, early_stopping={"patience": 10, "stopped": {"0": False}})
     assert claims.evidence(c, _facts(m, capped)).basis == "curve may rise"

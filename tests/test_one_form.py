@@ -146,7 +146,6 @@ def test_experiments_hand_on_typed_results_not_dicts():
         "paper_a.grid_result",  # a trial log's row (search.trial_log writes it as JSON lines)
         "paper_b.fitness",  # the GA's fitness record, checkpointed as JSON by search.ga
         "paper_b.task_context",  # the keys a cached fitness must match (JSON in the GA checkpoint)
-        "paper_b.deciding_search",  # a field of schema.SearchPower, typed by search_power's record
         "detection.frames_per_second",  # a timing row: machine-dependent, written to timings/, not a summary
         "detection.speeds",  # frames_per_second's rows, one per model
     }

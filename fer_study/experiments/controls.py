@@ -120,11 +120,10 @@ class ControlResult:
 
 def run_authors(
     data: FERData, st: Settings, store: RunStore, log: Callable[[str], None] = print
-) -> tuple[dict, list[History]]:
+) -> tuple[schema.AuthorsControl, list[History]]:
     """The control on its authors' protocol, once per seed in `c_authors_seeds`: the restored checkpoint's
     accuracy on PublicTest + PrivateTest (as published, a bootstrap 95 % CI for the first seed),
     and on PrivateTest alone."""
-    rows = []
     reqs = [authors_request(data, st, seed) for seed in st.control.c_authors_seeds]
 
     def scored(req, run) -> str:
@@ -132,86 +131,79 @@ def run_authors(
         acc = np.mean(run.probs_val.argmax(1) == data.labels[req.val_index])
         return f"checkpoint of epoch {best}, PublicTest + PrivateTest {acc:.4f}"
 
-    for seed, req, run in zip(
-        st.control.c_authors_seeds, reqs, store.train_each(reqs, data.images, data.labels, log=log, result=scored)
-    ):
-        y = data.labels[req.val_index]
-        pred = run.probs_val.argmax(1)
-        n_pub = len(data.indices(("PublicTest",), CLASSES))
-        best = int(run.record.get("best_epoch", 0)) or len(run.history["loss"])
-        row = {
-            "protocol": "authors",
-            "seed": seed,
-            "key": run.key,
-            "failed": run.failed,
-            "failure": run.health.reason,
-            "health_flags": run.health.flags,
-            "epochs_run": len(run.history["loss"]),
-            "stopped_early": bool(run.record.get("stopped_early", False)),
-            "best_epoch": best,
-            "seconds": run.seconds,
-            "final_learning_rate": run.history["learning_rate"][-1],
-            "accuracy": float(np.mean(pred == y)),
-            "n": int(len(y)),
-            "private_accuracy": float(np.mean(pred[n_pub:] == y[n_pub:])),
-            "train_accuracy_at_best": run.history["accuracy"][best - 1],
-            "history": run.history,
-        }
-        if seed == st.control.c_authors_seeds[0]:
-            row["ci95"] = [
-                float(c) for c in metrics.bootstrap_ci(y, pred, n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed)
-            ]
-        rows.append(row)
-    ok = [r for r in rows if not r["failed"]]
-    out: dict = {
-        "runs": [{k: v for k, v in r.items() if k != "history"} for r in rows],
-        "n_failed": len(rows) - len(ok),
-    }
+    trained = store.train_each(reqs, data.images, data.labels, log=log, result=scored)
+    rows = [_authors_row(data, st, seed, req, run) for seed, req, run in zip(st.control.c_authors_seeds, reqs, trained)]
+    ok = [r for r in rows if not r.failed]
+    accuracy = None
     if ok:
-        out["accuracy"] = metrics.mean_std([r["accuracy"] for r in ok])
-        if "ci95" in ok[0]:
-            out["accuracy"]["ci95"], out["accuracy"]["ci_seed"] = ok[0]["ci95"], ok[0]["seed"]
-        out["accuracy"] = metrics.with_interval(out["accuracy"])
-    return out, [History("authors", r["seed"], r["history"]) for r in rows]
+        accuracy = metrics.with_interval(metrics.mean_std([r.accuracy for r in ok]), ok[0].ci95, ok[0].seed)
+    histories = [History("authors", seed, run.history) for seed, run in zip(st.control.c_authors_seeds, trained)]
+    return schema.AuthorsControl(runs=rows, n_failed=len(rows) - len(ok), accuracy=accuracy), histories
 
 
-def _clean_row(data: FERData, st: Settings, seed: int, req, run) -> dict[str, Any]:
+def _authors_row(data: FERData, st: Settings, seed: int, req, run) -> schema.AuthorsRun:
+    """One seed on the authors' protocol: the restored checkpoint's accuracy on the images that chose
+    it (as published) and on PrivateTest alone; for the first seed the bootstrap 95 % CI."""
+    y = data.labels[req.val_index]
+    pred = run.probs_val.argmax(1)
+    n_pub = len(data.indices(("PublicTest",), CLASSES))
+    best = int(run.record.get("best_epoch", 0)) or len(run.history["loss"])
+    ci = None
+    if seed == st.control.c_authors_seeds[0]:
+        ci = [float(c) for c in metrics.bootstrap_ci(y, pred, n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed)]
+    return schema.AuthorsRun(
+        seed=seed,
+        key=run.key,
+        failed=run.failed,
+        failure=run.health.reason,
+        health_flags=run.health.flags,
+        epochs_run=len(run.history["loss"]),
+        stopped_early=bool(run.record.get("stopped_early", False)),
+        seconds=run.seconds,
+        final_learning_rate=run.history["learning_rate"][-1],
+        best_epoch=best,
+        accuracy=float(np.mean(pred == y)),
+        n=int(len(y)),
+        private_accuracy=float(np.mean(pred[n_pub:] == y[n_pub:])),
+        train_accuracy_at_best=run.history["accuracy"][best - 1],
+        ci95=ci,
+    )
+
+
+def _clean_row(data: FERData, st: Settings, seed: int, req, run) -> schema.ControlRun:
     """One seed of the clean row: how its training went, PublicTest and PrivateTest accuracy, and
     for the first seed the bootstrap 95 % CI over PrivateTest."""
     n_pub = len(control_split(data, st, seed)["public"])  # the test part is PublicTest, then PrivateTest
     pred = run.probs_test.argmax(1)
     y = data.labels[req.test_index]
-    row = {
-        "protocol": "clean",
-        "seed": seed,
-        "key": run.key,
-        "failed": run.failed,
-        "failure": run.health.reason,
-        "health_flags": run.health.flags,
-        "epochs_run": len(run.history["loss"]),
-        "stopped_early": len(run.history["loss"]) < req.fit.epochs,
-        "seconds": run.seconds,
-        "final_learning_rate": run.history["learning_rate"][-1],
-        "best_val_accuracy": max(run.history["val_accuracy"]),
-        "final_val_accuracy": run.history["val_accuracy"][-1],
-        "final_train_accuracy": run.history["accuracy"][-1],
-        "public_accuracy": float(np.mean(pred[:n_pub] == y[:n_pub])),
-        "private_accuracy": float(np.mean(pred[n_pub:] == y[n_pub:])),
-        "n_public": n_pub,
-        "n_private": int(len(y) - n_pub),
-        "history": run.history,
-    }
+    ci = None
     if seed == st.control.c_seeds[0]:
         ci = metrics.bootstrap_ci(y[n_pub:], pred[n_pub:], n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed)
-        row["private_ci95"] = [float(c) for c in ci]
-    return row
+    return schema.ControlRun(
+        seed=seed,
+        key=run.key,
+        failed=run.failed,
+        failure=run.health.reason,
+        health_flags=run.health.flags,
+        epochs_run=len(run.history["loss"]),
+        stopped_early=len(run.history["loss"]) < req.fit.epochs,
+        seconds=run.seconds,
+        final_learning_rate=run.history["learning_rate"][-1],
+        best_val_accuracy=max(run.history["val_accuracy"]),
+        final_val_accuracy=run.history["val_accuracy"][-1],
+        final_train_accuracy=run.history["accuracy"][-1],
+        public_accuracy=float(np.mean(pred[:n_pub] == y[:n_pub])),
+        private_accuracy=float(np.mean(pred[n_pub:] == y[n_pub:])),
+        n_public=n_pub,
+        n_private=int(len(y) - n_pub),
+        private_ci95=None if ci is None else [float(c) for c in ci],
+    )
 
 
 def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str], None] = print) -> ControlResult:
     """The control trained (or loaded) once per seed in `c_seeds`; accuracy on PublicTest and
     PrivateTest with a bootstrap 95 % CI (first seed) and the training's own record; then, with
     `c_authors`, on its authors' protocol (`run_authors`)."""
-    runs = []
     reqs = [control_request(data, st, seed) for seed in st.control.c_seeds]
 
     def scored(req, run) -> str:
@@ -219,27 +211,30 @@ def run_control(data: FERData, st: Settings, store: RunStore, log: Callable[[str
         pred, y = run.probs_test.argmax(1), data.labels[req.test_index]
         return f"PrivateTest {np.mean(pred[n_pub:] == y[n_pub:]):.4f}"
 
-    for seed, req, run in zip(
-        st.control.c_seeds, reqs, store.train_each(reqs, data.images, data.labels, log=log, result=scored)
-    ):
-        runs.append(_clean_row(data, st, seed, req, run))
-    ok = [r for r in runs if not r["failed"]]
-    summary: dict[str, Any] = {
-        "published": MINI_XCEPTION,
-        "runs": [{k: v for k, v in r.items() if k != "history"} for r in runs],
-        "n_failed": len(runs) - len(ok),
-    }
+    trained = store.train_each(reqs, data.images, data.labels, log=log, result=scored)
+    runs = [_clean_row(data, st, seed, req, run) for seed, req, run in zip(st.control.c_seeds, reqs, trained)]
+    ok = [r for r in runs if not r.failed]
+    private = public = None
     if ok:
-        summary["private_accuracy"] = metrics.mean_std([r["private_accuracy"] for r in ok])
-        summary["public_accuracy"] = metrics.mean_std([r["public_accuracy"] for r in ok])
-        if "private_ci95" in ok[0]:
-            summary["private_accuracy"]["ci95"] = ok[0]["private_ci95"]
-            summary["private_accuracy"]["ci_seed"] = ok[0]["seed"]
-    trainings = [History("clean", r["seed"], r["history"]) for r in runs]
+        s = metrics.mean_std([r.private_accuracy for r in ok])
+        # The first seed's bootstrap beside the spread; notebook 07 names the interval (comparison).
+        ci = ok[0].private_ci95
+        private = schema.Measure(s.mean, s.std, s.n, s.values, ci95=ci, ci_seed=None if ci is None else ok[0].seed)
+        public = metrics.mean_std([r.public_accuracy for r in ok])
+    trainings = [History("clean", seed, run.history) for seed, run in zip(st.control.c_seeds, trained)]
+    authors = None
     if st.control.c_authors:
-        summary["authors"], authors = run_authors(data, st, store, log)
-        trainings = authors + trainings
-    return ControlResult(schema.record(schema.Control, summary, "06 control"), trainings)
+        authors, histories = run_authors(data, st, store, log)
+        trainings = histories + trainings
+    summary = schema.Control(
+        published=dict(MINI_XCEPTION),
+        runs=runs,
+        n_failed=len(runs) - len(ok),
+        private_accuracy=private,
+        public_accuracy=public,
+        authors=authors,
+    )
+    return ControlResult(summary, trainings)
 
 
 # --- sensitivity to the papers' gaps ------------------------------------------------------------
@@ -300,21 +295,20 @@ def paper_b_readings(data: FERData, st: Settings, store: RunStore, log=print) ->
 def _row(paper: str, reading: str, text: str, run, y_test: np.ndarray) -> schema.Reading:
     h = run.health
     dead = h.dead_fraction or {}
-    row = {
-        "paper": paper,
-        "reading": reading,
-        "what": text,
-        "test top-1": float(np.mean(run.probs_test.argmax(1) == y_test)),
-        "n test": int(len(y_test)),
-        "final train accuracy": run.history["accuracy"][-1],
-        "final val accuracy": run.history["val_accuracy"][-1],
-        "most dead ReLU layer": max(dead.values()) if dead else float("nan"),
-        "trained": h.trained,
-        "failure": h.reason,
-        "health flags": h.flags,
-        "run_key": run.key,
-    }
-    return schema.record(schema.Reading, row, f"06 sensitivity, paper {paper}, {reading}")
+    return schema.Reading(
+        paper=paper,
+        reading=reading,
+        what=text,
+        test_top1=float(np.mean(run.probs_test.argmax(1) == y_test)),
+        n_test=int(len(y_test)),
+        final_train_accuracy=run.history["accuracy"][-1],
+        final_val_accuracy=run.history["val_accuracy"][-1],
+        most_dead_relu=float(max(dead.values())) if dead else float("nan"),
+        trained=h.trained,
+        failure=h.reason,
+        health_flags=h.flags,
+        run_key=run.key,
+    )
 
 
 def summary(control: ControlResult | None, readings: list[schema.Reading] | None) -> schema.Controls:

@@ -72,14 +72,29 @@ def pooled_counts(data: FERData, classes) -> dict[str, int]:
 def summary(data: FERData, dup_report: dict, pixels: pd.DataFrame) -> schema.Exploration:
     """Notebook 01's summary: counts, their differences from FER2013's, duplicates (without the
     member lists) and near-constant images."""
+    differences = [
+        schema.CountDifference(
+            split=d["split"],
+            label=d["class"],
+            expected=int(d["expected"]),
+            found=int(d["found"]),
+            difference=int(d["difference"]),
+        )
+        for d in data.count_differences()
+    ]
+    duplicates = {
+        kind: schema.DuplicateCount(
+            groups=int(d["groups"]),
+            images=int(d["images"]),
+            groups_within_split={k: int(v) for k, v in d["groups_within_split"].items()},
+            groups_across_splits={k: int(v) for k, v in d["groups_across_splits"].items()},
+        )
+        for kind, d in dup_report.items()
+    }
     return schema.Exploration(
-        counts=schema.record(dict[str, dict[str, int]], data.counts(), "01 counts"),
-        count_differences=schema.record(list[schema.CountDifference], data.count_differences(), "01 count differences"),
-        duplicates=schema.record(
-            dict[str, schema.DuplicateCount],
-            {k: {kk: vv for kk, vv in v.items() if kk != "members"} for k, v in dup_report.items()},
-            "01 duplicates",
-        ),
+        counts=data.counts(),  # {split: {class: n}}, Python ints (data.integrity.count_table)
+        count_differences=differences,
+        duplicates=duplicates,
         near_constant_images=int(pixels["near_constant_images"].sum()),
     )
 

@@ -33,18 +33,17 @@ def identical_copies(data: FERData, test: np.ndarray, train: np.ndarray) -> np.n
 def _row(slip: str, values: list[float], paper: dict[str, float], what: str, target: str) -> schema.Slip:
     """One slip: our value under it against the paper figure it could explain (`target`)."""
     v = metrics.mean_std(values)
-    gap = v["mean"] - paper[target]
-    row = {
-        "slip": slip,
-        "what it measures": what,
-        "ours": v["mean"],
-        "seeds": v["n"],
-        "paper figure": target,
-        "paper value": paper[target],
-        "difference": gap,
-        "can produce it": bool(abs(gap) <= TOLERANCE),
-    }
-    return schema.record(schema.Slip, row, f"slip '{slip}'")
+    gap = v.mean - paper[target]
+    return schema.Slip(
+        slip=slip,
+        what_it_measures=what,
+        ours=v.mean,
+        seeds=v.n,
+        paper_figure=target,
+        paper_value=paper[target],
+        difference=gap,
+        can_produce_it=bool(abs(gap) <= TOLERANCE),
+    )
 
 
 def _paper_a_figures() -> tuple[dict[str, float], tuple[str, ...]]:

@@ -301,21 +301,24 @@ def _bootstrap_intervals(y: np.ndarray, p: np.ndarray, sample: np.ndarray, k: in
     }
 
 
-def _curve_ends(runs: list[ModelRun], st: Settings) -> dict:
-    """The curves' end points (paper A quotes them for Fig. 8 and 9) and the evidence the curve rule
-    of notebook 07 reads: would more epochs close a gap to the paper?"""
+def _curve_ends(runs: list[ModelRun], st: Settings) -> dict[str, Any]:
+    """The curves' end points (paper A quotes them for Fig. 8 and 9), each with its named interval,
+    and the evidence the curve rule of notebook 07 reads: would more epochs close a gap to the paper?"""
     last = lambda key: [r.history[key][-1] for r in runs]  # noqa: E731
+    gap = [a - v for a, v in zip(last("accuracy"), last("val_accuracy"))]
     return {
-        "final_train_accuracy": metrics.mean_std(last("accuracy")),
-        "final_val_accuracy": metrics.mean_std(last("val_accuracy")),
-        "train_val_gap": metrics.mean_std([a - v for a, v in zip(last("accuracy"), last("val_accuracy"))]),
+        "final_train_accuracy": metrics.with_interval(metrics.mean_std(last("accuracy"))),
+        "final_val_accuracy": metrics.with_interval(metrics.mean_std(last("val_accuracy"))),
+        "train_val_gap": metrics.with_interval(metrics.mean_std(gap)),
         "curve": metrics.curve_record(
             [r.history for r in runs], st.verdicts, PAPER_A_TABLE1["epochs"], [r.seconds for r in runs]
         ),
     }
 
 
-def _model_headline(model: str, g: pd.DataFrame, result: Predictions, p_first, sample, k: int, st: Settings) -> dict:
+def _model_headline(
+    model: str, g: pd.DataFrame, result: Predictions, p_first, sample, k: int, st: Settings
+) -> schema.ModelHeadline:
     """One model's headline over the seeds that trained (all seeds, flagged, when none did: the
     claims read the flag and never take such numbers as a result)."""
     y = result.y_test
@@ -323,16 +326,21 @@ def _model_headline(model: str, g: pd.DataFrame, result: Predictions, p_first, s
     g = g if all_failed else g[g["trained"]]
     first = int(g["seed"].iloc[0])  # the first seed that trained
     p = p_first(first)
-    h: dict[str, Any] = {col: metrics.mean_std(g[col]) for col in _HEADLINE_COLUMNS}
-    for col, ci in _bootstrap_intervals(y, p, sample, k, st).items():
-        h[col]["ci95"], h[col]["ci_seed"] = [float(c) for c in ci], first
+    cis = _bootstrap_intervals(y, p, sample, k, st)
+    m = {col: metrics.with_interval(metrics.mean_std(g[col]), cis.get(col), first) for col in _HEADLINE_COLUMNS}
     runs = [r for r in result.of(model) if r.history and (all_failed or not r.failed)]
-    if runs:
-        h.update(_curve_ends(runs, st))
-    h = {col: metrics.with_interval(v) if isinstance(v, dict) and "mean" in v else v for col, v in h.items()}
-    h["failed_to_train"] = bool(all_failed)
-    h["confusion"], h["confusion_seed"] = metrics.confusion(y, p, k).tolist(), first
-    return h
+    return schema.ModelHeadline(
+        top1=m["top1"],
+        mean_one_vs_rest_accuracy=m["mean_one_vs_rest_accuracy"],
+        macro_f1=m["macro_f1"],
+        micro_f1=m["micro_f1"],
+        top1_200=m["top1_200"],
+        mean_one_vs_rest_accuracy_200=m["mean_one_vs_rest_accuracy_200"],
+        confusion=metrics.confusion(y, p, k).tolist(),
+        confusion_seed=first,
+        failed_to_train=bool(all_failed),
+        **(_curve_ends(runs, st) if runs else {}),
+    )
 
 
 def _pairs(preds: dict, failed: set) -> list[tuple]:
@@ -375,16 +383,16 @@ def evaluate(result: Predictions, st: Settings) -> Evaluated:
     test = metrics.mcnemar(y, preds[pairs[0][0]], preds[pairs[0][1]]) if pairs else None
     # The paper's direction (improved better), one-sided, per seed: an exact binomial test on the
     # discordant pairs of the same test images.
-    one_sided = {int(a[1]): metrics.one_sided_paired(y, preds[a], preds[b]) for a, b in pairs}
-    evaluation = {
-        "headline": headline,
-        "mcnemar": test,
-        "improved_beats_basic": one_sided,
-        "failed_runs": sorted([list(f) for f in failed]),
-        "n_test": int(len(y)),
-        "n_eval_sample": int(len(sample)),
-    }
-    return Evaluated(per_run, schema.record(schema.Evaluation, evaluation, f"03 {result.split}"))
+    one_sided = {str(int(a[1])): metrics.one_sided_paired(y, preds[a], preds[b]) for a, b in pairs}
+    evaluation = schema.Evaluation(
+        headline=headline,
+        mcnemar=test,
+        n_test=int(len(y)),
+        improved_beats_basic=one_sided,
+        failed_runs=sorted([[m, int(sd)] for m, sd in failed]),
+        n_eval_sample=int(len(sample)),
+    )
+    return Evaluated(per_run, evaluation)
 
 
 def summary(
@@ -512,9 +520,9 @@ def grid_vs_table1(
         seeds=seeds,
         best_accuracy=acc_best,
         table1_accuracy=acc_table1,
-        only_best_correct=[t["only_b_correct"] for t in tests],
-        only_table1_correct=[t["only_a_correct"] for t in tests],
-        p_value=[t["p_value"] for t in tests],
+        only_best_correct=[t.only_b_correct for t in tests],
+        only_table1_correct=[t.only_a_correct for t in tests],
+        p_value=[t.p_value for t in tests],
     )
 
 
@@ -526,7 +534,7 @@ def _check_seconds(runs: list, own: set[str]) -> dict[str, float]:
     }
 
 
-def _paired_tests(runs: list) -> tuple[list[dict], list[float], list[float]]:
+def _paired_tests(runs: list) -> tuple[list[schema.PairedTest], list[float], list[float]]:
     """Per seed (runs in pairs: the winner, Table 1's setting): the one-sided paired test on the same
     validation images, and each side's accuracy."""
     tests, acc_best, acc_table1 = [], [], []

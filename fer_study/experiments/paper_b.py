@@ -338,9 +338,9 @@ def summary(
     return schema.GeneticSearch(
         protocols={name: _sizes(name, p) for name, p in protocols.items()},
         best_genome={name: G.as_dict(g) for name, g in best.items()},
-        search_power=schema.record(dict[str, schema.SearchPower], dict(power), "05 search_power"),
-        final=schema.record(dict[str, schema.Retrain], dict(final), "05 final"),
-        time_arithmetic=schema.record(schema.TimeArithmetic, time_arithmetic(), "05 time_arithmetic"),
+        search_power=dict(power),
+        final=dict(final),
+        time_arithmetic=schema.TimeArithmetic(**time_arithmetic()),
         forensics=slips,
         wall_seconds_retrains=sum(x.seconds for r in retrains for x in r.runs),
         run_keys=sorted(evaluated | {x.key for r in retrains for x in r.runs}),
@@ -361,9 +361,7 @@ def _sizes(name: str, p: Protocol) -> schema.ProtocolSizes:
 def _per_search(searches: Mapping[str, SearchRun]) -> dict[str, Any]:
     """The summary's fields that hold one value per protocol's search."""
     return {
-        "generations": schema.record(
-            dict[str, list[schema.Generation]], {name: list(s.state.logbook) for name, s in searches.items()}, "05"
-        ),
+        "generations": {name: [schema.Generation(**rec) for rec in s.state.logbook] for name, s in searches.items()},
         "best_fitness": {name: s.best_fitness for name, s in searches.items()},
         "random_search_best": {name: s.random_best for name, s in searches.items()},
         "n_trainings": {name: s.n_trained for name, s in searches.items()},
@@ -416,22 +414,20 @@ def summarize_runs(result: Predictions, st: Settings) -> schema.Retrain:
     y = result.y_test
     ok = [r for r in result.runs if not r.failed] or result.runs
     first = ok[0]
-    out = metrics.mean_std([r.accuracy(y) for r in ok])
-    out.update(_seeds(result))
     ci = metrics.bootstrap_ci(y, first.probs.argmax(1), n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed)
-    out["ci95"] = [float(c) for c in ci]
-    out["ci_seed"] = first.seed
-    out["n_test"] = int(len(y))
-    out = metrics.with_interval(out)
-    out["curve"] = metrics.curve_record(  # paper B states no epochs
-        [r.history for r in ok], st.verdicts, None, [r.seconds for r in ok], _stopping(ok, st)
-    )
+    m = metrics.with_interval(metrics.mean_std([r.accuracy(y) for r in ok]), ci, first.seed)
     # The most favourable number paper B's protocol could print: the best epoch on the reported
     # images (watched every epoch, never steering); for the paper protocol, what its fitness reads.
     watched = [max(r.history["test_accuracy"]) for r in ok if r.history.get("test_accuracy")]
-    if watched:
-        out["best_epoch_on_report"] = metrics.mean_std(watched)
-    return schema.record(schema.Retrain, out, f"05 {result.split}/{result.runs[0].model}")
+    return schema.Retrain(
+        **{f.name: getattr(m, f.name) for f in dataclasses.fields(m)},
+        **_seeds(result),
+        n_test=int(len(y)),
+        curve=metrics.curve_record(  # paper B states no epochs
+            [r.history for r in ok], st.verdicts, None, [r.seconds for r in ok], _stopping(ok, st)
+        ),
+        best_epoch_on_report=metrics.mean_std(watched) if watched else None,
+    )
 
 
 def _seeds(result: Predictions) -> dict[str, Any]:
@@ -439,23 +435,23 @@ def _seeds(result: Predictions) -> dict[str, Any]:
     y = result.y_test
     failed = [r.seed for r in result.runs if r.failed]
     return {
-        "per_seed": {r.seed: r.accuracy(y) for r in result.runs},
+        "per_seed": {str(r.seed): float(r.accuracy(y)) for r in result.runs},
         "failed_seeds": failed,
         "health_flags": {str(r.seed): r.flags for r in result.runs if r.flags},
         "failed_to_train": len(failed) == len(result.runs),  # the claims read this flag
     }
 
 
-def _stopping(ok: list, st: Settings) -> dict | None:
+def _stopping(ok: list, st: Settings) -> schema.EarlyStopping | None:
     """How the seeds' trainings ended, where every one trained until early stopping (converge_request)."""
     if not all(r.stopped_early is not None for r in ok):
         return None
-    return {
-        "patience": st.paper_b.b_converge_patience,
-        "max_epochs": st.paper_b.b_converge_max_epochs,
-        "stopped": {str(r.seed): r.stopped_early for r in ok},
-        "best_epoch": {str(r.seed): r.best_epoch for r in ok},
-    }
+    return schema.EarlyStopping(
+        patience=st.paper_b.b_converge_patience,
+        stopped={str(r.seed): bool(r.stopped_early) for r in ok},
+        max_epochs=st.paper_b.b_converge_max_epochs,
+        best_epoch={str(r.seed): int(r.best_epoch) for r in ok},
+    )
 
 
 def _flops_and_seconds(search: SearchRun, st: Settings) -> tuple[float, float]:
@@ -476,7 +472,9 @@ def measured_rate(searches: Iterable[SearchRun], st: Settings) -> float:
     return done / seconds if seconds else float("nan")
 
 
-def deciding_search(search: SearchRun, data: FERData, st: Settings, cpu_rate: float | None = None) -> dict:
+def deciding_search(
+    search: SearchRun, data: FERData, st: Settings, cpu_rate: float | None = None
+) -> schema.DecidingSearch:
     """What the paper profile's search (filters to 1024, kernels to 9, 30 epochs per genome on the
     protocol's whole training part) would cost, scaled from this search by training FLOPs: this
     machine's measured rate (`cpu_rate`, by default this search's training FLOPs over its stored
@@ -491,20 +489,18 @@ def deciding_search(search: SearchRun, data: FERData, st: Settings, cpu_rate: fl
     full_fit = int(len(protocol(data, search.name, st.replace(b_train_images=0)).fit))
     epochs = profiles.resolve("paper").paper_b.b_epochs  # the paper profile's (paper B states none)
     total = search.n_trained * mean_flops * full_fit * epochs
-    return {
-        "trainings": search.n_trained,
-        "epochs": epochs,
-        "train_images": full_fit,
-        "filters_max": 2**paper_space.filters_max_exp,
-        "kernel_max": paper_space.kernel_max,
-        "training_pflop": round(total / 1e15, 1),
-        "cpu_gflops_measured": round(cpu_rate / 1e9, 1),
-        "cpu_hours": round(total / cpu_rate / 3600, 0)
-        if cpu_rate > 0
-        else None,  # NaN (no training time stored) is not > 0
-        "gpu_tflops_assumed": st.verdicts.v_gpu_tflops,
-        "gpu_hours": round(total / (st.verdicts.v_gpu_tflops * 1e12) / 3600, 1),
-    }
+    return schema.DecidingSearch(
+        trainings=search.n_trained,
+        epochs=epochs,
+        train_images=full_fit,
+        filters_max=2**paper_space.filters_max_exp,
+        kernel_max=paper_space.kernel_max,
+        training_pflop=round(total / 1e15, 1),
+        cpu_gflops_measured=round(cpu_rate / 1e9, 1),
+        cpu_hours=round(total / cpu_rate / 3600, 0) if cpu_rate > 0 else None,  # NaN (nothing stored) is not > 0
+        gpu_tflops_assumed=st.verdicts.v_gpu_tflops,
+        gpu_hours=round(total / (st.verdicts.v_gpu_tflops * 1e12) / 3600, 1),
+    )
 
 
 def search_power(search: SearchRun, data: FERData, st: Settings, cpu_rate: float | None = None) -> schema.SearchPower:
@@ -517,20 +513,20 @@ def search_power(search: SearchRun, data: FERData, st: Settings, cpu_rate: float
     evals = search.scored
     near = [e for e in evals if not e["fitness"] >= chance + 0.02]
     share = len(near) / len(evals) if evals else 1.0
-    power = {
-        "chance": chance,
-        "n_evaluations": len(evals),
-        "near_chance": len(near),
-        "near_chance_share": share,
-        "can_rank": share <= st.verdicts.v_near_chance_share,
-        "deciding_search": deciding_search(search, data, st, cpu_rate),
-        "budget": {
-            "epochs": st.paper_b.b_epochs,
-            "train_images": st.paper_b.b_train_images or int(len(search.protocol.fit)),
-            "filters_max": 2**st.paper_b.b_filters_max_exp,
-        },
-    }
-    return schema.record(schema.SearchPower, power, f"05 search_power {search.name}")
+    budget = schema.SearchBudget(
+        epochs=st.paper_b.b_epochs,
+        train_images=st.paper_b.b_train_images or int(len(search.protocol.fit)),
+        filters_max=2**st.paper_b.b_filters_max_exp,
+    )
+    return schema.SearchPower(
+        chance=chance,
+        n_evaluations=len(evals),
+        near_chance=len(near),
+        near_chance_share=share,
+        can_rank=share <= st.verdicts.v_near_chance_share,
+        budget=budget,
+        deciding_search=deciding_search(search, data, st, cpu_rate),
+    )
 
 
 def save_predictions(results: list[Predictions], path) -> None:

@@ -6,6 +6,7 @@ from math import comb
 
 import numpy as np
 
+from fer_study.core import schema
 from fer_study.core.settings import Verdicts
 
 
@@ -111,14 +112,12 @@ def mcnemar(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray) -> dict:
     return {"only_a_correct": b, "only_b_correct": c, "p_value": float(min(1.0, 2 * tail))}
 
 
-def mean_std(values) -> dict:
+def mean_std(values) -> schema.Spread:
+    """A value over seeds: its mean, standard deviation (0 for one value), count and the values."""
     v = np.asarray(values, float)
-    return {
-        "mean": float(v.mean()),
-        "std": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
-        "n": int(len(v)),
-        "values": v.tolist(),
-    }
+    return schema.Spread(
+        mean=float(v.mean()), std=float(v.std(ddof=1)) if len(v) > 1 else 0.0, n=int(len(v)), values=v.tolist()
+    )
 
 
 def stratified_sample(y: np.ndarray, per_class: int, seed: int) -> np.ndarray:
@@ -147,21 +146,30 @@ def binomial_interval(p: float, n: int) -> list[float]:
     return [float(centre - half), float(centre + half)]
 
 
-def with_interval(measure: dict) -> dict:
-    """`measure` (mean_std, maybe with a first-seed bootstrap `ci95`) with one named 95 % interval:
-    a t-interval of the mean over seeds when there are two or more, else the bootstrap over the
-    test images of the one seed. Never a mix of the two."""
-    out = dict(measure)
-    t = t_interval(measure.get("values", []))
+def with_interval(spread: schema.Spread, ci95=None, ci_seed: int | None = None) -> schema.Measure:
+    """`spread` (maybe with a first-seed bootstrap `ci95` over `ci_seed`'s test images) with one
+    named 95 % interval: a t-interval of the mean over seeds when there are two or more, else the
+    bootstrap over the test images of the one seed. Never a mix of the two."""
+    ci = None if ci95 is None else [float(c) for c in ci95]
+    t = t_interval(spread.values)
+    interval, kind = None, ""
     if t is not None:
-        out["interval"], out["interval_kind"] = t, f"t-interval of the mean over {measure['n']} seeds"
-    elif "ci95" in measure:
-        out["interval"] = list(measure["ci95"])
-        out["interval_kind"] = f"bootstrap over test images (seed {measure.get('ci_seed', '?')})"
-    return out
+        interval, kind = t, f"t-interval of the mean over {spread.n} seeds"
+    elif ci is not None:
+        interval, kind = list(ci), f"bootstrap over test images (seed {'?' if ci_seed is None else ci_seed})"
+    return schema.Measure(
+        spread.mean,
+        spread.std,
+        spread.n,
+        spread.values,
+        interval=interval,
+        interval_kind=kind,
+        ci95=ci,
+        ci_seed=ci_seed,
+    )
 
 
-def curve_trend(curves: list, min_window: int, window_share: float, confidence: float = 0.95) -> dict:
+def curve_trend(curves: list, min_window: int, window_share: float, confidence: float = 0.95) -> schema.Trend:
     """Where is a training curve heading, given its noise? One slope fitted over the last
     max(`min_window`, ceil(`window_share` x E)) epochs of every seed's curve, pooled over seeds with
     a per-seed intercept (least squares; seeds differ in level, not in trend), with its Student-t
@@ -172,9 +180,9 @@ def curve_trend(curves: list, min_window: int, window_share: float, confidence: 
     fewer than `min_window` epochs ran. Values are fractions; slopes per epoch."""
     series = [np.asarray(c, float) for c in curves if len(c)]
     epochs = min((len(c) for c in series), default=0)
-    base = {"epochs": epochs, "seeds": len(series), "best": mean_std([c.max() for c in series]) if series else None}
+    best = mean_std([c.max() for c in series]) if series else None
     if not series or epochs < min_window:
-        return {**base, "state": "too short", "window": None, "min_window": min_window}
+        return schema.Trend(epochs, len(series), best, "too short", None, min_window)
     w = min(epochs, max(min_window, int(np.ceil(window_share * epochs))))
     x = np.arange(epochs - w + 1, epochs + 1, dtype=float)  # epochs counted from 1
     ys = [c[epochs - w : epochs] for c in series]
@@ -182,19 +190,21 @@ def curve_trend(curves: list, min_window: int, window_share: float, confidence: 
     levels = [float(y.mean() + slope * (epochs - x.mean())) for y in ys]
     spread = float(np.std(levels, ddof=1)) if len(levels) > 1 else sd
     lo, hi = slope - half, slope + half
-    return {
-        **base,
-        "window": [int(x[0]), int(x[-1])],
-        "min_window": min_window,
-        "slope": float(slope),
-        "slope_interval": [float(lo), float(hi)],
-        "confidence": confidence,
-        "level": float(np.mean(levels)),
-        "spread": spread,
-        "spread_kind": "std of the seeds' levels" if len(levels) > 1 else "residual std (one seed)",
-        "residual_sd": sd,
-        "state": "rising" if lo > 0 else "falling" if hi < 0 else "flat",
-    }
+    return schema.Trend(
+        epochs,
+        len(series),
+        best,
+        "rising" if lo > 0 else "falling" if hi < 0 else "flat",
+        [int(x[0]), int(x[-1])],
+        min_window,
+        slope=float(slope),
+        slope_interval=[float(lo), float(hi)],
+        confidence=confidence,
+        level=float(np.mean(levels)),
+        spread=spread,
+        spread_kind="std of the seeds' levels" if len(levels) > 1 else "residual std (one seed)",
+        residual_sd=sd,
+    )
 
 
 def _pooled_slope(x: np.ndarray, ys: list[np.ndarray], confidence: float) -> tuple[float, float, float]:
@@ -213,26 +223,27 @@ def _pooled_slope(x: np.ndarray, ys: list[np.ndarray], confidence: float) -> tup
     return slope, sd, half
 
 
-def reachable(trend: dict, more_epochs: int, spread_factor: float) -> float | None:
+def reachable(trend: schema.Trend, more_epochs: int, spread_factor: float) -> float | None:
     """The most a curve could reach after `more_epochs` more epochs of the same training: its
     level + the upper end of its slope interval (at least 0) x `more_epochs` + `spread_factor` x
     its spread. None when the curve is too short to fit."""
-    if trend.get("state") in (None, "too short"):
+    if trend.state in (None, "too short") or trend.slope_interval is None:
         return None
-    up = max(0.0, trend["slope_interval"][1])
-    return trend["level"] + up * max(0, more_epochs) + spread_factor * trend["spread"]
+    assert trend.level is not None and trend.spread is not None  # set with the slope
+    up = max(0.0, trend.slope_interval[1])
+    return trend.level + up * max(0, more_epochs) + spread_factor * trend.spread
 
 
-def epochs_to_reach(trend: dict, target: float, spread_factor: float) -> float | None:
+def epochs_to_reach(trend: schema.Trend, target: float, spread_factor: float) -> float | None:
     """How many more epochs of the same training `reachable` needs before the curve could reach
     `target` (0 when it already could); None when it never could (the slope's upper end is not
     above 0) or the curve is too short to fit. Linear growth is the optimistic case: curves bend down."""
     now = reachable(trend, 0, spread_factor)
-    if now is None:
+    if now is None or trend.slope_interval is None:
         return None
     if now >= target:
         return 0.0
-    up = trend["slope_interval"][1]
+    up = trend.slope_interval[1]
     return None if up <= 0 else (target - now) / up
 
 
@@ -241,15 +252,15 @@ def curve_record(
     rule: Verdicts,
     paper_epochs: int | None,
     seconds: list | None = None,
-    early_stopping: dict | None = None,
-) -> dict:
+    early_stopping: schema.EarlyStopping | None = None,
+) -> schema.Curve:
     """The evidence the claims' curve rule reads for one model: the trend of its validation and
     training accuracy over its seeds' histories (the verdict settings `rule`), the epochs run,
     the paper's epochs (None where the paper states none), the seconds per epoch the runs took
     (`seconds`: each run's training time; what a longer run would cost) and, for runs that train
-    until early stopping, how they stopped ({"patience", "stopped": per seed, True or False})."""
+    until early stopping, how they stopped."""
 
-    def trend(key: str) -> dict:
+    def trend(key: str) -> schema.Trend:
         return curve_trend(
             [h[key] for h in histories],
             rule.v_curve_min_window,
@@ -258,22 +269,22 @@ def curve_record(
         )
 
     epochs = [len(h["val_accuracy"]) for h in histories]
-    return {
-        "val": trend("val_accuracy"),
-        "train": trend("accuracy"),
-        "epochs": max(epochs, default=0),
-        "paper_epochs": paper_epochs,
-        "spread_factor": rule.v_spread_factor,
-        "seconds_per_epoch": round(sum(seconds) / sum(epochs), 2) if seconds and sum(epochs) else None,
-        "early_stopping": early_stopping,
-    }
+    return schema.Curve(
+        val=trend("val_accuracy"),
+        train=trend("accuracy"),
+        epochs=max(epochs, default=0),
+        paper_epochs=paper_epochs,
+        spread_factor=rule.v_spread_factor,
+        seconds_per_epoch=round(sum(seconds) / sum(epochs), 2) if seconds and sum(epochs) else None,
+        early_stopping=early_stopping,
+    )
 
 
-def one_sided_paired(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray) -> dict:
+def one_sided_paired(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray) -> schema.PairedTest:
     """Is B more accurate than A on the same images? Exact one-sided binomial test on the discordant
     pairs (b = only B right, c = only A right): p = P(X >= b) for X ~ Bin(b + c, 1/2)."""
     a_ok, b_ok = pred_a == y_true, pred_b == y_true
     only_b, only_a = int(np.sum(b_ok & ~a_ok)), int(np.sum(a_ok & ~b_ok))
     n = only_a + only_b
     p = 1.0 if n == 0 else sum(comb(n, i) for i in range(only_b, n + 1)) / 2**n
-    return {"only_b_correct": only_b, "only_a_correct": only_a, "p_value": float(p)}
+    return schema.PairedTest(only_b_correct=only_b, only_a_correct=only_a, p_value=float(p))

@@ -509,7 +509,7 @@ def _early_stopped(claim: Claim, c: schema.Curve, tr: schema.Trend, target: floa
     fitted = _Fit.of(tr)
     if fitted is None:
         return _Call(NOT_REPRODUCED, "early stopped", said, curve_state=tr.state)
-    more = metrics_epochs_to_reach(dataclasses.asdict(tr), target, c.spread_factor)
+    more = metrics_epochs_to_reach(tr, target, c.spread_factor)
     state = {"rising": "still rising", "flat": "flat", "falling": "falling"}.get(tr.state, tr.state)
     fit = (
         f"the {_CURVE_WORDS.get(claim.curve, claim.curve)} curve was {state} when it stopped: {fitted.text()} "
@@ -583,7 +583,7 @@ def _curve_verdict(claim: Claim, c: schema.Curve, target: float) -> _Call:
             fitted.slope,
             (fitted.lo, fitted.hi),
         )
-    reach = metrics_reachable(dataclasses.asdict(tr), more, factor)
+    reach = metrics_reachable(tr, more, factor)
     assert reach is not None  # a fitted trend always has a reach
     how = (
         f"level {100 * fitted.level:.1f} % at epoch {epochs}"
@@ -881,8 +881,8 @@ def verdict(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None = 
             )
         earlier = evidence(claim.earlier, facts, settings).verdict
         row = dataclasses.replace(row, post_hoc=True, earlier_verdict=earlier or "")
-    # Through the JSON codec once: the row is checked against its declared schema like a summary's.
-    return schema.record(schema.ClaimRow, row, f"claim {claim.id}")
+    # A record at birth, checked by its types (mypy) and, when notebook 07 writes it, by the codec.
+    return row
 
 
 def evidence(claim: Claim, facts: Any, settings: Mapping[str, Settings] | None = None) -> records.Evidence:

@@ -199,8 +199,9 @@ def table4(s: Summaries) -> pd.DataFrame:
         rows.append(ours(f"{label[model]}, {proto} protocol", v))
     control = s.facts.controls.control if s.has("06_controls") else None
     if control is not None and control.private_accuracy is not None:
-        v = schema.record(schema.Measure, metrics.with_interval(schema.encode(control.private_accuracy)), "control")
-        rows.append(ours("Mini-Xception [45], positive control, PrivateTest", v))
+        pa = control.private_accuracy
+        named = metrics.with_interval(pa, pa.ci95, pa.ci_seed)
+        rows.append(ours("Mini-Xception [45], positive control, PrivateTest", named))
     if control is not None and control.authors is not None and control.authors.accuracy is not None:
         rows.append(
             ours(
