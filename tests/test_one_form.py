@@ -197,3 +197,16 @@ def test_a_misspelt_field_in_a_claims_accessor_is_stopped_by_the_type_checker(tm
     out = mypy(wrong)
     assert 'has no attribute "top1_2000"; maybe "top1_200"?' in out
     assert 'has no attribute "per_class_after_downsamplin"' in out and 'has no attribute "time_arithmetc"' in out
+
+
+def test_no_producer_converts_a_dict_into_a_record_through_the_codec():
+    """Issue 34: `schema.record` (a JSON round trip from a dict) was called by 14 producers; records
+    are now built where the number is measured, and only the codec itself decodes JSON."""
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "fer_study").rglob("*.py"))
+        if path.name != "schema.py"
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if "schema.record(" in line
+    ]
+    assert not found, found
