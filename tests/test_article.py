@@ -77,3 +77,26 @@ def test_without_pdflatex_the_command_says_how_to_install_it(results, monkeypatc
     err = capsys.readouterr().err.strip()
     assert "pdflatex is not installed" in err and "apt-get install" in err and len(err.splitlines()) == 1
     assert (root / "article.tex").exists()
+
+
+def test_the_methods_name_every_reading_with_its_settings_values(results):
+    """Issue 35: the methods section states every reading the study chose and why (core.papers.READINGS),
+    each with the values of the settings that hold it; the discussion gives each undecided row's reason."""
+    from fer_study.core import papers, settings
+
+    root, s = results
+    text = article.body(root)
+    known = settings.defaults()
+    for r in papers.READINGS:
+        assert all(k in known for k in r.keys), r.keys
+        assert latex_escape(r.chosen) in text and latex_escape(r.why) in text
+    flat = s.settings["05_ga_search"].flat()
+    assert f"b\\_epochs}} = {flat['b_epochs']}" in text
+    undecided = [row for row in comparison.claim_rows(s) if row.verdict == "inconclusive at this budget"]
+    assert all(f"\\item[{row.id}]" in text for row in undecided)
+
+
+def latex_escape(t: str) -> str:
+    from fer_study.reporting import latex
+
+    return latex.escape(t)

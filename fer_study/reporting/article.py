@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 from fer_study.core import atomic, rulebook, schema
-from fer_study.core.papers import STATED
+from fer_study.core.papers import READINGS, STATED
 from fer_study.reporting import comparison
 from fer_study.reporting import figures as figs
 from fer_study.reporting import latex as tex
@@ -135,6 +135,25 @@ def _store(root: Path) -> tuple[int, float]:
     return len(runs), size
 
 
+def _readings(st) -> str:
+    """Every reading the study chose where a paper is silent or ambiguous (core.papers.READINGS),
+    with the values of this profile's settings that hold it."""
+    flat = st.flat()
+    items = []
+    for r in READINGS:
+        values = ", ".join(f"\\texttt{{{tex.escape(k)}}} = {tex.escape(str(flat[k]))}" for k in r.keys)
+        items.append(
+            f"\\item[Paper {r.paper}] {tex.escape(r.paper_says)}. \\emph{{Read as}} {tex.escape(r.chosen)} "
+            f"({values}): {tex.escape(r.why)}.\n"
+        )
+    # \\sloppy: setting names and values in typewriter type cannot hyphenate; the lines stretch instead.
+    return (
+        "{\\sloppy\\paragraph{Readings.} Where a paper is silent or ambiguous, the study chose a reading and says "
+        "why (\\texttt{READINGS} in \\texttt{core/papers.py}); the values are this profile's.\n"
+        "\\begin{description}\n" + "".join(items) + "\\end{description}\\par}\n"
+    )
+
+
 def _sensitivity(root: Path, s: comparison.Summaries) -> list[str]:
     """Would another reading of what the papers leave out change a verdict (notebook 06's readings)?"""
     readings = comparison.readings(s)
@@ -234,6 +253,7 @@ def _introduction_and_methods(root: Path, s: comparison.Summaries) -> list[str]:
         "\\begin{description}\n"
         + "".join(f"\\item[{tex.escape(v)}] {tex.escape(d)}.\n" for v, d in VERDICTS.items())
         + "\\end{description}\n",
+        _readings(s.settings["05_ga_search"]),
         "\\paragraph{Budget.} "
         + (
             f"The \\texttt{{{tex.escape(s.profile)}}} profile reduces the papers' budgets in {len(reductions)} "
@@ -274,13 +294,20 @@ def _results(root: Path, s: comparison.Summaries) -> list[str]:
 
 
 def _discussion(root: Path, rows: list[schema.ClaimRow]) -> list[str]:
+    """What could not be decided at this budget, each with its row's reason (what would decide it and
+    what it costs), then the papers' inconsistencies."""
     undecided = [r for r in rows if r.verdict == "inconclusive at this budget"]
+    items = "".join(f"\\item[{tex.escape(r.id)}] {tex.escape(r.claim)}: {_t(r.why)}.\n" for r in undecided)
     return [
         "\\section{Discussion}\n",
-        f"{len(undecided)} claim(s) could not be decided at this budget; each row says what would decide it and what "
-        "it costs: "
-        + "; ".join(f"{tex.escape(r.id)} ({tex.escape(r.claim)})" for r in undecided)
-        + (". " if undecided else "none. "),
+        f"{len(undecided)} claim(s) could not be decided at this budget"
+        + (
+            "; each says what would decide it and what that costs on this machine:\n\\begin{description}\n"
+            + items
+            + "\\end{description}\n"
+            if undecided
+            else ".\n"
+        ),
         "The papers' own numbers show the inconsistencies of Table~\\ref{tab:07_inconsistencies}.\n"
         if (root / "tables" / "07_inconsistencies.tex").exists()
         else "",
