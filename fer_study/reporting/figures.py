@@ -318,6 +318,8 @@ def training_curves(
     else:
         band = f"lines: mean of {seeds} seeds; bands: their range" if seeds > 1 else ""
     _curves_legend(fig, axes, title, band, style)
+    if style.paper and references:  # the page's width is fixed: make room right of the axes for the marks
+        fig.subplots_adjust(right=0.95 - 0.035 * len(references))
     return fig
 
 
