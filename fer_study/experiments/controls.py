@@ -127,7 +127,7 @@ def run_authors(
     reqs = [authors_request(data, st, seed) for seed in st.control.c_authors_seeds]
 
     def scored(req, run) -> str:
-        best = int(run.record.get("best_epoch", 0)) or len(run.history["loss"])
+        best = run.info.best_epoch or len(run.history["loss"])
         acc = np.mean(run.probs_val.argmax(1) == data.labels[req.val_index])
         return f"checkpoint of epoch {best}, PublicTest + PrivateTest {acc:.4f}"
 
@@ -147,7 +147,7 @@ def _authors_row(data: FERData, st: Settings, seed: int, req, run) -> schema.Aut
     y = data.labels[req.val_index]
     pred = run.probs_val.argmax(1)
     n_pub = len(data.indices(("PublicTest",), CLASSES))
-    best = int(run.record.get("best_epoch", 0)) or len(run.history["loss"])
+    best = run.info.best_epoch or len(run.history["loss"])
     ci = None
     if seed == st.control.c_authors_seeds[0]:
         ci = [float(c) for c in metrics.bootstrap_ci(y, pred, n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed)]
@@ -158,7 +158,7 @@ def _authors_row(data: FERData, st: Settings, seed: int, req, run) -> schema.Aut
         failure=run.health.reason,
         health_flags=run.health.flags,
         epochs_run=len(run.history["loss"]),
-        stopped_early=bool(run.record.get("stopped_early", False)),
+        stopped_early=run.info.stopped_early,
         seconds=run.seconds,
         final_learning_rate=run.history["learning_rate"][-1],
         best_epoch=best,

@@ -64,7 +64,7 @@ def _paper_a_figures() -> tuple[dict[str, float], tuple[str, ...]]:
 
 def _on_training_images(run: ModelRun) -> float:
     """The run's accuracy on the images it trained on, in inference mode (as stored)."""
-    return run.stored.record.get("train_accuracy_inference", float("nan")) if run.stored else float("nan")
+    return run.stored.info.train_accuracy_inference if run.stored else float("nan")
 
 
 def paper_a(result: Predictions, data: FERData, train: np.ndarray, model: str = "improved") -> list[schema.Slip]:

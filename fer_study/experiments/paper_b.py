@@ -215,7 +215,7 @@ def fitness(genes: list, task: Task, data: FERData | None = None) -> dict[str, A
     return {
         "fitness": acc,
         "train_accuracy": run.history["accuracy"][-1],
-        "n_params": int(run.record["n_params"]),
+        "n_params": run.info.n_params,
         "train_seconds": round(run.seconds, 2),
         "wall_seconds": round(time.monotonic() - t0, 2),
         "trained_now": run.trained_now,

@@ -42,9 +42,7 @@ class ModelRun:
     @classmethod
     def of(cls, model: str, seed: int, run: StoredRun, early_stopping: bool = False) -> ModelRun:
         """From the run store; `early_stopping`: its request trained until early stopping."""
-        stopping = (
-            (bool(run.record["stopped_early"]), int(run.record["best_epoch"])) if early_stopping else (None, None)
-        )
+        stopping = (run.info.stopped_early, run.info.best_epoch) if early_stopping else (None, None)
         return cls(
             model, seed, run.probs_test, run.failed, run.health.flags, run.history, run.seconds, run.key, run, *stopping
         )

@@ -150,6 +150,29 @@ class TrainRequest:
         return np.asarray(self.label_map, dtype=np.int64)[np.asarray(all_labels)[index]]
 
 
+@dataclass(frozen=True)
+class RunRecord:
+    """The fields of a stored entry's run.json that readers use, typed (the store writes and seals
+    the file; `StoredRun.info` reads it). Entries written before a field existed get its default."""
+
+    key: str
+    purpose: str
+    history: dict[str, list[float]]
+    seconds: float
+    n_params: int
+    n: dict[str, int]  # images per part: train, val, test
+    labels_sha256: dict[str, str]
+    has_model: bool = False
+    train_accuracy_inference: float = float("nan")
+    stopped_early: bool = False  # under early stopping: did it stop before its epochs ran out
+    best_epoch: int = 0  # restore_best: the epoch whose weights it kept (1-based; 0 = the last)
+
+    @classmethod
+    def of(cls, record: Mapping[str, Any]) -> RunRecord:
+        fields = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in record.items() if k in fields})
+
+
 @dataclass
 class StoredRun:
     """A finished training as the store holds it."""
@@ -163,6 +186,11 @@ class StoredRun:
     test_index: np.ndarray
     trained_now: bool = False
     y_val: np.ndarray | None = None  # the validation labels (set when read with the data): health is judged on them
+
+    @property
+    def info(self) -> RunRecord:
+        """run.json's fields, typed."""
+        return RunRecord.of(self.record)
 
     @property
     def origin(self) -> str:
