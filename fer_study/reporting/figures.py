@@ -317,20 +317,21 @@ def training_curves(
         band = "lines: mean over seeds; bands: their range"
     else:
         band = f"lines: mean of {seeds} seeds; bands: their range" if seeds > 1 else ""
-    _curves_legend(fig, axes, title, band, style)
-    if style.paper and references:  # the page's width is fixed: make room right of the axes for the marks
-        fig.subplots_adjust(right=0.95 - 0.035 * len(references))
+    _curves_legend(fig, axes, title, band, style, marks=len(references or []))
     return fig
 
 
-def _curves_legend(fig, axes, title: str, band: str, style: Style) -> None:
+def _curves_legend(fig, axes, title: str, band: str, style: Style, marks: int = 0) -> None:
     """The legend below the axes; what lines and bands are in the title (in the paper layout, whose
-    caption carries the title, above the accuracy panel)."""
+    caption carries the title, above the accuracy panel, and room kept right of the axes for
+    `marks` reference marks: the column's width is fixed)."""
     handles, labels = axes[0].get_legend_handles_labels()
     if style.paper:
         if band:
             axes[0].text(0.01, 1.02, band, transform=axes[0].transAxes, fontsize=7, color="0.3", va="bottom")
         _legend_below(fig, handles, labels, ncol=2, style=style)
+        if marks:
+            fig.subplots_adjust(right=0.95 - 0.035 * marks)
     else:
         fig.suptitle(title + (f"\n({band})" if band else ""))
         _legend_below(fig, handles, labels, ncol=2, style=style, row_height=0.045)
