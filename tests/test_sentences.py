@@ -95,7 +95,7 @@ def test_the_claims_and_control_sentences_on_the_smoke_summaries():
     summaries = {p.stem: json.loads(p.read_text()) for p in sorted(FIXTURE.glob("*.json"))}
     typed = comparison.from_bodies(summaries)
     table = comparison.claim_table(typed)
-    text = comparison.claims_text(table)
+    text = comparison.claims_text(comparison.claim_rows(typed))
     for paper in ("A", "B"):
         n = int((table["id"].str[0] == paper).sum())
         assert f"paper {paper}'s {n} claims: " in text

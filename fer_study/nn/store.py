@@ -236,7 +236,7 @@ class Payload:
 
     history: dict
     seconds: float
-    health: dict
+    health: health.Health  # judged on the training history and the dead units (nn/health.assess)
     n_params: int
     probs_val: np.ndarray
     probs_test: np.ndarray
@@ -295,7 +295,7 @@ def execute(
     return Payload(
         result.history,
         round(result.seconds, 2),
-        h.to_json(),
+        h,
         int(model.count_params()),
         predict(model, xva),
         predict(model, xte),
@@ -603,7 +603,7 @@ class RunStore:
             "purpose": request.purpose,
             "history": payload.history,
             "seconds": payload.seconds,
-            "health": payload.health,
+            "health": payload.health.to_json(),
             "n_params": payload.n_params,
             "resumed_from_epoch": payload.resumed_from_epoch,
             "has_model": payload.model_bytes is not None,

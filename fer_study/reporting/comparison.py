@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -527,14 +528,17 @@ def forensic_table(s: Summaries) -> pd.DataFrame | None:
     return in_percent(pd.DataFrame(rows), SLIP_PERCENT) if rows else None
 
 
-def summary(
-    s: Summaries, rows: list[schema.ClaimRow], claim_table: pd.DataFrame, t4: pd.DataFrame, issues: pd.DataFrame
-) -> schema.Comparison:
+def verdict_counts(rows: list[schema.ClaimRow]) -> dict[str, int]:
+    """How many rows got each verdict, most first (ties in the rows' order)."""
+    return dict(Counter(r.verdict for r in rows).most_common())
+
+
+def summary(s: Summaries, rows: list[schema.ClaimRow], t4: pd.DataFrame, issues: pd.DataFrame) -> schema.Comparison:
     """Notebook 07's summary: every claim's row and verdict, the verdict counts, Table 4 with our
     rows, the papers' inconsistencies and which summaries (profile, data, commit) it was built from."""
     return schema.Comparison(
         claims=rows,
-        verdicts=claim_table["verdict"].value_counts().to_dict(),
+        verdicts=verdict_counts(rows),
         table4=t4.to_dict(orient="records"),
         inconsistencies=issues.to_dict(orient="records"),
         sources=s.sources,
@@ -544,12 +548,13 @@ def summary(
 # --- One sentence after each table and figure of notebook 07, rendered from what it shows -----------------
 
 
-def claims_text(claim_table: pd.DataFrame) -> str:
+def claims_text(rows: list[schema.ClaimRow]) -> str:
     """After the claims table: verdict counts per paper."""
     parts = []
-    for paper, g in claim_table.groupby(claim_table["id"].str[0], sort=True):
-        counts = g["verdict"].value_counts()
-        parts.append(f"paper {paper}'s {len(g)} claims: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
+    for paper in sorted({r.paper for r in rows}):
+        mine = [r for r in rows if r.paper == paper]
+        counts = verdict_counts(mine)
+        parts.append(f"paper {paper}'s {len(mine)} claims: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
     return "; ".join(parts) + "."
 
 
