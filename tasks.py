@@ -87,17 +87,19 @@ def ensure_environment() -> None:
     STAMP.write_text(key + "\n")
 
 
-def _pinned(name: str, lock: Path) -> str:
-    """The version `lock` pins for `name` ('' if none)."""
+def _pins(lock: Path) -> dict[str, str]:
+    """A lock file's pins: normalized package name -> version."""
+    pins = {}
     for line in lock.read_text().splitlines():
-        if line.split("==")[0].strip().lower().replace("_", "-") == name and "==" in line:
-            return line.split("==")[1].strip()
-    return ""
+        if "==" in line and not line.lstrip().startswith("#"):
+            name, _, version = line.partition("==")
+            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    return pins
 
 
 def gpu_requirement() -> str:
     """What the GPU layer resolves: the CUDA 12 extra of requirements.lock's own jax."""
-    version = _pinned("jax", ROOT / "requirements.lock")
+    version = _pins(ROOT / "requirements.lock").get("jax", "")
     if not version:
         sys.exit("requirements.lock pins no jax: the GPU layer (jax[cuda12]) has nothing to match")
     return f"jax[cuda12]=={version}"
@@ -115,11 +117,7 @@ def gpu_lock(args: list[str]) -> int:
             check=True,
         )
         installs = json.loads(report.read_text())["install"]
-    base = {
-        line.split("==")[0].strip().lower().replace("_", "-")
-        for line in (ROOT / "requirements.lock").read_text().splitlines()
-        if "==" in line
-    }
+    base = _pins(ROOT / "requirements.lock")
     pins = sorted(
         f"{i['metadata']['name']}=={i['metadata']['version']}"
         for i in installs

@@ -336,3 +336,13 @@ def test_paper_bs_times_stand_only_beside_the_protocol_it_ran_and_audits_print_p
     audit = comparison.audit_table(s)
     assert audit.loc[0, "top-1 %"] == pytest.approx(78.0)  # Table 2: 156 of 200
     assert "reads as 89.0 % one-vs-rest" in comparison.audit_table_text(audit)
+
+
+def test_the_report_prints_yes_no_for_booleans_only(tmp_path):
+    """0 and 1 in a count column are numbers; only a column of booleans reads yes/no."""
+    from fer_study.reporting import site
+
+    csv = tmp_path / "t.csv"
+    pd.DataFrame({"seeds": [0, 1], "trained": [True, False], "partly": [True, None]}).to_csv(csv, index=False)
+    cells = re.findall(r"<td>([^<]*)</td>", site._table_html(csv))
+    assert cells == ["0", "yes", "yes", "1", "no", "–"], cells

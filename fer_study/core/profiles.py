@@ -46,6 +46,11 @@ class Profile:
         return {k: o.why for k, o in self.overrides.items() if o.reduces}
 
 
+# The long profiles' executor (cpu and paper alike).
+_ISOLATED = Override(
+    "isolated", "a fresh process per training keeps memory flat over long searches (BENCHMARKS.md)", reduces=False
+)
+
 # The one table of profiles: every override of core/settings.py's defaults with its reason beside it.
 PROFILES: dict[str, Profile] = {
     "smoke": Profile(
@@ -124,11 +129,7 @@ PROFILES: dict[str, Profile] = {
             "c_early_stop_patience": Override(
                 12, "clean row: early stop after 12 flat epochs instead of 50 (scaled to 40 epochs)"
             ),
-            "executor": Override(
-                "isolated",
-                "a fresh process per training keeps memory flat over long searches (BENCHMARKS.md)",
-                reduces=False,
-            ),
+            "executor": _ISOLATED,
             "workers": Override(1, "one training at a time: one training already keeps both cores busy", reduces=False),
             "a_grid_seeds": Override(
                 [0, 1, 2],
@@ -140,11 +141,7 @@ PROFILES: dict[str, Profile] = {
     "paper": Profile(
         "The papers' own settings, for a GPU box.",
         {
-            "executor": Override(
-                "isolated",
-                "a fresh process per training keeps memory flat over long searches (BENCHMARKS.md)",
-                reduces=False,
-            ),
+            "executor": _ISOLATED,
             "workers": Override(1, "one training per GPU at a time", reduces=False),
             "a_grid_seeds": Override(
                 [0, 1, 2],

@@ -141,6 +141,21 @@ def run_authors(
     return schema.AuthorsControl(runs=rows, n_failed=len(rows) - len(ok), accuracy=accuracy), histories
 
 
+def _seed_fields(seed: int, run, stopped_early: bool) -> dict[str, Any]:
+    """What every seed of the control records, whichever protocol (records.ControlSeed's fields)."""
+    return {
+        "seed": seed,
+        "key": run.key,
+        "failed": run.failed,
+        "failure": run.health.reason,
+        "health_flags": run.health.flags,
+        "epochs_run": len(run.history["loss"]),
+        "stopped_early": stopped_early,
+        "seconds": run.seconds,
+        "final_learning_rate": run.history["learning_rate"][-1],
+    }
+
+
 def _authors_row(data: FERData, st: Settings, seed: int, req, run) -> schema.AuthorsRun:
     """One seed on the authors' protocol: the restored checkpoint's accuracy on the images that chose
     it (as published) and on PrivateTest alone; for the first seed the bootstrap 95 % CI."""
@@ -152,15 +167,7 @@ def _authors_row(data: FERData, st: Settings, seed: int, req, run) -> schema.Aut
     if seed == st.control.c_authors_seeds[0]:
         ci = [float(c) for c in metrics.bootstrap_ci(y, pred, n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed)]
     return schema.AuthorsRun(
-        seed=seed,
-        key=run.key,
-        failed=run.failed,
-        failure=run.health.reason,
-        health_flags=run.health.flags,
-        epochs_run=len(run.history["loss"]),
-        stopped_early=run.info.stopped_early,
-        seconds=run.seconds,
-        final_learning_rate=run.history["learning_rate"][-1],
+        **_seed_fields(seed, run, stopped_early=run.info.stopped_early),
         best_epoch=best,
         accuracy=float(np.mean(pred == y)),
         n=int(len(y)),
@@ -180,15 +187,7 @@ def _clean_row(data: FERData, st: Settings, seed: int, req, run) -> schema.Contr
     if seed == st.control.c_seeds[0]:
         ci = metrics.bootstrap_ci(y[n_pub:], pred[n_pub:], n_boot=st.paper_b.b_bootstrap, seed=st.runtime.seed)
     return schema.ControlRun(
-        seed=seed,
-        key=run.key,
-        failed=run.failed,
-        failure=run.health.reason,
-        health_flags=run.health.flags,
-        epochs_run=len(run.history["loss"]),
-        stopped_early=len(run.history["loss"]) < req.fit.epochs,
-        seconds=run.seconds,
-        final_learning_rate=run.history["learning_rate"][-1],
+        **_seed_fields(seed, run, stopped_early=len(run.history["loss"]) < req.fit.epochs),
         best_val_accuracy=max(run.history["val_accuracy"]),
         final_val_accuracy=run.history["val_accuracy"][-1],
         final_train_accuracy=run.history["accuracy"][-1],

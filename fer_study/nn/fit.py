@@ -45,7 +45,7 @@ TRAINING_VERSION = 2
 # the key: a refactor must not retrain hours of stored runs.
 # Last moved by type annotations for mypy (issue 34; the monotonic clock before it, issue 36): what a
 # training computes is unchanged.
-TRAINING_SOURCE_PIN = "fe4e4b86423700256d0a9c2472d839ec1b7cb07c0b4ca42fbd9a6b65a803ba6f"
+TRAINING_SOURCE_PIN = "8350c77cb717ccb926da48eb6f89263f739ed58f2fbfde533517295ee8683d33"
 
 
 @dataclass(frozen=True)
@@ -279,7 +279,7 @@ def _arrays_sha256(arrays: dict) -> str:
 def _restore(path: Path, model, opt, s: FitSettings) -> tuple[TrainState, list | None]:
     """Load a checkpoint into `model` and `opt`; returns the training state and the best epoch's
     weights (restore_best) if it holds them. npz with allow_pickle=False runs no code."""
-    meta, stored = _read_checkpoint(path)
+    meta, stored, state = _read_checkpoint(path)
     arrays = [stored[f"v{i}"] for i in range(len(meta["paths"]))]
     best = [stored[f"b{i}"] for i in range(meta.get("n_best", 0))] or None
     _check_checkpoint(path, meta, stored, s)
@@ -290,12 +290,13 @@ def _restore(path: Path, model, opt, s: FitSettings) -> tuple[TrainState, list |
         raise CheckpointError(path, "its variables do not match this model; delete it to train from the start")
     for a, v in zip(arrays, variables):
         v.assign(a)
-    # Checkpoints written before restore_best existed carry no best_epoch: the field's default (0).
-    return TrainState(**meta["state"]), best
+    return state, best
 
 
-def _read_checkpoint(path: Path) -> tuple[dict, dict]:
-    """A checkpoint's metadata and arrays, every name present; CheckpointError for any unreadable file."""
+def _read_checkpoint(path: Path) -> tuple[dict, dict, TrainState]:
+    """A checkpoint's metadata, arrays (every name present) and training state; CheckpointError for
+    any unreadable file. Checkpoints written before restore_best existed carry no best_epoch: the
+    field's default (0)."""
     try:
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
@@ -304,8 +305,7 @@ def _read_checkpoint(path: Path) -> tuple[dict, dict]:
         missing = [n for n in names if n not in stored]
         if missing:
             raise KeyError(f"no array '{missing[0]}'")
-        TrainState(**meta["state"])  # a state this training can resume
-        return meta, stored
+        return meta, stored, TrainState(**meta["state"])
     except Exception as err:  # noqa: BLE001 - any unreadable file means the same to the user
         raise CheckpointError(
             path,

@@ -169,8 +169,7 @@ class RunRecord:
 
     @classmethod
     def of(cls, record: Mapping[str, Any]) -> RunRecord:
-        fields = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in record.items() if k in fields})
+        return cls(**{k: v for k, v in record.items() if k in cls.__dataclass_fields__})
 
 
 @dataclass
@@ -189,8 +188,11 @@ class StoredRun:
 
     @property
     def info(self) -> RunRecord:
-        """run.json's fields, typed."""
-        return RunRecord.of(self.record)
+        """run.json's fields, typed; an entry lacking one is a StoreError naming its file."""
+        try:
+            return RunRecord.of(self.record)
+        except TypeError as err:  # a required field missing
+            raise StoreError(self.folder / "run.json", f"not a stored run's record ({err})") from None
 
     @property
     def origin(self) -> str:

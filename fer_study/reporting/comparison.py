@@ -15,6 +15,7 @@ from fer_study.core.papers import hms, time_arithmetic
 from fer_study.core.settings import Settings, from_json
 from fer_study.nn import metrics
 from fer_study.reporting import claims, controls
+from fer_study.reporting.units import READING_PERCENT, SLIP_PERCENT, in_percent
 
 
 class SummaryError(ValueError):
@@ -250,8 +251,6 @@ def audit_table(s: Summaries) -> pd.DataFrame:
                     "macro F1": None if macro is None else macro.mean,
                 }
             )
-    from fer_study.reporting.paper_a import in_percent
-
     metrics_ = ("top-1", "mean one-vs-rest accuracy", "micro F1", "macro F1")
     return in_percent(pd.DataFrame(rows), {m: f"{m} %" for m in metrics_})
 
@@ -407,16 +406,9 @@ def sensitivity_table(rows: list[schema.Reading] | None) -> pd.DataFrame | None:
     """Notebook 06's readings table, for citing beside the claims."""
     if not rows:
         return None
-    from fer_study.reporting.paper_a import in_percent
-
     df = pd.DataFrame([schema.encode(r) for r in rows])
     df = df[["paper", "reading", "what", "test top-1", "final val accuracy", "most dead ReLU layer", "trained"]]
-    percent = {
-        "test top-1": "test top-1 %",
-        "final val accuracy": "final val accuracy %",
-        "most dead ReLU layer": "most dead ReLU layer %",
-    }
-    return in_percent(df, percent).round(2)
+    return in_percent(df, READING_PERCENT).round(2)
 
 
 # The headline claim each paper's readings bear on: the top-1 figure a different reading could move.
@@ -517,8 +509,6 @@ def reference_lines(s: Summaries) -> dict:
 def forensic_table(s: Summaries) -> pd.DataFrame | None:
     """Notebooks 03 and 05's protocol slips side by side: what each would report from our runs,
     the paper's figure it could explain, and whether it lands within 2 points of it."""
-    from fer_study.reporting.paper_a import SLIP_PERCENT, in_percent
-
     rows = [
         {"paper": paper, **schema.encode(slip)}
         for name, paper in (("03_basic_vs_improved", "A"), ("05_ga_search", "B"))

@@ -10,6 +10,7 @@ from fer_study.core import records, rulebook, schema
 from fer_study.core.papers import MINI_XCEPTION
 from fer_study.core.settings import Settings
 from fer_study.nn.runs import History
+from fer_study.reporting.units import READING_PERCENT, in_percent
 
 
 def curve_references(summary: schema.Control) -> list[tuple[float, str]]:
@@ -210,15 +211,7 @@ def control_text(summary: schema.Control, st: Settings) -> str:
 def readings_table(readings: list[schema.Reading]) -> pd.DataFrame:
     """Notebook 06's sensitivity table: one row per reading, the summary's columns, accuracies and
     dead-unit shares in %."""
-    from fer_study.reporting.paper_a import in_percent
-
-    percent = {
-        "test top-1": "test top-1 %",
-        "final train accuracy": "final train accuracy %",
-        "final val accuracy": "final val accuracy %",
-        "most dead ReLU layer": "most dead ReLU layer %",
-    }
-    return in_percent(pd.DataFrame([schema.encode(r) for r in readings]), percent)
+    return in_percent(pd.DataFrame([schema.encode(r) for r in readings]), READING_PERCENT)
 
 
 def sensitivity_text(readings: list[schema.Reading]) -> str:

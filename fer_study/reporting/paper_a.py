@@ -13,6 +13,7 @@ from fer_study.core.papers import PAPER_A, PAPER_A_TABLE1
 from fer_study.core.settings import Settings
 from fer_study.nn import metrics
 from fer_study.nn.runs import History
+from fer_study.reporting.units import SLIP_PERCENT, in_percent
 
 
 def setting_text(params: Mapping) -> str:
@@ -25,19 +26,6 @@ def _pct(m: schema.Measure) -> str:
     """'61.2 % (t-interval of the mean over 3 seeds: 59.8-62.6 %)' from a headline measure."""
     iv = m.interval
     return f"{100 * m.mean:.1f} %" + (f" ({m.interval_kind}: {100 * iv[0]:.1f}–{100 * iv[1]:.1f} %)" if iv else "")
-
-
-# Accuracies a reader compares are printed in % (issue 35): the slips' fractions, renamed.
-SLIP_PERCENT = {"ours": "ours %", "paper value": "paper value %", "difference": "difference (points)"}
-
-
-def in_percent(df: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
-    """`df` with each fraction column of `columns` times 100, renamed (old name -> new name)."""
-    out = df.copy()
-    for old in columns:
-        if old in out:
-            out[old] = 100 * pd.to_numeric(out[old], errors="coerce")
-    return out.rename(columns=dict(columns))
 
 
 def slips_table(slips: list[schema.Slip]) -> pd.DataFrame:

@@ -20,6 +20,7 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from fer_study.core import atomic
@@ -236,7 +237,9 @@ def _readable(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for c in out.columns:
         col = out[c]
-        if pd.api.types.is_bool_dtype(col) or set(col.dropna().unique()) <= {True, False} and len(col.dropna()):
+        values = col.dropna()
+        # Booleans only (read back with missing cells they are objects): 0 and 1 are numbers, not yes/no.
+        if pd.api.types.is_bool_dtype(col) or (len(values) and all(isinstance(v, (bool, np.bool_)) for v in values)):
             out[c] = col.map({True: "yes", False: "no"})
         elif pd.api.types.is_float_dtype(col):
             fmt = _column_format(col)
